@@ -1,0 +1,28 @@
+# Two jobs a person runs on a fresh clone (see README): `make rehearse` and `make test`.
+# Both create .venv and install turnout into it first; nothing else need be installed by hand.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+RUNBOOK ?= runbooks/alb-canary.yaml
+
+.PHONY: test rehearse lint
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+# The test command: lint, layering, then the suite on both cores.
+test: $(STAMP)
+	$(BIN)/ruff check tui tests bench
+	$(BIN)/pytest -n 2 --dist loadfile
+
+rehearse: $(STAMP)
+	$(BIN)/turnout plan $(RUNBOOK)
+
+lint: $(STAMP)
+	$(BIN)/ruff check --fix tui tests bench
+	$(BIN)/ruff format tui tests bench

@@ -1,0 +1,90 @@
+"""The `turnout` command: argument parsing and exit codes; each command lives in tui/commands/.
+
+A command module exposes `register(subparsers)`, which adds its sub-command(s) and sets
+`handler` to a function taking the parsed arguments and returning an exit code. Command modules
+import their heavy dependencies (Textual, boto3, moto) inside the handler, so `turnout validate`
+does not pay for starting a UI or an AWS world.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import os
+import sys
+import tempfile
+import traceback
+from collections.abc import Sequence
+
+from tui import __version__
+from tui.errors import TurnoutError
+from tui.exitcodes import ExitCode
+
+# The order here is the order of `turnout --help`.
+COMMAND_MODULES: tuple[str, ...] = ()
+
+EXIT_CODES_HELP = """exit codes:
+  0    completed
+  1    internal error (a bug in turnout)
+  2    invalid input or usage: nothing was changed
+  3    rolled back
+  4    failed and left for the operator (e.g. a rollback that failed)
+  5    refused by a precondition: the refused step changed nothing
+  130  interrupted: the session is saved and resumable"""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The whole command line, every sub-command registered."""
+    parser = argparse.ArgumentParser(
+        prog="turnout",
+        description=(
+            "Walk through a zero-downtime AWS upgrade one confirmed step at a time, from a YAML "
+            "runbook; rehearse it offline against an embedded AWS world; keep an audit trail."
+        ),
+        epilog=EXIT_CODES_HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"turnout {__version__}")
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name in COMMAND_MODULES:
+        importlib.import_module(f"tui.commands.{name}").register(subparsers)
+    return parser
+
+
+def _report_internal_error(exc: BaseException) -> str:
+    """Keep the traceback for a bug report without showing it on the operator's screen."""
+    fd, path = tempfile.mkstemp(prefix="turnout-error-", suffix=".txt")
+    with os.fdopen(fd, "w") as fh:
+        traceback.print_exception(exc, file=fh)
+    return path
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command and return its exit code (see `ExitCode`)."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    handler = getattr(args, "handler", None)
+    if handler is None:
+        parser.print_help(sys.stderr)
+        return ExitCode.INVALID_INPUT
+    try:
+        return int(handler(args))
+    except TurnoutError as exc:
+        print(f"turnout: {exc}", file=sys.stderr)
+        return int(exc.exit_code)
+    except KeyboardInterrupt:
+        print("turnout: interrupted", file=sys.stderr)
+        return ExitCode.INTERRUPTED
+    except Exception as exc:  # a bug in turnout: say so plainly, keep the details in a file
+        path = _report_internal_error(exc)
+        print(
+            f"turnout: internal error: {type(exc).__name__}: {exc}\n"
+            f"  This is a bug in turnout. The full traceback is in {path}; please attach it "
+            "to a bug report.",
+            file=sys.stderr,
+        )
+        return ExitCode.INTERNAL_ERROR
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
