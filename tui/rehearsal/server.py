@@ -5,6 +5,7 @@ Only the loopback address is bound: the rehearsal world is never reachable from 
 
 from __future__ import annotations
 
+import logging
 from types import TracebackType
 
 from moto.moto_server.threaded_moto_server import ThreadedMotoServer
@@ -31,6 +32,8 @@ class MotoServer:
     def start(self) -> str:
         """Install the fidelity patches, start serving, and return the endpoint URL."""
         fidelity.install(self._clock)
+        # werkzeug logs every request at INFO: noise on an operator's terminal, cost in a drill.
+        logging.getLogger("werkzeug").setLevel(logging.WARNING)
         self._server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
         self._server.start()
         host, port = self._server.get_host_and_port()

@@ -1,0 +1,98 @@
+"""API throttling as AWS does it: a share of a service's calls answered with its throttling error.
+
+moto never throttles. The throttling scenario turns this on for a service, and the SDK's retries
+(adaptive mode) then have something real to survive. Calls that carry the world simulator's
+user agent are spared, so the world keeps moving while the operator's tools are throttled.
+"""
+
+from __future__ import annotations
+
+import random
+import threading
+import warnings
+from datetime import datetime
+
+from moto.core.exceptions import ServiceException
+from moto.core.responses import ActionResult, BaseResponse
+
+# Each service's own throttling error code, as its API documents it.
+ERROR_CODES = {
+    "ec2": "RequestLimitExceeded",
+    "ecs": "ThrottlingException",
+    "logs": "ThrottlingException",
+}
+DEFAULT_CODE = "Throttling"  # Query-protocol services: autoscaling, elbv2, rds, cloudwatch, ...
+SPARED_USER_AGENT = "turnout-world-simulator"
+
+_rates: dict[str, float] = {}
+_rng = random.Random(42)
+_lock = threading.Lock()
+_installed = False
+_original_call_action = BaseResponse.call_action
+
+
+class _Throttled(ServiceException):
+    """AWS's throttling answer: HTTP 400 with the service's code, which the SDKs retry."""
+
+    def __init__(self, code: str) -> None:
+        super().__init__(code, "Rate exceeded")
+
+
+def set_throttling(service: str, share: float) -> None:
+    """Throttle `share` (0–1) of the calls to `service` (a boto3 service name); 0 stops it."""
+    if not 0 <= share <= 1:
+        raise ValueError("share must be between 0 and 1")
+    with _lock:
+        if share:
+            _rates[service] = share
+        else:
+            _rates.pop(service, None)
+
+
+def clear() -> None:
+    """Stop throttling every service."""
+    with _lock:
+        _rates.clear()
+
+
+def _should_throttle(response: BaseResponse) -> str | None:
+    service = response.service_name
+    with _lock:
+        share = _rates.get(service or "", 0.0)
+        hit = share > 0 and _rng.random() < share
+    if not hit:
+        return None
+    agent = response.headers.get("User-Agent", "") if response.headers else ""
+    if SPARED_USER_AGENT in agent:
+        return None
+    return ERROR_CODES.get(service or "", DEFAULT_CODE)
+
+
+def _call_action(self: BaseResponse):  # type: ignore[no-untyped-def]
+    code = _should_throttle(self)
+    if code is None:
+        return _original_call_action(self)
+    # Serialised as moto serialises its own errors (see BaseResponse.call_action).
+    status, headers, body = self.serialized(ActionResult(_Throttled(code)))
+    headers["status"] = status
+    status, headers, body = self._transform_response(self.response_headers, (body, headers))
+    headers, body = self._enrich_response(headers, body)
+    return status, headers, body
+
+
+def install() -> None:
+    """Route every moto action through the throttle check."""
+    global _installed
+    # Throttling codes are not in the services' error models (AWS sends them from its front
+    # door, not the service), and moto warns of that on every throttled call. Set on every
+    # install: test runners reset warning filters between tests.
+    warnings.filterwarnings("ignore", message=r"Exception\(_Throttled\)", category=UserWarning)
+    if _installed:
+        return
+    BaseResponse.call_action = _call_action  # type: ignore[method-assign]
+    _installed = True
+
+
+def tick(now: datetime) -> None:
+    """Throttling has no time-driven state."""
+    return None

@@ -1,0 +1,122 @@
+"""The loop that makes the world move: on the world's clock it advances the fidelity extensions,
+applies the scenario's faults, serves the traffic model and publishes the metrics AWS would."""
+
+from __future__ import annotations
+
+import logging
+import random
+import threading
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Protocol
+
+from tui.clock import Clock
+from tui.rehearsal import fidelity
+from tui.rehearsal.debrief import Ledger, Sample
+from tui.rehearsal.publish import alb_metrics, put_all
+from tui.rehearsal.seed import SeededWorld
+from tui.rehearsal.topology import read_topology
+from tui.rehearsal.traffic import Behaviour, simulate_interval
+
+log = logging.getLogger(__name__)
+
+REQUESTS_PER_SECOND = 50.0
+
+
+class Faults(Protocol):
+    """What a scenario does to the world (see scenario.py); `NoFaults` is the healthy world."""
+
+    def apply(self, now: datetime, clients: Any, world: SeededWorld, ledger: Ledger) -> None:
+        """Turn the world's knobs for the faults active at `now`."""
+
+    def behaviours(self, now: datetime) -> Mapping[str, Behaviour]:
+        """How each image id / `zone:<az>` serves at `now`."""
+
+
+class NoFaults:
+    """The healthy scenario."""
+
+    def apply(self, now: datetime, clients: Any, world: SeededWorld, ledger: Ledger) -> None:
+        return None
+
+    def behaviours(self, now: datetime) -> Mapping[str, Behaviour]:
+        return {}
+
+
+@dataclass
+class SimulatorStats:
+    """How the loop is doing, for `turnout world` and the benchmark."""
+
+    ticks: int = 0
+    last_error: str | None = None
+
+
+class Simulator:
+    """Advances the world one interval at a time; `start()` runs it on a daemon thread."""
+
+    def __init__(
+        self,
+        clients: Any,
+        world: SeededWorld,
+        clock: Clock,
+        faults: Faults | None = None,
+        interval: float = 5.0,
+        min_real_interval: float = 0.5,
+        seed: int = 1,
+    ) -> None:
+        self.clients, self.world, self.clock = clients, world, clock
+        self.faults: Faults = faults or NoFaults()
+        self.interval, self.min_real_interval = interval, min_real_interval
+        self.ledger = Ledger()
+        self.stats = SimulatorStats()
+        self._rng = random.Random(seed)
+        self._last: datetime | None = None
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def step(self) -> None:
+        """Advance the world to the clock's now: one interval of traffic and metrics."""
+        now = self.clock.now()
+        elapsed = (now - self._last).total_seconds() if self._last else self.interval
+        self._last = now
+        fidelity.tick()
+        self.faults.apply(now, self.clients, self.world, self.ledger)
+        topology, group_arns = read_topology(self.clients, self.world)
+        requests = round(REQUESTS_PER_SECOND * max(elapsed, 0.0))
+        traffic = simulate_interval(topology, requests, self.faults.behaviours(now), self._rng)
+        data = list(alb_metrics(self.world["load_balancer"], group_arns, traffic, now))
+        put_all(self.clients.client("cloudwatch"), "AWS/ApplicationELB", data)
+        latencies = sorted(x for t in traffic.values() for x in t.latencies)
+        self.ledger.record(
+            Sample(
+                at=now,
+                requests=sum(t.requests for t in traffic.values()),
+                errors=sum(t.target_5xx + t.elb_5xx for t in traffic.values()),
+                p99_latency=latencies[int(0.99 * (len(latencies) - 1))] if latencies else 0.0,
+            )
+        )
+        self.stats.ticks += 1
+
+    def _run(self) -> None:
+        speed = getattr(self.clock, "speed", 1.0)
+        while not self._stop.is_set():
+            try:
+                self.step()
+                self.stats.last_error = None
+            except Exception as exc:  # the world keeps moving; `turnout world` shows the error
+                self.stats.last_error = f"{type(exc).__name__}: {exc}"
+                log.exception("simulator step failed")
+            self._stop.wait(max(self.interval / speed, self.min_real_interval))
+
+    def start(self) -> None:
+        """Run `step` every interval of world time (at least `min_real_interval` apart)."""
+        self._thread = threading.Thread(target=self._run, name="world-simulator", daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        """Stop the loop and wait for its last step to finish."""
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout=10)
+            self._thread = None

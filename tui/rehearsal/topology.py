@@ -1,0 +1,69 @@
+"""Read the world's routing topology through the AWS APIs, as an operator's tools would see it.
+
+Reading through boto3 (not moto's internals) keeps the simulator honest: it sees exactly what
+the runbook's actions changed, with the fidelity extensions' answers for target health.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tui.rehearsal import names
+from tui.rehearsal.seed import SeededWorld
+from tui.rehearsal.traffic import Target, Topology
+
+
+def _listener_weights(elbv2: Any, world: SeededWorld, tg_names: dict[str, str]) -> dict[str, int]:
+    listener = elbv2.describe_listeners(ListenerArns=[world["listener"]])["Listeners"][0]
+    weights: dict[str, int] = {}
+    for action in listener["DefaultActions"]:
+        if action["Type"] != "forward":
+            continue
+        groups = action.get("ForwardConfig", {}).get("TargetGroups") or [
+            {"TargetGroupArn": action["TargetGroupArn"], "Weight": 1}
+        ]
+        for group in groups:
+            name = tg_names.get(group["TargetGroupArn"], group["TargetGroupArn"])
+            weights[name] = int(group.get("Weight", 1))
+    return weights
+
+
+def _route53_weights(route53: Any, world: SeededWorld) -> dict[str, int]:
+    records = route53.list_resource_record_sets(
+        HostedZoneId=world["hosted_zone"], StartRecordName=names.APP_RECORD
+    )["ResourceRecordSets"]
+    return {
+        r["SetIdentifier"]: int(r.get("Weight", 0))
+        for r in records
+        if r["Name"] == names.APP_RECORD and "SetIdentifier" in r
+    }
+
+
+def read_topology(clients: Any, world: SeededWorld) -> tuple[Topology, dict[str, str]]:
+    """The current topology, and each target group's name -> ARN."""
+    elbv2, ec2 = clients.client("elbv2"), clients.client("ec2")
+    groups = elbv2.describe_target_groups(LoadBalancerArn=world["load_balancer"])["TargetGroups"]
+    arns = {g["TargetGroupName"]: g["TargetGroupArn"] for g in groups}
+    health: dict[str, list[tuple[str, str]]] = {}
+    for name, arn in arns.items():
+        descriptions = elbv2.describe_target_health(TargetGroupArn=arn)["TargetHealthDescriptions"]
+        health[name] = [(d["Target"]["Id"], d["TargetHealth"]["State"]) for d in descriptions]
+    instance_ids = sorted({i for pairs in health.values() for i, _ in pairs})
+    images: dict[str, tuple[str, str]] = {}
+    if instance_ids:
+        for reservation in ec2.describe_instances(InstanceIds=instance_ids)["Reservations"]:
+            for instance in reservation["Instances"]:
+                images[instance["InstanceId"]] = (
+                    instance["ImageId"],
+                    instance["Placement"]["AvailabilityZone"],
+                )
+    targets = {
+        name: tuple(Target(i, *images.get(i, ("unknown", "unknown")), state) for i, state in pairs)
+        for name, pairs in health.items()
+    }
+    topology = Topology(
+        route53_weights=_route53_weights(clients.client("route53"), world),
+        listener_weights=_listener_weights(elbv2, world, {v: k for k, v in arns.items()}),
+        targets=targets,
+    )
+    return topology, arns

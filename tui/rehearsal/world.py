@@ -1,0 +1,99 @@
+"""The rehearsal world in one object: server, clock, seeded stack and simulator.
+
+    with World(speed=30) as world:          # served on 127.0.0.1, seeded, moving
+        world.clients.client("elbv2")...     # or AWS_ENDPOINT_URL=world.endpoint_url
+
+`World(serve=False)` keeps everything in-process under `mock_aws` for fast tests.
+"""
+
+from __future__ import annotations
+
+from types import TracebackType
+from typing import Any
+
+from botocore.config import Config
+from moto import mock_aws
+
+from tui.aws.clients import ClientFactory
+from tui.clock import Clock, ScaledClock
+from tui.rehearsal import fidelity, names
+from tui.rehearsal.seed import SeededWorld, seed_world
+from tui.rehearsal.server import FAKE_CREDENTIALS, MotoServer
+from tui.rehearsal.simulator import Faults, Simulator
+
+# The simulator marks its own calls so an injected throttling fault spares them: a throttled
+# world would stop moving, which is not what a throttled AWS does.
+SIMULATOR_USER_AGENT = "turnout-world-simulator"
+
+
+class World:
+    """A seeded, moving AWS world for rehearsal; a context manager."""
+
+    def __init__(
+        self,
+        speed: float = 1.0,
+        faults: Faults | None = None,
+        clock: Clock | None = None,
+        serve: bool = True,
+        simulate: bool = True,
+    ) -> None:
+        self.clock: Clock = clock or ScaledClock(speed)
+        self.faults = faults
+        self.serve, self.simulate = serve, simulate
+        self.endpoint_url: str | None = None
+        self.seeded: SeededWorld | None = None
+        self.simulator: Simulator | None = None
+        self._server: MotoServer | None = None
+        self._mock: Any = None
+
+    def clients_for(self, user_agent: str | None = None) -> ClientFactory:
+        """A client factory pointed at this world with the fake credentials."""
+        config = Config(
+            retries={"mode": "standard", "max_attempts": 3}, user_agent_extra=user_agent
+        )
+        return ClientFactory(
+            region=names.REGION,
+            endpoint_url=self.endpoint_url,
+            credentials=FAKE_CREDENTIALS,
+            config=config,
+        )
+
+    def start(self) -> World:
+        """Serve (or mock), seed and set the simulator going."""
+        if self.serve:
+            self._server = MotoServer(self.clock)
+            self.endpoint_url = self._server.start()
+        else:
+            fidelity.install(self.clock)
+            self._mock = mock_aws()
+            self._mock.start()
+        self.clients = self.clients_for()
+        self.seeded = seed_world(self.clients)
+        self.simulator = Simulator(
+            self.clients_for(SIMULATOR_USER_AGENT), self.seeded, self.clock, self.faults
+        )
+        if self.simulate:
+            self.simulator.start()
+        return self
+
+    def stop(self) -> None:
+        """Stop the simulator and the server (or the mock); safe to call twice."""
+        if self.simulator is not None:
+            self.simulator.stop()
+        if self._server is not None:
+            self._server.stop()
+            self._server = None
+        if self._mock is not None:
+            self._mock.stop()
+            self._mock = None
+
+    def __enter__(self) -> World:
+        return self.start()
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.stop()
