@@ -1,0 +1,205 @@
+"""Reading a runbook's YAML into located nodes: every value knows the FILE:LINE:COL it came from.
+
+PyYAML's `safe_load` forgets where values were and silently keeps the last of two duplicate
+keys. We compose the document with `SafeLoader` (the same safe subset: no tags that build
+objects) and walk its nodes ourselves, so each value keeps its mark and duplicates are errors.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from tui.errors import Location
+from tui.runbook.problems import Problems
+
+# Aliases let a tiny file expand into a huge tree ("billion laughs"); no real runbook comes near.
+MAX_NODES = 200_000
+
+_CORE_TAGS = {
+    "tag:yaml.org,2002:int",
+    "tag:yaml.org,2002:float",
+    "tag:yaml.org,2002:bool",
+    "tag:yaml.org,2002:null",
+}
+_TEXT_TAGS = {"tag:yaml.org,2002:str", "tag:yaml.org,2002:timestamp"}
+
+
+@dataclass(frozen=True, slots=True)
+class Node:
+    """A YAML value with its place in the file.
+
+    `value` is a scalar (str, int, float, bool, None), a `dict[str, Node]` for a mapping or a
+    `list[Node]` for a sequence. `key_locations` holds where each mapping key is written, for
+    problems about the key itself. `via` names the param a `${...}` substitution came from.
+    `inline` says the scalar's text sits on one line exactly as written, so a column inside the
+    text can be pointed at.
+    """
+
+    value: Any
+    location: Location
+    key_locations: dict[str, Location] = field(default_factory=dict)
+    inline: bool = False
+    quoted: bool = False
+    via: str | None = None
+
+    @property
+    def is_mapping(self) -> bool:
+        """True for a YAML mapping."""
+        return isinstance(self.value, dict)
+
+    @property
+    def is_sequence(self) -> bool:
+        """True for a YAML sequence."""
+        return isinstance(self.value, list)
+
+    def at(self, offset: int) -> Location:
+        """The location of character `offset` of this scalar's text, where that can be known."""
+        if not self.inline:
+            return self.location
+        shift = offset + (1 if self.quoted else 0)
+        loc = self.location
+        return Location(loc.file, loc.line, loc.column + shift)
+
+    def plain(self) -> Any:
+        """The value with every node unwrapped: plain dicts, lists and scalars."""
+        if isinstance(self.value, dict):
+            return {k: v.plain() for k, v in self.value.items()}
+        if isinstance(self.value, list):
+            return [v.plain() for v in self.value]
+        return self.value
+
+
+def _location(file: str, mark: yaml.Mark | None) -> Location:
+    if mark is None:
+        return Location(file, 1, 1)
+    return Location(file, mark.line + 1, mark.column + 1)
+
+
+class _Walker:
+    """Turns composed YAML nodes into `Node`s, reporting duplicates and unsupported tags."""
+
+    def __init__(self, file: str, loader: yaml.SafeLoader, problems: Problems) -> None:
+        self.file = file
+        self.loader = loader
+        self.problems = problems
+        self.count = 0
+        self.active: set[int] = set()
+
+    def walk(self, ynode: yaml.Node) -> Node:
+        loc = _location(self.file, ynode.start_mark)
+        self.count += 1
+        if self.count > MAX_NODES:
+            raise _TooBig(loc)
+        if id(ynode) in self.active:
+            self.problems.add(loc, "an alias refers to the node that contains it; remove the loop")
+            return Node(None, loc)
+        self.active.add(id(ynode))
+        try:
+            if isinstance(ynode, yaml.MappingNode):
+                return self._mapping(ynode, loc)
+            if isinstance(ynode, yaml.SequenceNode):
+                return Node([self.walk(item) for item in ynode.value], loc)
+            return self._scalar(ynode, loc)
+        finally:
+            self.active.discard(id(ynode))
+
+    def _scalar(self, ynode: yaml.ScalarNode, loc: Location) -> Node:
+        start, end = ynode.start_mark, ynode.end_mark
+        quoted = ynode.style in ("'", '"')
+        width = end.column - start.column - (2 if quoted else 0)
+        inline = (
+            start.line == end.line
+            and ynode.style in (None, "", "'", '"')
+            and width == len(ynode.value)
+        )
+        if ynode.tag in _CORE_TAGS:
+            value = self.loader.construct_object(ynode)
+        elif ynode.tag in _TEXT_TAGS:
+            value = ynode.value  # a date stays the text written, not a datetime
+        else:
+            self.problems.add(loc, f"unsupported YAML tag {ynode.tag}: runbooks use plain values")
+            value = ynode.value
+        return Node(value, loc, inline=inline, quoted=quoted)
+
+    def _mapping(self, ynode: yaml.MappingNode, loc: Location) -> Node:
+        seen: dict[str, Location] = {}
+        for key_node, _ in ynode.value:
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                continue
+            key_loc = _location(self.file, key_node.start_mark)
+            if not isinstance(key_node, yaml.ScalarNode):
+                self.problems.add(key_loc, "a key must be a plain name, not a list or a mapping")
+                continue
+            if key_node.value in seen:
+                first = seen[key_node.value]
+                self.problems.add(
+                    key_loc,
+                    f'duplicate key "{key_node.value}" (first at line {first.line}); '
+                    "YAML would silently keep only the last: remove one",
+                )
+            else:
+                seen[key_node.value] = key_loc
+        # `<<: *anchor` merge keys: explicit keys win over merged ones, as in YAML.
+        self.loader.flatten_mapping(ynode)
+        values: dict[str, Node] = {}
+        key_locations: dict[str, Location] = {}
+        for key_node, value_node in ynode.value:
+            if not isinstance(key_node, yaml.ScalarNode):
+                continue
+            key = str(key_node.value)
+            values[key] = self.walk(value_node)
+            key_locations[key] = _location(self.file, key_node.start_mark)
+        return Node(values, loc, key_locations)
+
+
+class _TooBig(Exception):
+    def __init__(self, location: Location) -> None:
+        self.location = location
+
+
+def parse_text(text: str, file: str, problems: Problems) -> Node | None:
+    """Parse one YAML document into a located `Node`; None (with a problem) if it cannot be read."""
+    loader = yaml.SafeLoader(text)
+    try:
+        root = loader.get_single_node()
+        if root is None:
+            problems.add(
+                Location(file, 1, 1), "the file is empty: a runbook starts with `runbook: NAME`"
+            )
+            return None
+        return _Walker(file, loader, problems).walk(root)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        what = exc.problem or exc.context or "malformed YAML"
+        context = f" ({exc.context})" if exc.context and exc.problem else ""
+        problems.add(_location(file, mark), f"malformed YAML: {what}{context}")
+    except yaml.YAMLError as exc:
+        problems.add(Location(file, 1, 1), f"malformed YAML: {exc}")
+    except _TooBig as exc:
+        problems.add(
+            exc.location, f"the document expands to more than {MAX_NODES} values (aliases?)"
+        )
+    finally:
+        loader.dispose()
+    return None
+
+
+def read_file(path: str | Path, problems: Problems) -> Node | None:
+    """Read and parse a runbook file; a missing or unreadable file is a problem at its line 1."""
+    file = str(path)
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        problems.add(Location(file, 1, 1), "no such file: check the path")
+        return None
+    except UnicodeDecodeError as exc:
+        problems.add(Location(file, 1, 1), f"not UTF-8 text ({exc.reason} at byte {exc.start})")
+        return None
+    except OSError as exc:
+        problems.add(Location(file, 1, 1), f"cannot read the file: {exc.strerror}")
+        return None
+    return parse_text(text, file, problems)
