@@ -1,0 +1,138 @@
+"""The faults a scenario can inject, each with when it acts and how strongly. Pure model.
+
+Times are offsets from the moment the world starts (its clock's first reading); a fault with no
+`duration` lasts until the drill ends.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import ClassVar
+
+
+@dataclass(frozen=True)
+class Fault:
+    """A fault, active from `start` for `duration` seconds (None: for ever)."""
+
+    kind: ClassVar[str] = ""
+    start: float = 0.0
+    duration: float | None = None
+
+    def active(self, elapsed: float) -> bool:
+        """Whether the fault acts `elapsed` seconds into the drill."""
+        if elapsed < self.start:
+            return False
+        return self.duration is None or elapsed < self.start + self.duration
+
+    @property
+    def label(self) -> str:
+        """How the debrief names it."""
+        return self.kind.replace("_", " ")
+
+
+@dataclass(frozen=True)
+class BadImage(Fault):
+    """Instances on `image` answer user requests with 5xx (their health check still passes)."""
+
+    kind: ClassVar[str] = "bad_image"
+    image: str = ""
+    error_rate: float = 0.5
+
+
+@dataclass(frozen=True)
+class SlowImage(Fault):
+    """Instances on `image` answer `extra_latency` seconds slower."""
+
+    kind: ClassVar[str] = "slow_image"
+    image: str = ""
+    extra_latency: float = 0.8
+
+
+@dataclass(frozen=True)
+class ReplicaLag(Fault):
+    """The Blue/Green green replica falls behind: lag rises to `peak` seconds over `rise`, then
+    decays back to ~0 over `decay`."""
+
+    kind: ClassVar[str] = "replica_lag"
+    deployment: str = "orders-bgd"
+    peak: float = 45.0
+    rise: float = 30.0
+    decay: float = 300.0
+
+    def lag(self, elapsed: float) -> float:
+        """The replica lag in seconds, `elapsed` seconds into the drill."""
+        since = elapsed - self.start
+        if since < 0:
+            return 0.0
+        if since < self.rise:
+            return self.peak * since / self.rise
+        after_peak = since - self.rise
+        return max(0.0, self.peak * (1 - after_peak / self.decay)) if self.decay else 0.0
+
+
+@dataclass(frozen=True)
+class LongWrite(Fault):
+    """A long-running write (or DDL) holds the blue database, which blocks a switchover."""
+
+    kind: ClassVar[str] = "long_write"
+    db_instance: str = "orders-db"
+
+
+@dataclass(frozen=True)
+class Throttling(Fault):
+    """A share of the operator's calls to `service` are throttled."""
+
+    kind: ClassVar[str] = "throttling"
+    service: str = "autoscaling"
+    share: float = 0.5
+
+
+@dataclass(frozen=True)
+class StatusCheckFailure(Fault):
+    """The host under one instance of `group` fails: StatusCheckFailed_System goes to 1."""
+
+    kind: ClassVar[str] = "status_check_failure"
+    group: str = "web-asg"
+
+
+@dataclass(frozen=True)
+class BadTaskDefinition(Fault):
+    """Tasks of `task_definition` (family:revision) fail to start."""
+
+    kind: ClassVar[str] = "bad_task_definition"
+    task_definition: str = "api:2"
+
+
+@dataclass(frozen=True)
+class AzOutage(Fault):
+    """Everything in `zone` stops answering; the ALB marks its targets unhealthy after
+    `detection` seconds of failed health checks."""
+
+    kind: ClassVar[str] = "az_outage"
+    zone: str = "us-east-1a"
+    detection: float = 30.0
+
+
+FAULT_KINDS: dict[str, type[Fault]] = {
+    cls.kind: cls
+    for cls in (
+        BadImage,
+        SlowImage,
+        ReplicaLag,
+        LongWrite,
+        Throttling,
+        StatusCheckFailure,
+        BadTaskDefinition,
+        AzOutage,
+    )
+}
+
+
+@dataclass(frozen=True)
+class ScenarioSpec:
+    """A named set of faults, as written in runbooks/scenarios/*.yaml."""
+
+    name: str
+    title: str = ""
+    description: str = ""
+    faults: tuple[Fault, ...] = field(default_factory=tuple)

@@ -1,0 +1,130 @@
+"""Reading a scenario file (runbooks/scenarios/*.yaml) with the runbook loader's located errors.
+
+    scenario: bad-ami
+    title: The new AMI answers 5xx
+    description: |
+      What the trainee should notice, and when.
+    faults:
+      - kind: bad_image
+        image: ami-0000000000000b002
+        error_rate: 0.6
+        start: 0s
+
+A scenario is named on the command line by file path or by name (looked up in
+`runbooks/scenarios/`); `healthy` needs no file.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+from typing import Any
+
+from tui.errors import InputError, Location
+from tui.rehearsal.faults import FAULT_KINDS, Fault, ScenarioSpec
+from tui.runbook.fields import Fields
+from tui.runbook.problems import Problems, RunbookInvalid, did_you_mean
+from tui.runbook.source import Node, read_file
+from tui.runbook.values import INVALID, ValueType
+
+# Fields written as durations (`30s`, `5m`); all other numbers are plain numbers.
+_DURATION_FIELDS = {"start", "duration", "rise", "decay", "detection", "peak"}
+_TYPES = {"str": ValueType.STRING, "float": ValueType.NUMBER, "float | None": ValueType.NUMBER}
+
+
+def scenario_dirs() -> list[Path]:
+    """Where scenarios are looked up by name: ./runbooks/scenarios, then the shipped ones."""
+    shipped = Path(__file__).resolve().parents[2] / "runbooks" / "scenarios"
+    return [Path.cwd() / "runbooks" / "scenarios", shipped]
+
+
+def available_scenarios() -> list[str]:
+    """The names of every scenario that can be given by name."""
+    found = {"healthy"}
+    for folder in scenario_dirs():
+        found.update(p.stem for p in folder.glob("*.yaml"))
+    return sorted(found)
+
+
+def resolve(name_or_path: str) -> Path | None:
+    """The file a scenario argument names; None for the built-in `healthy`."""
+    path = Path(name_or_path)
+    if path.suffix in (".yaml", ".yml") or path.exists():
+        return path
+    for folder in scenario_dirs():
+        candidate = folder / f"{name_or_path}.yaml"
+        if candidate.exists():
+            return candidate
+    if name_or_path == "healthy":
+        return None
+    hint = did_you_mean(name_or_path, available_scenarios())
+    raise InputError(
+        f'no scenario "{name_or_path}"{hint}; available: {", ".join(available_scenarios())}'
+    )
+
+
+def load_scenario_spec(name_or_path: str) -> ScenarioSpec:
+    """Read a scenario by name or path; every problem in it raised at once with FILE:LINE:COL."""
+    path = resolve(name_or_path)
+    if path is None:
+        return ScenarioSpec("healthy", "Everything works", "No faults: the world stays healthy.")
+    problems = Problems()
+    root = read_file(path, problems)
+    spec = _build(root, str(path), problems) if root is not None else None
+    if problems or spec is None:
+        raise RunbookInvalid(problems.sorted())
+    return spec
+
+
+def _build(root: Node, file: str, problems: Problems) -> ScenarioSpec | None:
+    top = Fields(
+        root,
+        "scenario",
+        problems,
+        ("scenario", "title", "description", "faults"),
+        required=("scenario",),
+    )
+    name = top.get("scenario", ValueType.STRING)
+    faults = [f for f in (_fault(n, problems) for n in top.sequence("faults")) if f is not None]
+    if not top.ok or name in (None, INVALID):
+        return None
+    return ScenarioSpec(
+        name=name,
+        title=top.get("title", ValueType.STRING, "") or "",
+        description=top.get("description", ValueType.STRING, "") or "",
+        faults=tuple(faults),
+    )
+
+
+def _fault(node: Node, problems: Problems) -> Fault | None:
+    kind_node = node.value.get("kind") if node.is_mapping else None
+    kind = kind_node.value if kind_node is not None else None
+    if kind not in FAULT_KINDS:
+        where: Location = kind_node.location if kind_node is not None else node.location
+        hint = did_you_mean(str(kind), FAULT_KINDS) if kind else ""
+        problems.add(
+            where,
+            f'fault: unknown kind "{kind}"{hint}; use one of {", ".join(FAULT_KINDS)}'
+            if kind
+            else f'fault: missing "kind"; use one of {", ".join(FAULT_KINDS)}',
+        )
+        return None
+    cls = FAULT_KINDS[kind]
+    fields = {f.name: f for f in dataclasses.fields(cls)}
+    read = Fields(node, f"fault {kind}", problems, ("kind", *fields))
+    values: dict[str, Any] = {}
+    for key in read.items:
+        if key == "kind" or key not in fields:
+            continue
+        vtype = (
+            ValueType.DURATION
+            if key in _DURATION_FIELDS
+            else _TYPES.get(str(fields[key].type), ValueType.STRING)
+        )
+        value = read.get(key, vtype)
+        if value is not INVALID:
+            values[key] = float(value) if vtype is not ValueType.STRING else value
+    for share in ("error_rate", "share"):
+        if share in values and not 0 <= values[share] <= 1:
+            problems.add(read.value_location(share), f"fault {kind}: {share} must be 0 to 1")
+    return cls(**values)
