@@ -16,7 +16,7 @@ def arn_dimension(arn: str) -> str:
     return arn.split(":", 5)[5].split("/", 1)[1]
 
 
-def _datum(
+def datum(
     name: str,
     dims: Mapping[str, str],
     when: datetime,
@@ -49,22 +49,22 @@ def alb_metrics(
     for name, served in traffic.items():
         dims = {"TargetGroup": arn_dimension(group_arns[name]), **lb}
         yield from _group_metrics(dims, served, when)
-        yield _datum("HealthyHostCount", dims, when, "Count", served.healthy_hosts)
-        yield _datum("UnHealthyHostCount", dims, when, "Count", served.unhealthy_hosts)
+        yield datum("HealthyHostCount", dims, when, "Count", served.healthy_hosts)
+        yield datum("UnHealthyHostCount", dims, when, "Count", served.unhealthy_hosts)
         totals.requests += served.requests
         totals.target_5xx += served.target_5xx
         totals.elb_5xx += served.elb_5xx
         totals.latencies.extend(served.latencies)
     yield from _group_metrics(lb, totals, when)
-    yield _datum("HTTPCode_ELB_5XX_Count", lb, when, "Count", totals.elb_5xx)
+    yield datum("HTTPCode_ELB_5XX_Count", lb, when, "Count", totals.elb_5xx)
 
 
 def _group_metrics(
     dims: Mapping[str, str], served: GroupTraffic, when: datetime
 ) -> Iterator[dict[str, Any]]:
-    yield _datum("RequestCount", dims, when, "Count", served.requests)
-    yield _datum("HTTPCode_Target_5XX_Count", dims, when, "Count", served.target_5xx)
-    yield _datum(
+    yield datum("RequestCount", dims, when, "Count", served.requests)
+    yield datum("HTTPCode_Target_5XX_Count", dims, when, "Count", served.target_5xx)
+    yield datum(
         "HTTPCode_Target_2XX_Count",
         dims,
         when,
@@ -72,7 +72,7 @@ def _group_metrics(
         served.requests - served.target_5xx - served.elb_5xx,
     )
     if served.latencies:
-        yield _datum("TargetResponseTime", dims, when, "Seconds", values=served.latencies[:150])
+        yield datum("TargetResponseTime", dims, when, "Seconds", values=served.latencies[:150])
 
 
 def put_all(cloudwatch: Any, namespace: str, data: list[dict[str, Any]]) -> None:

@@ -12,11 +12,12 @@ from datetime import datetime
 from typing import Any, Protocol
 
 from tui.clock import Clock
-from tui.rehearsal import fidelity
+from tui.rehearsal import fidelity, names, publish_tiers
 from tui.rehearsal.debrief import Ledger, Sample
+from tui.rehearsal.fidelity import ecs_rollout
 from tui.rehearsal.publish import alb_metrics, put_all
 from tui.rehearsal.seed import SeededWorld
-from tui.rehearsal.topology import read_topology
+from tui.rehearsal.topology import green_instance, read_topology
 from tui.rehearsal.traffic import Behaviour, simulate_interval
 
 log = logging.getLogger(__name__)
@@ -27,6 +28,9 @@ REQUESTS_PER_SECOND = 50.0
 class Faults(Protocol):
     """What a scenario does to the world (see scenario.py); `NoFaults` is the healthy world."""
 
+    replica_lag: float  # seconds, the green replica's lag as of the last `apply`
+    long_write: bool  # whether a long-running write holds the blue database
+
     def apply(self, now: datetime, clients: Any, world: SeededWorld, ledger: Ledger) -> None:
         """Turn the world's knobs for the faults active at `now`."""
 
@@ -36,6 +40,9 @@ class Faults(Protocol):
 
 class NoFaults:
     """The healthy scenario."""
+
+    replica_lag = 0.0
+    long_write = False
 
     def apply(self, now: datetime, clients: Any, world: SeededWorld, ledger: Ledger) -> None:
         return None
@@ -85,8 +92,10 @@ class Simulator:
         topology, group_arns = read_topology(self.clients, self.world)
         requests = round(REQUESTS_PER_SECOND * max(elapsed, 0.0))
         traffic = simulate_interval(topology, requests, self.faults.behaviours(now), self._rng)
+        cloudwatch = self.clients.client("cloudwatch")
         data = list(alb_metrics(self.world["load_balancer"], group_arns, traffic, now))
-        put_all(self.clients.client("cloudwatch"), "AWS/ApplicationELB", data)
+        put_all(cloudwatch, "AWS/ApplicationELB", data)
+        self._publish_tiers(cloudwatch, traffic, max(elapsed, 1.0), now)
         latencies = sorted(x for t in traffic.values() for x in t.latencies)
         self.ledger.record(
             Sample(
@@ -97,6 +106,50 @@ class Simulator:
             )
         )
         self.stats.ticks += 1
+
+    def _publish_tiers(
+        self, cloudwatch: Any, traffic: Mapping[str, Any], seconds: float, now: datetime
+    ) -> None:
+        per_instance = {
+            instance: served / seconds
+            for group in traffic.values()
+            for instance, served in group.per_instance_requests.items()
+        }
+        put_all(cloudwatch, "AWS/EC2", list(publish_tiers.ec2_cpu(per_instance, now, self._rng)))
+        rps = sum(g.requests for g in traffic.values()) / seconds
+        green = green_instance(self.clients, names.BLUE_GREEN)
+        put_all(
+            cloudwatch,
+            "AWS/RDS",
+            list(
+                publish_tiers.rds(
+                    names.DB_INSTANCE,
+                    green,
+                    self.faults.replica_lag,
+                    self.faults.long_write,
+                    rps,
+                    now,
+                    self._rng,
+                )
+            ),
+        )
+        running = sum(
+            ecs_rollout.running_tasks_by_task_definition(
+                names.ECS_CLUSTER, names.ECS_SERVICE
+            ).values()
+        )
+        desired = self.clients.client("ecs").describe_services(
+            cluster=names.ECS_CLUSTER, services=[names.ECS_SERVICE]
+        )["services"][0]["desiredCount"]
+        put_all(
+            cloudwatch,
+            "AWS/ECS",
+            list(
+                publish_tiers.ecs(
+                    names.ECS_CLUSTER, names.ECS_SERVICE, running, desired, now, self._rng
+                )
+            ),
+        )
 
     def _run(self) -> None:
         speed = getattr(self.clock, "speed", 1.0)

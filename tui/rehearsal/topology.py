@@ -67,3 +67,12 @@ def read_topology(clients: Any, world: SeededWorld) -> tuple[Topology, dict[str,
         targets=targets,
     )
     return topology, arns
+
+
+def green_instance(clients: Any, deployment: str) -> str | None:
+    """The green DB instance identifier of a Blue/Green deployment (by name), if any."""
+    found = clients.client("rds").describe_blue_green_deployments(
+        Filters=[{"Name": "blue-green-deployment-name", "Values": [deployment]}]
+    )["BlueGreenDeployments"]
+    target = found[0].get("Target") if found else None
+    return target.rsplit(":", 1)[-1] if target else None
