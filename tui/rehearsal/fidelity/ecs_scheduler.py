@@ -205,6 +205,8 @@ class ServiceRollout:
                 break
             self._fire(due)
             self._schedule(due)
+        # Alarms are polled, not evented: look at them (and anything else) as of `now` too.
+        self._schedule(now)
         self.clock = now if self.clock is None else max(self.clock, now)
 
     def _next_event(self) -> datetime | None:
