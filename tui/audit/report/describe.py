@@ -40,7 +40,8 @@ def _start(p: dict[str, Any]) -> str:
 def _answer(p: dict[str, Any]) -> str:
     typed = f", typed “{p['typed']}”" if p.get("typed") is not None else ""
     verdict = "go ahead" if p.get("accepted") else "stop"
-    return f"{p.get('step') or 'session'}: answered {p.get('answer')}{typed} after {p.get('elapsed_s')}s ({verdict})"
+    where = p.get("step") or "session"
+    return f"{where}: answered {p.get('answer')}{typed} after {p.get('elapsed_s')}s ({verdict})"
 
 
 def _guardrail(p: dict[str, Any]) -> str:

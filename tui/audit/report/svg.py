@@ -14,6 +14,7 @@ from html import escape
 from tui.audit.report.model import Series
 
 WIDTH, HEIGHT, PAD = 360, 90, 8
+SVG_NS = "http://www.w3.org/2000/svg"
 
 
 def _fmt(value: float) -> str:
@@ -27,7 +28,7 @@ def chart(series: Series) -> str:
     label = escape(f"{series.name} in {series.step}")
     if not values:
         return (
-            f'<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{HEIGHT}" role="img" '
+            f'<svg xmlns="{SVG_NS}" width="{WIDTH}" height="{HEIGHT}" role="img" '
             f'aria-label="{label}"><text x="{PAD}" y="{HEIGHT // 2}">no data</text></svg>'
         )
     low = min([*values, *bounds, 0.0])
@@ -44,14 +45,14 @@ def chart(series: Series) -> str:
         return HEIGHT - PAD - (v - low) / (high - low) * (HEIGHT - 2 * PAD)
 
     parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{HEIGHT}" viewBox="0 0 {WIDTH} '
-        f'{HEIGHT}" role="img" aria-label="{label}">',
+        f'<svg xmlns="{SVG_NS}" width="{WIDTH}" height="{HEIGHT}" '
+        f'viewBox="0 0 {WIDTH} {HEIGHT}" role="img" aria-label="{label}">',
         f'<rect x="0" y="0" width="{WIDTH}" height="{HEIGHT}" fill="#fafbfc" stroke="#dde"/>',
     ]
     for bound in bounds:
         parts.append(
-            f'<line stroke="#c0392b" stroke-dasharray="4 3" x1="{PAD}" x2="{WIDTH - PAD}" y1="{_fmt(y(bound))}" '
-            f'y2="{_fmt(y(bound))}"><title>bound {_fmt(bound)}</title></line>'
+            f'<line stroke="#c0392b" stroke-dasharray="4 3" x1="{PAD}" x2="{WIDTH - PAD}" '
+            f'y1="{_fmt(y(bound))}" y2="{_fmt(y(bound))}"><title>bound {_fmt(bound)}</title></line>'
         )
     for t, text in series.marks:
         parts.append(
