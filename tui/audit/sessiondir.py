@@ -92,7 +92,7 @@ def check_writable(path: str | Path, *, min_free_bytes: int = MIN_FREE_BYTES) ->
     try:
         fd = os.open(probe, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         try:
-            os.write(fd, b"\0" * _PROBE_BYTES)
+            write_all(fd, b"\0" * _PROBE_BYTES)
             os.fsync(fd)
         finally:
             os.close(fd)
@@ -129,3 +129,11 @@ def fsync_dir(path: str | Path) -> None:
         os.fsync(fd)
     finally:
         os.close(fd)
+
+
+def write_all(fd: int, data: bytes) -> None:
+    """Write every byte, or raise: `os.write` may write part and only fail on the next call."""
+    view = memoryview(data)
+    while view:
+        written = os.write(fd, view)
+        view = view[written:]

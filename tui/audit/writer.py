@@ -21,7 +21,7 @@ from tui.audit.errors import AuditWriteError, SessionDirError, TornLogError
 from tui.audit.events import ENGINE_ACTOR, Event
 from tui.audit.lock import LockOwner, SessionLock
 from tui.audit.redact import redact
-from tui.audit.sessiondir import fsync_dir
+from tui.audit.sessiondir import fsync_dir, write_all
 from tui.clock import Clock
 
 REPAIR_FLAG = "--repair-log"
@@ -111,14 +111,13 @@ class AuditWriter:
         except BaseException:
             lock.release()
             raise
-        last = reading.records[-1]
         writer = cls(
             reading.path,
             fd,
             lock,
             clock,
-            seq=last.seq,
-            last_hash=last.hash,
+            seq=reading.records[-1].seq if reading.records else 0,
+            last_hash=reading.last_hash,
             size=reading.good_bytes,
         )
         if reading.torn:
@@ -180,7 +179,7 @@ class AuditWriter:
             prev = self._last_hash
             line, digest = encode_line(seq, ts, str(event), actor, clean, prev)
             try:
-                _write_all(self._fd, line)
+                write_all(self._fd, line)
                 os.fdatasync(self._fd)
             except OSError as exc:
                 self._cut_back()
@@ -216,10 +215,3 @@ class AuditWriter:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
-
-
-def _write_all(fd: int, data: bytes) -> None:
-    view = memoryview(data)
-    while view:
-        written = os.write(fd, view)
-        view = view[written:]
