@@ -9,6 +9,8 @@ taken) and returns a `ResumeState`. The engine's rules, documented in docs/audit
   result: it may or may not have reached AWS, so *look* (describe the resource) before sending
   it again; calls with a result are done;
 - `undo` holds every step's undo data, in the order captured, for a rollback after the crash;
+- `unfinished_calls` lists every such call in the session, including a rollback's own calls
+  (a crash mid-rollback leaves no step in flight, but `rolling_back` is set);
 - an unanswered confirmation (`pending_confirmation`) must be asked again;
 - `ended` sessions cannot be resumed; check `runbook_sha256` against the runbook on disk.
 """
@@ -53,6 +55,8 @@ class ResumeState:
     in_flight: InFlight | None
     undo: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     pending_confirmation: Confirmation | None = None
+    unfinished_calls: tuple[ApiCall, ...] = ()
+    """Every mutating intent in the log with no result, rollback calls included."""
     rolling_back: bool = False
     rolled_back: tuple[str, ...] = ()
     ended: bool = False
@@ -95,6 +99,7 @@ def resume_state(session: str | Path) -> ResumeState:
         pending_confirmation=next(
             (c for c in reversed(fold.confirmations) if c.answer is None), None
         ),
+        unfinished_calls=tuple(c for c in fold.calls if c.mutating and not c.finished),
         rolling_back=rollback is not None and rollback.end is None,
         rolled_back=tuple(rollback.undone) if rollback else (),
         ended=fold.end is not None,
