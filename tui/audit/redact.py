@@ -16,6 +16,7 @@ Over-redaction is the safe side: a pagination `NextToken` is hidden along with r
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Mapping
 from typing import Any
@@ -54,8 +55,11 @@ def normalise_key(key: str) -> str:
 
 def is_secret_key(key: object) -> bool:
     """Whether a mapping key (or the name in a name/value pair) looks like it holds a secret."""
-    if not isinstance(key, str):
-        return False
+    return isinstance(key, str) and _is_secret_text(key)
+
+
+@functools.lru_cache(maxsize=4096)  # the same few hundred keys recur in every record
+def _is_secret_text(key: str) -> bool:
     flat = normalise_key(key)
     return flat in _EXACT_SECRET_KEYS or any(word in flat for word in SECRET_WORDS)
 

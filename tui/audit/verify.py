@@ -7,11 +7,14 @@ records were not cut off the end or the whole log rewritten.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 
 from tui.audit.chain import LogReading, read_log
+from tui.audit.events import Event
+from tui.audit.record import Record
 from tui.audit.state import SessionFold
 
 
@@ -52,47 +55,56 @@ def failure_text(reading: LogReading) -> str:
 
 
 def summary_text(reading: LogReading) -> str:
-    """Events, time span, operator, outcome and the last hash of an intact log."""
-    fold = SessionFold.of(reading.records)
-    start = fold.start.payload if fold.start else {}
+    """Events, time span, operator, outcome and the last hash of an intact log.
+
+    Only the start and end records are parsed: verification stays at hashing speed.
+    """
+    records = reading.records
+    start_record = next((r for r in records if r.type == Event.SESSION_START), None)
+    end_record = next((r for r in reversed(records) if r.type == Event.SESSION_END), None)
+    start = start_record.payload if start_record else {}
     runbook = start.get("runbook") or {}
     aws = start.get("aws") or {}
-    first, last = fold.first_time, fold.last_time
-    assert first is not None and last is not None
+    first, last = records[0], records[-1]
     lines = [
-        f"{reading.path}: intact: {len(reading.records)} events, hash chain verified",
+        f"{reading.path}: intact: {len(records)} events, hash chain verified",
         f"  runbook:   {runbook.get('name', '?')} ({runbook.get('path', '?')}, "
         f"sha256 {str(runbook.get('sha256', '?'))[:12]}…)",
         f"  operator:  {start.get('operator', '?')} on {start.get('host', '?')}",
         f"  target:    {start.get('mode', '?')}, account {aws.get('account') or '?'}, "
         f"region {aws.get('region') or '?'}",
-        f"  span:      {reading.records[0].ts} → {reading.records[-1].ts} "
-        f"({format_duration(last - first)})",
-        f"  outcome:   {outcome_text(fold)}",
+        f"  span:      {first.ts} → {last.ts} ({format_duration(last.time - first.time)})",
+        f"  outcome:   {outcome_of(end_record)}",
     ]
-    extras = []
-    if fold.resumes:
-        extras.append(f"resumed {len(fold.resumes)}×")
-    if fold.repairs:
-        extras.append(f"torn line repaired {len(fold.repairs)}×")
-    if fold.lock_breaks:
-        extras.append(f"stale lock broken {len(fold.lock_breaks)}×")
+    counts = Counter(r.type for r in records)
+    extras = [
+        f"{label} {counts[event]}×"
+        for event, label in [
+            (Event.SESSION_RESUME, "resumed"),
+            (Event.LOG_REPAIR, "torn line repaired"),
+            (Event.LOCK_BROKEN, "stale lock broken"),
+        ]
+        if counts[event]
+    ]
     if extras:
         lines.append(f"  history:   {', '.join(extras)}")
     lines.append(f"  last hash: {reading.last_hash}")
     return "\n".join(lines)
 
 
-def outcome_text(fold: SessionFold) -> str:
+def outcome_of(end: Record | None) -> str:
     """`completed (exit 0)`, `rolled back (exit 3)`, or why there is no outcome yet."""
-    if fold.end is None:
+    if end is None:
         return "unfinished: no session end (still running, or cut off: it can be resumed)"
-    payload = fold.end.payload
+    payload = end.payload
     reason = f": {payload['reason']}" if payload.get("reason") else ""
-    return (
-        f"{str(payload.get('outcome', '?')).replace('_', ' ')} (exit "
-        f"{payload.get('exit_code')}){reason}"
-    )
+    outcome = str(payload.get("outcome", "?")).replace("_", " ")
+    return f"{outcome} (exit {payload.get('exit_code')}){reason}"
+
+
+def outcome_text(fold: SessionFold) -> str:
+    """The outcome line of a folded session (see `outcome_of`)."""
+    return outcome_of(fold.end)
 
 
 def format_duration(span: timedelta | float) -> str:

@@ -191,7 +191,16 @@ class AuditWriter:
             self._last_hash = digest
             self._size += len(line)
             # The line number equals seq: a log never has anything but records in it.
-            return Record(seq, ts, str(event), actor, clean, prev, digest, seq, self._size)
+            return Record(
+                seq,
+                ts,
+                str(event),
+                prev,
+                digest,
+                seq,
+                self._size,
+                data={"actor": actor, "payload": clean},
+            )
 
     def _cut_back(self) -> None:
         """Remove a partly written line, so the log still ends on a whole record."""
