@@ -1,7 +1,8 @@
 """The engine's pen: one typed method per event, so every session log says the same things the
 same way (docs/audit.md lists each payload).
 
-Every method returns the durable `Record` it wrote. Human answers (checklist, confirmations,
+Every method returns the durable `Record` it wrote. The AWS-facing methods (API calls, undo data,
+rollback) live in session_log_aws.py and are inherited. Human answers (checklist, confirmations,
 notes) are written with the person as actor; everything else with actor `turnout`. Durations
 the caller does not give are measured on the session's clock from the record they answer (a
 prompt, an API intent), so tests on a `ManualClock` get exact figures.
@@ -21,6 +22,7 @@ from typing import Any
 from tui import __version__
 from tui.audit.chain import Record
 from tui.audit.events import Event, Mode, StepStatus
+from tui.audit.session_log_aws import AwsRecords
 from tui.audit.writer import AuditWriter
 from tui.clock import Clock
 from tui.exitcodes import ExitCode
@@ -43,7 +45,7 @@ def os_user() -> str:
         return f"uid {os.getuid()}"
 
 
-class SessionLog:
+class SessionLog(AwsRecords):
     """A session's audit log, open for writing by this process (it holds the lock)."""
 
     def __init__(self, writer: AuditWriter, clock: Clock, operator: str | None = None) -> None:
@@ -389,103 +391,4 @@ class SessionLog:
                 "screenshot": screenshot,
             },
             who or (self.operator if answer != "timeout" else None),
-        )
-
-    # -- AWS ---------------------------------------------------------------------------------
-
-    def api_intent(
-        self,
-        step: str | None,
-        *,
-        service: str,
-        operation: str,
-        params: Mapping[str, Any],
-        mutating: bool = True,
-        rollback: bool = False,
-    ) -> Record:
-        """Written and synced *before* an AWS call: if the process dies after this and before
-        `api_result`, the resumed engine knows the call may have reached AWS."""
-        return self._append(
-            Event.API_INTENT,
-            {
-                "step": step,
-                "service": service,
-                "operation": operation,
-                "params": dict(params),
-                "mutating": mutating,
-                "rollback": rollback,
-            },
-        )
-
-    def api_result(
-        self,
-        intent: Record,
-        *,
-        ok: bool,
-        request_id: str | None = None,
-        error_code: str | None = None,
-        error_message: str | None = None,
-        response: Mapping[str, Any] | None = None,
-        duration_s: float | None = None,
-    ) -> Record:
-        """Written after the call returns or fails: outcome, AWS request id, the duration."""
-        return self._append(
-            Event.API_RESULT,
-            {
-                "intent_seq": intent.seq,
-                "step": intent.payload.get("step"),
-                "service": intent.payload.get("service"),
-                "operation": intent.payload.get("operation"),
-                "outcome": "ok" if ok else "error",
-                "request_id": request_id,
-                "error_code": error_code,
-                "error_message": error_message,
-                "response": dict(response or {}),
-                "duration_s": self._since(intent) if duration_s is None else duration_s,
-            },
-        )
-
-    def undo_captured(self, step: str, *, action: str, data: Mapping[str, Any]) -> Record:
-        """What `step` needs to undo itself (old weights, old template version), written before
-        its mutation so a rollback after a crash can still use it."""
-        return self._append(
-            Event.UNDO_CAPTURED, {"step": step, "action": action, "data": dict(data)}
-        )
-
-    # -- rollback ----------------------------------------------------------------------------
-
-    def rollback_start(
-        self, *, trigger: str, reason: str, plan: Sequence[str], step: str | None = None
-    ) -> Record:
-        """Rollback begins. `trigger`: guardrail, operator, failure, timeout; `plan` the steps to
-        undo, in order."""
-        return self._append(
-            Event.ROLLBACK_START,
-            {
-                "trigger": trigger,
-                "reason": reason,
-                "step": step,
-                "plan": list(plan),
-            },
-        )
-
-    def rollback_step(self, step: str, *, ok: bool, error: str | None = None) -> Record:
-        """One step undone (or not)."""
-        return self._append(
-            Event.ROLLBACK_STEP,
-            {
-                "step": step,
-                "outcome": "ok" if ok else "error",
-                "error": error,
-            },
-        )
-
-    def rollback_end(self, *, ok: bool, error: str | None = None) -> Record:
-        """Rollback finished; not ok means the operator has something left to do."""
-        return self._append(
-            Event.ROLLBACK_END,
-            {
-                "outcome": "completed" if ok else "failed",
-                "error": error,
-            },
         )
