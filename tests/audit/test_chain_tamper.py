@@ -148,7 +148,8 @@ def test_torn_final_line_is_reported_not_dropped(canary_session) -> None:
     assert not verdict.ok
     assert verdict.reading.problem is not None
     assert (verdict.reading.problem.line, verdict.reading.problem.reason) == (44, "torn")
-    assert "the 43 records before it are intact" in verdict.text
+    assert "the 43 records before it verify" in verdict.text
+    assert "--repair-log" in verdict.text
 
 
 @settings(

@@ -46,11 +46,12 @@ def failure_text(reading: LogReading) -> str:
     ]
     if problem.reason == "torn":
         lines.append(
-            f"  the {good} records before it are intact (last hash "
-            f"{reading.last_hash}); resuming the session repairs the log"
+            f"  last intact hash {reading.last_hash}; resuming the session with "
+            "--repair-log cuts the torn line off and records it"
         )
     elif good:
-        lines.append(f"  lines 1-{good} verify; nothing from line {problem.line} on can be trusted")
+        verified = "line 1 verifies" if good == 1 else f"lines 1-{good} verify"
+        lines.append(f"  {verified}; nothing from line {problem.line} on can be trusted")
     return "\n".join(lines)
 
 
