@@ -1,0 +1,127 @@
+"""One line of plain words per record, for the report's timeline (and any log viewer)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+from tui.audit.chain import Record
+from tui.audit.events import Event
+
+
+def compact(value: Any, limit: int = 160) -> str:
+    """Short JSON for a table cell; long values are cut with an ellipsis."""
+    text = json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(", ", ": "))
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def bound_text(threshold: dict[str, Any]) -> str:
+    """`≤ 1.0`, `≥ 2`, `is AVAILABLE`, or both bounds."""
+    parts = []
+    if "min" in threshold:
+        parts.append(f"≥ {threshold['min']}")
+    if "max" in threshold:
+        parts.append(f"≤ {threshold['max']}")
+    if "is" in threshold:
+        parts.append(f"is {threshold['is']}")
+    return ", ".join(parts) or compact(threshold)
+
+
+def _start(p: dict[str, Any]) -> str:
+    runbook = p.get("runbook") or {}
+    aws = p.get("aws") or {}
+    return (
+        f"session started: {runbook.get('name')} ({p.get('mode')}) in account "
+        f"{aws.get('account')}, {aws.get('region')}"
+    )
+
+
+def _answer(p: dict[str, Any]) -> str:
+    typed = f", typed “{p['typed']}”" if p.get("typed") is not None else ""
+    verdict = "go ahead" if p.get("accepted") else "stop"
+    where = p.get("step") or "session"
+    return f"{where}: answered {p.get('answer')}{typed} after {p.get('elapsed_s')}s ({verdict})"
+
+
+def _guardrail(p: dict[str, Any]) -> str:
+    state = "BREACHED" if p.get("breached") else "ok"
+    decision = f" → {p['decision']}" if p.get("decision") else ""
+    return (
+        f"{p.get('step')}: guardrail {p.get('name')} = {p.get('value')} "
+        f"({bound_text(p.get('threshold') or {})}) {state} "
+        f"{p.get('consecutive')}/{p.get('needed')}{decision}"
+    )
+
+
+def _result(p: dict[str, Any]) -> str:
+    outcome = p.get("outcome")
+    if outcome != "ok":
+        outcome = f"error {p.get('error_code')}: {p.get('error_message')}"
+    return (
+        f"{p.get('step')}: {p.get('service')}.{p.get('operation')} {outcome} "
+        f"(request {p.get('request_id')}, {p.get('duration_s')}s)"
+    )
+
+
+_DESCRIBE: dict[str, Callable[[dict[str, Any]], str]] = {
+    Event.SESSION_START: _start,
+    Event.SESSION_RESUME: lambda p: (
+        f"session resumed by {p.get('os_user')} on {p.get('host')} (pid {p.get('pid')})"
+    ),
+    Event.SESSION_END: lambda p: (
+        f"session ended: {str(p.get('outcome')).replace('_', ' ')} (exit {p.get('exit_code')})"
+        + (f": {p['reason']}" if p.get("reason") else "")
+    ),
+    Event.CHECKLIST_ANSWER: lambda p: (
+        f"checklist {p.get('index')}: "
+        f"{'confirmed' if p.get('confirmed') else 'NOT confirmed'}: {p.get('item')}"
+    ),
+    Event.STEP_START: lambda p: (
+        f"step {p.get('step')} started ({p.get('action')})"
+        + (f", attempt {p['attempt']}" if p.get("attempt", 1) != 1 else "")
+    ),
+    Event.STEP_PROGRESS: lambda p: (
+        f"{p.get('step')}: {p.get('state')}"
+        + (f" ({p['percent']}%)" if p.get("percent") is not None else "")
+    ),
+    Event.STEP_END: lambda p: (
+        f"step {p.get('step')} {p.get('status')}" + (f": {p['error']}" if p.get("error") else "")
+    ),
+    Event.PRECONDITION: lambda p: (
+        f"{p.get('step')}: precondition {p.get('name')} = "
+        f"{p.get('observed')} ({bound_text(p.get('expected') or {})}) "
+        f"{'passed' if p.get('passed') else 'FAILED'}"
+    ),
+    Event.GUARDRAIL: _guardrail,
+    Event.CONFIRM_PROMPT: lambda p: (
+        f"{p.get('step') or 'session'}: asked ({p.get('kind')}): {p.get('shown')}"
+    ),
+    Event.CONFIRM_ANSWER: _answer,
+    Event.API_INTENT: lambda p: (
+        f"{p.get('step')}: calling {p.get('service')}."
+        f"{p.get('operation')}" + (" (rollback)" if p.get("rollback") else "")
+    ),
+    Event.API_RESULT: _result,
+    Event.UNDO_CAPTURED: lambda p: f"{p.get('step')}: undo data saved: {compact(p.get('data'))}",
+    Event.ROLLBACK_START: lambda p: f"rollback started ({p.get('trigger')}): {p.get('reason')}",
+    Event.ROLLBACK_STEP: lambda p: f"rollback: {p.get('step')} undone: {p.get('outcome')}",
+    Event.ROLLBACK_END: lambda p: (
+        f"rollback {p.get('outcome')}" + (f": {p['error']}" if p.get("error") else "")
+    ),
+    Event.NOTE: lambda p: f"note: {p.get('text')}",
+    Event.LOG_REPAIR: lambda p: (
+        f"log repaired: {p.get('truncated_bytes')} torn bytes cut at line {p.get('line')}"
+    ),
+    Event.LOCK_BROKEN: lambda p: (
+        f"stale lock broken (owner was pid {(p.get('previous_owner') or {}).get('pid')})"
+    ),
+}
+
+
+def describe(record: Record) -> str:
+    """What `record` says, in one line."""
+    describer = _DESCRIBE.get(record.type)
+    if describer is None:
+        return f"{record.type}: {compact(record.payload)}"
+    return describer(record.payload)
