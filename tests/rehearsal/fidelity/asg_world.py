@@ -10,6 +10,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+import boto3
+from botocore.config import Config
+
+from tui.rehearsal.server import FAKE_CREDENTIALS
+
 AMI_V1 = "ami-0000000000000b001"
 AMI_V2 = "ami-0000000000000b002"
 
@@ -27,6 +32,18 @@ class WebTier:
     target_group_arn: str
 
 
+# One botocore session for every test here: a session loads each service model once, and a fresh
+# session per client (as the shared fixture makes) spends most of a short test parsing JSON.
+_SESSION = boto3.session.Session(region_name="us-east-1", **FAKE_CREDENTIALS)
+
+
+def client(aws: Any, service: str) -> Any:
+    """A real boto3 client for `service` in `aws`'s world, from the shared session."""
+    return _SESSION.client(
+        service, endpoint_url=aws.endpoint_url, config=Config(retries={"max_attempts": 1})
+    )
+
+
 def build_web_tier(
     aws: Any,
     capacity: int = 4,
@@ -39,9 +56,9 @@ def build_web_tier(
     version: str = "1",
 ) -> WebTier:
     """Create the tier through the real APIs and return clients and names."""
-    ec2 = aws.client("ec2")
-    elbv2 = aws.client("elbv2")
-    asg = aws.client("autoscaling")
+    ec2 = client(aws, "ec2")
+    elbv2 = client(aws, "elbv2")
+    asg = client(aws, "autoscaling")
     vpc = ec2.create_vpc(CidrBlock="10.20.0.0/16")["Vpc"]["VpcId"]
     subnets = [
         ec2.create_subnet(VpcId=vpc, CidrBlock=cidr, AvailabilityZone=zone)["Subnet"]["SubnetId"]
@@ -77,7 +94,7 @@ def build_web_tier(
         HealthCheckType=health_check_type,
         HealthCheckGracePeriod=grace_period,
     )
-    return WebTier(asg, ec2, elbv2, aws.client("cloudwatch"), "web-asg", template_id, tg_arn)
+    return WebTier(asg, ec2, elbv2, client(aws, "cloudwatch"), "web-asg", template_id, tg_arn)
 
 
 def new_version(tier: WebTier, image_id: str = AMI_V2) -> str:
