@@ -1,4 +1,4 @@
-"""Instance refresh through boto3, in process and over the server, against AWS's documented behaviour.
+"""Instance refresh through boto3, in process and over the server, against what AWS documents.
 
 What AWS documents (Amazon EC2 Auto Scaling user guide and API reference) and each test checks:
 - StartInstanceRefresh returns an InstanceRefreshId; DescribeInstanceRefreshes shows it Pending,
