@@ -58,7 +58,7 @@ def test_unhealthy_when_the_world_says_so_and_healthy_again(aws) -> None:
     assert _health(tier, sick) == {
         "State": "unhealthy",
         "Reason": "Target.ResponseCodeMismatch",
-        "Description": "Health checks failed with 502",
+        "Description": "Failed with 502",
     }
     assert _health(tier, well)["State"] == "healthy"
     target_health.set_healthy(sick)

@@ -35,6 +35,7 @@ from moto.autoscaling import models as asg_models
 from moto.elbv2 import models as elbv2_models
 from moto.elbv2.exceptions import InvalidTargetError, TargetGroupNotFoundError
 
+from tui.rehearsal import fidelity
 from tui.rehearsal.fidelity import event_time, world_backends
 
 _installed = False
@@ -167,12 +168,14 @@ def set_unhealthy(
     It turns `unhealthy` in each target group after that group's `UnhealthyThresholdCount`
     intervals, as on AWS.
     """
-    _add_verdict(instance_id, Verdict(event_time.now(), False, reason, description))
+    with fidelity.lock():
+        _add_verdict(instance_id, Verdict(event_time.now(), False, reason, description))
 
 
 def set_healthy(instance_id: str) -> None:
     """From now on the instance passes its health checks again (healthy after the threshold)."""
-    _add_verdict(instance_id, Verdict(event_time.now(), True))
+    with fidelity.lock():
+        _add_verdict(instance_id, Verdict(event_time.now(), True))
 
 
 def state_of(instance_id: str) -> dict[str, Health]:
