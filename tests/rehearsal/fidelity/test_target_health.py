@@ -49,9 +49,7 @@ def test_unhealthy_when_the_world_says_so_and_healthy_again(aws) -> None:
     tier = build_web_tier(aws, capacity=2, interval=10, healthy_threshold=3, unhealthy_threshold=2)
     aws.clock.advance(60)
     sick, well = sorted(i["InstanceId"] for i in instances(tier))
-    target_health.set_unhealthy(
-        sick, "Target.ResponseCodeMismatch", "Health checks failed with 502"
-    )
+    target_health.set_unhealthy(sick, "Target.ResponseCodeMismatch", "Failed with 502")
     aws.clock.advance(19)
     assert _health(tier, sick)["State"] == "healthy"  # one failed check is not enough
     aws.clock.advance(1)
