@@ -349,3 +349,32 @@ def test_unknown_group_is_a_validation_error(aws) -> None:
     with pytest.raises(ClientError) as refused:
         asg.start_instance_refresh(AutoScalingGroupName="no-such-asg")
     assert refused.value.response["Error"]["Code"] == "ValidationError"
+
+
+def test_a_mixed_instances_policy_becomes_the_group_configuration(aws) -> None:
+    tier = settled_tier(aws, health_check_type="EC2")
+    v2 = new_version(tier)
+    policy = {
+        "LaunchTemplate": {
+            "LaunchTemplateSpecification": {"LaunchTemplateName": "web-lt", "Version": v2},
+            "Overrides": [{"InstanceType": "t3.micro"}, {"InstanceType": "t3.small"}],
+        },
+        "InstancesDistribution": {"OnDemandBaseCapacity": 1},
+    }
+    tier.asg.start_instance_refresh(
+        AutoScalingGroupName=tier.group,
+        DesiredConfiguration={"MixedInstancesPolicy": policy},
+        Preferences={"MinHealthyPercentage": 50, "InstanceWarmup": 30},
+    )
+    done = run_until(aws, tier, {"Successful", "Failed"})
+    assert done["Status"] == "Successful"
+    assert done["DesiredConfiguration"]["MixedInstancesPolicy"]["LaunchTemplate"][
+        "LaunchTemplateSpecification"
+    ]["Version"] == v2  # fmt: skip
+    group = tier.asg.describe_auto_scaling_groups(AutoScalingGroupNames=[tier.group])[
+        "AutoScalingGroups"
+    ][0]  # fmt: skip
+    assert "LaunchTemplate" not in group  # AWS shows a mixed-instances group without one
+    spec = group["MixedInstancesPolicy"]["LaunchTemplate"]["LaunchTemplateSpecification"]
+    assert (spec["LaunchTemplateId"], spec["Version"]) == (tier.template_id, v2)
+    assert versions(tier) == [v2] * 4

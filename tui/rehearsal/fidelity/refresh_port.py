@@ -8,6 +8,7 @@ extension itself (no install/tick): `instance_refresh` is.
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -92,15 +93,16 @@ class MotoGroupPort:
 
     def apply(self, config: str) -> None:
         setting = self.desired_setting
-        self.group._set_launch_configuration(
-            None, setting.get("LaunchTemplate") or {}, setting.get("MixedInstancesPolicy")
-        )
-        if setting.get("LaunchTemplate"):
-            self.group.mixed_instances_policy = None
+        group = self.group
+        if setting.get("MixedInstancesPolicy"):
+            group.mixed_instances_policy = copy.deepcopy(setting["MixedInstancesPolicy"])
+            # moto leaves a mixed-instances group's top-level LaunchTemplate out of its answers
+            # (as AWS does) only when this attribute is absent.
+            group.__dict__.pop("provided_launch_template_version", None)
+            group._set_launch_configuration(None, {}, group.mixed_instances_policy)
         else:
-            self.group.mixed_instances_policy = self.group.mixed_instances_policy or setting.get(
-                "MixedInstancesPolicy"
-            )
+            group.mixed_instances_policy = None
+            group._set_launch_configuration(None, setting.get("LaunchTemplate") or {}, None)
 
 
 def port_for(backend: Any, tracked: Tracked) -> MotoGroupPort:
