@@ -36,44 +36,44 @@ TABLE_2_OF_3 = [
     ("----0", ["OK", "OK", "ALARM", "OK"]),
     ("----X", ["INSUFFICIENT_DATA", RETAIN, "ALARM", "OK"]),
 ]
-ROWS = [(row, 3, states) for row, states in TABLE_3_OF_3] + [
-    (row, 2, states) for row, states in TABLE_2_OF_3
-]
 
 
-@pytest.mark.parametrize(("row", "datapoints_to_alarm", "states"), ROWS)
-def test_documented_missing_data_table_row(
-    aws: Any, row: str, datapoints_to_alarm: int, states: list[str]
+@pytest.mark.parametrize(
+    ("table", "datapoints_to_alarm"), [(TABLE_3_OF_3, 3), (TABLE_2_OF_3, 2)], ids=["3of3", "2of3"]
+)
+def test_documented_missing_data_table(
+    aws: Any, table: list[tuple[str, list[str]]], datapoints_to_alarm: int
 ) -> None:
     cw = aws.client("cloudwatch")
     t0 = aws.clock.now()
-    data = [
-        {
-            "MetricName": "Signal",
-            "Value": 10.0 if c == "X" else 0.0,
-            "Timestamp": t0 + timedelta(minutes=i),
-        }
-        for i, c in enumerate(row)
-        if c != "-"
-    ]
-    if data:
-        cw.put_metric_data(Namespace=NS, MetricData=data)
+    for n, (row, _states) in enumerate(table):  # one metric per row, published side by side
+        data = [
+            {
+                "MetricName": f"Signal{n}",
+                "Value": 10.0 if c == "X" else 0.0,
+                "Timestamp": t0 + timedelta(minutes=i),
+            }
+            for i, c in enumerate(row)
+            if c != "-"
+        ]
+        if data:
+            cw.put_metric_data(Namespace=NS, MetricData=data)
     aws.clock.advance(5 * 60)  # the five periods have ended
-    for treatment in TREATMENTS:
-        cw.put_metric_alarm(
-            AlarmName=f"signal-{treatment}",
-            Namespace=NS,
-            MetricName="Signal",
-            Statistic="Maximum",
-            Period=60,
-            EvaluationPeriods=3,
-            DatapointsToAlarm=datapoints_to_alarm,
-            Threshold=5.0,
-            ComparisonOperator="GreaterThanThreshold",
-            TreatMissingData=treatment,
-        )
-    alarms = {
-        a["AlarmName"]: a for a in cw.describe_alarms(AlarmNamePrefix="signal-")["MetricAlarms"]
-    }
-    got = [alarms[f"signal-{t}"]["StateValue"] for t in TREATMENTS]
-    assert got == states, f"{row} ({datapoints_to_alarm} of 3)"
+    for n, (_row, _states) in enumerate(table):
+        for treatment in TREATMENTS:
+            cw.put_metric_alarm(
+                AlarmName=f"signal{n}-{treatment}",
+                Namespace=NS,
+                MetricName=f"Signal{n}",
+                Statistic="Maximum",
+                Period=60,
+                EvaluationPeriods=3,
+                DatapointsToAlarm=datapoints_to_alarm,
+                Threshold=5.0,
+                ComparisonOperator="GreaterThanThreshold",
+                TreatMissingData=treatment,
+            )
+    alarms = {a["AlarmName"]: a["StateValue"] for a in cw.describe_alarms()["MetricAlarms"]}
+    for n, (row, states) in enumerate(table):
+        got = [alarms[f"signal{n}-{t}"] for t in TREATMENTS]
+        assert got == states, f"row {row} ({datapoints_to_alarm} of 3)"

@@ -255,29 +255,27 @@ def test_periods_are_laid_on_the_rounded_start_time(aws: Any, cw: Any) -> None:
     assert result["Values"] == [5.0, 3.0]
 
 
-@pytest.mark.parametrize(
-    ("expression", "says"),
-    [
-        ("100*m1/", "end of the expression"),
-        ("m1 + m3", "Unknown metric or expression id 'm3'"),
-        ("sum(m1)", "upper case"),
-        ("FOO(m1)", "Unknown function FOO()"),
-        ("AVG(m1)", "final result"),
-        ("m1 $ 2", "Unrecognized character '$'"),
-        ("SEARCH('{AWS/EC2} CPU', 'Average', 300)", "not supported by the rehearsal world"),
-        ("(m1 + 1", "Expected ')'"),
-    ],
-)
-def test_a_bad_expression_is_a_validation_error(
-    aws: Any, cw: Any, expression: str, says: str
-) -> None:
+BAD_EXPRESSIONS = [
+    ("100*m1/", "end of the expression"),
+    ("m1 + m3", "Unknown metric or expression id 'm3'"),
+    ("sum(m1)", "upper case"),
+    ("FOO(m1)", "Unknown function FOO()"),
+    ("AVG(m1)", "final result"),
+    ("m1 $ 2", "Unrecognized character '$'"),
+    ("SEARCH('{AWS/EC2} CPU', 'Average', 300)", "not supported by the rehearsal world"),
+    ("(m1 + 1", "Expected ')'"),
+]
+
+
+def test_a_bad_expression_is_a_validation_error(aws: Any, cw: Any) -> None:
     t0 = aws.clock.now()
     publish(cw, "A", [1], t0)
-    with pytest.raises(ClientError) as err:
-        results(cw, [metric("m1", "A"), {"Id": "bad", "Expression": expression}], t0)
-    assert err.value.response["Error"]["Code"] == "ValidationError"
-    message = err.value.response["Error"]["Message"]
-    assert "bad" in message and says in message
+    for expression, says in BAD_EXPRESSIONS:
+        with pytest.raises(ClientError) as err:
+            results(cw, [metric("m1", "A"), {"Id": "bad", "Expression": expression}], t0)
+        assert err.value.response["Error"]["Code"] == "ValidationError"
+        message = err.value.response["Error"]["Message"]
+        assert "bad" in message and says in message, expression
 
 
 def test_a_cycle_between_expressions_is_refused(aws: Any, cw: Any) -> None:
@@ -290,18 +288,18 @@ def test_a_cycle_between_expressions_is_refused(aws: Any, cw: Any) -> None:
     assert "Circular reference" in err.value.response["Error"]["Message"]
 
 
-@pytest.mark.parametrize(
-    ("queries", "says"),
-    [
-        ([metric("M1", "A")], "Id is invalid"),
-        ([metric("m1", "A"), metric("m1", "B")], "must be unique"),
-        ([metric("m1", "A", "Median")], "MetricStat.Stat is not a valid statistic"),
-        ([{"Id": "m1", "Label": "nothing"}], "MetricStat is required"),
-    ],
-)
-def test_invalid_queries_are_validation_errors(aws: Any, cw: Any, queries: list, says: str) -> None:
+BAD_QUERIES = [
+    ([metric("M1", "A")], "Id is invalid"),
+    ([metric("m1", "A"), metric("m1", "B")], "must be unique"),
+    ([metric("m1", "A", "Median")], "MetricStat.Stat is not a valid statistic"),
+    ([{"Id": "m1", "Label": "nothing"}], "MetricStat is required"),
+]
+
+
+def test_invalid_queries_are_validation_errors(aws: Any, cw: Any) -> None:
     t0 = aws.clock.now()
-    with pytest.raises(ClientError) as err:
-        results(cw, queries, t0)
-    assert err.value.response["Error"]["Code"] == "ValidationError"
-    assert says in err.value.response["Error"]["Message"]
+    for queries, says in BAD_QUERIES:
+        with pytest.raises(ClientError) as err:
+            results(cw, queries, t0)
+        assert err.value.response["Error"]["Code"] == "ValidationError"
+        assert says in err.value.response["Error"]["Message"]
