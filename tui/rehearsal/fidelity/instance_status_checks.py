@@ -134,10 +134,27 @@ def publish(now: datetime) -> None:
 metric_sources.register_source(publish)
 
 
+def _publishing_first(original: Any) -> Any:
+    """Wrap an Instance state change so the minutes it ran until now are published first."""
+
+    def change(self: Instance, *args: Any, **kwargs: Any) -> Any:
+        with fidelity.lock():
+            publish(fidelity.now())
+            return original(self, *args, **kwargs)
+
+    change.turnout_original = original  # type: ignore[attr-defined]
+    return change
+
+
 def install() -> None:
     """Make moto's status checks report what the world says (idempotent)."""
     Instance.system_status = property(_system_status)  # type: ignore[method-assign, assignment]
     Instance.instance_status = property(_instance_status)  # type: ignore[method-assign, assignment]
+    for name in ("stop", "terminate"):
+        # A stopped instance publishes nothing more, so what it published while running must
+        # be out before it stops, however long since anyone last asked.
+        if not hasattr(getattr(Instance, name), "turnout_original"):
+            setattr(Instance, name, _publishing_first(getattr(Instance, name)))
 
 
 def tick(now: datetime) -> None:

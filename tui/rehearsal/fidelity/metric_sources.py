@@ -35,6 +35,13 @@ def register_watcher(fn: CatchUp) -> None:
         _watchers.append(fn)
 
 
+def unregister(fn: CatchUp) -> None:
+    """Remove a source or watcher (a finished scenario's generator)."""
+    for registry in (_sources, _watchers):
+        if fn in registry:
+            registry.remove(fn)
+
+
 def catch_up(now: datetime) -> None:
     """Bring every source, then every watcher, up to `now` (call under fidelity.lock())."""
     for fn in list(_sources):
