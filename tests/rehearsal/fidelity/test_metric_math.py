@@ -12,58 +12,12 @@ queries and expressions fail with ValidationError instead of returning an empty 
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 import pytest
 from botocore.exceptions import ClientError
-
-NS = "Shop/Web"
-
-
-def metric(qid: str, name: str, stat: str = "Sum", period: int = 60, **extra: Any) -> dict:
-    return {
-        "Id": qid,
-        "MetricStat": {
-            "Metric": {"Namespace": NS, "MetricName": name},
-            "Period": period,
-            "Stat": stat,
-        },
-        **extra,
-    }
-
-
-def publish(cw: Any, name: str, values: list[float | None], start: datetime) -> None:
-    """One datapoint a minute from `start`; None leaves that minute empty."""
-    data = [
-        {"MetricName": name, "Value": v, "Timestamp": start + timedelta(minutes=i)}
-        for i, v in enumerate(values)
-        if v is not None
-    ]
-    cw.put_metric_data(Namespace=NS, MetricData=data)
-
-
-def results(cw: Any, queries: list[dict], start: datetime, minutes: int = 5, **kw: Any) -> dict:
-    answer = cw.get_metric_data(
-        MetricDataQueries=queries,
-        StartTime=start,
-        EndTime=start + timedelta(minutes=minutes),
-        ScanBy=kw.pop("ScanBy", "TimestampAscending"),
-        **kw,
-    )
-    out: dict[str, Any] = {}
-    for r in answer["MetricDataResults"]:
-        assert r["StatusCode"] == "Complete"
-        out.setdefault(r["Id"], []).append(r)
-    return out
-
-
-def series(result: dict, start: datetime) -> dict[int, float]:
-    """{minute offset: value} of one MetricDataResult."""
-    return {
-        int((t - start).total_seconds() // 60): v
-        for t, v in zip(result["Timestamps"], result["Values"], strict=True)
-    }
+from cloudwatch_queries import metric, publish, results, series
 
 
 @pytest.fixture
@@ -103,45 +57,6 @@ def test_results_default_to_newest_first(aws: Any, cw: Any) -> None:
     assert by_id["e1"]["Timestamps"] == sorted(by_id["e1"]["Timestamps"], reverse=True)
     assert by_id["m1"]["Label"] == "Requests", "a metric's default label is its name"
     assert by_id["e1"]["Label"] == "e1", "an expression's default label is its Id"
-
-
-def test_division_by_zero_drops_the_datapoint(aws: Any, cw: Any) -> None:
-    t0 = aws.clock.now()
-    publish(cw, "Errors", [1, 1, 1], t0)
-    publish(cw, "Requests", [10, 0, None], t0)  # minute 2 missing counts as 0
-    out = results(
-        cw,
-        [metric("m1", "Errors"), metric("m2", "Requests"), {"Id": "e", "Expression": "m1/m2"}],
-        t0,
-    )
-    assert series(out["e"][0], t0) == {0: 0.1}
-
-
-def test_missing_values_count_as_zero_in_arithmetic(aws: Any, cw: Any) -> None:
-    t0 = aws.clock.now()
-    publish(cw, "A", [1, None, 3], t0)
-    publish(cw, "B", [10, 20, None], t0)
-    out = results(cw, [metric("a", "A"), metric("b", "B"), {"Id": "e", "Expression": "a + b"}], t0)
-    assert series(out["e"][0], t0) == {0: 11.0, 1: 20.0, 2: 3.0}
-
-
-def test_parentheses_unary_minus_power_and_abs(aws: Any, cw: Any) -> None:
-    t0 = aws.clock.now()
-    publish(cw, "A", [1, 2, 3], t0)
-    queries = [
-        metric("a", "A"),
-        {"Id": "e1", "Expression": "(a + 1) * 2"},
-        {"Id": "e2", "Expression": "a + 1 * 2"},
-        {"Id": "e3", "Expression": "-a ^ 2"},
-        {"Id": "e4", "Expression": "ABS(a - 2)"},
-        {"Id": "e5", "Expression": "10 - -a"},
-    ]
-    out = results(cw, queries, t0)
-    assert series(out["e1"][0], t0) == {0: 4.0, 1: 6.0, 2: 8.0}
-    assert series(out["e2"][0], t0) == {0: 3.0, 1: 4.0, 2: 5.0}
-    assert series(out["e3"][0], t0) == {0: -1.0, 1: -4.0, 2: -9.0}
-    assert series(out["e4"][0], t0) == {0: 1.0, 1: 0.0, 2: 1.0}
-    assert series(out["e5"][0], t0) == {0: 11.0, 1: 12.0, 2: 13.0}
 
 
 def test_sum_of_metrics_and_of_a_prefix(aws: Any, cw: Any) -> None:
@@ -253,29 +168,6 @@ def test_periods_are_laid_on_the_rounded_start_time(aws: Any, cw: Any) -> None:
     (result,) = answer["MetricDataResults"]
     assert [t - t0 for t in result["Timestamps"]] == [timedelta(minutes=2), timedelta(minutes=7)]
     assert result["Values"] == [5.0, 3.0]
-
-
-BAD_EXPRESSIONS = [
-    ("100*m1/", "end of the expression"),
-    ("m1 + m3", "Unknown metric or expression id 'm3'"),
-    ("sum(m1)", "upper case"),
-    ("FOO(m1)", "Unknown function FOO()"),
-    ("AVG(m1)", "final result"),
-    ("m1 $ 2", "Unrecognized character '$'"),
-    ("SEARCH('{AWS/EC2} CPU', 'Average', 300)", "not supported by the rehearsal world"),
-    ("(m1 + 1", "Expected ')'"),
-]
-
-
-def test_a_bad_expression_is_a_validation_error(aws: Any, cw: Any) -> None:
-    t0 = aws.clock.now()
-    publish(cw, "A", [1], t0)
-    for expression, says in BAD_EXPRESSIONS:
-        with pytest.raises(ClientError) as err:
-            results(cw, [metric("m1", "A"), {"Id": "bad", "Expression": expression}], t0)
-        assert err.value.response["Error"]["Code"] == "ValidationError"
-        message = err.value.response["Error"]["Message"]
-        assert "bad" in message and says in message, expression
 
 
 def test_a_cycle_between_expressions_is_refused(aws: Any, cw: Any) -> None:

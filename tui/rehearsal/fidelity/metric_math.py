@@ -33,7 +33,8 @@ from tui.rehearsal.fidelity import (
     metric_series,
     metric_sources,
 )
-from tui.rehearsal.fidelity.metric_math_eval import Context, ExpressionError, Series
+from tui.rehearsal.fidelity.metric_math_parse import ExpressionError
+from tui.rehearsal.fidelity.metric_math_series import Context, Series, Value
 
 _ID = re.compile(r"^[a-z][A-Za-z0-9_]*$")
 
@@ -117,7 +118,7 @@ def run_queries(
     """
     _validate(queries)
     by_id = {q["Id"]: q for q in queries}
-    values: dict[str, metric_math_eval.Value] = {}
+    values: dict[str, Value] = {}
     metric_ids = [q["Id"] for q in queries if "MetricStat" in q]
     periods = [int(q["MetricStat"]["Period"]) for q in queries if "MetricStat" in q]
     periods += [int(q["Period"]) for q in queries if "Expression" in q and q.get("Period")]
@@ -128,7 +129,7 @@ def run_queries(
 
     in_progress: list[str] = []
 
-    def resolve(qid: str) -> metric_math_eval.Value:
+    def resolve(qid: str) -> Value:
         if qid in values:
             return values[qid]
         if qid not in by_id:

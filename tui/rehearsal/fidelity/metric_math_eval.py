@@ -1,6 +1,7 @@
-"""CloudWatch metric-math expressions, parsed and evaluated on time series, without moto.
+"""CloudWatch metric-math expressions evaluated on time series, without moto.
 
-The semantics are those of the CloudWatch User Guide, "Metric math syntax and functions":
+The semantics are those of the CloudWatch User Guide, "Metric math syntax and functions"
+(parsing is `metric_math_parse`, the value types and arithmetic `metric_math_series`):
 - arithmetic `+ - * / ^` and unary minus between scalars (S), time series (TS) and arrays of
   time series (TS[]); between two series a timestamp missing from one counts as 0, and a
   datapoint that would divide by zero (or is otherwise not a finite number) is dropped;
@@ -17,10 +18,19 @@ extension turns it into CloudWatch's `ValidationError`.
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
+
+from tui.rehearsal.fidelity.metric_math_parse import ExpressionError, Node, parse
+from tui.rehearsal.fidelity.metric_math_series import (
+    Context,
+    Series,
+    Value,
+    as_series,
+    binary,
+    finite,
+    map_points,
+)
 
 # Documented functions this world does not model: refused by name instead of answered wrongly.
 UNSUPPORTED_FUNCTIONS = frozenset(
@@ -42,334 +52,6 @@ UNSUPPORTED_FUNCTIONS = frozenset(
         "YEAR",
     }
 )
-
-
-class ExpressionError(ValueError):
-    """An expression CloudWatch would refuse; the message says what and where."""
-
-
-@dataclass
-class Series:
-    """One time series: values by period-start timestamp (naive UTC), a label and its period."""
-
-    points: dict[datetime, float]
-    label: str = ""
-    period: int = 60
-
-    def sorted_items(self) -> list[tuple[datetime, float]]:
-        """The datapoints, oldest first."""
-        return sorted(self.points.items())
-
-
-Value = float | Series | list[Series]
-
-
-@dataclass
-class Context:
-    """What an expression can see: other queries' results and the request's time grid."""
-
-    series: dict[str, Value]
-    metric_ids: list[str]  # MetricStat queries in request order, for METRICS()
-    start: datetime
-    end: datetime
-    period: int
-    resolve: Callable[[str], Value] | None = None  # evaluates an expression id on demand
-    labels: dict[str, str] = field(default_factory=dict)
-
-    def grid(self, period: int) -> list[datetime]:
-        """Every period start from the request's start up to (not including) its end."""
-        out, t, step = [], self.start, timedelta(seconds=period)
-        while t < self.end:
-            out.append(t)
-            t += step
-        return out
-
-
-# --- lexer -------------------------------------------------------------------------------
-
-_TOKEN = re.compile(
-    r"""\s*(?:
-        (?P<num>\d+(?:\.\d*)?(?:[eE][-+]?\d+)?|\.\d+(?:[eE][-+]?\d+)?)
-      | (?P<name>[A-Za-z_][A-Za-z0-9_]*)
-      | (?P<str>"[^"]*"|'[^']*'|“[^”]*”)
-      | (?P<op>==|!=|<=|>=|&&|\|\||[-+*/^()<>\[\],])
-    )""",
-    re.VERBOSE,
-)
-
-
-@dataclass
-class _Tok:
-    kind: str
-    text: str
-    pos: int
-
-
-def _tokenize(text: str) -> list[_Tok]:
-    toks, pos = [], 0
-    while pos < len(text):
-        if text[pos:].strip() == "":
-            break
-        m = _TOKEN.match(text, pos)
-        if not m:
-            bad = text[pos:].lstrip()[:1]
-            at = len(text) - len(text[pos:].lstrip())
-            raise ExpressionError(f"Unrecognized character '{bad}' at position {at + 1}")
-        kind = m.lastgroup or "op"
-        start = m.start(kind)
-        toks.append(_Tok(kind, m.group(kind), start))
-        pos = m.end()
-    toks.append(_Tok("end", "", len(text)))
-    return toks
-
-
-# --- parser (to a small tree of tuples) ----------------------------------------------------
-
-Node = tuple
-
-
-class _Parser:
-    def __init__(self, text: str) -> None:
-        self.toks = _tokenize(text)
-        self.i = 0
-
-    def peek(self) -> _Tok:
-        return self.toks[self.i]
-
-    def take(self) -> _Tok:
-        tok = self.toks[self.i]
-        self.i += 1
-        return tok
-
-    def expect(self, text: str) -> None:
-        tok = self.take()
-        if tok.text != text:
-            found = f"'{tok.text}'" if tok.kind != "end" else "end of the expression"
-            raise ExpressionError(f"Expected '{text}' at position {tok.pos + 1}, found {found}")
-
-    def parse(self) -> Node:
-        if self.peek().kind == "end":
-            raise ExpressionError("The expression is empty")
-        node = self.or_()
-        tok = self.peek()
-        if tok.kind != "end":
-            raise ExpressionError(f"Unexpected '{tok.text}' at position {tok.pos + 1}")
-        return node
-
-    def _binary(self, ops: dict[str, str], sub: Callable[[], Node]) -> Node:
-        node = sub()
-        while self.peek().text in ops:
-            op = ops[self.take().text]
-            node = ("bin", op, node, sub())
-        return node
-
-    def or_(self) -> Node:
-        return self._binary({"OR": "or", "||": "or"}, self.and_)
-
-    def and_(self) -> Node:
-        return self._binary({"AND": "and", "&&": "and"}, self.cmp)
-
-    def cmp(self) -> Node:
-        node = self.add()
-        if self.peek().text in ("==", "!=", "<=", ">=", "<", ">"):
-            op = self.take().text
-            node = ("bin", op, node, self.add())
-        return node
-
-    def add(self) -> Node:
-        return self._binary({"+": "+", "-": "-"}, self.mul)
-
-    def mul(self) -> Node:
-        return self._binary({"*": "*", "/": "/"}, self.unary)
-
-    def unary(self) -> Node:
-        if self.peek().text == "-":
-            self.take()
-            return ("neg", self.unary())
-        if self.peek().text == "+":
-            self.take()
-            return self.unary()
-        return self.power()
-
-    def power(self) -> Node:
-        base = self.primary()
-        if self.peek().text == "^":
-            self.take()
-            return ("bin", "^", base, self.unary())  # right-associative, binds tighter than -
-        return base
-
-    def primary(self) -> Node:
-        tok = self.take()
-        if tok.kind == "num":
-            return ("num", float(tok.text))
-        if tok.kind == "str":
-            return ("str", tok.text[1:-1])
-        if tok.text == "(":
-            node = self.or_()
-            self.expect(")")
-            return node
-        if tok.text == "[":
-            items = [self.or_()]
-            while self.peek().text == ",":
-                self.take()
-                items.append(self.or_())
-            self.expect("]")
-            return ("array", items)
-        if tok.kind == "name":
-            if self.peek().text == "(":
-                self.take()
-                args: list[Node] = []
-                if self.peek().text != ")":
-                    args.append(self.or_())
-                    while self.peek().text == ",":
-                        self.take()
-                        args.append(self.or_())
-                self.expect(")")
-                return ("call", tok.text, args, tok.pos)
-            if tok.text in ("REPEAT", "LINEAR"):
-                return ("kw", tok.text)
-            return ("id", tok.text, tok.pos)
-        found = f"'{tok.text}'" if tok.kind != "end" else "end of the expression"
-        raise ExpressionError(f"Unexpected {found} at position {tok.pos + 1}")
-
-
-def parse(text: str) -> Node:
-    """Parse `text` into an expression tree, or raise ExpressionError."""
-    return _Parser(text).parse()
-
-
-def referenced_ids(node: Node) -> set[str]:
-    """The query ids an expression tree refers to (not counting METRICS())."""
-    kind = node[0]
-    if kind == "id":
-        return {node[1]}
-    if kind == "bin":
-        return referenced_ids(node[2]) | referenced_ids(node[3])
-    if kind == "neg":
-        return referenced_ids(node[1])
-    if kind == "array":
-        return set().union(*(referenced_ids(n) for n in node[1]))
-    if kind == "call":
-        return set().union(set(), *(referenced_ids(n) for n in node[2]))
-    return set()
-
-
-def uses_metrics_function(node: Node) -> bool:
-    """True when the tree calls METRICS(), which depends on every metric query."""
-    if node[0] == "call":
-        return node[1] == "METRICS" or any(uses_metrics_function(n) for n in node[2])
-    if node[0] == "bin":
-        return uses_metrics_function(node[2]) or uses_metrics_function(node[3])
-    if node[0] == "neg":
-        return uses_metrics_function(node[1])
-    if node[0] == "array":
-        return any(uses_metrics_function(n) for n in node[1])
-    return False
-
-
-# --- evaluation ----------------------------------------------------------------------------
-
-
-def _finite(x: float) -> bool:
-    return not (math.isnan(x) or math.isinf(x))
-
-
-def _apply(op: str, a: float, b: float) -> float | None:
-    """One datapoint of a binary operation; None drops the datapoint (as CloudWatch does)."""
-    try:
-        if op == "+":
-            r = a + b
-        elif op == "-":
-            r = a - b
-        elif op == "*":
-            r = a * b
-        elif op == "/":
-            if b == 0:
-                return None
-            r = a / b
-        elif op == "^":
-            r = math.pow(a, b)
-        elif op == "==":
-            r = float(a == b)
-        elif op == "!=":
-            r = float(a != b)
-        elif op == "<=":
-            r = float(a <= b)
-        elif op == ">=":
-            r = float(a >= b)
-        elif op == "<":
-            r = float(a < b)
-        elif op == ">":
-            r = float(a > b)
-        elif op == "and":
-            r = float(a != 0 and b != 0)
-        elif op == "or":
-            r = float(a != 0 or b != 0)
-        else:  # pragma: no cover - the parser only emits the ops above
-            raise ExpressionError(f"Unknown operator {op}")
-    except (OverflowError, ValueError, ZeroDivisionError):
-        return None
-    return r if _finite(r) else None
-
-
-def _series_op(op: str, a: Series, b: Series) -> Series:
-    out: dict[datetime, float] = {}
-    for t in sorted(set(a.points) | set(b.points)):
-        r = _apply(op, a.points.get(t, 0.0), b.points.get(t, 0.0))
-        if r is not None:
-            out[t] = r
-    return Series(out, a.label or b.label, min(a.period, b.period))
-
-
-def _scalar_series_op(op: str, a: float, b: Series, scalar_left: bool) -> Series:
-    out: dict[datetime, float] = {}
-    for t, v in b.points.items():
-        r = _apply(op, a, v) if scalar_left else _apply(op, v, a)
-        if r is not None:
-            out[t] = r
-    return Series(out, b.label, b.period)
-
-
-def binary(op: str, a: Value, b: Value) -> Value:
-    """`a op b` for any pairing CloudWatch allows (S, TS, TS[]), else ExpressionError."""
-    if isinstance(a, list) and isinstance(b, list):
-        raise ExpressionError(f"The operator {op} cannot combine two arrays of time series")
-    if isinstance(a, list):
-        return [_as_series(binary(op, s, b)) for s in a]
-    if isinstance(b, list):
-        return [_as_series(binary(op, a, s)) for s in b]
-    if isinstance(a, Series) and isinstance(b, Series):
-        return _series_op(op, a, b)
-    if isinstance(a, Series):
-        return _scalar_series_op(op, float(b), a, scalar_left=False)  # type: ignore[arg-type]
-    if isinstance(b, Series):
-        return _scalar_series_op(op, float(a), b, scalar_left=True)
-    r = _apply(op, float(a), float(b))
-    return math.nan if r is None else r
-
-
-def _as_series(v: Value) -> Series:
-    assert isinstance(v, Series)
-    return v
-
-
-def _map_points(v: Value, fn: Callable[[float], float], name: str) -> Value:
-    if isinstance(v, list):
-        return [_as_series(_map_points(s, fn, name)) for s in v]
-    if isinstance(v, Series):
-        out = {}
-        for t, x in v.points.items():
-            try:
-                r = fn(x)
-            except (ValueError, OverflowError):
-                continue
-            if _finite(r):
-                out[t] = r
-        return Series(out, v.label, v.period)
-    try:
-        return fn(float(v))
-    except (ValueError, OverflowError):
-        return math.nan
 
 
 class Evaluator:
@@ -458,7 +140,7 @@ class Evaluator:
                 raise ExpressionError("METRICS() takes an optional string, e.g. METRICS('errors')")
             needle = args[0][1]
         return [
-            _as_series(self.ctx.series[i])
+            as_series(self.ctx.series[i])
             for i in self.ctx.metric_ids
             if needle in i and isinstance(self.ctx.series.get(i), Series)
         ]
@@ -514,7 +196,7 @@ class Evaluator:
 
     def _elementwise(self, name: str, args: list[Node], fn: Callable[[float], float]) -> Value:
         self._arity(name, args, 1, 1)
-        return _map_points(self._series_arg(name, args[0]), fn, name)
+        return map_points(self._series_arg(name, args[0]), fn, name)
 
     def _fn_abs(self, args: list[Node]) -> Value:
         return self._elementwise("ABS", args, abs)
@@ -539,7 +221,7 @@ class Evaluator:
             out, prev = {}, None
             for t, x in s.sorted_items():
                 r = step(prev, (t, x), out)
-                if r is not None and _finite(r):
+                if r is not None and finite(r):
                     out[t] = r
                 prev = (t, x)
             return Series(out, s.label, s.period)
@@ -592,14 +274,14 @@ class Evaluator:
         self._arity("PERIOD", args, 1, 1)
         if args[0][0] != "id" or args[0][1] not in self.ctx.metric_ids:
             raise ExpressionError("PERIOD() takes the id of a metric, not an expression")
-        return float(_as_series(self.ctx.series[args[0][1]]).period)
+        return float(as_series(self.ctx.series[args[0][1]]).period)
 
     def _fn_time_series(self, args: list[Node]) -> Value:
         self._arity("TIME_SERIES", args, 1, 1)
         v = self.eval(args[0])
         if not isinstance(v, float | int):
             raise ExpressionError("TIME_SERIES() takes a scalar")
-        if not _finite(float(v)):
+        if not finite(float(v)):
             return Series({}, "", self.ctx.period)
         return Series({t: float(v) for t in self.ctx.grid(self.ctx.period)}, "", self.ctx.period)
 
@@ -637,7 +319,7 @@ class Evaluator:
                         (t0, x0), (t1, x1) = before[-1], after[0]
                         frac = (t - t0).total_seconds() / (t1 - t0).total_seconds()
                         out[t] = x0 + (x1 - x0) * frac
-                elif _finite(float(how)):  # type: ignore[arg-type]
+                elif finite(float(how)):  # type: ignore[arg-type]
                     out[t] = float(how)  # type: ignore[arg-type]
             return Series(out, s.label, s.period)
 
@@ -664,7 +346,7 @@ class Evaluator:
                     out[t] = other.points[t]
             elif other is not None:
                 out[t] = float(other)
-        return Series({t: v for t, v in out.items() if _finite(v)}, cond.label, cond.period)
+        return Series({t: v for t, v in out.items() if finite(v)}, cond.label, cond.period)
 
 
 def evaluate(text: str, ctx: Context) -> Series | list[Series]:
