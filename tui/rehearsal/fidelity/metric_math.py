@@ -37,6 +37,8 @@ from tui.rehearsal.fidelity.metric_math_parse import ExpressionError
 from tui.rehearsal.fidelity.metric_math_series import Context, Series, Value
 
 _ID = re.compile(r"^[a-z][A-Za-z0-9_]*$")
+# Statistics AWS computes that this world does not: refused as unsupported, not as invalid.
+_AWS_ONLY_STAT = re.compile(r"^(tm|wm|tc|ts|TM|WM|TC|TS|PR)\(?[\d.:%]*\)?$|^IQM$")
 
 
 def _validate(queries: Sequence[dict[str, Any]]) -> None:
@@ -65,6 +67,12 @@ def _validate(queries: Sequence[dict[str, Any]]) -> None:
             raise ValidationError(f"The parameter {member}.MetricStat is required.\n")
         if has_stat:
             stat = q["MetricStat"].get("Stat", "")
+            if _AWS_ONLY_STAT.match(stat):
+                raise ValidationError(
+                    f"{member}.MetricStat.Stat {stat}: trimmed means, windowed and other "
+                    "extended statistics are not supported by the rehearsal world (turnout); "
+                    "use Sum, Average, Minimum, Maximum, SampleCount or a percentile (p99)."
+                )
             if not metric_percentiles.is_supported(stat):
                 raise ValidationError(
                     f"The value for parameter {member}.MetricStat.Stat is not a valid statistic."
