@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from rich import box
 from rich.console import Console, Group
 from rich.markdown import Markdown
 from rich.padding import Padding
@@ -61,19 +62,19 @@ def _params(doc: dict[str, Any]) -> Table:
 
 
 def _summary(doc: dict[str, Any]) -> Table:
-    table = Table(title="Steps, in the order they run", title_justify="left")
-    table.add_column("#", justify="right")
-    table.add_column("step", no_wrap=True)
-    table.add_column("service (wave)")
+    table = Table(
+        title="Steps, in the order they run", title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False
+    )
+    table.add_column("# step", no_wrap=True)
+    table.add_column("wave: service", no_wrap=True)
     table.add_column("action", no_wrap=True)
-    table.add_column("risk")
-    table.add_column("confirm")
+    table.add_column("risk", no_wrap=True)
     for step in doc["steps"]:
-        where = f"{step['service']} ({step['wave']})" if step["service"] else "-"
         confirm = step["confirm"]
-        asks = f'type "{confirm["phrase"]}"' if confirm["phrase"] else ("yes/no" if confirm["required"] else "-")
-        risk = Text(step["risk"], style=RISK_STYLE[step["risk"]])
-        table.add_row(str(step["order"]), step["id"], where, step["action"], risk, Text(asks))
+        asks = " (typed)" if confirm["phrase"] else (" (y/n)" if confirm["required"] else "")
+        risk = Text(step["risk"], style=RISK_STYLE[step["risk"]]) + Text(asks, style="dim")
+        where = f"{step['wave']}: {step['service']}" if step["service"] else "-"
+        table.add_row(f"{step['order']:>2} {step['id']}", where, step["action"], risk)
     return table
 
 
@@ -81,14 +82,19 @@ def _step_detail(step: dict[str, Any]) -> Group:
     risk = step["risk"]
     head = Text.assemble(
         (f"{step['order']}. {step['id']}", "bold"),
+        (f"  {step['title']}" if step["title"] else "", "bold"),
         f"  {step['action']}  ",
         (risk.upper(), RISK_STYLE[risk]),
         (f"   service {step['service']}, wave {step['wave']}" if step["service"] else "", "dim"),
     )
+    phrase = step["confirm"]["phrase"]
+    asks = f'types "{phrase}"' if phrase else ("yes/no" if step["confirm"]["required"] else "")
     grid = Table.grid(padding=(0, 2))
     grid.add_column(style="dim", no_wrap=True)
     grid.add_column()
-    _row(grid, "does", step["title"] or step["summary"])
+    _row(grid, "does", step["summary"])
+    if asks:
+        _row(grid, "asks", asks)
     shown = {k: v for k, v in step["arguments"].items() if v is not None}
     _row(grid, "with", "\n".join(f"{k}: {_value(v)}" for k, v in shown.items()) or "-")
     _row(grid, "calls", ", ".join(step["operations"]) or "no AWS call")

@@ -74,15 +74,22 @@ def _print_problems(exc: RunbookInvalid) -> None:
         print(problem, file=sys.stderr)
 
 
+def _count(n: int, thing: str) -> str:
+    return f"{n} {thing}" + ("" if n == 1 else "s")
+
+
 def summary_line(runbook: Runbook) -> str:
-    """`ok  FILE: NAME, N steps (M services in W waves), K params`."""
-    services = f", {len(runbook.services)} services in {len(runbook.waves)} waves" if runbook.services else ""
+    """`ok  FILE: NAME: N steps (K irreversible), S services in W waves, R rollback steps`."""
+    parts = [_count(len(runbook.steps), "step")]
     irreversible = sum(step.irreversible for step in runbook.steps)
-    extra = f", {irreversible} irreversible" if irreversible else ""
-    return (
-        f"ok  {runbook.file}: {runbook.name}, {len(runbook.steps)} steps{extra}{services}, "
-        f"{len(runbook.rollback)} rollback steps, {len(runbook.params)} params"
-    )
+    if irreversible:
+        parts[0] += f" ({irreversible} irreversible)"
+    if runbook.services:
+        parts.append(f"{_count(len(runbook.services), 'service')} in {_count(len(runbook.waves), 'wave')}")
+    if runbook.rollback:
+        parts.append(_count(len(runbook.rollback), "rollback step"))
+    parts.append(_count(len(runbook.params), "param"))
+    return f"ok  {runbook.file}: {runbook.name}: {', '.join(parts)}"
 
 
 def run_validate(args: argparse.Namespace) -> int:
