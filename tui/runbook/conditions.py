@@ -65,6 +65,8 @@ DEFAULT_CONFIRM_TIMEOUT = Duration(300)
 
 
 def _kind_of(node: Node, kinds: tuple[str, ...], what: str, problems: Problems) -> str | None:
+    if node.value is INVALID:
+        return None
     if not node.is_mapping:
         problems.add(node.location, f"{what}: expected a mapping naming one of {one_of(kinds)}")
         return None
@@ -273,6 +275,8 @@ def _dimension(node: Node, what: str, problems: Problems) -> str | ResourceRef:
 
 def read_guardrail(node: Node, what: str, problems: Problems) -> Guardrail | None:
     """A guardrail: a signal with a threshold, `for`, `on_breach`, `missing_data`, `confirm_timeout`."""
+    if node.value is INVALID:
+        return None
     if not node.is_mapping:
         problems.add(
             node.location, f"{what}: expected a mapping with name, a signal and a threshold"

@@ -11,8 +11,8 @@ from typing import Any
 
 from tui.errors import Location
 from tui.runbook.problems import Problems, did_you_mean, one_of
-from tui.runbook.source import Node
-from tui.runbook.values import INVALID, ValueType, check_node, describe
+from tui.runbook.source import INVALID, Node
+from tui.runbook.values import ValueType, check_node, describe
 
 
 class Fields:
@@ -36,6 +36,8 @@ class Fields:
         self.allowed = tuple(allowed)
         self.ok = node.is_mapping
         self.items: dict[str, Node] = node.value if node.is_mapping else {}
+        if node.value is INVALID:
+            return
         if not self.ok:
             problems.add(node.location, f"{what}: expected a mapping, got {describe(node.value)}")
             return

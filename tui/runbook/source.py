@@ -28,6 +28,16 @@ _CORE_TAGS = {
 _TEXT_TAGS = {"tag:yaml.org,2002:str", "tag:yaml.org,2002:timestamp"}
 
 
+class Invalid:
+    """The marker for a value whose problem is already recorded: later checks stay quiet."""
+
+    def __repr__(self) -> str:
+        return "INVALID"
+
+
+INVALID: Any = Invalid()
+
+
 @dataclass(frozen=True, slots=True)
 class Node:
     """A YAML value with its place in the file.
@@ -96,7 +106,7 @@ class _Walker:
             raise _TooBig(loc)
         if id(ynode) in self.active:
             self.problems.add(loc, "an alias refers to the node that contains it; remove the loop")
-            return Node(None, loc)
+            return Node(INVALID, loc)
         self.active.add(id(ynode))
         try:
             if isinstance(ynode, yaml.MappingNode):
@@ -176,7 +186,8 @@ def parse_text(text: str, file: str, problems: Problems) -> Node | None:
         mark = exc.problem_mark or exc.context_mark
         what = exc.problem or exc.context or "malformed YAML"
         context = f" ({exc.context})" if exc.context and exc.problem else ""
-        problems.add(_location(file, mark), f"malformed YAML: {what}{context}")
+        hint = "; indent with spaces: YAML does not allow tabs" if "\\t" in what else ""
+        problems.add(_location(file, mark), f"malformed YAML: {what}{context}{hint}")
     except yaml.YAMLError as exc:
         problems.add(Location(file, 1, 1), f"malformed YAML: {exc}")
     except _TooBig as exc:

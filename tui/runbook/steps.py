@@ -46,6 +46,9 @@ def read_step(
 ) -> Step | None:
     """One step (a forward step, or with `rollback=True` a step of `rollback:`)."""
     keys = ROLLBACK_STEP_KEYS if rollback else STEP_KEYS
+    written_id = node.value.get("id") if node.is_mapping else None
+    if written_id is not None and isinstance(written_id.value, str):
+        what = f"step {written_id.value}"
     fields = Fields(node, what, problems, keys, required=("id", "action"))
     if not fields.ok:
         return None

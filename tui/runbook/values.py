@@ -13,7 +13,7 @@ from typing import Any
 
 from tui.runbook.durations import Duration, parse_duration
 from tui.runbook.problems import Problems
-from tui.runbook.source import Node
+from tui.runbook.source import INVALID, Node
 
 
 class ValueType(StrEnum):
@@ -52,15 +52,6 @@ class Constraints:
     minimum: float | None = None
     maximum: float | None = None
 
-
-class Invalid:
-    """The marker for a value that failed its check (the problem is already recorded)."""
-
-    def __repr__(self) -> str:
-        return "INVALID"
-
-
-INVALID: Any = Invalid()
 
 _NAMES = {
     str: "a string",
