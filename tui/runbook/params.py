@@ -183,7 +183,7 @@ def substitute(node: Node, values: Mapping[str, Any], problems: Problems) -> Nod
     text = node.value
     whole = _REFERENCE.fullmatch(text)
     if whole and whole.group(1) is not None and whole.group(1) in values:
-        return to_node(values[whole.group(1)], node.location, whole.group(1))
+        return to_node(values[whole.group(1)], node.at(0), whole.group(1))
     pieces, last, ok = [], 0, True
     for match in _REFERENCE.finditer(text):
         pieces.append(text[last : match.start()])

@@ -25,6 +25,7 @@ _CORE_TAGS = {
     "tag:yaml.org,2002:bool",
     "tag:yaml.org,2002:null",
 }
+_COLLECTION_TAGS = {"tag:yaml.org,2002:seq", "tag:yaml.org,2002:map"}
 _TEXT_TAGS = {"tag:yaml.org,2002:str", "tag:yaml.org,2002:timestamp"}
 
 
@@ -109,6 +110,9 @@ class _Walker:
             return Node(INVALID, loc)
         self.active.add(id(ynode))
         try:
+            if not isinstance(ynode, yaml.ScalarNode) and ynode.tag not in _COLLECTION_TAGS:
+                self.problems.add(loc, f"unsupported YAML tag {ynode.tag}: runbooks use plain values")
+                return Node(INVALID, loc)
             if isinstance(ynode, yaml.MappingNode):
                 return self._mapping(ynode, loc)
             if isinstance(ynode, yaml.SequenceNode):
