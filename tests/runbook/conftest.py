@@ -10,17 +10,6 @@ import pytest
 
 from tui.cli import main
 
-ROOT = Path(__file__).resolve().parents[2]
-SHIPPED = sorted((ROOT / "runbooks").glob("*.yaml"))
-
-MINIMAL = """\
-runbook: minimal
-title: Minimal
-target: {account: "123456789012", region: us-east-1}
-steps:
-  - {id: pause, action: wait, with: {duration: 1s}}
-"""
-
 
 @dataclass
 class Result:
