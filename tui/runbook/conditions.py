@@ -311,10 +311,8 @@ def read_guardrail(node: Node, what: str, problems: Problems) -> Guardrail | Non
                 fields.key_location(key),
                 f"{what}.{key}: does not apply to a {kind} guardrail; it belongs {where}",
             )
-    sub = Node(
+    sub = node.with_value(
         {k: v for k, v in fields.items.items() if k in PRECONDITION_KINDS[kind]},
-        node.location,
-        node.key_locations,
     )
     condition = _read_signal(kind, sub, what, problems)
     values = (name, consecutive, on_breach, missing, timeout)

@@ -34,7 +34,7 @@ def value_schema(vtype: ValueType, arg: ArgSpec | None = None) -> dict[str, Any]
     item = vtype.item
     if item is not None:
         inner = value_schema(item, arg)
-        if vtype.name.endswith("_LIST"):
+        if vtype.is_list:
             return _or_sub({"type": "array", "items": inner})
         return _or_sub({"type": "object", "additionalProperties": inner})
     if vtype is ValueType.DURATION:

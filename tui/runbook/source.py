@@ -7,7 +7,6 @@ objects) and walk its nodes ourselves, so each value keeps its mark and duplicat
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +14,10 @@ import yaml
 
 from tui.errors import Location
 from tui.runbook.problems import Problems
+
+# libyaml parses several times faster than the pure-Python parser (bench/plan_large.py); both
+# compose the same nodes with the same marks, so fall back silently when it is not built in.
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 # Aliases let a tiny file expand into a huge tree ("billion laughs"); no real runbook comes near.
 MAX_NODES = 200_000
@@ -39,7 +42,6 @@ class Invalid:
 INVALID: Any = Invalid()
 
 
-@dataclass(frozen=True, slots=True)
 class Node:
     """A YAML value with its place in the file.
 
@@ -47,15 +49,53 @@ class Node:
     `list[Node]` for a sequence. `key_locations` holds where each mapping key is written, for
     problems about the key itself. `via` names the param a `${...}` substitution came from.
     `inline` says the scalar's text sits on one line exactly as written, so a column inside the
-    text can be pointed at.
+    text can be pointed at. Treat a node as immutable.
+
+    Locations may be given as `(file, line, column)` tuples and become `Location`s only when
+    asked for: a large runbook has tens of thousands of nodes and few are ever reported
+    (bench/plan_large.py).
     """
 
-    value: Any
-    location: Location
-    key_locations: dict[str, Location] = field(default_factory=dict)
-    inline: bool = False
-    quoted: bool = False
-    via: str | None = None
+    __slots__ = ("_keys", "_where", "inline", "quoted", "value", "via")
+
+    def __init__(
+        self,
+        value: Any,
+        location: Location | tuple[str, int, int],
+        key_locations: dict[str, Any] | None = None,
+        inline: bool = False,
+        quoted: bool = False,
+        via: str | None = None,
+    ) -> None:
+        self.value = value
+        self._where = location
+        self._keys = key_locations if key_locations is not None else {}
+        self.inline = inline
+        self.quoted = quoted
+        self.via = via
+
+    def __repr__(self) -> str:
+        return f"Node({self.value!r}, {self.location})"
+
+    def with_value(self, value: Any) -> Node:
+        """The same place in the file holding another value (a substitution's result)."""
+        return Node(value, self._where, self._keys, self.inline, self.quoted, self.via)
+
+    @property
+    def location(self) -> Location:
+        """Where the value starts."""
+        where = self._where
+        if type(where) is tuple:
+            where = self._where = Location(*where)
+        return where
+
+    @property
+    def key_locations(self) -> dict[str, Location]:
+        """Where each key of a mapping is written."""
+        keys = self._keys
+        if keys and any(type(v) is tuple for v in keys.values()):
+            keys = self._keys = {k: Location(*v) if type(v) is tuple else v for k, v in keys.items()}
+        return keys
 
     @property
     def is_mapping(self) -> bool:
@@ -90,10 +130,14 @@ def _location(file: str, mark: yaml.Mark | None) -> Location:
     return Location(file, mark.line + 1, mark.column + 1)
 
 
+def _where(file: str, mark: yaml.Mark) -> tuple[str, int, int]:
+    return (file, mark.line + 1, mark.column + 1)
+
+
 class _Walker:
     """Turns composed YAML nodes into `Node`s, reporting duplicates and unsupported tags."""
 
-    def __init__(self, file: str, loader: yaml.SafeLoader, problems: Problems) -> None:
+    def __init__(self, file: str, loader: Any, problems: Problems) -> None:
         self.file = file
         self.loader = loader
         self.problems = problems
@@ -101,17 +145,17 @@ class _Walker:
         self.active: set[int] = set()
 
     def walk(self, ynode: yaml.Node) -> Node:
-        loc = _location(self.file, ynode.start_mark)
+        loc = _where(self.file, ynode.start_mark)
         self.count += 1
         if self.count > MAX_NODES:
-            raise _TooBig(loc)
+            raise _TooBig(Location(*loc))
         if id(ynode) in self.active:
-            self.problems.add(loc, "an alias refers to the node that contains it; remove the loop")
+            self.problems.add(Location(*loc), "an alias refers to the node that contains it; remove the loop")
             return Node(INVALID, loc)
         self.active.add(id(ynode))
         try:
             if not isinstance(ynode, yaml.ScalarNode) and ynode.tag not in _COLLECTION_TAGS:
-                self.problems.add(loc, f"unsupported YAML tag {ynode.tag}: runbooks use plain values")
+                self.problems.add(Location(*loc), f"unsupported YAML tag {ynode.tag}: runbooks use plain values")
                 return Node(INVALID, loc)
             if isinstance(ynode, yaml.MappingNode):
                 return self._mapping(ynode, loc)
@@ -121,7 +165,7 @@ class _Walker:
         finally:
             self.active.discard(id(ynode))
 
-    def _scalar(self, ynode: yaml.ScalarNode, loc: Location) -> Node:
+    def _scalar(self, ynode: yaml.ScalarNode, loc: tuple[str, int, int]) -> Node:
         start, end = ynode.start_mark, ynode.end_mark
         quoted = ynode.style in ("'", '"')
         width = end.column - start.column - (2 if quoted else 0)
@@ -135,24 +179,24 @@ class _Walker:
         elif ynode.tag in _TEXT_TAGS:
             value = ynode.value  # a date stays the text written, not a datetime
         else:
-            self.problems.add(loc, f"unsupported YAML tag {ynode.tag}: runbooks use plain values")
+            self.problems.add(Location(*loc), f"unsupported YAML tag {ynode.tag}: runbooks use plain values")
             value = ynode.value
         return Node(value, loc, inline=inline, quoted=quoted)
 
-    def _mapping(self, ynode: yaml.MappingNode, loc: Location) -> Node:
-        seen: dict[str, Location] = {}
+    def _mapping(self, ynode: yaml.MappingNode, loc: tuple[str, int, int]) -> Node:
+        seen: dict[str, tuple[str, int, int]] = {}
         for key_node, _ in ynode.value:
             if key_node.tag == "tag:yaml.org,2002:merge":
                 continue
-            key_loc = _location(self.file, key_node.start_mark)
+            key_loc = _where(self.file, key_node.start_mark)
             if not isinstance(key_node, yaml.ScalarNode):
-                self.problems.add(key_loc, "a key must be a plain name, not a list or a mapping")
+                self.problems.add(Location(*key_loc), "a key must be a plain name, not a list or a mapping")
                 continue
             if key_node.value in seen:
                 first = seen[key_node.value]
                 self.problems.add(
-                    key_loc,
-                    f'duplicate key "{key_node.value}" (first at line {first.line}); '
+                    Location(*key_loc),
+                    f'duplicate key "{key_node.value}" (first at line {first[1]}); '
                     "YAML would silently keep only the last: remove one",
                 )
             else:
@@ -160,13 +204,13 @@ class _Walker:
         # `<<: *anchor` merge keys: explicit keys win over merged ones, as in YAML.
         self.loader.flatten_mapping(ynode)
         values: dict[str, Node] = {}
-        key_locations: dict[str, Location] = {}
+        key_locations: dict[str, Any] = {}
         for key_node, value_node in ynode.value:
             if not isinstance(key_node, yaml.ScalarNode):
                 continue
             key = str(key_node.value)
             values[key] = self.walk(value_node)
-            key_locations[key] = _location(self.file, key_node.start_mark)
+            key_locations[key] = _where(self.file, key_node.start_mark)
         return Node(values, loc, key_locations)
 
 
@@ -175,9 +219,18 @@ class _TooBig(Exception):
         self.location = location
 
 
+def _tab_at(text: str, mark: yaml.Mark | None) -> bool:
+    """True if the character at `mark` is a tab (libyaml's message does not say so)."""
+    if mark is None:
+        return False
+    lines = text.splitlines()
+    line = lines[mark.line] if mark.line < len(lines) else ""
+    return line[mark.column : mark.column + 1] == "\t"
+
+
 def parse_text(text: str, file: str, problems: Problems) -> Node | None:
     """Parse one YAML document into a located `Node`; None (with a problem) if it cannot be read."""
-    loader = yaml.SafeLoader(text)
+    loader = _Loader(text)
     try:
         root = loader.get_single_node()
         if root is None:
@@ -190,7 +243,7 @@ def parse_text(text: str, file: str, problems: Problems) -> Node | None:
         mark = exc.problem_mark or exc.context_mark
         what = exc.problem or exc.context or "malformed YAML"
         context = f" ({exc.context})" if exc.context and exc.problem else ""
-        hint = "; indent with spaces: YAML does not allow tabs" if "\\t" in what else ""
+        hint = "; indent with spaces: YAML does not allow tabs" if _tab_at(text, mark) else ""
         problems.add(_location(file, mark), f"malformed YAML: {what}{context}{hint}")
     except yaml.YAMLError as exc:
         problems.add(Location(file, 1, 1), f"malformed YAML: {exc}")

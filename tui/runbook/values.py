@@ -32,12 +32,21 @@ class ValueType(StrEnum):
     @property
     def item(self) -> ValueType | None:
         """The type of each element of a list or map type."""
-        return {
-            ValueType.STRING_LIST: ValueType.STRING,
-            ValueType.INTEGER_LIST: ValueType.INTEGER,
-            ValueType.STRING_MAP: ValueType.STRING,
-            ValueType.INTEGER_MAP: ValueType.INTEGER,
-        }.get(self)
+        return _ITEMS.get(self)
+
+    @property
+    def is_list(self) -> bool:
+        """True for list[...] types."""
+        return self in _LISTS
+
+
+_ITEMS = {
+    ValueType.STRING_LIST: ValueType.STRING,
+    ValueType.INTEGER_LIST: ValueType.INTEGER,
+    ValueType.STRING_MAP: ValueType.STRING,
+    ValueType.INTEGER_MAP: ValueType.INTEGER,
+}
+_LISTS = frozenset({ValueType.STRING_LIST, ValueType.INTEGER_LIST})
 
 
 @dataclass(frozen=True)
@@ -81,7 +90,7 @@ def check_node(node: Node, vtype: ValueType, label: str, problems: Problems) -> 
     if node.value is INVALID:
         return INVALID  # a `${param}` whose own value was already reported
     item = vtype.item
-    if item is not None and vtype.name.endswith("_LIST"):
+    if item is not None and vtype.is_list:
         if not node.is_sequence:
             problems.add(
                 node.location, f"{label}: expected a list, got {describe(node.value)}{_via(node)}"
@@ -169,7 +178,7 @@ def parse_text(text: str, vtype: ValueType) -> Any:
     Lists are comma-separated (`5,25,50`); maps are `key:value` pairs (`blue:90,green:10`).
     """
     item = vtype.item
-    if item is not None and vtype.name.endswith("_LIST"):
+    if item is not None and vtype.is_list:
         return [parse_text(part.strip(), item) for part in text.split(",") if part.strip()]
     if item is not None:
         pairs = {}
