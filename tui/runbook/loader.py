@@ -9,8 +9,7 @@ from __future__ import annotations
 
 import gc
 import re
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -41,9 +40,8 @@ ACCOUNT = re.compile(r"^\d{12}$")
 REGION = re.compile(r"^[a-z]{2}(-[a-z]+)+-\d+$")
 
 
-@contextmanager
-def _no_cycle_collection() -> Iterator[None]:
-    """Pause the cyclic garbage collector while the node tree is built.
+def _without_cycle_collection(build: Callable[[], Runbook]) -> Runbook:
+    """Run `build` with the cyclic garbage collector paused.
 
     A large runbook makes tens of thousands of small objects, none in reference cycles; the
     collector's repeated passes over them took half the load time (bench/plan_large.py).
@@ -51,7 +49,7 @@ def _no_cycle_collection() -> Iterator[None]:
     was_enabled = gc.isenabled()
     gc.disable()
     try:
-        yield
+        return build()
     finally:
         if was_enabled:
             gc.enable()
@@ -60,9 +58,9 @@ def _no_cycle_collection() -> Iterator[None]:
 def load_runbook(path: str | Path, overrides: Mapping[str, str] | None = None) -> Runbook:
     """Load and check the runbook at `path`; raise `RunbookInvalid` with every problem."""
     problems = Problems()
-    with _no_cycle_collection():
-        root = read_file(path, problems)
-        return _build(root, str(path), overrides or {}, problems)
+    return _without_cycle_collection(
+        lambda: _build(read_file(path, problems), str(path), overrides or {}, problems)
+    )
 
 
 def load_text(
@@ -70,9 +68,9 @@ def load_text(
 ) -> Runbook:
     """Load a runbook from text (`file` names it in messages)."""
     problems = Problems()
-    with _no_cycle_collection():
-        root = parse_text(text, file, problems)
-        return _build(root, file, overrides or {}, problems)
+    return _without_cycle_collection(
+        lambda: _build(parse_text(text, file, problems), file, overrides or {}, problems)
+    )
 
 
 def _build(

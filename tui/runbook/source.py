@@ -17,7 +17,24 @@ from tui.runbook.problems import Problems
 
 # libyaml parses several times faster than the pure-Python parser (bench/plan_large.py); both
 # compose the same nodes with the same marks, so fall back silently when it is not built in.
-_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_BaseLoader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _Loader(_BaseLoader):
+    """The safe loader, remembering how each plain scalar resolved (runbooks repeat a lot)."""
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self._resolved: dict[tuple[str, Any], str] = {}
+
+    def resolve(self, kind: type, value: Any, implicit: Any) -> str:
+        if kind is not yaml.ScalarNode:
+            return super().resolve(kind, value, implicit)
+        key = (value, implicit)
+        tag = self._resolved.get(key)
+        if tag is None:
+            tag = self._resolved[key] = super().resolve(kind, value, implicit)
+        return tag
 
 # Aliases let a tiny file expand into a huge tree ("billion laughs"); no real runbook comes near.
 MAX_NODES = 200_000
@@ -28,6 +45,9 @@ _CORE_TAGS = {
     "tag:yaml.org,2002:bool",
     "tag:yaml.org,2002:null",
 }
+_MERGE = "tag:yaml.org,2002:merge"
+_STR = "tag:yaml.org,2002:str"
+_NOT_A_NAME = "a key must be a plain name, not a list or a mapping"
 _COLLECTION_TAGS = {"tag:yaml.org,2002:seq", "tag:yaml.org,2002:map"}
 _TEXT_TAGS = {"tag:yaml.org,2002:str", "tag:yaml.org,2002:timestamp"}
 
@@ -93,7 +113,8 @@ class Node:
     def key_locations(self) -> dict[str, Location]:
         """Where each key of a mapping is written."""
         keys = self._keys
-        if keys and any(type(v) is tuple for v in keys.values()):
+        # All of a mapping's keys are converted at once, so the first tells for all.
+        if keys and type(next(iter(keys.values()))) is tuple:
             keys = self._keys = {k: Location(*v) if type(v) is tuple else v for k, v in keys.items()}
         return keys
 
@@ -149,19 +170,19 @@ class _Walker:
         self.count += 1
         if self.count > MAX_NODES:
             raise _TooBig(Location(*loc))
+        if isinstance(ynode, yaml.ScalarNode):
+            return self._scalar(ynode, loc)  # a scalar cannot contain an alias loop
         if id(ynode) in self.active:
             self.problems.add(Location(*loc), "an alias refers to the node that contains it; remove the loop")
             return Node(INVALID, loc)
         self.active.add(id(ynode))
         try:
-            if not isinstance(ynode, yaml.ScalarNode) and ynode.tag not in _COLLECTION_TAGS:
+            if ynode.tag not in _COLLECTION_TAGS:
                 self.problems.add(Location(*loc), f"unsupported YAML tag {ynode.tag}: runbooks use plain values")
                 return Node(INVALID, loc)
             if isinstance(ynode, yaml.MappingNode):
                 return self._mapping(ynode, loc)
-            if isinstance(ynode, yaml.SequenceNode):
-                return Node([self.walk(item) for item in ynode.value], loc)
-            return self._scalar(ynode, loc)
+            return Node([self.walk(item) for item in ynode.value], loc)
         finally:
             self.active.discard(id(ynode))
 
@@ -174,9 +195,14 @@ class _Walker:
             and ynode.style in (None, "", "'", '"')
             and width == len(ynode.value)
         )
-        if ynode.tag in _CORE_TAGS:
-            value = self.loader.construct_object(ynode)
-        elif ynode.tag in _TEXT_TAGS:
+        tag = ynode.tag
+        if tag == _STR:
+            value = ynode.value
+        elif tag in _CORE_TAGS:
+            # The safe constructor's own function for the tag, without construct_object's
+            # bookkeeping for anchors and recursion (scalars have neither).
+            value = self.loader.yaml_constructors[tag](self.loader, ynode)
+        elif tag in _TEXT_TAGS:
             value = ynode.value  # a date stays the text written, not a datetime
         else:
             self.problems.add(Location(*loc), f"unsupported YAML tag {ynode.tag}: runbooks use plain values")
@@ -184,34 +210,48 @@ class _Walker:
         return Node(value, loc, inline=inline, quoted=quoted)
 
     def _mapping(self, ynode: yaml.MappingNode, loc: tuple[str, int, int]) -> Node:
+        pairs = ynode.value
+        if any(key.tag == _MERGE for key, _ in pairs):
+            self._check_keys(pairs)
+            # `<<: *anchor` merge keys: explicit keys win over merged ones, as in YAML.
+            self.loader.flatten_mapping(ynode)
+            pairs, check = ynode.value, False
+        else:
+            check = True
+        values: dict[str, Node] = {}
+        key_locations: dict[str, Any] = {}
+        for key_node, value_node in pairs:
+            key_loc = _where(self.file, key_node.start_mark)
+            if not isinstance(key_node, yaml.ScalarNode):
+                if check:
+                    self.problems.add(Location(*key_loc), _NOT_A_NAME)
+                continue
+            key = str(key_node.value)
+            if check and key in key_locations:
+                self._duplicate(key, key_locations[key], key_loc)
+            values[key] = self.walk(value_node)
+            key_locations[key] = key_loc
+        return Node(values, loc, key_locations)
+
+    def _check_keys(self, pairs: list[tuple[yaml.Node, yaml.Node]]) -> None:
         seen: dict[str, tuple[str, int, int]] = {}
-        for key_node, _ in ynode.value:
-            if key_node.tag == "tag:yaml.org,2002:merge":
+        for key_node, _ in pairs:
+            if key_node.tag == _MERGE:
                 continue
             key_loc = _where(self.file, key_node.start_mark)
             if not isinstance(key_node, yaml.ScalarNode):
-                self.problems.add(Location(*key_loc), "a key must be a plain name, not a list or a mapping")
-                continue
-            if key_node.value in seen:
-                first = seen[key_node.value]
-                self.problems.add(
-                    Location(*key_loc),
-                    f'duplicate key "{key_node.value}" (first at line {first[1]}); '
-                    "YAML would silently keep only the last: remove one",
-                )
+                self.problems.add(Location(*key_loc), _NOT_A_NAME)
+            elif key_node.value in seen:
+                self._duplicate(key_node.value, seen[key_node.value], key_loc)
             else:
                 seen[key_node.value] = key_loc
-        # `<<: *anchor` merge keys: explicit keys win over merged ones, as in YAML.
-        self.loader.flatten_mapping(ynode)
-        values: dict[str, Node] = {}
-        key_locations: dict[str, Any] = {}
-        for key_node, value_node in ynode.value:
-            if not isinstance(key_node, yaml.ScalarNode):
-                continue
-            key = str(key_node.value)
-            values[key] = self.walk(value_node)
-            key_locations[key] = _where(self.file, key_node.start_mark)
-        return Node(values, loc, key_locations)
+
+    def _duplicate(self, key: str, first: tuple[str, int, int], again: tuple[str, int, int]) -> None:
+        self.problems.add(
+            Location(*again),
+            f'duplicate key "{key}" (first at line {first[1]}); '
+            "YAML would silently keep only the last: remove one",
+        )
 
 
 class _TooBig(Exception):

@@ -114,34 +114,56 @@ def check_node(node: Node, vtype: ValueType, label: str, problems: Problems) -> 
         return INVALID
 
 
+def _duration(value: Any) -> Any:
+    if isinstance(value, Duration):
+        return value
+    if isinstance(value, str):
+        return parse_duration(value)
+    if isinstance(value, int) and not isinstance(value, bool):
+        raise ValueError(f"{value} has no unit: write {value}s (or 5m, 2h)")
+    raise ValueError(f"expected a duration like 30s, 5m or 2h, got {describe(value)}")
+
+
+def _string(value: Any) -> Any:
+    if type(value) is str:
+        return value
+    hint = f'; quote it: "{value}"' if isinstance(value, int | float | bool) else ""
+    raise ValueError(f"expected a string, got {describe(value)}{hint}")
+
+
+def _boolean(value: Any) -> Any:
+    if isinstance(value, bool):
+        return value
+    raise ValueError(f"expected true or false, got {describe(value)}")
+
+
+def _integer(value: Any) -> Any:
+    if type(value) is int:  # not bool, not a Duration
+        return value
+    raise ValueError(f"expected an integer, got {describe(value)}")
+
+
+def _number(value: Any) -> Any:
+    if type(value) in (int, float):
+        return value
+    raise ValueError(f"expected a number, got {describe(value)}")
+
+
+_CONVERT = {
+    ValueType.DURATION: _duration,
+    ValueType.STRING: _string,
+    ValueType.BOOLEAN: _boolean,
+    ValueType.INTEGER: _integer,
+    ValueType.NUMBER: _number,
+}
+
+
 def convert(value: Any, vtype: ValueType) -> Any:
     """Check a scalar against a scalar type; raise ValueError with the reason."""
-    if vtype is ValueType.DURATION:
-        if isinstance(value, Duration):
-            return value
-        if isinstance(value, str):
-            return parse_duration(value)
-        if isinstance(value, int) and not isinstance(value, bool):
-            raise ValueError(f"{value} has no unit: write {value}s (or 5m, 2h)")
-        raise ValueError(f"expected a duration like 30s, 5m or 2h, got {describe(value)}")
-    if vtype is ValueType.STRING:
-        if isinstance(value, str):
-            return value
-        hint = f'; quote it: "{value}"' if isinstance(value, int | float | bool) else ""
-        raise ValueError(f"expected a string, got {describe(value)}{hint}")
-    if vtype is ValueType.BOOLEAN:
-        if isinstance(value, bool):
-            return value
-        raise ValueError(f"expected true or false, got {describe(value)}")
-    if vtype is ValueType.INTEGER:
-        if isinstance(value, int) and not isinstance(value, bool | Duration):
-            return value
-        raise ValueError(f"expected an integer, got {describe(value)}")
-    if vtype is ValueType.NUMBER:
-        if isinstance(value, int | float) and not isinstance(value, bool | Duration):
-            return value
-        raise ValueError(f"expected a number, got {describe(value)}")
-    raise ValueError(f"expected {vtype}, got {describe(value)}")
+    check = _CONVERT.get(vtype)
+    if check is None:
+        raise ValueError(f"expected {vtype}, got {describe(value)}")
+    return check(value)
 
 
 def check_constraints(value: Any, rules: Constraints, label: str) -> list[str]:
