@@ -23,26 +23,39 @@ from tui.runbook.plan import plan_document
 SERVICES, STEPS = 500, 2000
 TARGET_MS, TARGET_MB = 300, 100
 
+# Step bodies (after `id:` and `service:`), indented by four spaces; {n} is the step number.
 _STEP_KINDS = [
-    "action: wait\n    with: {{duration: 30s}}",
-    "action: ecs.update_service\n    confirm: true\n"
-    "    with: {{cluster: shop, service: svc-{n}, task_definition: \"svc-{n}:2\", maximum_percent: 150}}",
-    "action: elbv2.set_weights\n    with: {{load_balancer: web-alb, weights: {{blue: 50, green: 50}}}}",
-    "action: autoscaling.instance_refresh\n"
-    "    with: {{group: \"${{group}}\", min_healthy_percentage: 75, checkpoints: [50, 100]}}\n"
-    "    guardrails:\n"
-    "      - name: errors\n"
-    "        expr: \"100 * errors / requests\"\n"
-    "        metrics:\n"
-    "          errors: {{namespace: AWS/ApplicationELB, name: HTTPCode_Target_5XX_Count, stat: Sum,\n"
-    "                   dimensions: {{LoadBalancer: {{load_balancer: web-alb}}}}}}\n"
-    "          requests: {{namespace: AWS/ApplicationELB, name: RequestCount, stat: Sum,\n"
-    "                     dimensions: {{LoadBalancer: {{load_balancer: web-alb}}}}}}\n"
-    "        max: 1\n        for: 3\n        on_breach: rollback",
-    "action: route53.set_weights\n"
-    "    with: {{zone: shop.example.com., record: app.shop.example.com, weights: {{blue: 90, green: 10}}}}\n"
-    "    preconditions:\n"
-    "      - {{route53_ttl: {{zone: shop.example.com., record: app.shop.example.com}}, max: 5}}",
+    """\
+    action: wait
+    with: {{duration: 30s}}""",
+    """\
+    action: ecs.update_service
+    confirm: true
+    with: {{cluster: shop, service: svc-{n}, task_definition: "svc-{n}:2",
+           maximum_percent: 150}}""",
+    """\
+    action: elbv2.set_weights
+    with: {{load_balancer: web-alb, weights: {{blue: 50, green: 50}}}}""",
+    """\
+    action: autoscaling.instance_refresh
+    with: {{group: "${{group}}", min_healthy_percentage: 75, checkpoints: [50, 100]}}
+    guardrails:
+      - name: errors
+        expr: "100 * errors / requests"
+        metrics:
+          errors: {{namespace: AWS/ApplicationELB, name: HTTPCode_Target_5XX_Count, stat: Sum,
+                   dimensions: {{LoadBalancer: {{load_balancer: web-alb}}}}}}
+          requests: {{namespace: AWS/ApplicationELB, name: RequestCount, stat: Sum,
+                     dimensions: {{LoadBalancer: {{load_balancer: web-alb}}}}}}
+        max: 1
+        for: 3
+        on_breach: rollback""",
+    """\
+    action: route53.set_weights
+    with: {{zone: shop.example.com., record: app.shop.example.com,
+           weights: {{blue: 90, green: 10}}}}
+    preconditions:
+      - {{route53_ttl: {{zone: shop.example.com., record: app.shop.example.com}}, max: 5}}""",
 ]
 
 
@@ -63,7 +76,7 @@ def generate(seed: int) -> str:
     lines.append("steps:")
     for n in range(STEPS):
         kind = rng.choice(_STEP_KINDS).format(n=n)
-        lines.append(f"  - id: step-{n}\n    service: svc-{rng.randrange(SERVICES)}\n    {kind}")
+        lines.append(f"  - id: step-{n}\n    service: svc-{rng.randrange(SERVICES)}\n{kind}")
     return "\n".join(lines) + "\n"
 
 
@@ -95,13 +108,19 @@ def main() -> None:
         tracemalloc.stop()
     median, peak_mb = statistics.median(times), peak / 1e6
     size_kb = len(generate(args.seed)) / 1000
-    print(f"runbook: {SERVICES} services, {STEPS} steps, {len(doc['waves'])} waves, {size_kb:.0f} kB of YAML")
-    print(f"validate+plan median of {args.runs}: {median:.0f} ms (min {min(times):.0f}, max {max(times):.0f}) "
-          f"target < {TARGET_MS} ms: {'ok' if median < TARGET_MS else 'MISSED'}")
+    waves = len(doc["waves"])
+    print(f"runbook: {SERVICES} services, {STEPS} steps, {waves} waves, {size_kb:.0f} kB of YAML")
+    print(
+        f"validate+plan median of {args.runs}: {median:.0f} ms "
+        f"(min {min(times):.0f}, max {max(times):.0f}) "
+        f"target < {TARGET_MS} ms: {'ok' if median < TARGET_MS else 'MISSED'}"
+    )
     # On a shared machine wall time includes waiting for a core; CPU time is what the run costs.
     print(f"validate+plan CPU time median: {statistics.median(cpu):.0f} ms")
-    print(f"peak memory (tracemalloc): {peak_mb:.1f} MB  target < {TARGET_MB} MB: "
-          f"{'ok' if peak_mb < TARGET_MB else 'MISSED'}")
+    print(
+        f"peak memory (tracemalloc): {peak_mb:.1f} MB  target < {TARGET_MB} MB: "
+        f"{'ok' if peak_mb < TARGET_MB else 'MISSED'}"
+    )
 
 
 if __name__ == "__main__":

@@ -41,6 +41,8 @@ def test_broken_runbook_reports_exactly_its_problems(path: Path) -> None:
     expected = _expectations(path)
     assert got == {(line, col) for line, col, _ in expected}, "\n".join(map(str, problems))
     for line, col, words in expected:
-        messages = [p.message for p in problems if (p.location.line, p.location.column) == (line, col)]
+        messages = [
+            p.message for p in problems if (p.location.line, p.location.column) == (line, col)
+        ]
         assert any(all(w in m for w in words) for m in messages), (words, messages)
     assert all(p.location.file == str(path) for p in problems)

@@ -14,10 +14,21 @@ from tui.runbook.model import Risk
 from tui.runbook.problems import RunbookInvalid
 
 DESIGN_ACTIONS = {
-    "manual", "wait", "ec2.create_image", "rds.create_snapshot", "launch_template.create_version",
-    "autoscaling.instance_refresh", "autoscaling.update_group", "elbv2.set_weights",
-    "elbv2.shift_weights", "route53.set_weights", "rds.create_blue_green",
-    "rds.switchover_blue_green", "ecs.update_service", "cloudwatch.put_alarm", "http.probe",
+    "manual",
+    "wait",
+    "ec2.create_image",
+    "rds.create_snapshot",
+    "launch_template.create_version",
+    "autoscaling.instance_refresh",
+    "autoscaling.update_group",
+    "elbv2.set_weights",
+    "elbv2.shift_weights",
+    "route53.set_weights",
+    "rds.create_blue_green",
+    "rds.switchover_blue_green",
+    "ecs.update_service",
+    "cloudwatch.put_alarm",
+    "http.probe",
 }
 
 
@@ -28,7 +39,7 @@ def _all_operations() -> set[str]:
 
 
 def test_every_action_design_md_lists_is_in_the_catalogue() -> None:
-    assert DESIGN_ACTIONS <= set(CATALOGUE)
+    assert set(CATALOGUE) >= DESIGN_ACTIONS
 
 
 @functools.cache
@@ -66,14 +77,18 @@ steps:
 """
 
 
-@pytest.mark.parametrize(("timeout", "seconds"), [("", 300), (", timeout: 30s", 30), (", timeout: 1h", 3600)])
+@pytest.mark.parametrize(
+    ("timeout", "seconds"), [("", 300), (", timeout: 30s", 30), (", timeout: 1h", 3600)]
+)
 def test_switchover_timeout_is_30s_to_1h_default_5m(timeout: str, seconds: int) -> None:
     (step,) = load_text(SWITCHOVER.format(timeout=timeout)).steps
     assert step.arguments["timeout"] == seconds
     assert step.risk is Risk.IRREVERSIBLE and step.confirm_phrase == "go"
 
 
-@pytest.mark.parametrize(("timeout", "words"), [("29s", "below the minimum 30s"), ("61m", "above the maximum 1h")])
+@pytest.mark.parametrize(
+    ("timeout", "words"), [("29s", "below the minimum 30s"), ("61m", "above the maximum 1h")]
+)
 def test_switchover_timeout_out_of_range_is_refused(timeout: str, words: str) -> None:
     with pytest.raises(RunbookInvalid) as caught:
         load_text(SWITCHOVER.format(timeout=f", timeout: {timeout}"))

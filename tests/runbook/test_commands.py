@@ -29,13 +29,16 @@ steps:
 
 def test_validate_prints_every_problem_of_every_file_and_exits_2(write, turnout, tmp_path) -> None:
     good = write(GOOD, "good.yaml")
-    bad = write(GOOD.replace("elbv2.set_weights", "elbv2.set_weight").replace("title: Good", "titel: x"), "bad.yaml")
+    bad = write(
+        GOOD.replace("elbv2.set_weights", "elbv2.set_weight").replace("title: Good", "titel: x"),
+        "bad.yaml",
+    )
     result = turnout("validate", str(good), str(bad), str(tmp_path / "gone.yaml"))
     assert result.code == 2
     assert result.out.startswith(f"ok  {good}: good: 1 step, 1 param")
-    assert f"{bad}:2:1: unknown top-level key \"titel\" (did you mean \"title\"?)" in result.err
-    assert f"{bad}:1:1: missing required top-level key \"title\"" in result.err
-    assert f"{bad}:8:13: step shift: unknown action \"elbv2.set_weight\"" in result.err
+    assert f'{bad}:2:1: unknown top-level key "titel" (did you mean "title"?)' in result.err
+    assert f'{bad}:1:1: missing required top-level key "title"' in result.err
+    assert f'{bad}:8:13: step shift: unknown action "elbv2.set_weight"' in result.err
     assert f"{tmp_path / 'gone.yaml'}:1:1: no such file" in result.err
     assert "2 of 3 runbooks have problems" in result.err
     assert "Traceback" not in result.err
@@ -44,7 +47,10 @@ def test_validate_prints_every_problem_of_every_file_and_exits_2(write, turnout,
 def test_malformed_yaml_is_a_located_error_without_traceback(write) -> None:
     path = write("runbook: x\nsteps: [\n", "broken.yaml")
     result = subprocess.run(
-        [sys.executable, "-m", "tui", "validate", str(path)], capture_output=True, text=True, cwd=ROOT
+        [sys.executable, "-m", "tui", "validate", str(path)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
     )
     assert result.returncode == 2
     assert result.stderr.startswith(f"{path}:3:1: malformed YAML")
@@ -93,16 +99,26 @@ def test_schema_is_valid_json_schema_and_matches_the_shipped_copy(turnout) -> No
     jsonschema.Draft202012Validator.check_schema(schema)
     shipped = (ROOT / "docs" / "runbook.schema.json").read_text()
     assert shipped.strip() == schema_text(runbook_schema()).strip(), (
-        "docs/runbook.schema.json is stale: regenerate it with `turnout schema > docs/runbook.schema.json`"
+        "docs/runbook.schema.json is stale: regenerate it with "
+        "`turnout schema > docs/runbook.schema.json`"
     )
 
 
 def test_schema_rejects_what_the_loader_rejects() -> None:
     validator = jsonschema.Draft202012Validator(runbook_schema())
     good = {
-        "runbook": "x", "title": "x", "target": {"account": "123456789012", "region": "us-east-1"},
-        "steps": [{"id": "a", "action": "rds.switchover_blue_green", "irreversible": True,
-                   "confirm": True, "with": {"deployment": "d", "timeout": "5m"}}],
+        "runbook": "x",
+        "title": "x",
+        "target": {"account": "123456789012", "region": "us-east-1"},
+        "steps": [
+            {
+                "id": "a",
+                "action": "rds.switchover_blue_green",
+                "irreversible": True,
+                "confirm": True,
+                "with": {"deployment": "d", "timeout": "5m"},
+            }
+        ],
     }
     assert validator.is_valid(good)
     for broken_with in ({"deployment": "d", "timeout": 300}, {"deploymnet": "d"}, {}):

@@ -94,7 +94,14 @@ steps:
 def test_steps_run_by_wave_then_file_order_between_barriers() -> None:
     runbook = load_text(STEPS_ACROSS_WAVES)
     assert [s.id for s in runbook.order] == [
-        "backup", "db-1", "api-1", "web-1", "web-2", "checkpoint", "db-2", "web-3",
+        "backup",
+        "db-1",
+        "api-1",
+        "web-1",
+        "web-2",
+        "checkpoint",
+        "db-2",
+        "web-3",
     ]
     assert runbook.waves == (("db",), ("api",), ("web",))
     assert [s.id for s in runbook.steps][:3] == ["backup", "web-1", "api-1"]  # as written

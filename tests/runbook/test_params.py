@@ -22,7 +22,8 @@ params:
 steps:
   - id: shift
     action: elbv2.shift_weights
-    with: {load_balancer: web-alb, from: web-blue, to: web-green, steps: "${weights}", bake: "${bake}"}
+    with: {load_balancer: web-alb, from: web-blue, to: web-green,
+           steps: "${weights}", bake: "${bake}"}
   - id: refresh
     action: autoscaling.instance_refresh
     with: {group: "${group}", min_healthy_percentage: "${healthy}"}
@@ -45,12 +46,16 @@ def test_defaults_are_typed_and_substituted_whole_or_in_text() -> None:
 
 def test_set_values_are_read_as_the_declared_type() -> None:
     runbook = load_text(
-        RUNBOOK, overrides={"weights": "10,100", "bake": "90s", "healthy": "75", "group": "batch-asg"}
+        RUNBOOK,
+        overrides={"weights": "10,100", "bake": "90s", "healthy": "75", "group": "batch-asg"},
     )
-    shift, refresh, backup = runbook.steps
+    shift, refresh, _ = runbook.steps
     assert shift.arguments["steps"] == [10, 100]
     assert shift.arguments["bake"] == 90
-    assert refresh.arguments == refresh.arguments | {"group": "batch-asg", "min_healthy_percentage": 75}
+    assert refresh.arguments == refresh.arguments | {
+        "group": "batch-asg",
+        "min_healthy_percentage": 75,
+    }
     assert runbook.params["healthy"].source == "set"
 
 
@@ -74,22 +79,28 @@ def test_a_bad_set_value_is_a_located_problem(overrides, words) -> None:
 
 
 def test_a_substituted_value_of_the_wrong_type_says_where_it_came_from() -> None:
-    text = RUNBOOK.replace('min_healthy_percentage: "${healthy}"', 'min_healthy_percentage: "${group}"')
+    text = RUNBOOK.replace(
+        'min_healthy_percentage: "${healthy}"', 'min_healthy_percentage: "${group}"'
+    )
     with pytest.raises(RunbookInvalid) as caught:
         load_text(text)
     (problem,) = caught.value.problems
     assert "expected an integer" in problem.message and "(from ${group})" in problem.message
-    assert (problem.location.line, problem.location.column) == (17, 56)
+    assert (problem.location.line, problem.location.column) == (18, 56)
 
 
 def test_substitution_is_text_never_code() -> None:
-    text = RUNBOOK.replace('default: web-asg, choices: [web-asg, batch-asg]', 'default: "__import__(\'os\')"')
+    text = RUNBOOK.replace(
+        "default: web-asg, choices: [web-asg, batch-asg]", "default: \"__import__('os')\""
+    )
     runbook = load_text(text.replace('"${group}", min', '"x", min'))
     assert runbook.steps[2].arguments["from_group"] == "__import__('os')"
 
 
 def test_an_invalid_param_is_reported_once_not_at_every_use() -> None:
-    text = RUNBOOK.replace("healthy: {type: integer, default: 90}", "healthy: {type: integer, default: lots}")
+    text = RUNBOOK.replace(
+        "healthy: {type: integer, default: 90}", "healthy: {type: integer, default: lots}"
+    )
     with pytest.raises(RunbookInvalid) as caught:
         load_text(text)
     assert [p.location.line for p in caught.value.problems] == [8]

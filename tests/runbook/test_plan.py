@@ -27,7 +27,9 @@ def test_a_rollback_step_replaces_the_automatic_undo_it_names() -> None:
         "steps": ["all-to-blue"],
     }
     later = _step(doc, "canary-25")["undo"]
-    assert later["kind"] == "automatic" and "route53.ChangeResourceRecordSets" in later["operations"]
+    assert (
+        later["kind"] == "automatic" and "route53.ChangeResourceRecordSets" in later["operations"]
+    )
     (back,) = doc["rollback"]["steps"]
     assert back["id"] == "all-to-blue" and back["undoes"] == "canary-5"
     assert back["arguments"]["weights"] == {"blue": 100, "green": 0}
@@ -60,7 +62,9 @@ def test_multi_service_runs_dependencies_first() -> None:
 
 def test_guardrails_carry_their_thresholds_and_policies() -> None:
     (rate, latency, hosts) = _step(_plan("asg-instance-refresh"), "refresh")["guardrails"]
-    assert rate["condition"]["expr"] == "100 * errors / requests" and rate["condition"]["max"] == 1.0
+    assert (
+        rate["condition"]["expr"] == "100 * errors / requests" and rate["condition"]["max"] == 1.0
+    )
     assert (rate["for"], rate["on_breach"], rate["confirm_timeout_seconds"]) == (3, "rollback", 300)
     assert latency["on_breach"] == "pause" and latency["confirm_timeout_seconds"] is None
     assert hosts["condition"]["min"] == 3 and hosts["missing_data"] == "breach"

@@ -15,15 +15,36 @@ from tui.runbook.schema import runbook_schema
 ROOT = Path(__file__).resolve().parents[2]
 SHIPPED = sorted((ROOT / "runbooks").glob("*.yaml"))
 EXPECTED = {
-    "asg-instance-refresh", "alb-canary", "route53-canary", "rds-blue-green", "ecs-rolling",
-    "spot-mixed-refresh", "multi-service", "ec2-auto-recovery",
+    "asg-instance-refresh",
+    "alb-canary",
+    "route53-canary",
+    "rds-blue-green",
+    "ecs-rolling",
+    "spot-mixed-refresh",
+    "multi-service",
+    "ec2-auto-recovery",
 }
 HEADER = "# yaml-language-server: $schema=../docs/runbook.schema.json"
 # Arguments whose value names something the rehearsal world must hold (or must not, yet).
 RESOURCE_ARGS = {
-    "group", "from_group", "template", "load_balancer", "target_group", "from", "to", "instance",
-    "deployment", "source", "cluster", "service", "zone", "record", "task_definition", "snapshot",
-    "image", "notify",
+    "group",
+    "from_group",
+    "template",
+    "load_balancer",
+    "target_group",
+    "from",
+    "to",
+    "instance",
+    "deployment",
+    "source",
+    "cluster",
+    "service",
+    "zone",
+    "record",
+    "task_definition",
+    "snapshot",
+    "image",
+    "notify",
 }
 ids = [p.stem for p in SHIPPED]
 

@@ -42,7 +42,9 @@ def test_alias_bombs_are_stopped() -> None:
 
 def test_python_tags_are_refused() -> None:
     problems = Problems()
-    root = parse_text("a: !!python/object/apply:os.system ['true']\nb: !!binary aGk=\n", "f", problems)
+    root = parse_text(
+        "a: !!python/object/apply:os.system ['true']\nb: !!binary aGk=\n", "f", problems
+    )
     assert [str(p) for p in problems.sorted()] == [
         "f:1:4: unsupported YAML tag tag:yaml.org,2002:python/object/apply:os.system: "
         "runbooks use plain values",

@@ -1,2 +1,1 @@
-"""The append-only, hash-chained session log: write, verify, report, resume state. No AWS, no UI.
-"""
+"""The append-only, hash-chained session log: write, verify, report, resume state. No AWS, no UI."""

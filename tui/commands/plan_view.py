@@ -40,14 +40,19 @@ def _row(grid: Table, label: str, value: str) -> None:
 def _header(doc: dict[str, Any]) -> Panel:
     book, target = doc["runbook"], doc["target"]
     facts = Text.assemble(
-        ("file ", "dim"), book["file"], ("   target ", "dim"),
+        ("file ", "dim"),
+        book["file"],
+        ("   target ", "dim"),
         f"account {target['account']}, region {target['region']}",
-        ("   window ", "dim"), _seconds(doc["window_seconds"]),
+        ("   window ", "dim"),
+        _seconds(doc["window_seconds"]),
     )
     parts: list[Any] = [facts]
     if book["description"]:
         parts += [Text(""), Markdown(book["description"])]
-    return Panel(Group(*parts), title=f"[b]{book['title']}[/b]  ({book['name']})", title_align="left")
+    return Panel(
+        Group(*parts), title=f"[b]{book['title']}[/b]  ({book['name']})", title_align="left"
+    )
 
 
 def _params(doc: dict[str, Any]) -> Table:
@@ -63,7 +68,10 @@ def _params(doc: dict[str, Any]) -> Table:
 
 def _summary(doc: dict[str, Any]) -> Table:
     table = Table(
-        title="Steps, in the order they run", title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False
+        title="Steps, in the order they run",
+        title_justify="left",
+        box=box.SIMPLE_HEAD,
+        pad_edge=False,
     )
     table.add_column("# step", no_wrap=True)
     table.add_column("wave: service", no_wrap=True)
@@ -107,7 +115,11 @@ def _step_detail(step: dict[str, Any]) -> Group:
     if step["check_operations"]:
         _row(grid, "checks call", ", ".join(step["check_operations"]))
     if step["bake_seconds"]:
-        _row(grid, "bake", f"{_seconds(step['bake_seconds'])} watching the guardrails after it completes")
+        _row(
+            grid,
+            "bake",
+            f"{_seconds(step['bake_seconds'])} watching the guardrails after it completes",
+        )
     undo = step["undo"]
     calls = f"  ({', '.join(undo['operations'])})" if undo["operations"] else ""
     _row(grid, "undo", f"[{undo['kind']}] {undo['summary']}{calls}")
@@ -129,7 +141,9 @@ def render_plan(doc: dict[str, Any], console: Console) -> None:
         for n, item in enumerate(doc["checklist"], start=1):
             console.print(Text(f"  [ ] {n}. {item}"))
     if doc["waves"]:
-        console.print(Rule("Services in dependency order (each wave after the one before)", align="left"))
+        console.print(
+            Rule("Services in dependency order (each wave after the one before)", align="left")
+        )
         for n, wave in enumerate(doc["waves"], start=1):
             console.print(Text(f"  wave {n}: {', '.join(wave)}"))
     console.print(_summary(doc))

@@ -39,7 +39,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     plan.add_argument("runbook", metavar="RUNBOOK")
     _add_set(plan)
-    plan.add_argument("--json", action="store_true", help="print the plan document (turnout.plan/1)")
+    plan.add_argument(
+        "--json", action="store_true", help="print the plan document (turnout.plan/1)"
+    )
     plan.set_defaults(handler=run_plan)
 
     schema = subparsers.add_parser(
@@ -85,7 +87,9 @@ def summary_line(runbook: Runbook) -> str:
     if irreversible:
         parts[0] += f" ({irreversible} irreversible)"
     if runbook.services:
-        parts.append(f"{_count(len(runbook.services), 'service')} in {_count(len(runbook.waves), 'wave')}")
+        parts.append(
+            f"{_count(len(runbook.services), 'service')} in {_count(len(runbook.waves), 'wave')}"
+        )
     if runbook.rollback:
         parts.append(_count(len(runbook.rollback), "rollback step"))
     parts.append(_count(len(runbook.params), "param"))

@@ -265,7 +265,7 @@ def _dimension(node: Node, what: str, problems: Problems) -> str | ResourceRef:
                 node.location, f"{what}: name one resource, e.g. {{load_balancer: web-alb}}"
             )
             return INVALID
-        kind, value = next(iter(fields.items.items()))
+        kind = next(iter(fields.items))
         name = fields.get(kind, ValueType.STRING)
         return (
             ResourceRef(kind, name) if kind in RESOURCE_REFS and isinstance(name, str) else INVALID
@@ -274,7 +274,7 @@ def _dimension(node: Node, what: str, problems: Problems) -> str | ResourceRef:
 
 
 def read_guardrail(node: Node, what: str, problems: Problems) -> Guardrail | None:
-    """A guardrail: a signal with a threshold, `for`, `on_breach`, `missing_data`, `confirm_timeout`."""
+    """A guardrail: signal, threshold, `for`, `on_breach`, `missing_data`, `confirm_timeout`."""
     if node.value is INVALID:
         return None
     if not node.is_mapping:

@@ -84,7 +84,10 @@ def _build(
     params = load_params(root.value.get("params"), overrides, file, problems)
     values = {name: p.value for name, p in params.items()}
     body = root.with_value(
-        {k: (v if k == "params" else substitute(v, values, problems)) for k, v in root.value.items()}
+        {
+            k: (v if k == "params" else substitute(v, values, problems))
+            for k, v in root.value.items()
+        }
     )
     top = Fields(
         body, "runbook", problems, TOP_KEYS, required=("runbook", "title", "target", "steps")

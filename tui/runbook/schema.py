@@ -96,7 +96,10 @@ def _step_schema(rollback: bool) -> dict[str, Any]:
         "bake": {"$ref": "#/$defs/duration"},
     }
     if rollback:
-        properties["undoes"] = {"type": "string", "description": "The step whose undo this replaces."}
+        properties["undoes"] = {
+            "type": "string",
+            "description": "The step whose undo this replaces.",
+        }
     return {
         "type": "object",
         "additionalProperties": False,
@@ -117,7 +120,9 @@ def _defs() -> dict[str, Any]:
     label = {"name": _STR}
     metric_kinds = ["metric", "expr", "all", "any"]
 
-    def kind(key: str, value: Any, extra: dict[str, Any], required: tuple[str, ...] = ()) -> dict[str, Any]:
+    def kind(
+        key: str, value: Any, extra: dict[str, Any], required: tuple[str, ...] = ()
+    ) -> dict[str, Any]:
         return {
             "type": "object",
             "additionalProperties": False,
@@ -127,14 +132,31 @@ def _defs() -> dict[str, Any]:
 
     conditions = {
         "metric": kind("metric", {"$ref": "#/$defs/metric"}, threshold),
-        "expr": kind("expr", _STR, {**threshold, "metrics": {"$ref": "#/$defs/metrics"}}, ("metrics",)),
-        "route53_ttl": kind("route53_ttl", {
-            "type": "object", "additionalProperties": False, "required": ["zone", "record"],
-            "properties": {"zone": _STR, "record": _STR, "type": {"enum": ["A", "AAAA", "CNAME"]}},
-        }, {"max": _or_sub({"type": "integer"})}, ("max",)),
-        "blue_green_status": kind("blue_green_status", _STR, {"is": {"enum": list(BLUE_GREEN_STATUSES)}}, ("is",)),
+        "expr": kind(
+            "expr", _STR, {**threshold, "metrics": {"$ref": "#/$defs/metrics"}}, ("metrics",)
+        ),
+        "route53_ttl": kind(
+            "route53_ttl",
+            {
+                "type": "object",
+                "additionalProperties": False,
+                "required": ["zone", "record"],
+                "properties": {
+                    "zone": _STR,
+                    "record": _STR,
+                    "type": {"enum": ["A", "AAAA", "CNAME"]},
+                },
+            },
+            {"max": _or_sub({"type": "integer"})},
+            ("max",),
+        ),
+        "blue_green_status": kind(
+            "blue_green_status", _STR, {"is": {"enum": list(BLUE_GREEN_STATUSES)}}, ("is",)
+        ),
         "db_instance_status": kind("db_instance_status", _STR, {"is": _STR}, ("is",)),
-        "healthy_targets": kind("healthy_targets", _STR, {"min": _or_sub({"type": "integer"})}, ("min",)),
+        "healthy_targets": kind(
+            "healthy_targets", _STR, {"min": _or_sub({"type": "integer"})}, ("min",)
+        ),
     }
     group = {"type": "array", "minItems": 1, "items": {"$ref": "#/$defs/precondition"}}
     signal_group = {"type": "array", "minItems": 1, "items": {"$ref": "#/$defs/signal"}}
@@ -169,10 +191,18 @@ def _defs() -> dict[str, Any]:
                 "period": {"$ref": "#/$defs/duration"},
                 "dimensions": {
                     "type": "object",
-                    "additionalProperties": {"anyOf": [_STR, {
-                        "type": "object", "minProperties": 1, "maxProperties": 1, "additionalProperties": False,
-                        "properties": {k: _STR for k in RESOURCE_REFS},
-                    }]},
+                    "additionalProperties": {
+                        "anyOf": [
+                            _STR,
+                            {
+                                "type": "object",
+                                "minProperties": 1,
+                                "maxProperties": 1,
+                                "additionalProperties": False,
+                                "properties": {k: _STR for k in RESOURCE_REFS},
+                            },
+                        ]
+                    },
                 },
             },
         },
@@ -181,13 +211,21 @@ def _defs() -> dict[str, Any]:
             "propertyNames": {"pattern": "^[a-z][A-Za-z0-9_]*$"},
             "additionalProperties": {"$ref": "#/$defs/metric"},
         },
-        "precondition": {"anyOf": [
-            *conditions.values(),
-            kind("all", group, {}),
-            kind("any", group, {}),
-        ]},
-        "signal": {"anyOf": [conditions["metric"], conditions["expr"],
-                             kind("all", signal_group, {}), kind("any", signal_group, {})]},
+        "precondition": {
+            "anyOf": [
+                *conditions.values(),
+                kind("all", group, {}),
+                kind("any", group, {}),
+            ]
+        },
+        "signal": {
+            "anyOf": [
+                conditions["metric"],
+                conditions["expr"],
+                kind("all", signal_group, {}),
+                kind("any", signal_group, {}),
+            ]
+        },
         "guardrail": {
             "type": "object",
             "additionalProperties": False,
@@ -196,18 +234,21 @@ def _defs() -> dict[str, Any]:
             "anyOf": [{"required": [k]} for k in metric_kinds],
         },
         "param": {
-            "anyOf": [{"type": "null"}, {
-                "type": "object",
-                "additionalProperties": False,
-                "properties": {
-                    "type": {"enum": [t.value for t in ValueType]},
-                    "default": {},
-                    "required": {"type": "boolean"},
-                    "pattern": _STR,
-                    "choices": {"type": "array"},
-                    "description": _STR,
+            "anyOf": [
+                {"type": "null"},
+                {
+                    "type": "object",
+                    "additionalProperties": False,
+                    "properties": {
+                        "type": {"enum": [t.value for t in ValueType]},
+                        "default": {},
+                        "required": {"type": "boolean"},
+                        "pattern": _STR,
+                        "choices": {"type": "array"},
+                        "description": _STR,
+                    },
                 },
-            }],
+            ],
         },
         "step": _step_schema(rollback=False),
         "rollback_step": _step_schema(rollback=True),
@@ -247,11 +288,19 @@ def runbook_schema() -> dict[str, Any]:
             "checklist": {"type": "array", "items": _STR},
             "services": {
                 "type": "object",
-                "additionalProperties": {"anyOf": [{"type": "null"}, {
-                    "type": "object",
-                    "additionalProperties": False,
-                    "properties": {"depends_on": {"type": "array", "items": _STR}, "description": _STR},
-                }]},
+                "additionalProperties": {
+                    "anyOf": [
+                        {"type": "null"},
+                        {
+                            "type": "object",
+                            "additionalProperties": False,
+                            "properties": {
+                                "depends_on": {"type": "array", "items": _STR},
+                                "description": _STR,
+                            },
+                        },
+                    ]
+                },
             },
             "steps": {"type": "array", "minItems": 1, "items": {"$ref": "#/$defs/step"}},
             "rollback": {"type": "array", "items": {"$ref": "#/$defs/rollback_step"}},

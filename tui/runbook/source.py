@@ -36,6 +36,7 @@ class _Loader(_BaseLoader):
             tag = self._resolved[key] = super().resolve(kind, value, implicit)
         return tag
 
+
 # Aliases let a tiny file expand into a huge tree ("billion laughs"); no real runbook comes near.
 MAX_NODES = 200_000
 
@@ -115,7 +116,9 @@ class Node:
         keys = self._keys
         # All of a mapping's keys are converted at once, so the first tells for all.
         if keys and type(next(iter(keys.values()))) is tuple:
-            keys = self._keys = {k: Location(*v) if type(v) is tuple else v for k, v in keys.items()}
+            keys = self._keys = {
+                k: Location(*v) if type(v) is tuple else v for k, v in keys.items()
+            }
         return keys
 
     @property
@@ -173,12 +176,16 @@ class _Walker:
         if isinstance(ynode, yaml.ScalarNode):
             return self._scalar(ynode, loc)  # a scalar cannot contain an alias loop
         if id(ynode) in self.active:
-            self.problems.add(Location(*loc), "an alias refers to the node that contains it; remove the loop")
+            self.problems.add(
+                Location(*loc), "an alias refers to the node that contains it; remove the loop"
+            )
             return Node(INVALID, loc)
         self.active.add(id(ynode))
         try:
             if ynode.tag not in _COLLECTION_TAGS:
-                self.problems.add(Location(*loc), f"unsupported YAML tag {ynode.tag}: runbooks use plain values")
+                self.problems.add(
+                    Location(*loc), f"unsupported YAML tag {ynode.tag}: runbooks use plain values"
+                )
                 return Node(INVALID, loc)
             if isinstance(ynode, yaml.MappingNode):
                 return self._mapping(ynode, loc)
@@ -205,7 +212,9 @@ class _Walker:
         elif tag in _TEXT_TAGS:
             value = ynode.value  # a date stays the text written, not a datetime
         else:
-            self.problems.add(Location(*loc), f"unsupported YAML tag {ynode.tag}: runbooks use plain values")
+            self.problems.add(
+                Location(*loc), f"unsupported YAML tag {ynode.tag}: runbooks use plain values"
+            )
             value = ynode.value
         return Node(value, loc, inline=inline, quoted=quoted)
 
@@ -246,7 +255,9 @@ class _Walker:
             else:
                 seen[key_node.value] = key_loc
 
-    def _duplicate(self, key: str, first: tuple[str, int, int], again: tuple[str, int, int]) -> None:
+    def _duplicate(
+        self, key: str, first: tuple[str, int, int], again: tuple[str, int, int]
+    ) -> None:
         self.problems.add(
             Location(*again),
             f'duplicate key "{key}" (first at line {first[1]}); '

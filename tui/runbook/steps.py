@@ -76,12 +76,14 @@ def read_step(
     if irreversible is True and confirm_value in (False, None):
         problems.add(
             fields.key_location("irreversible"),
-            f"{what}: an irreversible step needs `confirm` (true, or the phrase the operator types)",
+            f"{what}: an irreversible step needs `confirm` "
+            "(true, or the phrase the operator types)",
         )
     if spec is not None and spec.risk is Risk.IRREVERSIBLE and irreversible is not True:
         problems.add(
             fields.value_location("action"),
-            f"{what}: {spec.name} cannot be undone: mark the step `irreversible: true` and give `confirm`",
+            f"{what}: {spec.name} cannot be undone: "
+            "mark the step `irreversible: true` and give `confirm`",
         )
     preconditions = [
         read_condition(n, f"{what}.preconditions[{i}]", problems, tuple(PRECONDITION_KINDS))
