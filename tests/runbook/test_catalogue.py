@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+from pathlib import Path
 
 import botocore.session
 import pytest
@@ -93,3 +94,13 @@ def test_switchover_timeout_out_of_range_is_refused(timeout: str, words: str) ->
     with pytest.raises(RunbookInvalid) as caught:
         load_text(SWITCHOVER.format(timeout=f", timeout: {timeout}"))
     assert words in str(caught.value)
+
+
+def test_the_language_reference_lists_every_action_and_argument() -> None:
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "runbook-language.md").read_text()
+    for name, spec in CATALOGUE.items():
+        section = doc.split(f"### `{name}` ({spec.risk})", 1)
+        assert len(section) == 2, f"docs/runbook-language.md lacks the section for {name}"
+        body = section[1].split("\n### ", 1)[0]
+        for arg in spec.args:
+            assert f"| `{arg.name}` | {arg.type} |" in body, (name, arg.name)
