@@ -171,6 +171,8 @@ def _choices(fields: Fields, vtype: Any, name: str, problems: Problems) -> list[
 def substitute(node: Node, values: Mapping[str, Any], problems: Problems) -> Node:
     """`node` with every `${name}` replaced by the param's value; unknown names are problems."""
     # Subtrees without a `${` are returned as they are, not copied: large runbooks are mostly such.
+    if not node.refs:
+        return node
     if node.is_mapping:
         items = {k: substitute(v, values, problems) for k, v in node.value.items()}
         changed = any(items[k] is not v for k, v in node.value.items())

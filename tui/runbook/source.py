@@ -77,7 +77,7 @@ class Node:
     (bench/plan_large.py).
     """
 
-    __slots__ = ("_keys", "_where", "inline", "quoted", "value", "via")
+    __slots__ = ("_keys", "_where", "inline", "quoted", "refs", "value", "via")
 
     def __init__(
         self,
@@ -94,6 +94,9 @@ class Node:
         self.inline = inline
         self.quoted = quoted
         self.via = via
+        # False only when the reader saw that no `${` occurs anywhere in this subtree, so
+        # substitution can skip it.
+        self.refs = True
 
     def __repr__(self) -> str:
         return f"Node({self.value!r}, {self.location})"
@@ -189,7 +192,8 @@ class _Walker:
                 return Node(INVALID, loc)
             if isinstance(ynode, yaml.MappingNode):
                 return self._mapping(ynode, loc)
-            return Node([self.walk(item) for item in ynode.value], loc)
+            items = [self.walk(item) for item in ynode.value]
+            return _flagged(Node(items, loc), any(item.refs for item in items))
         finally:
             self.active.discard(id(ynode))
 
@@ -216,7 +220,8 @@ class _Walker:
                 Location(*loc), f"unsupported YAML tag {ynode.tag}: runbooks use plain values"
             )
             value = ynode.value
-        return Node(value, loc, inline=inline, quoted=quoted)
+        refs = type(value) is str and "${" in value
+        return _flagged(Node(value, loc, inline=inline, quoted=quoted), refs)
 
     def _mapping(self, ynode: yaml.MappingNode, loc: tuple[str, int, int]) -> Node:
         pairs = ynode.value
@@ -240,7 +245,7 @@ class _Walker:
                 self._duplicate(key, key_locations[key], key_loc)
             values[key] = self.walk(value_node)
             key_locations[key] = key_loc
-        return Node(values, loc, key_locations)
+        return _flagged(Node(values, loc, key_locations), any(v.refs for v in values.values()))
 
     def _check_keys(self, pairs: list[tuple[yaml.Node, yaml.Node]]) -> None:
         seen: dict[str, tuple[str, int, int]] = {}
@@ -263,6 +268,11 @@ class _Walker:
             f'duplicate key "{key}" (first at line {first[1]}); '
             "YAML would silently keep only the last: remove one",
         )
+
+
+def _flagged(node: Node, refs: bool) -> Node:
+    node.refs = refs
+    return node
 
 
 class _TooBig(Exception):
