@@ -378,3 +378,34 @@ def test_a_mixed_instances_policy_becomes_the_group_configuration(aws) -> None:
     spec = group["MixedInstancesPolicy"]["LaunchTemplate"]["LaunchTemplateSpecification"]
     assert (spec["LaunchTemplateId"], spec["Version"]) == (tier.template_id, v2)
     assert versions(tier) == [v2] * 4
+
+
+def test_auto_rollback_fires_on_an_alarm_driven_by_published_data(aws) -> None:
+    """The drill's path: 5xx datapoints arrive, CloudWatch evaluates the alarm into ALARM, and
+    the refresh notices without anyone calling set_alarm_state or describe_alarms."""
+    tier = settled_tier(aws, health_check_type="EC2")
+    _alarm(tier)
+    start(
+        tier,
+        new_version(tier),
+        MinHealthyPercentage=75,
+        InstanceWarmup=60,
+        AutoRollback=True,
+        AlarmSpecification={"Alarms": ["web-5xx"]},
+    )
+    aws.clock.advance(70)
+    assert latest(tier)["Status"] == "InProgress"
+    tier.cloudwatch.put_metric_data(
+        Namespace="AWS/ApplicationELB",
+        MetricData=[
+            {
+                "MetricName": "HTTPCode_Target_5XX_Count",  # the alarm's metric: no dimensions
+                "Timestamp": aws.clock.now(),
+                "Value": 500,
+            }
+        ],
+    )
+    aws.clock.advance(60)  # the minute with the burst ends; CloudWatch evaluates the alarm
+    rolling = latest(tier)
+    assert rolling["Status"] in ("RollbackInProgress", "RollbackSuccessful")
+    assert "web-5xx" in rolling["RollbackDetails"]["RollbackReason"]

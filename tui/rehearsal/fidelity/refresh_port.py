@@ -14,7 +14,13 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from tui.rehearsal.fidelity import event_time, launch_templates, refresh_machine, target_health
+from tui.rehearsal.fidelity import (
+    event_time,
+    launch_templates,
+    metric_sources,
+    refresh_machine,
+    target_health,
+)
 from tui.rehearsal.fidelity.launch_templates import LaunchSpec
 from tui.rehearsal.fidelity.refresh_machine import Member, Refresh
 
@@ -84,6 +90,9 @@ class MotoGroupPort:
     def alarms_in_alarm(self, names: Iterable[str]) -> list[str]:
         from moto.cloudwatch.models import cloudwatch_backends
 
+        # Alarms are evaluated lazily (metric_sources): bring them up to this event's moment
+        # first, or AutoRollback would read a state CloudWatch had not yet moved on from.
+        metric_sources.catch_up(event_time.now())
         cloudwatch = cloudwatch_backends[self.backend.account_id][self.backend.region_name]
         return [
             name
