@@ -65,6 +65,8 @@ DEFAULT_CONFIRM_TIMEOUT = Duration(300)
 
 
 def _kind_of(node: Node, kinds: tuple[str, ...], what: str, problems: Problems) -> str | None:
+    if node.value is INVALID:
+        return None
     if not node.is_mapping:
         problems.add(node.location, f"{what}: expected a mapping naming one of {one_of(kinds)}")
         return None
@@ -263,7 +265,7 @@ def _dimension(node: Node, what: str, problems: Problems) -> str | ResourceRef:
                 node.location, f"{what}: name one resource, e.g. {{load_balancer: web-alb}}"
             )
             return INVALID
-        kind, value = next(iter(fields.items.items()))
+        kind = next(iter(fields.items))
         name = fields.get(kind, ValueType.STRING)
         return (
             ResourceRef(kind, name) if kind in RESOURCE_REFS and isinstance(name, str) else INVALID
@@ -272,7 +274,9 @@ def _dimension(node: Node, what: str, problems: Problems) -> str | ResourceRef:
 
 
 def read_guardrail(node: Node, what: str, problems: Problems) -> Guardrail | None:
-    """A guardrail: a signal with a threshold, `for`, `on_breach`, `missing_data`, `confirm_timeout`."""
+    """A guardrail: signal, threshold, `for`, `on_breach`, `missing_data`, `confirm_timeout`."""
+    if node.value is INVALID:
+        return None
     if not node.is_mapping:
         problems.add(
             node.location, f"{what}: expected a mapping with name, a signal and a threshold"
@@ -307,10 +311,8 @@ def read_guardrail(node: Node, what: str, problems: Problems) -> Guardrail | Non
                 fields.key_location(key),
                 f"{what}.{key}: does not apply to a {kind} guardrail; it belongs {where}",
             )
-    sub = Node(
+    sub = node.with_value(
         {k: v for k, v in fields.items.items() if k in PRECONDITION_KINDS[kind]},
-        node.location,
-        node.key_locations,
     )
     condition = _read_signal(kind, sub, what, problems)
     values = (name, consecutive, on_breach, missing, timeout)

@@ -43,7 +43,8 @@ def metric_text(metric: Metric) -> str:
 def condition_text(condition: Condition) -> str:
     """What must hold, in one line."""
     if isinstance(condition, MetricCondition):
-        return f"{condition.metric.name} ({condition.metric.stat}) {threshold_text(condition.threshold)}"
+        metric = condition.metric
+        return f"{metric.name} ({metric.stat}) {threshold_text(condition.threshold)}"
     if isinstance(condition, ExprCondition):
         return f"{condition.expr} {threshold_text(condition.threshold)}"
     if isinstance(condition, Route53TtlCondition):

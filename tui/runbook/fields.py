@@ -11,8 +11,8 @@ from typing import Any
 
 from tui.errors import Location
 from tui.runbook.problems import Problems, did_you_mean, one_of
-from tui.runbook.source import Node
-from tui.runbook.values import INVALID, ValueType, check_node, describe
+from tui.runbook.source import INVALID, Node
+from tui.runbook.values import ValueType, check_node, describe
 
 
 class Fields:
@@ -36,16 +36,19 @@ class Fields:
         self.allowed = tuple(allowed)
         self.ok = node.is_mapping
         self.items: dict[str, Node] = node.value if node.is_mapping else {}
+        if node.value is INVALID:
+            return
         if not self.ok:
             problems.add(node.location, f"{what}: expected a mapping, got {describe(node.value)}")
             return
+        where, level = (f"{what}: ", "") if what != "runbook" else ("", "top-level ")
         for key in self.items:
             if key not in self.allowed:
                 hint = did_you_mean(key, self.allowed) or f"; allowed: {', '.join(self.allowed)}"
-                problems.add(self.key_location(key), f'{what}: unknown key "{key}"{hint}')
+                problems.add(self.key_location(key), f'{where}unknown {level}key "{key}"{hint}')
         for key in required:
             if key not in self.items:
-                problems.add(node.location, f'{what}: missing required key "{key}"')
+                problems.add(node.location, f'{where}missing required {level}key "{key}"')
 
     def label(self, key: str) -> str:
         """How `key` of this mapping is named in messages (top-level keys by their name alone)."""

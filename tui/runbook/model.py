@@ -76,8 +76,9 @@ class Service:
 class ResourceRef:
     """A metric dimension written as a resource name the adapter resolves to an AWS id.
 
-    `kind` is `load_balancer` (-> app/NAME/ID), `target_group` (-> targetgroup/NAME/ID) or
-    `instance` (Name tag -> i-...).
+    `kind` is `load_balancer` (-> app/NAME/ID), `target_group` (-> targetgroup/NAME/ID),
+    `instance` (Name tag -> i-...) or `blue_green_target` (a Blue/Green deployment's name -> the
+    identifier of its green DB instance).
     """
 
     kind: str

@@ -170,20 +170,23 @@ def _choices(fields: Fields, vtype: Any, name: str, problems: Problems) -> list[
 
 def substitute(node: Node, values: Mapping[str, Any], problems: Problems) -> Node:
     """`node` with every `${name}` replaced by the param's value; unknown names are problems."""
+    # Subtrees without a `${` are returned as they are, not copied: large runbooks are mostly such.
+    if not node.refs:
+        return node
     if node.is_mapping:
-        return Node(
-            {k: substitute(v, values, problems) for k, v in node.value.items()},
-            node.location,
-            node.key_locations,
-        )
+        items = {k: substitute(v, values, problems) for k, v in node.value.items()}
+        changed = any(items[k] is not v for k, v in node.value.items())
+        return node.with_value(items) if changed else node
     if node.is_sequence:
-        return Node([substitute(v, values, problems) for v in node.value], node.location)
+        seq = [substitute(v, values, problems) for v in node.value]
+        changed = any(a is not b for a, b in zip(seq, node.value, strict=True))
+        return node.with_value(seq) if changed else node
     if not isinstance(node.value, str) or "${" not in node.value:
         return node
     text = node.value
     whole = _REFERENCE.fullmatch(text)
     if whole and whole.group(1) is not None and whole.group(1) in values:
-        return to_node(values[whole.group(1)], node.location, whole.group(1))
+        return to_node(values[whole.group(1)], node.at(0), whole.group(1))
     pieces, last, ok = [], 0, True
     for match in _REFERENCE.finditer(text):
         pieces.append(text[last : match.start()])
@@ -211,7 +214,7 @@ def substitute(node: Node, values: Mapping[str, Any], problems: Problems) -> Nod
     pieces.append(text[last:])
     if not ok:
         return Node(INVALID, node.location, via="?")
-    return Node("".join(pieces), node.location, inline=node.inline, quoted=node.quoted)
+    return node.with_value("".join(pieces))
 
 
 def to_node(value: Any, location: Location, via: str) -> Node:

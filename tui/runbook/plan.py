@@ -76,8 +76,10 @@ def plan_document(runbook: Runbook) -> dict[str, Any]:
 
 def _step(step: Step, order: int, runbook: Runbook, undone_by: list[str]) -> dict[str, Any]:
     spec = CATALOGUE[step.action]
-    checks = sorted({op for c in step.preconditions for op in _check_operations(c)}
-                    | {op for g in step.guardrails for op in _check_operations(g.condition)})
+    checks = sorted(
+        {op for c in step.preconditions for op in _check_operations(c)}
+        | {op for g in step.guardrails for op in _check_operations(g.condition)}
+    )
     return {
         "order": order,
         "id": step.id,
@@ -105,8 +107,12 @@ def _step(step: Step, order: int, runbook: Runbook, undone_by: list[str]) -> dic
 def _undo(step: Step, undone_by: list[str]) -> dict[str, Any]:
     spec = CATALOGUE[step.action]
     if step.risk is Risk.IRREVERSIBLE:
-        summary = spec.undo if spec.risk is Risk.IRREVERSIBLE else (
-            f"None: the step is marked irreversible, so turnout does not undo it. ({spec.undo})"
+        summary = (
+            spec.undo
+            if spec.risk is Risk.IRREVERSIBLE
+            else (
+                f"None: the step is marked irreversible, so turnout does not undo it. ({spec.undo})"
+            )
         )
         return {"kind": "none", "summary": summary, "operations": [], "steps": []}
     if undone_by:
@@ -117,7 +123,12 @@ def _undo(step: Step, undone_by: list[str]) -> dict[str, Any]:
             "steps": undone_by,
         }
     kind = "automatic" if spec.has_undo else "none"
-    return {"kind": kind, "summary": spec.undo, "operations": list(spec.undo_operations), "steps": []}
+    return {
+        "kind": kind,
+        "summary": spec.undo,
+        "operations": list(spec.undo_operations),
+        "steps": [],
+    }
 
 
 def _check_operations(condition: Condition) -> list[str]:
@@ -160,7 +171,9 @@ def _condition(condition: Condition) -> dict[str, Any]:
         doc["min"] = condition.threshold.minimum
         doc["max"] = condition.threshold.maximum
     elif isinstance(condition, Route53TtlCondition):
-        doc.update(zone=condition.zone, record=condition.record, type=condition.type, max=condition.maximum)
+        doc.update(
+            zone=condition.zone, record=condition.record, type=condition.type, max=condition.maximum
+        )
     elif isinstance(condition, StatusCondition):
         doc.update(resource=condition.resource, status=condition.status)
     elif isinstance(condition, HealthyTargetsCondition):

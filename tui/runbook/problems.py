@@ -54,8 +54,10 @@ class RunbookInvalid(InputError):
 
 def did_you_mean(word: str, candidates: Iterable[str]) -> str:
     """A ` (did you mean "x"?)` suffix for a misspelt name, or "" when nothing is close."""
-    close = difflib.get_close_matches(word, list(candidates), n=1, cutoff=0.6)
-    return f' (did you mean "{close[0]}"?)' if close else ""
+    # Compare without case, so "available" finds "AVAILABLE".
+    by_lower = {c.lower(): c for c in candidates}
+    close = difflib.get_close_matches(word.lower(), list(by_lower), n=1, cutoff=0.6)
+    return f' (did you mean "{by_lower[close[0]]}"?)' if close else ""
 
 
 def one_of(names: Iterable[str]) -> str:

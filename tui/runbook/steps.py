@@ -46,6 +46,9 @@ def read_step(
 ) -> Step | None:
     """One step (a forward step, or with `rollback=True` a step of `rollback:`)."""
     keys = ROLLBACK_STEP_KEYS if rollback else STEP_KEYS
+    written_id = node.value.get("id") if node.is_mapping else None
+    if written_id is not None and isinstance(written_id.value, str):
+        what = f"step {written_id.value}"
     fields = Fields(node, what, problems, keys, required=("id", "action"))
     if not fields.ok:
         return None
@@ -73,12 +76,14 @@ def read_step(
     if irreversible is True and confirm_value in (False, None):
         problems.add(
             fields.key_location("irreversible"),
-            f"{what}: an irreversible step needs `confirm` (true, or the phrase the operator types)",
+            f"{what}: an irreversible step needs `confirm` "
+            "(true, or the phrase the operator types)",
         )
     if spec is not None and spec.risk is Risk.IRREVERSIBLE and irreversible is not True:
         problems.add(
             fields.value_location("action"),
-            f"{what}: {spec.name} cannot be undone: mark the step `irreversible: true` and give `confirm`",
+            f"{what}: {spec.name} cannot be undone: "
+            "mark the step `irreversible: true` and give `confirm`",
         )
     preconditions = [
         read_condition(n, f"{what}.preconditions[{i}]", problems, tuple(PRECONDITION_KINDS))

@@ -13,7 +13,7 @@ from typing import Any
 
 from tui.runbook.durations import Duration, parse_duration
 from tui.runbook.problems import Problems
-from tui.runbook.source import Node
+from tui.runbook.source import INVALID, Node
 
 
 class ValueType(StrEnum):
@@ -32,12 +32,21 @@ class ValueType(StrEnum):
     @property
     def item(self) -> ValueType | None:
         """The type of each element of a list or map type."""
-        return {
-            ValueType.STRING_LIST: ValueType.STRING,
-            ValueType.INTEGER_LIST: ValueType.INTEGER,
-            ValueType.STRING_MAP: ValueType.STRING,
-            ValueType.INTEGER_MAP: ValueType.INTEGER,
-        }.get(self)
+        return _ITEMS.get(self)
+
+    @property
+    def is_list(self) -> bool:
+        """True for list[...] types."""
+        return self in _LISTS
+
+
+_ITEMS = {
+    ValueType.STRING_LIST: ValueType.STRING,
+    ValueType.INTEGER_LIST: ValueType.INTEGER,
+    ValueType.STRING_MAP: ValueType.STRING,
+    ValueType.INTEGER_MAP: ValueType.INTEGER,
+}
+_LISTS = frozenset({ValueType.STRING_LIST, ValueType.INTEGER_LIST})
 
 
 @dataclass(frozen=True)
@@ -52,15 +61,6 @@ class Constraints:
     minimum: float | None = None
     maximum: float | None = None
 
-
-class Invalid:
-    """The marker for a value that failed its check (the problem is already recorded)."""
-
-    def __repr__(self) -> str:
-        return "INVALID"
-
-
-INVALID: Any = Invalid()
 
 _NAMES = {
     str: "a string",
@@ -90,7 +90,7 @@ def check_node(node: Node, vtype: ValueType, label: str, problems: Problems) -> 
     if node.value is INVALID:
         return INVALID  # a `${param}` whose own value was already reported
     item = vtype.item
-    if item is not None and vtype.name.endswith("_LIST"):
+    if item is not None and vtype.is_list:
         if not node.is_sequence:
             problems.add(
                 node.location, f"{label}: expected a list, got {describe(node.value)}{_via(node)}"
@@ -114,34 +114,56 @@ def check_node(node: Node, vtype: ValueType, label: str, problems: Problems) -> 
         return INVALID
 
 
+def _duration(value: Any) -> Any:
+    if isinstance(value, Duration):
+        return value
+    if isinstance(value, str):
+        return parse_duration(value)
+    if isinstance(value, int) and not isinstance(value, bool):
+        raise ValueError(f"{value} has no unit: write {value}s (or 5m, 2h)")
+    raise ValueError(f"expected a duration like 30s, 5m or 2h, got {describe(value)}")
+
+
+def _string(value: Any) -> Any:
+    if type(value) is str:
+        return value
+    hint = f'; quote it: "{value}"' if isinstance(value, int | float | bool) else ""
+    raise ValueError(f"expected a string, got {describe(value)}{hint}")
+
+
+def _boolean(value: Any) -> Any:
+    if isinstance(value, bool):
+        return value
+    raise ValueError(f"expected true or false, got {describe(value)}")
+
+
+def _integer(value: Any) -> Any:
+    if type(value) is int:  # not bool, not a Duration
+        return value
+    raise ValueError(f"expected an integer, got {describe(value)}")
+
+
+def _number(value: Any) -> Any:
+    if type(value) in (int, float):
+        return value
+    raise ValueError(f"expected a number, got {describe(value)}")
+
+
+_CONVERT = {
+    ValueType.DURATION: _duration,
+    ValueType.STRING: _string,
+    ValueType.BOOLEAN: _boolean,
+    ValueType.INTEGER: _integer,
+    ValueType.NUMBER: _number,
+}
+
+
 def convert(value: Any, vtype: ValueType) -> Any:
     """Check a scalar against a scalar type; raise ValueError with the reason."""
-    if vtype is ValueType.DURATION:
-        if isinstance(value, Duration):
-            return value
-        if isinstance(value, str):
-            return parse_duration(value)
-        if isinstance(value, int) and not isinstance(value, bool):
-            raise ValueError(f"{value} has no unit: write {value}s (or 5m, 2h)")
-        raise ValueError(f"expected a duration like 30s, 5m or 2h, got {describe(value)}")
-    if vtype is ValueType.STRING:
-        if isinstance(value, str):
-            return value
-        hint = f'; quote it: "{value}"' if isinstance(value, int | float | bool) else ""
-        raise ValueError(f"expected a string, got {describe(value)}{hint}")
-    if vtype is ValueType.BOOLEAN:
-        if isinstance(value, bool):
-            return value
-        raise ValueError(f"expected true or false, got {describe(value)}")
-    if vtype is ValueType.INTEGER:
-        if isinstance(value, int) and not isinstance(value, bool | Duration):
-            return value
-        raise ValueError(f"expected an integer, got {describe(value)}")
-    if vtype is ValueType.NUMBER:
-        if isinstance(value, int | float) and not isinstance(value, bool | Duration):
-            return value
-        raise ValueError(f"expected a number, got {describe(value)}")
-    raise ValueError(f"expected {vtype}, got {describe(value)}")
+    check = _CONVERT.get(vtype)
+    if check is None:
+        raise ValueError(f"expected {vtype}, got {describe(value)}")
+    return check(value)
 
 
 def check_constraints(value: Any, rules: Constraints, label: str) -> list[str]:
@@ -178,7 +200,7 @@ def parse_text(text: str, vtype: ValueType) -> Any:
     Lists are comma-separated (`5,25,50`); maps are `key:value` pairs (`blue:90,green:10`).
     """
     item = vtype.item
-    if item is not None and vtype.name.endswith("_LIST"):
+    if item is not None and vtype.is_list:
         return [parse_text(part.strip(), item) for part in text.split(",") if part.strip()]
     if item is not None:
         pairs = {}

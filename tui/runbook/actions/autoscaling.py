@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from itertools import pairwise
 from typing import Any
 
 from tui.runbook.actions.spec import ActionSpec, arg
@@ -21,7 +22,7 @@ SPOT_STRATEGIES = (
 def _ascending_checkpoints(args: dict[str, Any]) -> list[tuple[str | None, str]]:
     found: list[tuple[str | None, str]] = []
     points = args.get("checkpoints") or []
-    if any(b <= a for a, b in zip(points, points[1:], strict=False)):
+    if any(b <= a for a, b in pairwise(points)):
         found.append(("checkpoints", "checkpoints must go up, e.g. [20, 50, 100]"))
     if args.get("checkpoint_delay") is not None and not points:
         found.append(("checkpoint_delay", "checkpoint_delay needs checkpoints"))
@@ -53,7 +54,8 @@ def _sizes_in_order(args: dict[str, Any]) -> list[tuple[str | None, str]]:
 
 CREATE_TEMPLATE_VERSION = ActionSpec(
     name="launch_template.create_version",
-    summary="Add a launch-template version on a new AMI (from an existing version) and make it the default.",
+    summary="Add a launch-template version on a new AMI (from an existing version) and make it"
+    " the default.",
     risk=Risk.MUTATING,
     args=(
         arg("template", T.STRING, "The launch template's name.", required=True),
@@ -69,7 +71,8 @@ CREATE_TEMPLATE_VERSION = ActionSpec(
         "ec2.CreateLaunchTemplateVersion",
         "ec2.ModifyLaunchTemplate",
     ),
-    undo="Makes the version that was the default before the step the default again; the new version stays, unused.",
+    undo="Makes the version that was the default before the step the default again; the new"
+    " version stays, unused.",
     undo_operations=("ec2.ModifyLaunchTemplate",),
     records="The template's default version before the change and the version it created.",
 )
@@ -196,7 +199,8 @@ UPDATE_GROUP = ActionSpec(
         ),
     ),
     operations=("autoscaling.DescribeAutoScalingGroups", "autoscaling.UpdateAutoScalingGroup"),
-    undo="Puts back the sizes, launch template and mixed-instances policy recorded before the change.",
+    undo="Puts back the sizes, launch template and mixed-instances policy recorded before the"
+    " change.",
     undo_operations=("autoscaling.UpdateAutoScalingGroup",),
     records="The group's sizes, launch template and mixed-instances policy before the change.",
     rules=(_sizes_in_order,),

@@ -40,6 +40,8 @@ RESOURCE_REFS: dict[str, tuple[str, ...]] = {
     "load_balancer": ("elbv2.DescribeLoadBalancers",),
     "target_group": ("elbv2.DescribeTargetGroups",),
     "instance": ("ec2.DescribeInstances",),
+    # The green DB instance of a Blue/Green deployment: AWS names it NAME-green-XXXXXX.
+    "blue_green_target": ("rds.DescribeBlueGreenDeployments",),
 }
 
 BLUE_GREEN_STATUSES = (

@@ -76,7 +76,8 @@ PUT_ALARM = ActionSpec(
         arg("description", T.STRING, "The alarm's description.", default=""),
     ),
     operations=("ec2.DescribeInstances", "cloudwatch.DescribeAlarms", "cloudwatch.PutMetricAlarm"),
-    undo="Deletes the alarm if it did not exist before; otherwise puts back its previous definition.",
+    undo="Deletes the alarm if it did not exist before; otherwise puts back its previous"
+    " definition.",
     undo_operations=("cloudwatch.DeleteAlarms", "cloudwatch.PutMetricAlarm"),
     records="The alarm's definition before the change, or that there was none.",
     rules=(_alarm_shape,),

@@ -47,7 +47,8 @@ CREATE_IMAGE = ActionSpec(
         "ec2.CreateTags",
         "ec2.DescribeImages",
     ),
-    undo="Keeps the image: it is the rollback point. Deregister it by hand once the upgrade has settled.",
+    undo="Keeps the image: it is the rollback point. Deregister it by hand once the upgrade has"
+    " settled.",
     records="The image id it created and the instance it imaged.",
     exactly_one_of=(("instance", "from_group"),),
 )

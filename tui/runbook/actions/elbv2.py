@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from itertools import pairwise
 from typing import Any
 
 from tui.runbook.actions.spec import ActionSpec, arg
@@ -30,7 +31,7 @@ def _canary_steps(args: dict[str, Any]) -> list[tuple[str | None, str]]:
     steps = args.get("steps") or []
     if not steps:
         found.append(("steps", "give the canary percentages, e.g. [5, 25, 50, 100]"))
-    if any(b <= a for a, b in zip(steps, steps[1:], strict=False)):
+    if any(b <= a for a, b in pairwise(steps)):
         found.append(("steps", "the percentages must go up, e.g. [5, 25, 50, 100]"))
     if args.get("from") == args.get("to"):
         found.append(("to", "`from` and `to` are the same target group"))

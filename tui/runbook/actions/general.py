@@ -20,7 +20,8 @@ MANUAL = ActionSpec(
         ),
     ),
     operations=(),
-    undo="Nothing to undo in AWS; a rollback shows the instructions again so the person can reverse them.",
+    undo="Nothing to undo in AWS; a rollback shows the instructions again so the person can"
+    " reverse them.",
 )
 
 WAIT = ActionSpec(

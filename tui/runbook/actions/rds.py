@@ -24,7 +24,8 @@ CREATE_SNAPSHOT = ActionSpec(
         arg("timeout", T.DURATION, "How long to wait for it.", default=Duration(3600), minimum=60),
     ),
     operations=("rds.DescribeDBInstances", "rds.CreateDBSnapshot", "rds.DescribeDBSnapshots"),
-    undo="Keeps the snapshot: it is the rollback point. Delete it by hand once the upgrade has settled.",
+    undo="Keeps the snapshot: it is the rollback point. Delete it by hand once the upgrade has"
+    " settled.",
     records="The snapshot identifier and ARN.",
 )
 

@@ -1,0 +1,147 @@
+"""`turnout validate`, `turnout plan` and `turnout schema`: the runbook language at the terminal.
+
+None of them calls AWS. Problems are printed as FILE:LINE:COL: message, every one of them, and
+the command exits 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import Any
+
+from tui.errors import InputError
+from tui.exitcodes import ExitCode
+from tui.runbook.loader import load_runbook
+from tui.runbook.model import Runbook
+from tui.runbook.params import parse_overrides
+from tui.runbook.problems import RunbookInvalid
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    """Add validate, plan and schema."""
+    validate = subparsers.add_parser(
+        "validate",
+        help="check runbooks and report every problem as FILE:LINE:COL",
+        description="Check each runbook: exit 0 with a one-line summary per valid file, or exit 2 "
+        "listing every problem as FILE:LINE:COL: message. No AWS call is made.",
+    )
+    validate.add_argument("runbooks", nargs="+", metavar="RUNBOOK")
+    _add_set(validate)
+    validate.set_defaults(handler=run_validate)
+
+    plan = subparsers.add_parser(
+        "plan",
+        help="show everything a run will do, before anything runs",
+        description="Lay out the whole run: checklist, waves, each step with its risk, the AWS "
+        "operations it calls, its preconditions and guardrails, and its rollback. No AWS call.",
+    )
+    plan.add_argument("runbook", metavar="RUNBOOK")
+    _add_set(plan)
+    plan.add_argument(
+        "--json", action="store_true", help="print the plan document (turnout.plan/1)"
+    )
+    plan.set_defaults(handler=run_plan)
+
+    schema = subparsers.add_parser(
+        "schema",
+        help="print the JSON Schema of the runbook language (for editors)",
+        description="Print the JSON Schema of a runbook. Point an editor at it with the first "
+        "line `# yaml-language-server: $schema=PATH-OR-URL`.",
+    )
+    schema.set_defaults(handler=run_schema)
+
+
+def _add_set(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="give a param a value (repeatable); lists are a,b,c and maps k:v,k:v",
+    )
+
+
+def _load(path: str, pairs: list[str]) -> Runbook:
+    overrides, bad = parse_overrides(pairs)
+    if bad:
+        # A malformed --set is a usage problem, not the runbook's: it has no file location.
+        raise InputError("; ".join(bad))
+    return load_runbook(path, overrides)
+
+
+def _print_problems(exc: RunbookInvalid) -> None:
+    for problem in exc.problems:
+        print(problem, file=sys.stderr)
+
+
+def _count(n: int, thing: str) -> str:
+    return f"{n} {thing}" + ("" if n == 1 else "s")
+
+
+def summary_line(runbook: Runbook) -> str:
+    """`ok  FILE: NAME: N steps (K irreversible), S services in W waves, R rollback steps`."""
+    parts = [_count(len(runbook.steps), "step")]
+    irreversible = sum(step.irreversible for step in runbook.steps)
+    if irreversible:
+        parts[0] += f" ({irreversible} irreversible)"
+    if runbook.services:
+        parts.append(
+            f"{_count(len(runbook.services), 'service')} in {_count(len(runbook.waves), 'wave')}"
+        )
+    if runbook.rollback:
+        parts.append(_count(len(runbook.rollback), "rollback step"))
+    parts.append(_count(len(runbook.params), "param"))
+    return f"ok  {runbook.file}: {runbook.name}: {', '.join(parts)}"
+
+
+def run_validate(args: argparse.Namespace) -> int:
+    """Validate each file; exit 2 if any has a problem."""
+    failed = 0
+    for path in args.runbooks:
+        try:
+            runbook = _load(path, args.set)
+        except RunbookInvalid as exc:
+            _print_problems(exc)
+            failed += 1
+        else:
+            print(summary_line(runbook))
+    if failed:
+        print(f"{failed} of {len(args.runbooks)} runbooks have problems", file=sys.stderr)
+        return ExitCode.INVALID_INPUT
+    return ExitCode.COMPLETED
+
+
+def run_plan(args: argparse.Namespace) -> int:
+    """Print the plan (rich, or the JSON document)."""
+    from tui.runbook.plan import plan_document
+
+    try:
+        runbook = _load(args.runbook, args.set)
+    except RunbookInvalid as exc:
+        _print_problems(exc)
+        return ExitCode.INVALID_INPUT
+    doc = plan_document(runbook)
+    if args.json:
+        print(json.dumps(doc, indent=2, ensure_ascii=False))
+        return ExitCode.COMPLETED
+    from rich.console import Console
+
+    from tui.commands.plan_view import render_plan
+
+    render_plan(doc, Console())
+    return ExitCode.COMPLETED
+
+
+def run_schema(args: argparse.Namespace) -> int:
+    """Print the JSON Schema."""
+    from tui.runbook.schema import runbook_schema
+
+    print(schema_text(runbook_schema()))
+    return ExitCode.COMPLETED
+
+
+def schema_text(schema: dict[str, Any]) -> str:
+    """The schema as `turnout schema` prints it (and docs/runbook.schema.json holds it)."""
+    return json.dumps(schema, indent=2, ensure_ascii=False)
