@@ -15,7 +15,6 @@ import json
 import statistics
 import subprocess
 import sys
-import time
 
 _ONE_RUN = r"""
 import json, resource, sys, time
@@ -51,20 +50,26 @@ def main() -> None:
 
     boots, rss = [], []
     for _ in range(args.runs):
-        out = subprocess.run([sys.executable, "-c", _ONE_RUN], capture_output=True, text=True,
-                             check=True)
+        out = subprocess.run(
+            [sys.executable, "-c", _ONE_RUN], capture_output=True, text=True, check=True
+        )
         result = json.loads(out.stdout.strip().splitlines()[-1])
         boots.append(result["boot"])
         rss.append(result["rss_mb"])
-    print(f"boot + seed (fresh process, {args.runs} runs): median {statistics.median(boots):.2f} s"
-          f"  (min {min(boots):.2f}, max {max(boots):.2f})   target < 3 s")
+    print(
+        f"boot + seed (fresh process, {args.runs} runs): median {statistics.median(boots):.2f} s"
+        f"  (min {min(boots):.2f}, max {max(boots):.2f})   target < 3 s"
+    )
     print(f"peak RSS after boot + seed: median {statistics.median(rss):.0f} MB   target < 300 MB")
 
-    out = subprocess.run([sys.executable, "-c", _IDLE, str(args.idle)], capture_output=True,
-                         text=True, check=True)
+    out = subprocess.run(
+        [sys.executable, "-c", _IDLE, str(args.idle)], capture_output=True, text=True, check=True
+    )
     idle = json.loads(out.stdout.strip().splitlines()[-1])
-    print(f"idle world, simulator at speed 1: {idle['cpu_percent']:.1f} % of one core over "
-          f"{idle['wall']:.0f} s ({idle['ticks']} ticks)   target < 5 %")
+    print(
+        f"idle world, simulator at speed 1: {idle['cpu_percent']:.1f} % of one core over "
+        f"{idle['wall']:.0f} s ({idle['ticks']} ticks)   target < 5 %"
+    )
     if idle["error"]:
         print(f"  simulator error: {idle['error']}")
 

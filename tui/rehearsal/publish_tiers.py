@@ -31,15 +31,17 @@ def rds(
     when: datetime,
     rng: random.Random,
 ) -> Iterator[dict[str, Any]]:
-    """AWS/RDS for the Blue/Green pair: the green replica's lag; connections and writes on blue.
+    """AWS/RDS for a database and its Blue/Green green replica, if it has one.
 
     Connections follow the web tier's traffic; a long-running write holds extra connections and
-    drives WriteIOPS up."""
+    drives WriteIOPS and WriteLatency up."""
     connections = 20 + rps * 0.4 + (12 if long_write else 0) + rng.uniform(-2, 2)
     writes = 150 + rps * 2 + (900 if long_write else 0) + rng.uniform(-10, 10)
+    latency = (0.004 if not long_write else 0.03) + rng.uniform(0, 0.002)
     blue_dims = {"DBInstanceIdentifier": blue}
     yield datum("DatabaseConnections", blue_dims, when, "Count", round(max(connections, 0)))
     yield datum("WriteIOPS", blue_dims, when, "Count/Second", max(writes, 0.0))
+    yield datum("WriteLatency", blue_dims, when, "Seconds", latency)
     yield datum("CPUUtilization", blue_dims, when, "Percent", 18 + rps * 0.2)
     if green is not None:
         green_dims = {"DBInstanceIdentifier": green}
@@ -55,3 +57,10 @@ def ecs(
     load = 35.0 * desired / running if running else 0.0
     yield datum("CPUUtilization", dims, when, "Percent", min(100.0, load + rng.uniform(-2, 2)))
     yield datum("MemoryUtilization", dims, when, "Percent", 41 + rng.uniform(-1, 1))
+
+
+def auto_scaling(in_service: Mapping[str, int], when: datetime) -> Iterator[dict[str, Any]]:
+    """AWS/AutoScaling group metrics (published for groups with metrics collection enabled)."""
+    for group, count in in_service.items():
+        dims = {"AutoScalingGroupName": group}
+        yield datum("GroupInServiceInstances", dims, when, "None", count)

@@ -2,7 +2,7 @@
 
 The knobs are the fidelity extensions' (target health, status checks, ECS task definitions,
 RDS replica lag and long writes, throttling); `behaviours` feeds the traffic model. Times are
-measured from the first `apply`, which the simulator makes as the world starts.
+measured from `begin`, which the world calls once it is seeded and settled.
 """
 
 from __future__ import annotations
@@ -49,6 +49,10 @@ class Scenario:
         self._victims: dict[int, list[str]] = {}  # instances a fault acted on, to undo it
         self.replica_lag: float = 0.0  # what the simulator publishes as ReplicaLag
         self.long_write = False
+
+    def begin(self, now: datetime) -> None:
+        """The drill starts now (the world calls this once it is seeded and settled)."""
+        self._origin = now
 
     def elapsed(self, now: datetime) -> float:
         """Seconds since the drill began."""

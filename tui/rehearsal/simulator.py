@@ -14,7 +14,7 @@ from typing import Any, Protocol
 from tui.clock import Clock
 from tui.rehearsal import fidelity, names, publish_tiers
 from tui.rehearsal.debrief import Ledger, Sample
-from tui.rehearsal.fidelity import ecs_rollout
+from tui.rehearsal.fidelity import ecs_rollout, launch_templates
 from tui.rehearsal.publish import alb_metrics, put_all
 from tui.rehearsal.seed import SeededWorld
 from tui.rehearsal.topology import green_instance, read_topology
@@ -31,6 +31,9 @@ class Faults(Protocol):
     replica_lag: float  # seconds, the green replica's lag as of the last `apply`
     long_write: bool  # whether a long-running write holds the blue database
 
+    def begin(self, now: datetime) -> None:
+        """The drill starts now: fault times are measured from here."""
+
     def apply(self, now: datetime, clients: Any, world: SeededWorld, ledger: Ledger) -> None:
         """Turn the world's knobs for the faults active at `now`."""
 
@@ -43,6 +46,9 @@ class NoFaults:
 
     replica_lag = 0.0
     long_write = False
+
+    def begin(self, now: datetime) -> None:
+        return None
 
     def apply(self, now: datetime, clients: Any, world: SeededWorld, ledger: Ledger) -> None:
         return None
@@ -107,6 +113,11 @@ class Simulator:
         )
         self.stats.ticks += 1
 
+    def serve_one(self, rng: random.Random) -> dict[str, Any]:
+        """Serve a single user request on the current topology (for the front door)."""
+        topology, _ = read_topology(self.clients, self.world)
+        return simulate_interval(topology, 1, self.faults.behaviours(self.clock.now()), rng, 1)
+
     def _publish_tiers(
         self, cloudwatch: Any, traffic: Mapping[str, Any], seconds: float, now: datetime
     ) -> None:
@@ -117,39 +128,31 @@ class Simulator:
         }
         put_all(cloudwatch, "AWS/EC2", list(publish_tiers.ec2_cpu(per_instance, now, self._rng)))
         rps = sum(g.requests for g in traffic.values()) / seconds
-        green = green_instance(self.clients, names.BLUE_GREEN)
-        put_all(
-            cloudwatch,
-            "AWS/RDS",
-            list(
-                publish_tiers.rds(
-                    names.DB_INSTANCE,
-                    green,
-                    self.faults.replica_lag,
-                    self.faults.long_write,
-                    rps,
-                    now,
-                    self._rng,
-                )
-            ),
-        )
-        running = sum(
-            ecs_rollout.running_tasks_by_task_definition(
-                names.ECS_CLUSTER, names.ECS_SERVICE
-            ).values()
-        )
-        desired = self.clients.client("ecs").describe_services(
-            cluster=names.ECS_CLUSTER, services=[names.ECS_SERVICE]
-        )["services"][0]["desiredCount"]
-        put_all(
-            cloudwatch,
-            "AWS/ECS",
-            list(
-                publish_tiers.ecs(
-                    names.ECS_CLUSTER, names.ECS_SERVICE, running, desired, now, self._rng
-                )
-            ),
-        )
+        data = []
+        for db, deployment, share in (
+            (names.DB_INSTANCE, names.BLUE_GREEN, 1.0),
+            (names.INVENTORY_DB, names.INVENTORY_BLUE_GREEN, 0.3),
+        ):
+            lag = self.faults.replica_lag if db == names.DB_INSTANCE else 0.0
+            long_write = self.faults.long_write and db == names.DB_INSTANCE
+            green = green_instance(self.clients, deployment)
+            data += publish_tiers.rds(db, green, lag, long_write, rps * share, now, self._rng)
+        put_all(cloudwatch, "AWS/RDS", data)
+        data = []
+        for service in (names.ECS_SERVICE, names.WORKER_SERVICE):
+            running = sum(
+                ecs_rollout.running_tasks_by_task_definition(names.ECS_CLUSTER, service).values()
+            )
+            desired = self.clients.client("ecs").describe_services(
+                cluster=names.ECS_CLUSTER, services=[service]
+            )["services"][0]["desiredCount"]
+            data += publish_tiers.ecs(names.ECS_CLUSTER, service, running, desired, now, self._rng)
+        put_all(cloudwatch, "AWS/ECS", data)
+        in_service: dict[str, int] = {}
+        for member in launch_templates.fleet():
+            in_service.setdefault(member.group, 0)
+            in_service[member.group] += member.lifecycle_state == "InService"
+        put_all(cloudwatch, "AWS/AutoScaling", list(publish_tiers.auto_scaling(in_service, now)))
 
     def _run(self) -> None:
         speed = getattr(self.clock, "speed", 1.0)

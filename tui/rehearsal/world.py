@@ -17,6 +17,7 @@ from moto import mock_aws
 from tui.aws.clients import ClientFactory
 from tui.clock import Clock, ScaledClock
 from tui.rehearsal import fidelity, names
+from tui.rehearsal.front_door import FrontDoor
 from tui.rehearsal.seed import SeededWorld, seed_world
 from tui.rehearsal.server import FAKE_CREDENTIALS, MotoServer
 from tui.rehearsal.simulator import Faults, Simulator
@@ -24,6 +25,11 @@ from tui.rehearsal.simulator import Faults, Simulator
 # The simulator marks its own calls so an injected throttling fault spares them: a throttled
 # world would stop moving, which is not what a throttled AWS does.
 SIMULATOR_USER_AGENT = "turnout-world-simulator"
+
+# The world is born settled: as if seeded this long ago, so the Blue/Green deployment is
+# AVAILABLE (about 22 minutes of provisioning with an engine upgrade), ECS services have
+# finished their first rollout and every target has passed its health checks.
+SETTLE_SECONDS = 1500
 
 
 class World:
@@ -43,6 +49,8 @@ class World:
         self.endpoint_url: str | None = None
         self.seeded: SeededWorld | None = None
         self.simulator: Simulator | None = None
+        self.front_door: FrontDoor | None = None
+        self.http_hosts: dict[str, str] = {}  # host name -> 127.0.0.1:port serving it
         self._server: MotoServer | None = None
         self._mock: Any = None
 
@@ -69,9 +77,14 @@ class World:
             self._mock.start()
         self.clients = self.clients_for()
         self.seeded = seed_world(self.clients)
+        self.clock.advance(SETTLE_SECONDS)  # type: ignore[attr-defined]
+        fidelity.tick()
         self.simulator = Simulator(
             self.clients_for(SIMULATOR_USER_AGENT), self.seeded, self.clock, self.faults
         )
+        self.simulator.faults.begin(self.clock.now())
+        self.front_door = FrontDoor(self.simulator.serve_one, names.APP_HOST)
+        self.http_hosts = {names.APP_HOST: self.front_door.start()}
         if self.simulate:
             self.simulator.start()
         return self
@@ -80,6 +93,8 @@ class World:
         """Stop the simulator and the server (or the mock); safe to call twice."""
         if self.simulator is not None:
             self.simulator.stop()
+        if self.front_door is not None:
+            self.front_door.stop()
         if self._server is not None:
             self._server.stop()
             self._server = None

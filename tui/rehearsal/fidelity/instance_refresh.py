@@ -61,7 +61,13 @@ def refreshes(group_name: str) -> list[Refresh]:
 
 
 def _catch_up_before_answering(response_class: type) -> None:
-    original = response_class.call_action
+    if "call_action" in response_class.__dict__:
+        original = response_class.call_action
+    else:
+        # Inherited: look it up at call time, so later patches of the base class (throttling)
+        # still run; capturing BaseResponse.call_action now would bypass them.
+        def original(self: Any) -> Any:
+            return super(response_class, self).call_action()
 
     def call_action(self: Any) -> Any:
         with fidelity.lock():

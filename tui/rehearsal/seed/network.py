@@ -24,6 +24,8 @@ def seed_network(clients: Any) -> dict[str, str]:
     vpc = ec2.create_vpc(CidrBlock="10.0.0.0/16", TagSpecifications=_tag(names.VPC_NAME, "vpc"))[
         "Vpc"
     ]["VpcId"]
+    # As any VPC that runs Fargate tasks or RDS does (moto's awsvpc tasks also need it).
+    ec2.modify_vpc_attribute(VpcId=vpc, EnableDnsHostnames={"Value": True})
     ids = {"vpc": vpc}
     for index, zone in enumerate(names.ZONES, start=1):
         subnet = ec2.create_subnet(
