@@ -7,7 +7,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from tui.engine.ports import Identity, Progress, StepState
+from tui.aws.protocol import Identity, Progress
+from tui.engine.ports import StepState
 
 
 @dataclass(frozen=True)
