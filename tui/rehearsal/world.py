@@ -8,11 +8,13 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from types import TracebackType
 from typing import Any
 
 from botocore.config import Config
 from moto import mock_aws
+from moto.moto_api._internal.models import moto_api_backend
 
 from tui.aws.clients import ClientFactory
 from tui.clock import Clock, ScaledClock
@@ -43,7 +45,11 @@ class World:
         serve: bool = True,
         simulate: bool = True,
     ) -> None:
-        self.clock: Clock = clock or ScaledClock(speed)
+        # A world of our own starts its clock in the past, so that once settled it stands at
+        # the wall clock's now: an AWS CLI asking for "the last hour" then sees its metrics.
+        self.clock: Clock = clock or ScaledClock(
+            speed, start=datetime.now(UTC) - timedelta(seconds=SETTLE_SECONDS)
+        )
         self.faults = faults
         self.serve, self.simulate = serve, simulate
         self.endpoint_url: str | None = None
@@ -69,6 +75,9 @@ class World:
     def start(self) -> World:
         """Serve (or mock), seed and set the simulator going."""
         if self.serve:
+            # moto's backends are process-wide: a world starts from an empty AWS, never from
+            # what an earlier world in this process left behind.
+            moto_api_backend.reset()
             self._server = MotoServer(self.clock)
             self.endpoint_url = self._server.start()
         else:

@@ -1,0 +1,92 @@
+"""The world as a person starts it: `turnout world` seeds, prints how to reach it, and stops on
+Ctrl-C leaving no port behind; its accelerated clock keeps refresh progress and metrics in step."""
+
+from __future__ import annotations
+
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from datetime import UTC, datetime, timedelta
+from urllib.parse import urlparse
+
+from tui.rehearsal import names
+from tui.rehearsal.world import World
+
+
+def test_turnout_world_prints_the_endpoint_and_stops_cleanly_on_ctrl_c() -> None:
+    process = subprocess.Popen(
+        [sys.executable, "-m", "tui", "world", "--speed", "5"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        first = process.stdout.readline()
+        export = process.stdout.readline()
+        assert first.startswith("rehearsal world ready at http://127.0.0.1:")
+        endpoint = urlparse(first.split()[-1])
+        assert export.strip() == f"export AWS_ENDPOINT_URL={first.split()[-1]}"
+        with socket.create_connection((endpoint.hostname, endpoint.port), timeout=2):
+            pass
+        process.send_signal(signal.SIGINT)
+        assert process.wait(timeout=20) == 0
+        assert "Traceback" not in process.stderr.read()
+    finally:
+        process.kill()
+    try:
+        socket.create_connection((endpoint.hostname, endpoint.port), timeout=1).close()
+        raise AssertionError("the port is still open after the world stopped")
+    except OSError:
+        pass
+
+
+def test_the_world_serves_loopback_only_and_leaves_no_thread_behind() -> None:
+    before = {t.name for t in threading.enumerate()}
+    world = World(speed=1.0).start()
+    assert urlparse(world.endpoint_url).hostname == "127.0.0.1"
+    assert all(address.startswith("127.0.0.1:") for address in world.http_hosts.values())
+    world.stop()
+    time.sleep(0.2)
+    assert {t.name for t in threading.enumerate()} <= before
+
+
+def test_an_accelerated_world_keeps_refresh_progress_and_metric_time_in_step() -> None:
+    """At 60x, a refresh with a 60 s warmup advances in about a real second, and the metrics
+    the simulator publishes carry the world's time, not the wall clock's."""
+    with World(speed=60.0) as world:
+        asg = world.clients.client("autoscaling")
+        asg.start_instance_refresh(
+            AutoScalingGroupName=names.WEB_ASG,
+            Preferences={"MinHealthyPercentage": 75, "InstanceWarmup": 60},
+        )
+        started = world.clock.now()
+        time.sleep(3)  # about 3 world minutes
+        refresh = asg.describe_instance_refreshes(AutoScalingGroupName=names.WEB_ASG)[
+            "InstanceRefreshes"
+        ][0]
+        assert refresh["PercentageComplete"] > 0
+        world_elapsed = (world.clock.now() - started).total_seconds()
+        assert 150 < world_elapsed < 400
+        assert abs((refresh["StartTime"] - started).total_seconds()) < 30
+        newest = max(
+            point["Timestamp"]
+            for point in world.clients.client("cloudwatch").get_metric_statistics(
+                Namespace="AWS/ApplicationELB",
+                MetricName="RequestCount",
+                Dimensions=[
+                    {
+                        "Name": "LoadBalancer",
+                        "Value": world.seeded["load_balancer"].split(":", 5)[5].split("/", 1)[1],
+                    }
+                ],
+                StartTime=world.clock.now() - timedelta(minutes=10),
+                EndTime=world.clock.now() + timedelta(minutes=1),
+                Period=60,
+                Statistics=["Sum"],
+            )["Datapoints"]
+        )
+        # Metrics are stamped on the world's clock: ahead of the wall clock at 60x.
+        assert newest > datetime.now(UTC) + timedelta(seconds=60)
