@@ -57,8 +57,10 @@ def follow(
     poll: Callable[[], Progress],
     interval: float = 30.0,
     limit: float = 3600.0,
+    until: Callable[[Progress], bool] | None = None,
 ) -> tuple[Progress, list[Progress]]:
-    """Let `interval` of world time pass between polls until done or failed (or `limit`)."""
+    """Let `interval` of world time pass between polls until done or failed, or `until` holds
+    (an AssertionError after `limit` seconds of world time)."""
     seen: list[Progress] = []
     elapsed = 0.0
     while elapsed < limit:
@@ -66,6 +68,6 @@ def follow(
         elapsed += interval
         progress = poll()
         seen.append(progress)
-        if progress.state != "running":
+        if progress.state != "running" or (until is not None and until(progress)):
             return progress, seen
     raise AssertionError(f"still running after {limit} s: {seen[-1] if seen else None}")
