@@ -39,12 +39,17 @@ def context(world: World) -> AwsContext:
     return AwsContext(clients=world.clients, clock=world.clock, http_hosts=world.http_hosts)
 
 
-def world_fixture(scenario: str) -> Callable[..., Iterator[World]]:
-    """A module-scoped fixture: one world for the module's tests (a world costs ~2 s)."""
+def world_fixture(scenario: str = "healthy") -> Callable[..., Iterator[World]]:
+    """A module-scoped fixture: one world for the module's tests (a world costs ~2 s).
+
+    A test that needs another scenario says `@pytest.mark.parametrize("world", ["replica-lag"],
+    indirect=True)`; pytest stops one world before it starts the next (there is one moto, and
+    one world clock, per process).
+    """
 
     @pytest.fixture(scope="module")
-    def world() -> Iterator[World]:
-        started = start_world(scenario)
+    def world(request: pytest.FixtureRequest) -> Iterator[World]:
+        started = start_world(getattr(request, "param", scenario))
         yield started
         started.stop()
         throttling.clear()

@@ -72,8 +72,3 @@ class Driver:
     def poll_undo(self) -> Progress:
         """Where the undo stands (done at once unless the subclass follows it)."""
         return self._undo_progress
-
-
-def first(items: list[dict[str, Any]] | None) -> dict[str, Any] | None:
-    """The first element of an AWS list, or None when it is empty or absent."""
-    return items[0] if items else None
