@@ -15,6 +15,7 @@ from tui.aws.protocol import Progress
 from tui.rehearsal.fidelity import throttling
 from tui.rehearsal.world import World
 from tui.runbook import load_text
+from tui.runbook.actions import CATALOGUE
 from tui.runbook.model import Step
 
 
@@ -34,9 +35,37 @@ def make_step(action: str, irreversible: bool = False, **arguments: Any) -> Step
     return load_text(text).steps[0]
 
 
-def context(world: World) -> AwsContext:
-    """What the engine would build a driver with, on this world."""
-    return AwsContext(clients=world.clients, clock=world.clock, http_hosts=world.http_hosts)
+# Operations a driver may call beyond its catalogue entry, and why.
+EXTRA_OPERATIONS = {
+    # Per-instance target health for the refresh panel; display only, skipped when denied.
+    "autoscaling.instance_refresh": {"elbv2.DescribeTargetHealth"},
+}
+
+
+_CONTEXTS: dict[tuple[int, str], AwsContext] = {}
+
+
+def context(world: World, step: Step) -> AwsContext:
+    """What the engine would build a driver for `step` with, on this world; its clients refuse
+    (AssertionError) any AWS operation the action's catalogue entry does not declare."""
+    key = (id(world), step.action)
+    if key not in _CONTEXTS:  # clients are slow to make: one set per world and action
+        _CONTEXTS[key] = _checked_context(world, step)
+    return _CONTEXTS[key]
+
+
+def _checked_context(world: World, step: Step) -> AwsContext:
+    spec = CATALOGUE[step.action]
+    allowed = set(spec.operations) | set(spec.undo_operations)
+    allowed |= EXTRA_OPERATIONS.get(step.action, set())
+    clients = world.clients_for()
+
+    def check(model: Any, **_: Any) -> None:
+        name = f"{model.service_model.service_name}.{model.name}"
+        assert name in allowed, f"{step.action} called {name}, not in its catalogue entry"
+
+    clients.session.events.register("before-call", check)
+    return AwsContext(clients=clients, clock=world.clock, http_hosts=world.http_hosts)
 
 
 def world_fixture(scenario: str = "healthy") -> Callable[..., Iterator[World]]:
@@ -53,6 +82,8 @@ def world_fixture(scenario: str = "healthy") -> Callable[..., Iterator[World]]:
         run_for(started, 10, 10)  # one simulator step: faults due at 0s are in place
         yield started
         started.stop()
+        for key in [k for k in _CONTEXTS if k[0] == id(started)]:
+            del _CONTEXTS[key]
         throttling.clear()
 
     return world

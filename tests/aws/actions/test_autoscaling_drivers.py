@@ -77,7 +77,7 @@ def test_the_module_offers_both_actions() -> None:
 def test_refresh_moves_every_instance_to_the_new_version_and_undo_brings_them_back(world):
     new = _version_on(world, names.WEB_LT, names.AMI_WEB_V2)
     step = _refresh_step(names.WEB_ASG, names.WEB_LT, checkpoints=[50, 100], checkpoint_delay="2m")
-    driver = InstanceRefreshDriver(context(world), step)
+    driver = InstanceRefreshDriver(context(world, step), step)
     captured = driver.capture()
     assert captured["launch_template"]["Version"] == "1"
     assert set(_versions(world, names.WEB_ASG).values()) == {"1"}
@@ -115,20 +115,20 @@ def test_refresh_moves_every_instance_to_the_new_version_and_undo_brings_them_ba
 def test_a_resumed_driver_follows_the_refresh_under_way_and_cancel_then_undo_go_back(world):
     _version_on(world, names.WEB_GREEN_LT, names.AMI_WEB_V1)
     step = _refresh_step(names.WEB_GREEN_ASG, names.WEB_GREEN_LT, min_healthy_percentage=50)
-    first = InstanceRefreshDriver(context(world), step)
+    first = InstanceRefreshDriver(context(world, step), step)
     captured = first.capture()
-    assert not InstanceRefreshDriver(context(world), step).find_started(captured)
+    assert not InstanceRefreshDriver(context(world, step), step).find_started(captured)
     first.start()
     run_for(world, 60, 30)
 
     # The session dies here; the engine resumes with a new driver and the captured record.
-    resumed = InstanceRefreshDriver(context(world), step)
+    resumed = InstanceRefreshDriver(context(world, step), step)
     assert resumed.find_started(captured)
     assert resumed.refresh_id == first.refresh_id
     assert resumed.poll().state == "running"
     # Starting again is refused by AWS, naming the group: never two refreshes.
     try:
-        InstanceRefreshDriver(context(world), step).start()
+        InstanceRefreshDriver(context(world, step), step).start()
     except CloudError as exc:
         assert exc.code == "InstanceRefreshInProgress" and names.WEB_GREEN_ASG in str(exc)
     else:
@@ -151,7 +151,8 @@ def test_a_resumed_driver_follows_the_refresh_under_way_and_cancel_then_undo_go_
 
 def test_undo_while_the_refresh_runs_is_aws_rollback(world):
     _version_on(world, names.WEB_LT, names.AMI_WEB_V2)
-    driver = InstanceRefreshDriver(context(world), _refresh_step(names.WEB_ASG, names.WEB_LT))
+    step = _refresh_step(names.WEB_ASG, names.WEB_LT)
+    driver = InstanceRefreshDriver(context(world, step), step)
     captured = driver.capture()
     driver.start()
     progress, _ = follow(
@@ -182,7 +183,7 @@ def test_an_alarm_fails_the_refresh_with_aws_reason_and_undo_follows_aws_rollbac
         ComparisonOperator="GreaterThanThreshold",
     )
     step = _refresh_step(names.WEB_ASG, names.WEB_LT, alarms=["web-canary-errors"])
-    driver = InstanceRefreshDriver(context(world), step)
+    driver = InstanceRefreshDriver(context(world, step), step)
     captured = driver.capture()
     driver.start()
     ours = driver.refresh_id
@@ -210,7 +211,7 @@ def test_refresh_without_a_template_keeps_the_configuration_and_turns_aws_rollba
     step = make_step(
         "autoscaling.instance_refresh", group=names.BATCH_ASG, min_healthy_percentage=50
     )
-    driver = InstanceRefreshDriver(context(world), step)
+    driver = InstanceRefreshDriver(context(world, step), step)
     driver.capture()
     progress = driver.start()
     request = _refreshes(world, names.BATCH_ASG)[0]
@@ -234,7 +235,7 @@ def test_update_group_sets_the_spot_policy_and_undo_puts_the_old_one_back(world)
         spot_allocation_strategy="capacity-optimized",
         instance_types=["m5.large", "m5a.large", "m6i.large"],
     )
-    driver = UpdateGroupDriver(context(world), step)
+    driver = UpdateGroupDriver(context(world, step), step)
     captured = driver.capture()
     assert not driver.find_started(captured)
     progress = driver.start()
@@ -251,7 +252,7 @@ def test_update_group_sets_the_spot_policy_and_undo_puts_the_old_one_back(world)
     assert policy["InstancesDistribution"]["SpotAllocationStrategy"] == "capacity-optimized"
     assert after["DesiredCapacity"] == 5
     assert "capacity-optimized" in progress.summary
-    assert UpdateGroupDriver(context(world), step).find_started(captured)
+    assert UpdateGroupDriver(context(world, step), step).find_started(captured)
 
     assert driver.undo(captured).done
     restored = _group(world, names.BATCH_ASG)
@@ -263,7 +264,7 @@ def test_update_group_sets_the_spot_policy_and_undo_puts_the_old_one_back(world)
 def test_update_group_of_an_unknown_group_names_it(world):
     step = make_step("autoscaling.update_group", group="no-such-asg", max_size=3)
     try:
-        UpdateGroupDriver(context(world), step).capture()
+        UpdateGroupDriver(context(world, step), step).capture()
     except CloudError as exc:
         assert exc.code == "NotFound" and "no Auto Scaling group named no-such-asg" in str(exc)
     else:

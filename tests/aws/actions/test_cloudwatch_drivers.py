@@ -34,10 +34,10 @@ def test_the_module_offers_put_alarm() -> None:
 
 def test_a_new_recover_alarm_is_created_and_undo_deletes_it(world) -> None:
     step = _recover_step()
-    driver = PutAlarmDriver(context(world), step)
+    driver = PutAlarmDriver(context(world, step), step)
     captured = driver.capture()
     assert captured["previous"] is None
-    assert not PutAlarmDriver(context(world), step).find_started(captured)
+    assert not PutAlarmDriver(context(world, step), step).find_started(captured)
 
     progress = driver.start()
     assert progress.done
@@ -51,7 +51,7 @@ def test_a_new_recover_alarm_is_created_and_undo_deletes_it(world) -> None:
     assert alarm["ComparisonOperator"] == "GreaterThanOrEqualToThreshold"
     assert "ec2:recover" in progress.summary
 
-    assert PutAlarmDriver(context(world), step).find_started(captured)  # a resumed session
+    assert PutAlarmDriver(context(world, step), step).find_started(captured)  # a resumed session
     assert driver.undo(captured).done
     assert _alarm(world, "reports-1-auto-recover") is None
 
@@ -86,7 +86,7 @@ def test_changing_an_existing_alarm_and_undo_restores_its_old_definition(world) 
         period="1m",
         comparison="GreaterThanThreshold",
     )
-    driver = PutAlarmDriver(context(world), step)
+    driver = PutAlarmDriver(context(world, step), step)
     captured = driver.capture()
     assert captured["previous"]["Threshold"] == 90
     assert not driver.find_started(captured)  # the alarm exists, but not as the step puts it

@@ -35,7 +35,7 @@ def test_create_image_from_a_group_images_one_of_its_in_service_instances(world)
         name="web-backup-1",
         tags={"purpose": "rollback-point"},
     )
-    driver = CreateImageDriver(context(world), step)
+    driver = CreateImageDriver(context(world, step), step)
     captured = driver.capture()
     group = world.clients.client("autoscaling").describe_auto_scaling_groups(
         AutoScalingGroupNames=[names.WEB_ASG]
@@ -59,7 +59,7 @@ def test_create_image_from_a_group_images_one_of_its_in_service_instances(world)
 
     # A second driver for the same step (a resumed session) finds the image instead of making
     # another, and undo keeps it.
-    again = CreateImageDriver(context(world), step)
+    again = CreateImageDriver(context(world, step), step)
     assert again.find_started(captured)
     assert again.poll().done
     assert again.undo(captured).done
@@ -68,7 +68,7 @@ def test_create_image_from_a_group_images_one_of_its_in_service_instances(world)
 
 def test_create_image_of_a_named_instance_and_a_name_already_taken(world) -> None:
     step = make_step("ec2.create_image", instance=names.REPORTS_INSTANCE, name="reports-backup")
-    driver = CreateImageDriver(context(world), step)
+    driver = CreateImageDriver(context(world, step), step)
     captured = driver.capture()
     reports = world.clients.client("ec2").describe_instances(
         Filters=[{"Name": "tag:Name", "Values": [names.REPORTS_INSTANCE]}]
@@ -77,7 +77,7 @@ def test_create_image_of_a_named_instance_and_a_name_already_taken(world) -> Non
     assert not driver.find_started(captured)  # nothing made yet: the engine must start it
     assert driver.start().state in ("running", "done")
 
-    duplicate = CreateImageDriver(context(world), step)
+    duplicate = CreateImageDriver(context(world, step), step)
     assert duplicate.capture()["existing_images"]
     with pytest.raises(CloudError, match="already has this name") as raised:
         duplicate.start()
@@ -88,7 +88,7 @@ def test_create_image_of_a_named_instance_and_a_name_already_taken(world) -> Non
 def test_create_image_of_an_unknown_instance_names_it(world) -> None:
     step = make_step("ec2.create_image", instance="no-such-box", name="x")
     with pytest.raises(CloudError, match="no live instance with id or Name no-such-box") as raised:
-        CreateImageDriver(context(world), step).capture()
+        CreateImageDriver(context(world, step), step).capture()
     assert raised.value.code == "NotFound"
 
 
@@ -100,7 +100,7 @@ def test_template_version_becomes_the_default_and_undo_restores_the_old_one(worl
         instance_type="m5.large",
         description="batch on v2",
     )
-    driver = CreateTemplateVersionDriver(context(world), step)
+    driver = CreateTemplateVersionDriver(context(world, step), step)
     captured = driver.capture()
     assert captured["default_version"] == 1 and captured["source_image"] == names.AMI_WEB_V1
 
@@ -127,7 +127,7 @@ def test_template_version_resumed_between_create_and_default(world) -> None:
     step = make_step(
         "launch_template.create_version", template=names.WEB_GREEN_LT, image=names.AMI_WEB_V1
     )
-    first = CreateTemplateVersionDriver(context(world), step)
+    first = CreateTemplateVersionDriver(context(world, step), step)
     captured = first.capture()
     ec2 = world.clients.client("ec2")
     ec2.create_launch_template_version(  # what `start` sent before the crash
@@ -135,7 +135,7 @@ def test_template_version_resumed_between_create_and_default(world) -> None:
         SourceVersion="$Default",
         LaunchTemplateData={"ImageId": names.AMI_WEB_V1},
     )
-    resumed = CreateTemplateVersionDriver(context(world), step)
+    resumed = CreateTemplateVersionDriver(context(world, step), step)
     assert resumed.find_started(captured)
     assert resumed.poll().done
     template = _template(world, names.WEB_GREEN_LT)
@@ -145,4 +145,4 @@ def test_template_version_resumed_between_create_and_default(world) -> None:
 def test_unknown_template_is_a_clear_error(world) -> None:
     step = make_step("launch_template.create_version", template="nope-lt", image=names.AMI_WEB_V2)
     with pytest.raises(CloudError, match="no launch template named nope-lt"):
-        CreateTemplateVersionDriver(context(world), step).capture()
+        CreateTemplateVersionDriver(context(world, step), step).capture()

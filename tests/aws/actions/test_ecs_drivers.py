@@ -42,10 +42,10 @@ def test_the_module_offers_update_service() -> None:
 
 def test_rollout_to_api_2_completes_and_undo_rolls_back_to_api_1(world) -> None:
     step = _step(minimum_healthy_percent=50, maximum_percent=150)
-    driver = UpdateServiceDriver(context(world), step)
+    driver = UpdateServiceDriver(context(world, step), step)
     captured = driver.capture()
     assert captured["task_definition"].endswith("task-definition/api:1")
-    assert not UpdateServiceDriver(context(world), step).find_started(captured)
+    assert not UpdateServiceDriver(context(world, step), step).find_started(captured)
 
     started = driver.start()
     assert started.state == "running"
@@ -53,7 +53,7 @@ def test_rollout_to_api_2_completes_and_undo_rolls_back_to_api_1(world) -> None:
     assert (config["minimumHealthyPercent"], config["maximumPercent"]) == (50, 150)
     assert config["deploymentCircuitBreaker"] == {"enable": True, "rollback": True}
 
-    resumed = UpdateServiceDriver(context(world), step)  # a restarted session
+    resumed = UpdateServiceDriver(context(world, step), step)  # a restarted session
     assert resumed.find_started(captured)
     assert resumed.deployment_id == driver.deployment_id
     final, seen = follow(world, resumed.poll, interval=30, limit=1800)
@@ -76,7 +76,8 @@ def test_rollout_to_api_2_completes_and_undo_rolls_back_to_api_1(world) -> None:
 
 
 def test_an_unknown_revision_is_refused_before_anything_changes(world) -> None:
-    driver = UpdateServiceDriver(context(world), _step(task_definition="api:99"))
+    step = _step(task_definition="api:99")
+    driver = UpdateServiceDriver(context(world, step), step)
     driver.capture()
     with pytest.raises(CloudError, match="api:99"):
         driver.start()
@@ -86,7 +87,7 @@ def test_an_unknown_revision_is_refused_before_anything_changes(world) -> None:
 @pytest.mark.parametrize("world", ["failed-ecs-deployment"], indirect=True)
 def test_a_bad_api_2_is_reported_failed_with_the_circuit_breaker_reason(world) -> None:
     step = _step()
-    driver = UpdateServiceDriver(context(world), step)
+    driver = UpdateServiceDriver(context(world, step), step)
     captured = driver.capture()
     driver.start()
     final, _ = follow(world, driver.poll, interval=30, limit=1800)
@@ -101,3 +102,10 @@ def test_a_bad_api_2_is_reported_failed_with_the_circuit_breaker_reason(world) -
     assert final.done, final
     assert _service(world)["taskDefinition"].endswith("task-definition/api:1")
     assert _running_revisions(world) == {"api:1": 4}
+
+    # A session that crashed during all this and resumes now finds that UpdateService was sent
+    # (ECS has dropped the failed deployment) and reports the failure instead of resending.
+    resumed = UpdateServiceDriver(context(world, step), step)
+    assert resumed.find_started(captured)
+    again = resumed.poll()
+    assert again.failed and "circuit breaker" in again.reason, again

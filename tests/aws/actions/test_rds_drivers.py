@@ -42,10 +42,10 @@ def test_the_module_offers_the_three_actions() -> None:
 
 def test_snapshot_is_taken_found_again_after_a_restart_and_kept_by_undo(world) -> None:
     step = make_step("rds.create_snapshot", instance=names.INVENTORY_DB, snapshot="inv-before")
-    driver = CreateSnapshotDriver(context(world), step)
+    driver = CreateSnapshotDriver(context(world, step), step)
     captured = driver.capture()
     assert captured["existed"] is False
-    assert not CreateSnapshotDriver(context(world), step).find_started(captured)
+    assert not CreateSnapshotDriver(context(world, step), step).find_started(captured)
     progress = driver.start()
     if progress.state == "running":
         progress, _ = follow(world, driver.poll, interval=30, limit=600)
@@ -56,7 +56,7 @@ def test_snapshot_is_taken_found_again_after_a_restart_and_kept_by_undo(world) -
     ][0]
     assert snapshot["DBInstanceIdentifier"] == names.INVENTORY_DB
 
-    resumed = CreateSnapshotDriver(context(world), step)
+    resumed = CreateSnapshotDriver(context(world, step), step)
     assert resumed.find_started(captured) and resumed.poll().done
     assert resumed.undo(captured).done
     assert world.clients.client("rds").describe_db_snapshots(DBSnapshotIdentifier="inv-before")
@@ -70,7 +70,7 @@ def test_blue_green_waits_for_available_reporting_its_tasks_and_undo_deletes_it(
         engine_version="8.0.40",
         timeout="2h",
     )
-    driver = CreateBlueGreenDriver(context(world), step)
+    driver = CreateBlueGreenDriver(context(world, step), step)
     captured = driver.capture()
     assert captured["existing"] is None
     started = driver.start()
@@ -81,7 +81,7 @@ def test_blue_green_waits_for_available_reporting_its_tasks_and_undo_deletes_it(
     }
     assert "CREATING_READ_REPLICA_OF_SOURCE" in started.summary
 
-    resumed = CreateBlueGreenDriver(context(world), step)
+    resumed = CreateBlueGreenDriver(context(world, step), step)
     assert resumed.find_started(captured)
     final, seen = follow(world, resumed.poll, interval=120, limit=7200)
     assert final.done, final
@@ -102,14 +102,14 @@ def test_switchover_completes_with_the_renames(world) -> None:
     step = make_step(
         "rds.switchover_blue_green", irreversible=True, deployment=names.BLUE_GREEN, timeout="5m"
     )
-    driver = SwitchoverDriver(context(world), step)
+    driver = SwitchoverDriver(context(world, step), step)
     captured = driver.capture()
     assert captured["status"] == "AVAILABLE" and captured["source"] == names.DB_INSTANCE
     green = captured["target"]
-    assert not SwitchoverDriver(context(world), step).find_started(captured)
+    assert not SwitchoverDriver(context(world, step), step).find_started(captured)
 
     assert driver.start().state == "running"
-    resumed = SwitchoverDriver(context(world), step)
+    resumed = SwitchoverDriver(context(world, step), step)
     assert resumed.find_started(captured)
     final, _ = follow(world, resumed.poll, interval=15, limit=900)
     assert final.done, final
@@ -124,7 +124,7 @@ def test_switchover_completes_with_the_renames(world) -> None:
 def test_unknown_deployment_is_a_clear_error(world) -> None:
     step = make_step("rds.switchover_blue_green", irreversible=True, deployment="nope-bgd")
     with pytest.raises(CloudError, match="no Blue/Green deployment named nope-bgd"):
-        SwitchoverDriver(context(world), step).capture()
+        SwitchoverDriver(context(world, step), step).capture()
 
 
 @pytest.mark.parametrize("world", ["replica-lag"], indirect=True)
@@ -134,7 +134,7 @@ def test_switchover_under_replica_lag_fails_with_rds_reason(world) -> None:
     step = make_step(
         "rds.switchover_blue_green", irreversible=True, deployment=names.BLUE_GREEN, timeout="60s"
     )
-    driver = SwitchoverDriver(context(world), step)
+    driver = SwitchoverDriver(context(world, step), step)
     captured = driver.capture()
     assert driver.start().state == "running"
     final, _ = follow(world, driver.poll, interval=15, limit=900)
@@ -143,13 +143,13 @@ def test_switchover_under_replica_lag_fails_with_rds_reason(world) -> None:
     assert _deployment(world, names.BLUE_GREEN)["Status"] == "AVAILABLE"
     assert names.DB_INSTANCE in _db_names(world)  # nothing renamed
     # A resumed session sees that a switchover was sent (and rolled back): it does not resend.
-    assert SwitchoverDriver(context(world), step).find_started(captured)
+    assert SwitchoverDriver(context(world, step), step).find_started(captured)
 
     # A timeout shorter than the lag: RDS's switchover guardrail refuses outright.
     short = make_step(
         "rds.switchover_blue_green", irreversible=True, deployment=names.BLUE_GREEN, timeout="30s"
     )
-    refused_driver = SwitchoverDriver(context(world), short)
+    refused_driver = SwitchoverDriver(context(world, short), short)
     refused_driver.capture()
     refused = refused_driver.start()
     assert refused.failed

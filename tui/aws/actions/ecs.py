@@ -125,10 +125,13 @@ class UpdateServiceDriver(Driver):
         primary = next((d for d in view if d["status"] == "PRIMARY"), None)
         wanted = lookup.short_arn(target)
         if ours is None:
-            # ECS dropped it: done if the service settled on the target, else it was replaced.
+            # ECS dropped it: done if the service settled on the target, else it was replaced
+            # (a circuit-breaker rollback that has finished: its event says why).
             if primary and primary["task_definition"] == wanted and len(view) == 1:
                 return Progress("done", summary, 100.0, detail)
-            why = f"the {what} to {wanted} was replaced by another deployment"
+            why = _failure_event(service) or (
+                f"the {what} to {wanted} was replaced by another deployment"
+            )
             return Progress("failed", summary, None, detail, why)
         percent = 100.0 * ours["running"] / ours["desired"] if ours["desired"] else 100.0
         state = ours["rollout_state"]
@@ -148,17 +151,16 @@ class UpdateServiceDriver(Driver):
         return Progress("running", summary, percent, detail)
 
     def find_started(self, captured: Mapping[str, Any]) -> bool:
-        """A deployment of the step's task definition that was not there at capture."""
+        """Any deployment that was not there at capture: the step's, or the circuit breaker's
+        rollback of it (ECS drops a failed deployment once the rollback completes)."""
         target = self._task_definition()
         before = set(captured.get("deployments") or [])
-        ours = [
-            d
-            for d in self._service().get("deployments", [])
-            if d.get("taskDefinition") == target and d["id"] not in before
-        ]
-        if not ours:
+        new = [d for d in self._service().get("deployments", []) if d["id"] not in before]
+        if not new:
             return False
-        self.target, self.deployment_id = target, ours[0]["id"]
+        ours = [d for d in new if d.get("taskDefinition") == target]
+        self.target = target
+        self.deployment_id = ours[0]["id"] if ours else None
         self.watch_for(self.args["timeout"])
         return True
 
@@ -189,6 +191,14 @@ class UpdateServiceDriver(Driver):
         if progress.state != "running":
             self._undo_progress, self._undo_deployment = progress, None
         return progress
+
+
+def _failure_event(service: Mapping[str, Any]) -> str | None:
+    """The newest service event saying a deployment failed, if any."""
+    for event in service.get("events", []):  # newest first
+        if "deployment failed" in event.get("message", ""):
+            return str(event["message"])
+    return None
 
 
 def _primary_on(service: Mapping[str, Any], task_definition: str) -> str | None:

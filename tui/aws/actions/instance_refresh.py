@@ -72,10 +72,11 @@ class InstanceRefreshDriver(Driver):
         for arn in group.get("TargetGroupARNs", []):
             try:
                 found = call(elbv2, "describe_target_health", arn, TargetGroupArn=arn)
-            except CloudError:
-                # Health is for display only: without elbv2 permission the group's own health
-                # status will do, and asking again every poll would only fill the audit log.
-                self._ask_target_health = False
+            except CloudError as exc:
+                # Health is for display only: the group's own health status will do. Without
+                # the permission, asking again every poll would only fill the audit log.
+                if "Denied" in exc.code or exc.code == "UnauthorizedOperation":
+                    self._ask_target_health = False
                 return {}
             for target in found["TargetHealthDescriptions"]:
                 states[target["Target"]["Id"]] = target["TargetHealth"]["State"]
