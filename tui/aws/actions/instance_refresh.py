@@ -109,8 +109,10 @@ class InstanceRefreshDriver(Driver):
         }
 
     def request(self, group: Mapping[str, Any]) -> dict[str, Any]:
-        """StartInstanceRefresh's parameters for this step and the group as it is now."""
+        """StartInstanceRefresh's parameters for this step and the group as it is now (and
+        `notes` for the operator on what AWS would not allow as asked)."""
         a = self.args
+        self.notes = []
         prefs: dict[str, Any] = {
             "MinHealthyPercentage": int(a["min_healthy_percentage"]),
             "InstanceWarmup": int(a["instance_warmup"]),
