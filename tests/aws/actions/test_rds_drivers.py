@@ -120,6 +120,14 @@ def test_switchover_completes_with_the_renames(world) -> None:
     assert _deployment(world, names.BLUE_GREEN)["Status"] == "SWITCHOVER_COMPLETED"
     assert "irreversible" in resumed.undo(captured).summary
 
+    # Rolling back a create_blue_green step past the switchover deletes only the deployment:
+    # its green instance is production now.
+    create = make_step("rds.create_blue_green", name=names.BLUE_GREEN, source=names.DB_INSTANCE)
+    undo = CreateBlueGreenDriver(context(world, create), create).undo({"existing": None})
+    assert undo.done and "not its instances" in undo.summary, undo
+    assert _deployment(world, names.BLUE_GREEN) is None
+    assert {names.DB_INSTANCE, f"{names.DB_INSTANCE}-old1"} <= _db_names(world)
+
 
 def test_unknown_deployment_is_a_clear_error(world) -> None:
     step = make_step("rds.switchover_blue_green", irreversible=True, deployment="nope-bgd")

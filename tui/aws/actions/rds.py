@@ -148,6 +148,7 @@ class CreateBlueGreenDriver(Driver):
         self.name = str(self.args["name"])
         self.deployment_id: str | None = None
         self._deleted = False
+        self._delete_target = True
 
     def capture(self) -> dict[str, Any]:
         """The blue instance's ARN, and any deployment that already has the step's name."""
@@ -236,19 +237,24 @@ class CreateBlueGreenDriver(Driver):
         found = _by_id(rds, self.deployment_id, self.name)
         if found is None:
             self.deployment_id = None
-            return self._finish("done", f"Deleted Blue/Green {self.name} and its green instances")
+            what = (
+                "and its green instances"
+                if self._delete_target
+                else ("(not its instances: the switchover had made green production)")
+            )
+            return self._finish("done", f"Deleted Blue/Green {self.name} {what}")
         detail = {"blue_green": blue_green_detail(found)}
         if found["Status"] == "SWITCHOVER_IN_PROGRESS":
             summary = f"Waiting for {self.name}'s switchover to end before deleting it"
         elif not self._deleted:
             # After a switchover green is production: delete only the deployment record.
-            switched = found["Status"] == "SWITCHOVER_COMPLETED"
+            self._delete_target = found["Status"] != "SWITCHOVER_COMPLETED"
             call(
                 rds,
                 "delete_blue_green_deployment",
                 self.name,
                 BlueGreenDeploymentIdentifier=self.deployment_id,
-                DeleteTarget=not switched,
+                DeleteTarget=self._delete_target,
             )
             self._deleted = True
             return self.poll_undo()
