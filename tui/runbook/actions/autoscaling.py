@@ -146,6 +146,7 @@ INSTANCE_REFRESH = ActionSpec(
         "autoscaling.DescribeAutoScalingGroups",
         "autoscaling.StartInstanceRefresh",
         "autoscaling.DescribeInstanceRefreshes",
+        "elbv2.DescribeTargetHealth",  # per-instance health for the progress panel
     ),
     undo="Cancels the refresh if it is still running, then starts AWS's instance-refresh rollback, "
     "which puts the instances back on the configuration they had before.",
