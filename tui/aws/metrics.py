@@ -52,6 +52,7 @@ class _Call:
     queries: list[dict[str, Any]] = field(default_factory=list)
     ids: dict[MetricKey, str] = field(default_factory=dict)  # each metric queried once
     returns: dict[str, str] = field(default_factory=dict)  # request key -> query id returned
+    exprs: dict[str, tuple[str, str]] = field(default_factory=dict)  # key -> (id, as written)
     windows: list[int] = field(default_factory=list)
 
     def room_for(self, planned: _Planned) -> bool:
@@ -71,6 +72,7 @@ class _Call:
             query_id = f"e{len(self.returns)}"
             expr = _NAME.sub(lambda m: local.get(m.group(0), m.group(0)), request.expr)
             self.queries.append({"Id": query_id, "Expression": expr, "ReturnData": True})
+            self.exprs[request.key] = (query_id, request.expr)
         else:
             query_id = next(iter(local.values()))
             for query in self.queries:
@@ -163,8 +165,13 @@ def fetch_series(
         try:
             points, errors = _send(cloudwatch, batch, now)
         except CloudError as exc:
+            # CloudWatch names the call's query ids (e0, m3): say which series they stand for.
+            legend = "; ".join(
+                f"{query_id} is {key!r} ({expr})" for key, (query_id, expr) in batch.exprs.items()
+            )
+            message = f"{exc} [{legend}]" if legend else str(exc)
             for key in batch.returns:
-                out[key] = Series(key, error=str(exc))
+                out[key] = Series(key, error=message)
             continue
         for request_key, query_id in batch.returns.items():
             since = now - timedelta(seconds=windows[request_key])
