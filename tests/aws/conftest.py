@@ -105,3 +105,12 @@ def runbook_with(*steps: dict[str, Any]) -> Runbook:
 def step(action: str, **arguments: Any) -> Step:
     """One step of `action` with `arguments` (the loader fills in the defaults)."""
     return runbook_with({"action": action, "with": arguments}).steps[0]
+
+
+def declared(action: str) -> set[str]:
+    """The operations the catalogue says `action` (and its undo) calls: what `turnout plan`
+    puts in the IAM policy, so a driver calling anything else would be denied in AWS."""
+    from tui.runbook.actions import CATALOGUE
+
+    spec = CATALOGUE[action]
+    return {*spec.operations, *spec.undo_operations}

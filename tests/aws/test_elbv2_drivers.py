@@ -7,7 +7,7 @@ import json
 import pytest
 from moto.core.authorization import enable_iam_authentication
 
-from tests.aws.conftest import recorded_clients, step
+from tests.aws.conftest import declared, recorded_clients, step
 from tui.aws.actions.elbv2 import SetDeregistrationDelay, SetWeights, ShiftWeights, WaitDrained
 from tui.aws.context import AwsContext
 from tui.aws.protocol import CloudError
@@ -63,9 +63,10 @@ def test_set_weights_changes_the_listener_and_undo_puts_it_back(world, ctx, reco
     undone = set_weights(ctx, **{"web-blue": 90, "web-green": 10}).undo(captured)
     assert undone.done
     assert weights(world) == {"web-blue": 100, "web-green": 0}
+    assert set(recorder.operations()) <= declared("elbv2.set_weights")
 
 
-def test_shift_weights_steps_on_the_clock_then_drains(world, ctx):
+def test_shift_weights_steps_on_the_clock_then_drains(world, ctx, recorder):
     shift = step(
         "elbv2.shift_weights",
         load_balancer="web-alb",
@@ -108,6 +109,7 @@ def test_shift_weights_steps_on_the_clock_then_drains(world, ctx):
     assert ShiftWeights(ctx, shift).find_started(captured)
     assert ShiftWeights(ctx, shift).undo(captured).done
     assert weights(world) == {"web-blue": 100, "web-green": 0}
+    assert set(recorder.operations()) <= declared("elbv2.shift_weights")
 
 
 def test_shift_weights_resumed_by_a_new_driver_continues_from_where_the_listener_is(world, ctx):
@@ -154,7 +156,7 @@ def test_cancel_stops_the_canary_where_it_is(world, ctx):
     assert weights(world) == {"web-blue": 100, "web-green": 0}
 
 
-def test_deregistration_delay_is_set_and_put_back(world, ctx):
+def test_deregistration_delay_is_set_and_put_back(world, ctx, recorder):
     driver = SetDeregistrationDelay(
         ctx, step("elbv2.set_deregistration_delay", target_group="web-blue", delay="45s")
     )
@@ -166,9 +168,10 @@ def test_deregistration_delay_is_set_and_put_back(world, ctx):
     assert driver.find_started(captured)
     assert driver.undo(captured).done
     assert delay(world, "blue") == 30
+    assert set(recorder.operations()) <= declared("elbv2.set_deregistration_delay")
 
 
-def test_wait_drained_waits_for_a_deregistered_target_then_is_done(world, ctx):
+def test_wait_drained_waits_for_a_deregistered_target_then_is_done(world, ctx, recorder):
     elbv2 = world.clients.client("elbv2")
     group = world.seeded["target_group:green"]
     target = elbv2.describe_target_health(TargetGroupArn=group)["TargetHealthDescriptions"][0]
@@ -180,6 +183,7 @@ def test_wait_drained_waits_for_a_deregistered_target_then_is_done(world, ctx):
         assert target["Target"]["Id"] in progress.summary
         world.clock.advance(31)  # web-green's 30 s deregistration delay
         assert driver.poll().done
+        assert set(recorder.operations()) <= declared("elbv2.wait_drained")
     finally:
         elbv2.register_targets(TargetGroupArn=group, Targets=[target["Target"]])
 

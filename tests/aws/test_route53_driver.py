@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.aws.conftest import step
+from tests.aws.conftest import declared, step
 from tui.aws.actions.route53 import SetWeights
 from tui.aws.protocol import CloudError
 from tui.rehearsal import names
@@ -53,6 +53,7 @@ def test_weights_change_in_route53_and_undo_puts_them_back(world, ctx, recorder)
     assert undo.undo(captured).done
     assert undo.poll_undo().done
     assert records(world) == {"blue": (100, 5), "green": (0, 5)}
+    assert set(recorder.operations()) <= declared("route53.set_weights")
 
 
 def test_one_set_identifier_alone_changes_only_that_record(world, ctx):
