@@ -158,6 +158,7 @@ rollback:
         return 5.0 if "hold" in started and "shift" in cloud.changed else 0.1
 
     cloud.metrics["ErrorRate"] = rate
+
     def watch_hold(session):
         notify = session.core.operator.notify
 

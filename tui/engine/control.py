@@ -22,7 +22,8 @@ class Controls:
     """A thread-safe mailbox of requests for the engine's thread."""
 
     def __init__(self) -> None:
-        self._lock = threading.Lock()
+        # Re-entrant: a SIGINT handler on the engine's own thread may call in while it holds it.
+        self._lock = threading.RLock()
         self._rollback: RollbackRequest | None = None
         self._pause = False
         self._interrupt = False
