@@ -50,6 +50,7 @@ def world_fixture(scenario: str = "healthy") -> Callable[..., Iterator[World]]:
     @pytest.fixture(scope="module")
     def world(request: pytest.FixtureRequest) -> Iterator[World]:
         started = start_world(getattr(request, "param", scenario))
+        run_for(started, 10, 10)  # one simulator step: faults due at 0s are in place
         yield started
         started.stop()
         throttling.clear()
