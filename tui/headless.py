@@ -131,7 +131,8 @@ class HeadlessOperator:
         text = " · ".join(str(p) for p in parts)
         # The summary changes every poll (countdowns); print when the substance changes, or
         # once a minute of engine time, so the stream stays readable at any speed.
-        key = (progress.state, progress.percent, repr(weights))
+        shown = weights.get("weights") if isinstance(weights, dict) else None
+        key = (progress.state, progress.percent, repr(shown))
         last = self._last_progress.get(e.step)
         if last is None or last[0] != key or _older(last[1], e.at, GUARDRAIL_QUIET_SECONDS):
             self._last_progress[e.step] = (key, e.at)

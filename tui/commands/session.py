@@ -263,6 +263,7 @@ def rehearse(
     world = World(speed=speed, faults=scenario)
     world.start()
     try:
+        _wait_for_metrics(world)
         if warp:
             world.clock.advance(warp)  # type: ignore[attr-defined]
 
@@ -291,6 +292,15 @@ def rehearse(
         return outcome.code
     finally:
         world.stop()
+
+
+def _wait_for_metrics(world: Any, ticks: int = 2, limit: float = 20.0) -> None:
+    """Let the simulator publish before the session reads a metric (as AWS has history)."""
+    import time
+
+    deadline = time.monotonic() + limit
+    while world.simulator.stats.ticks < ticks and time.monotonic() < deadline:
+        time.sleep(0.05)
 
 
 def resume_command(args: argparse.Namespace) -> int:

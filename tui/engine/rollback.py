@@ -189,9 +189,8 @@ class Rollback:
             core.notify(events.RollbackChanged("verified", "no guardrails to verify"))
             return True, "no guardrails to verify"
         ended = core.now()
-        bound = core.options.verify_within or max(
-            300.0, 3.0 * max(condition_period(g.condition) for g in guardrails)
-        )
+        longest = max(condition_period(g.condition) for g in guardrails)
+        bound = core.options.verify_within or max(300.0, 3.0 * longest)
         deadline = ended + timedelta(seconds=bound)
         core.notify(
             events.RollbackChanged("verifying", f"waiting up to {bound:g}s for healthy guardrails")
@@ -211,7 +210,12 @@ class Rollback:
             if len(healthy) == len(evaluations):
                 core.notify(events.RollbackChanged("verified", "every guardrail is healthy again"))
                 return True, "every guardrail is healthy again"
-            if core.now() >= deadline:
+            # A guardrail under `ignore` that stays silent for two whole periods after the
+            # rollback (green at weight 0 serves nothing) will not come back: stop waiting.
+            settled = core.now() >= ended + timedelta(seconds=2 * longest)
+            if core.now() >= deadline or (
+                settled and len(healthy) + len(silent) == len(evaluations)
+            ):
                 if len(healthy) + len(silent) == len(evaluations):
                     names = ", ".join(e.guardrail.name for e in silent)
                     text = f"guardrails healthy; no data to verify {names} (missing_data: ignore)"
