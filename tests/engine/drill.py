@@ -94,11 +94,12 @@ def drill(
     warp: float = 0.0,
     poll: float = 30.0,
     config: Any = None,
+    interval: float = 30.0,
 ) -> Drill:
     """Run shipped runbook `name` headless with --auto-approve against a fresh world."""
     runbook = load_runbook(RUNBOOKS / f"{name}.yaml", sets or {})
     world = start_world(scenario)
-    clock = DrillClock(world)
+    clock = DrillClock(world, interval)
     clock.sleep(warp or WARM_UP)
 
     def make_cloud(recorder: Any) -> AwsCloud:
