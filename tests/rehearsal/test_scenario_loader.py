@@ -31,7 +31,7 @@ def test_shipped_scenarios_load_by_name(path: Path) -> None:
 def test_values_are_typed_and_durations_are_seconds() -> None:
     lag = load_scenario_spec("replica-lag").faults[0]
     assert isinstance(lag, ReplicaLag)
-    assert (lag.start, lag.peak, lag.decay) == (120.0, 45.0, 300.0)
+    assert (lag.start, lag.peak, lag.decay) == (0.0, 45.0, 600.0)
     bad = load_scenario_spec("bad-ami").faults[0]
     assert bad == BadImage(start=0.0, image="ami-0000000000000b002", error_rate=0.5)
 

@@ -19,6 +19,7 @@ from moto.moto_api._internal.models import moto_api_backend
 from tui.aws.clients import ClientFactory
 from tui.clock import Clock, ScaledClock
 from tui.rehearsal import fidelity, names
+from tui.rehearsal.fidelity import throttling
 from tui.rehearsal.front_door import FrontDoor
 from tui.rehearsal.seed import SeededWorld, seed_world
 from tui.rehearsal.server import FAKE_CREDENTIALS, MotoServer
@@ -104,6 +105,9 @@ class World:
             self.simulator.stop()
         if self.front_door is not None:
             self.front_door.stop()
+        # Throttling lives in moto's process-wide response classes: a stopped world's fault
+        # must not throttle the next world (or anything else) in this process.
+        throttling.clear()
         if self._server is not None:
             self._server.stop()
             self._server = None
