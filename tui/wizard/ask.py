@@ -149,15 +149,15 @@ class Wizard:
     def _field(self, field: Field, chosen: dict[str, Any]) -> str:
         default = field.default
         options: list[str] = []
-        if self.inventory is not None and field.source:
+        if self.inventory is not None:
             try:
-                options = self.inventory.names(field.source, chosen)
                 default = self.inventory.suggest(field.name, chosen) or default
+                if field.source:
+                    options = self.inventory.names(field.source, chosen)
+                    if not options:
+                        self.say(f"None found in the account for: {field.question}; type it.")
             except CloudError as exc:
-                self.say(f"Could not list them from AWS ({exc}); type the name.")
-            else:
-                if not options:
-                    self.say(f"No {field.question.lower()} found in the account; type the name.")
+                self.say(f"Could not read it from AWS ({exc}); type it.")
         if options:
             picked = self.ask(
                 questionary.select(
@@ -177,7 +177,9 @@ class Wizard:
             questionary.checkbox(
                 "Guardrails and checks (space to tick or untick, Enter when done)",
                 choices=[
-                    questionary.Choice(catalogue[k]["label"], value=k, checked=catalogue[k]["ticked"])
+                    questionary.Choice(
+                        catalogue[k]["label"], value=k, checked=catalogue[k]["ticked"]
+                    )
                     for k in pattern.checks
                 ],
                 **self._io,
