@@ -32,7 +32,9 @@ from tui.rehearsal.server import FAKE_CREDENTIALS
 from tui.runbook.loader import load_runbook
 
 QUESTION = re.compile(r"QUESTION \((\w+)\)")
-Keys = Callable[[str, str], str | None]  # (kind, the question's text) -> keys, None: stay silent
+# (kind, the question's text) -> keys to type; a number: walk away for that many seconds of
+# world time without answering; None: say nothing.
+Keys = Callable[[str, str], str | float | None]
 
 
 def rehearse_plain(
@@ -65,7 +67,7 @@ def rehearse_plain(
                 echo_prompts=True,
             )
             person = threading.Thread(
-                target=_person, args=(screen, pipe, answer, done), daemon=True
+                target=_person, args=(screen, pipe, answer, done, clock), daemon=True
             )
             person.start()
             options = SessionOptions(
@@ -85,7 +87,9 @@ def rehearse_plain(
     return int(code), screen.getvalue(), session_dir / "audit.jsonl"
 
 
-def _person(screen: io.StringIO, pipe: object, answer: Keys, done: threading.Event) -> None:
+def _person(
+    screen: io.StringIO, pipe: object, answer: Keys, done: threading.Event, clock: DrillClock
+) -> None:
     """Answer each new question as it appears on the screen."""
     seen = 0
     while not done.is_set():
@@ -95,7 +99,9 @@ def _person(screen: io.StringIO, pipe: object, answer: Keys, done: threading.Eve
             if "\n? " not in text[match.start() :]:
                 break  # the question is still being printed: answer once its prompt is up
             keys = answer(match[1], text[match.start() :])
-            if keys is not None:
+            if isinstance(keys, float):
+                clock.sleep(keys)
+            elif keys is not None:
                 pipe.send_text(keys)  # type: ignore[attr-defined]
             seen += 1
         time.sleep(0.01)
@@ -134,3 +140,27 @@ def test_a_whole_rds_switchover_rehearsal_confirmed_step_by_step(sessions: Path)
     typed = [r for r in answers if r.payload["typed"] == "switch over orders-bgd"]
     assert len(typed) == 1 and typed[0].payload["accepted"], [r.payload for r in answers]
     assert {r.actor for r in answers} == {"alice"}  # who answered, in the audit log
+
+
+def test_a_breach_nobody_answers_rolls_back_at_the_deadline(sessions: Path) -> None:
+    """bad-ami: green answers 5xx, the canary's error guardrail breaches; the person has walked
+    away, so the question's 2-minute countdown runs out and the default, rollback, is taken."""
+
+    def away_at_the_breach(kind: str, question: str) -> str | float | None:
+        return 150.0 if kind == "breach" else careful_person(kind, question)
+
+    code, screen, log = rehearse_plain(
+        "alb-canary", sessions, "bad-ami", away_at_the_breach, bake="1m"
+    )
+    assert code == 3, screen[-3000:]
+    assert "QUESTION (breach) - step canary" in screen
+    assert re.search(r'guardrail "green 5xx rate" [0-9.]+ \(max 1\) BREACHED', screen)
+    assert "left to answer" in screen  # the countdown, on the world's clock
+    assert "NO ANSWER in time: took the default, rollback" in screen
+    assert "ROLLBACK STARTED" in screen
+    assert "Session ended: exit 3 (rolled back)" in screen
+    answers = [r for r in read_log(log).records if r.type == "confirm.answer"]
+    timed_out = [r for r in answers if r.payload["answer"] == "timeout"]
+    assert len(timed_out) == 1 and timed_out[0].payload["step"] == "canary", [
+        (r.payload, r.actor) for r in answers
+    ]
