@@ -241,3 +241,19 @@ def test_with_no_terminal_at_all_the_file_holds_clean_lines_only(clock: ManualCl
     assert "? Nobody else is changing web-asg" in lines
     assert "? Your choice (1-2 or its name, Enter for rollback):" in lines
     assert not any("\r" in line or "   " * 4 in line for line in lines), "no redraw debris"
+
+
+def test_progress_polled_again_unchanged_is_printed_once(
+    operator: PlainOperator, terminal: Terminal
+) -> None:
+    same = Progress("running", "orders-bgd: SWITCHOVER_IN_PROGRESS")
+    for progress in (same, same, Progress("done", "switched over", percent=100.0), same):
+        operator.notify(ev.StepProgress("switchover", progress, at=T0))
+    assert terminal.text.count("SWITCHOVER_IN_PROGRESS") == 2  # before and after the change
+    assert "DONE - 100 % - switched over" in terminal.text
+
+
+def test_a_dumb_terminal_uses_prompt_toolkit_s_own_line_prompt(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from tui.plain import prompt_output
+
+    assert prompt_output({"TERM": "dumb"}) == (None, True, False)

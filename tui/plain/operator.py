@@ -30,9 +30,10 @@ from rich.console import Console
 from rich.text import Text
 
 from tui.clock import Clock
+from tui.engine.events import StepProgress
 from tui.engine.ports import Answer, Choice, Question, QuestionKind
 from tui.plain.deadline import TIMED_OUT, run_prompt
-from tui.plain.stream import clock_time, countdown, event_lines
+from tui.plain.stream import clock_time, countdown, event_lines, progress_text
 
 YES_NO = {"yes", "no"}
 
@@ -71,6 +72,7 @@ class PlainOperator:
         self._lock = threading.Lock()
         self._asking = False
         self._held: list[Any] = []  # events that arrived while a prompt held the terminal
+        self._last_progress: dict[str, str] = {}  # per step: a repeat says nothing new
 
     # -- the stream -------------------------------------------------------------------------
 
@@ -83,6 +85,11 @@ class PlainOperator:
         self._print_event(event)
 
     def _print_event(self, event: Any) -> None:
+        if isinstance(event, StepProgress):
+            text = progress_text(event.progress)
+            if self._last_progress.get(event.step) == text:
+                return  # the same progress polled again: the log stays short
+            self._last_progress[event.step] = text
         for line in event_lines(event, self.clock.now()):
             self.console.print(line, soft_wrap=True, highlight=False)
 
