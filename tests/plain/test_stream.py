@@ -253,7 +253,7 @@ def test_progress_polled_again_unchanged_is_printed_once(
     assert "DONE - 100 % - switched over" in terminal.text
 
 
-def test_a_dumb_terminal_uses_prompt_toolkit_s_own_line_prompt(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_a_dumb_terminal_uses_prompt_toolkit_s_own_line_prompt() -> None:
     from tui.plain import prompt_output
 
     assert prompt_output({"TERM": "dumb"}) == (None, True, False)

@@ -41,20 +41,28 @@ def should_use_plain(stdout: TextIO, environ: Mapping[str, str]) -> str | None:
 def prompt_output(environ: Mapping[str, str]) -> tuple[Any, bool, bool]:
     """Where the prompts draw, and the modes that follows: `(output, line_mode, echo_prompts)`.
 
-    - a terminal somewhere (stdout, stdin or stderr): the prompts draw there, so with
-      `turnout run ... > session.txt` the person still sees them and the file holds only the
-      stream (which repeats every question and answer as a line);
+    - the person's terminal (stdout, else stderr, else /dev/tty when only stdin is one): the
+      prompts draw there, so with `turnout rehearse ... 2>&1 | tee session.txt` the person
+      still sees them and the file holds the stream, which repeats every question and answer
+      as plain lines;
     - TERM dumb: prompt_toolkit's own dumb-terminal prompt (output None), typed choices;
     - no terminal at all (answers piped in, output to a file): the prompts draw nowhere and
       their messages are printed as lines of the stream.
     """
     if environ.get("TERM") == "dumb":
         return None, True, False
-    if not any(_isatty(s) for s in (sys.stdout, sys.stdin, sys.stderr)):
-        return DummyOutput(), True, True
     if _isatty(sys.stdout):
         return None, False, False
-    return create_output(always_prefer_tty=True), False, False
+    if _isatty(sys.stderr):
+        return create_output(stdout=sys.stderr), False, False
+    if _isatty(sys.stdin):
+        try:
+            tty = open("/dev/tty", "w")  # noqa: SIM115 - open for the life of the process
+        except OSError:
+            pass
+        else:
+            return create_output(stdout=tty), False, False
+    return DummyOutput(), True, True
 
 
 def make_plain_operator(
