@@ -15,6 +15,7 @@ from rich.console import Console
 from tests.plain.conftest import DOWN, ENTER
 from tests.rehearsal.world_drill import start_world
 from tui.aws.inventory import Inventory
+from tui.rehearsal.fidelity import throttling
 from tui.rehearsal.world import World
 from tui.runbook.loader import load_runbook
 from tui.wizard.ask import Wizard
@@ -23,6 +24,9 @@ from tui.wizard.build import check, render
 
 @pytest.fixture(scope="module")
 def world() -> Iterator[World]:
+    # Throttling is process-wide moto state; a test elsewhere in this worker may have left it
+    # on (seen with -n 2). These tests are about listing, not retries.
+    throttling.clear()
     started = start_world("healthy")
     yield started
     started.stop()
