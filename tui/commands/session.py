@@ -12,6 +12,7 @@ import argparse
 import os
 from typing import Any
 
+from tui.engine.ports import Operator
 from tui.errors import InputError
 from tui.exitcodes import ExitCode
 
@@ -23,7 +24,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     """Add run, rehearse and resume."""
     run = subparsers.add_parser(
         "run",
-        help="run a runbook against AWS (headless for now)",
+        help="run a runbook against AWS, one confirmed step at a time",
         description="Run a runbook against AWS with the standard credential chain (profiles, "
         "regions, AWS_ENDPOINT_URL), asking before every risky step, watching guardrails and "
         "rolling back; the audit log goes to the session directory.",
@@ -101,10 +102,15 @@ def _common(parser: argparse.ArgumentParser, *, with_sessions_dir: bool = True) 
         help="give a param a value (repeatable)",
     )
     parser.add_argument(
-        "--headless", action="store_true", help="no UI: a timestamped progress stream"
+        "--headless",
+        action="store_true",
+        help="no UI: a timestamped progress stream; questions need --auto-approve",
     )
     parser.add_argument(
-        "--plain", action="store_true", help="plain-terminal prompts (not built yet)"
+        "--plain",
+        action="store_true",
+        help="plain-terminal prompts and a line-by-line stream (chosen by itself when stdout is "
+        "not a terminal or TERM is dumb)",
     )
     parser.add_argument(
         "--auto-approve",
@@ -122,12 +128,57 @@ def _common(parser: argparse.ArgumentParser, *, with_sessions_dir: bool = True) 
 
 
 def _front_end(args: argparse.Namespace) -> None:
-    if not args.headless:
-        which = "plain mode" if args.plain else "the interactive app"
-        raise InputError(
-            f"{which} is not built yet: add --headless (with --auto-approve to answer the "
-            "runbook's confirmations) to run without a UI"
-        )
+    """Choose who asks the operator: `headless`, `plain` (asked for, or the terminal needs it:
+    `args.plain_reason` says why) or the interactive `app` (a terminal, the default)."""
+    import os
+    import sys
+
+    from tui.plain import should_use_plain
+
+    args.plain_reason = None
+    if args.headless:
+        args.front = "headless"
+        return
+    reason = should_use_plain(sys.stdout, os.environ)
+    if args.plain or reason:
+        args.front, args.plain_reason = "plain", reason or ""
+        return
+    args.front = "app"
+
+
+def _answers(args: argparse.Namespace) -> bool:
+    """Whether someone (a person, or --auto-approve) can answer the runbook's questions."""
+    return args.auto_approve or args.front != "headless"
+
+
+def _start(args: argparse.Namespace, runbook: Any, clock: Any, **flow: Any) -> Any:
+    """Run a new session with the chosen front end; returns its Outcome (code, session_dir)."""
+    from tui.commands.session_flow import start_session
+
+    if args.front == "app":
+        from tui.app.session_app import start_session_app
+
+        flow.pop("console", None)
+        return start_session_app(runbook, clock=clock, **flow)
+    return start_session(
+        runbook,
+        clock=clock,
+        auto_approve=args.auto_approve,
+        operator=_plain_operator(args, clock, flow.get("console")),
+        **flow,
+    )
+
+
+def _plain_operator(args: argparse.Namespace, clock: Any, console: Any) -> Operator | None:
+    if args.front != "plain":
+        return None
+    from rich.console import Console
+
+    from tui.plain import make_plain_operator
+
+    return make_plain_operator(
+        console or Console(soft_wrap=True), clock=clock, reason=args.plain_reason
+    )
 
 
 def _duration(text: str, flag: str) -> float:
@@ -167,22 +218,22 @@ def run_command(args: argparse.Namespace) -> int:
         runbook = _load(args.runbook, args.set)
     except RunbookInvalid as exc:
         return _print_problems(exc)
-    from tui.commands.session_flow import require_answerable, start_session
+    from tui.commands.session_flow import require_answerable
     from tui.engine.options import SessionOptions
 
-    require_answerable(runbook, args.auto_approve)
+    require_answerable(runbook, _answers(args))
     from tui.clock import SystemClock
 
     region = args.region or runbook.target.region
     _check_aws_config(args.profile, region)
-    make_cloud = _aws_cloud_maker(args.profile, region, SystemClock())
-    outcome = start_session(
+    clock = SystemClock()
+    outcome = _start(
+        args,
         runbook,
-        clock=SystemClock(),
-        make_cloud=make_cloud,
+        clock,
+        make_cloud=_aws_cloud_maker(args.profile, region, clock),
         sessions_dir=args.sessions_dir,
         options=SessionOptions(poll=poll, mode="real"),
-        auto_approve=args.auto_approve,
     )
     return outcome.code
 
@@ -235,14 +286,14 @@ def rehearse_command(args: argparse.Namespace) -> int:
         return _print_problems(exc)
     from tui.commands.session_flow import require_answerable
 
-    require_answerable(runbook, args.auto_approve)
+    require_answerable(runbook, _answers(args))
     from tui.rehearsal.scenario import load_scenario
 
     try:
         scenario = load_scenario(args.scenario)
     except RunbookInvalid as exc:
         return _print_problems(exc)
-    return rehearse(runbook, scenario, args.speed, warp, poll, args.sessions_dir, args.auto_approve)
+    return rehearse(runbook, scenario, args.speed, warp, poll, args.sessions_dir, args)
 
 
 def rehearse(
@@ -252,7 +303,7 @@ def rehearse(
     warp: float,
     poll: float,
     sessions_dir: str | None,
-    auto_approve: bool,
+    args: argparse.Namespace,
 ) -> int:
     """Start the world, run the session on its clock, print the debrief, stop the world."""
     import sys
@@ -263,7 +314,6 @@ def rehearse(
     from tui.aws.cloud import AwsCloud
     from tui.aws.context import AwsContext
     from tui.commands.debrief_view import build_debrief, print_debrief
-    from tui.commands.session_flow import start_session
     from tui.engine.options import SessionOptions
     from tui.rehearsal import names
     from tui.rehearsal.server import FAKE_CREDENTIALS
@@ -289,13 +339,13 @@ def rehearse(
             )
             return AwsCloud(AwsContext(clients, world.clock, world.http_hosts))
 
-        outcome = start_session(
+        outcome = _start(
+            args,
             runbook,
-            clock=world.clock,
+            world.clock,
             make_cloud=make_cloud,
             sessions_dir=sessions_dir,
             options=SessionOptions(poll=poll, mode="rehearsal", scenario=scenario.name),
-            auto_approve=auto_approve,
             console=console,
         )
         print_debrief(
@@ -350,20 +400,28 @@ def resume_command(args: argparse.Namespace) -> int:
     except RunbookInvalid as exc:
         return _print_problems(exc)
     check_resumable(state, file_sha256(path))
-    require_answerable(runbook, args.auto_approve)
+    require_answerable(runbook, _answers(args))
     region = args.region or (start.get("aws") or {}).get("region") or runbook.target.region
     _check_aws_config(args.profile, region)
     clock = SystemClock()
+    flow = {
+        "clock": clock,
+        "make_cloud": _aws_cloud_maker(args.profile, region, clock),
+        "options": SessionOptions(
+            poll=poll, mode="real", runbook_path=str(path), runbook_sha256=state.runbook_sha256
+        ),
+        "repair_log": args.repair_log,
+        "break_stale_lock": args.break_stale_lock,
+    }
+    if args.front == "app":
+        from tui.app.session_app import resume_session_app
+
+        return resume_session_app(runbook, state, **flow).code
     outcome = resume_session(
         runbook,
         state,
-        clock=clock,
-        make_cloud=_aws_cloud_maker(args.profile, region, clock),
-        options=SessionOptions(
-            poll=poll, mode="real", runbook_path=str(path), runbook_sha256=state.runbook_sha256
-        ),
         auto_approve=args.auto_approve,
-        repair_log=args.repair_log,
-        break_stale_lock=args.break_stale_lock,
+        operator=_plain_operator(args, clock, None),
+        **flow,
     )
     return outcome.code

@@ -23,6 +23,7 @@ from tui.audit.sessiondir import create_session_dir
 from tui.aws.protocol import Cloud
 from tui.clock import Clock
 from tui.engine.options import SessionOptions
+from tui.engine.ports import Operator
 from tui.engine.recorder import SessionCallRecorder
 from tui.engine.session import Session
 from tui.errors import InputError
@@ -87,8 +88,10 @@ def start_session(
     options: SessionOptions,
     auto_approve: bool,
     console: Console | None = None,
+    operator: Operator | None = None,
 ) -> Outcome:
-    """Create the session directory and log, build the Cloud on the recorder, run headless."""
+    """Create the session directory and log, build the Cloud on the recorder, run it with
+    `operator` (headless when none is given)."""
     session_dir = create_session_dir(runbook.name, clock.now(), sessions_dir)
     log = SessionLog.create(session_dir, clock)
     recorder = SessionCallRecorder(log)
@@ -101,7 +104,7 @@ def start_session(
             runbook_sha256=options.runbook_sha256 or file_sha256(runbook.file),
             argv=tuple(options.argv) or tuple(sys.argv),
         )
-        operator = HeadlessOperator(
+        operator = operator or HeadlessOperator(
             console or Console(soft_wrap=True), auto_approve=auto_approve, clock=clock
         )
         session = Session(runbook, cloud, operator, clock, log, opts, recorder=recorder)
@@ -123,6 +126,7 @@ def resume_session(
     repair_log: bool = False,
     break_stale_lock: bool = False,
     console: Console | None = None,
+    operator: Operator | None = None,
 ) -> Outcome:
     """Reopen the log (`session.resume`), build the Cloud, carry the session on."""
     session_dir = state.path.parent
@@ -133,7 +137,7 @@ def resume_session(
     try:
         cloud = make_cloud(recorder)
         opts = _with(options, session_dir=str(session_dir))
-        operator = HeadlessOperator(
+        operator = operator or HeadlessOperator(
             console or Console(soft_wrap=True), auto_approve=auto_approve, clock=clock
         )
         session = Session(runbook, cloud, operator, clock, log, opts, recorder=recorder)
