@@ -1,0 +1,333 @@
+"""`TurnoutApp`: the Textual app around one session (live, or replayed from its audit log).
+
+The engine runs in a thread worker and talks to the app only through `TextualOperator`, which
+posts messages; the app folds them into a `SessionModel` and redraws the parts that changed.
+Nothing on the event loop waits for AWS or the engine: requests to the engine (pause, roll back,
+note) run in thread workers too, and the audit tail is read by a one-shot worker that re-arms
+itself (dolphie's pattern), so a slow disk never stacks up reads.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, ClassVar, Protocol
+
+from textual import on, work
+from textual.app import App
+from textual.binding import Binding, BindingType
+from textual.worker import Worker, WorkerState
+
+from tui.app.controls import Controls
+from tui.app.messages import (
+    EngineEvent,
+    LogRecords,
+    QuestionAsked,
+    QuestionSettled,
+    SessionFinished,
+)
+from tui.app.model import SessionModel
+from tui.app.operator import TextualOperator
+from tui.app.question import PendingQuestion
+from tui.app.replay import (
+    AnsweredInReplay,
+    AskedInReplay,
+    ChecklistAnswered,
+    RecordPlayed,
+    ReplayPlayer,
+)
+from tui.app.screens.question import QuestionScreen
+from tui.app.screens.session import ReplayScreen, SessionScreen
+from tui.audit.chain import ChainBreak
+from tui.audit.replay import LogTail
+from tui.audit.session_log import os_user
+from tui.clock import Clock
+from tui.engine.events import Notice, SessionEnded
+from tui.engine.ports import Operator
+from tui.errors import TurnoutError
+from tui.exitcodes import ExitCode
+from tui.runbook.model import Runbook
+
+TICK_S = 0.5  # how often countdowns redraw and deadlines are checked (real seconds)
+TAIL_S = 1.0  # how often the audit tail looks for new records
+
+
+class SessionControl(Protocol):
+    """What the app needs of the engine's `Session` (tui/engine/session.py)."""
+
+    def run(self) -> int:
+        """Run the session to its end; the exit code of design.md."""
+        ...
+
+    def request_rollback(self, who: str, reason: str) -> None:
+        """Roll back at the next safe point (thread-safe)."""
+        ...
+
+    def request_pause(self) -> None:
+        """Pause at the next safe point, keeping the session resumable (thread-safe)."""
+        ...
+
+    def add_note(self, text: str) -> None:
+        """Write a note to the audit log (thread-safe)."""
+        ...
+
+
+SessionFactory = Callable[[Operator], SessionControl]
+"""Builds the session once the app exists, given the app's operator (called on a thread)."""
+
+
+class TurnoutApp(Controls, App[int]):
+    """One session on screen. `run()` returns the session's exit code."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "turnout"
+    ENABLE_COMMAND_PALETTE = False
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+c", "quit_session", "Quit", show=False, priority=True)
+    ]
+
+    def __init__(
+        self,
+        runbook: Runbook | None,
+        clock: Clock,
+        session_dir: str | Path,
+        *,
+        make_session: SessionFactory | None = None,
+        player: ReplayPlayer | None = None,
+        who: str | None = None,
+        runbook_name: str = "",
+        tail_log: bool = True,
+    ) -> None:
+        super().__init__()
+        self.model = SessionModel(runbook, runbook_name)
+        self.clock = clock
+        self.session_dir = Path(session_dir)
+        self.who = who or os_user()
+        self.operator = TextualOperator(self, clock, session_dir)
+        self.control: SessionControl | None = None
+        self.player = player
+        self.exit_code: int | None = None
+        self.pending: PendingQuestion | None = None
+        self.leaving = False  # quit was chosen: leave once the engine has stopped
+        self._make_session = make_session
+        self._tail: LogTail | None = None
+        self._tail_log = tail_log and player is None
+
+    @property
+    def replaying(self) -> bool:
+        """True for `turnout replay`."""
+        return self.player is not None
+
+    @property
+    def session_screen(self) -> SessionScreen:
+        """The session screen (below any modal)."""
+        return next(s for s in self.screen_stack if isinstance(s, SessionScreen))
+
+    def on_mount(self) -> None:
+        """Show the session screen, start the engine (or the replay), the tail and the tick."""
+        self.push_screen(ReplayScreen(self.model) if self.player else SessionScreen(self.model))
+        self.set_interval(TICK_S, self.tick)
+        self.call_after_refresh(self.tick)
+        if self.player is not None:
+            self._play()
+        elif self._make_session is not None:
+            self._run_engine()
+        if self._tail_log:
+            self._read_tail()
+
+    def on_unmount(self) -> None:
+        """Leaving: nobody will answer any more, so open questions take their cautious choice."""
+        self.operator.close()
+        if self.player is not None:
+            self.player.stop()
+
+    # -- the engine --------------------------------------------------------------------------
+
+    @work(
+        thread=True, exclusive=True, exit_on_error=False, group="engine", description="the session"
+    )
+    def _run_engine(self) -> None:
+        assert self._make_session is not None
+        try:
+            session = self._make_session(self.operator)
+            self.control = session  # one reference assignment: the loop only reads it
+            code = int(session.run())
+        except TurnoutError as exc:
+            self.post_message(SessionFinished(int(exc.exit_code), str(exc)))
+        except Exception as exc:  # a bug: never a traceback on the operator's screen
+            path = self._save_traceback(exc)
+            self.post_message(
+                SessionFinished(ExitCode.INTERNAL_ERROR, f"internal error: {exc} (see {path})")
+            )
+        else:
+            self.post_message(SessionFinished(code))
+
+    def _save_traceback(self, exc: BaseException) -> str:
+        import traceback
+
+        path = self.session_dir / "app-error.txt"
+        try:
+            path.write_text("".join(traceback.format_exception(exc)), encoding="utf-8")
+        except OSError:
+            return "no file: the session directory is not writable"
+        return str(path)
+
+    @on(EngineEvent)
+    def _engine_event(self, message: EngineEvent) -> None:
+        self.apply_event(message.event)
+
+    def apply_event(self, event: Any) -> None:
+        """Fold an engine event into the model and redraw what changed."""
+        changed = self.model.apply(event)
+        if isinstance(event, Notice):
+            severity = {"error": "error", "warn": "warning"}.get(event.level, "information")
+            self.notify(
+                event.text,
+                title=event.step or "",
+                severity=severity,  # type: ignore[arg-type]
+                timeout=10 if event.level == "error" else 5,
+                markup=False,
+            )
+        if changed:
+            self.session_screen.update_parts(changed)
+            self.tick()
+
+    @on(SessionFinished)
+    def _finished(self, message: SessionFinished) -> None:
+        self.exit_code = message.exit_code
+        if message.error:
+            self.notify(
+                message.error,
+                title="The session stopped",
+                severity="error",
+                timeout=30,
+                markup=False,
+            )
+        if self.model.ended is None:
+            self.apply_event(
+                SessionEnded(message.exit_code, message.error or "", str(self.session_dir))
+            )
+        if self.leaving:
+            self.exit(message.exit_code)
+
+    @on(Worker.StateChanged)
+    def _worker_changed(self, event: Worker.StateChanged) -> None:
+        worker = event.worker
+        if worker.group == "audit-tail" and event.state in (WorkerState.SUCCESS, WorkerState.ERROR):
+            if event.state is WorkerState.ERROR and isinstance(worker.error, ChainBreak):
+                self.notify(
+                    f"The audit log stopped verifying: {worker.error}",
+                    severity="error",
+                    timeout=30,
+                    markup=False,
+                )
+                return
+            self.set_timer(TAIL_S, self._read_tail)
+        elif event.state is WorkerState.ERROR and worker.group != "audit-tail":
+            self.notify(
+                f"{worker.description}: {worker.error}", severity="error", timeout=15, markup=False
+            )
+
+    # -- questions ---------------------------------------------------------------------------
+
+    @on(QuestionAsked)
+    def _asked(self, message: QuestionAsked) -> None:
+        self.show_question(message.pending)
+
+    def show_question(self, pending: PendingQuestion) -> None:
+        """Open the modal for a question (it becomes the one the status bar counts down)."""
+        self.pending = pending
+        self.push_screen(QuestionScreen(pending, self.who, replay=self.replaying))
+        self.tick()
+
+    @on(QuestionSettled)
+    def _settled(self, message: QuestionSettled) -> None:
+        self.question_settled(message.pending)
+
+    def question_settled(self, pending: PendingQuestion) -> None:
+        """Close the question's modal if it is open, and note a checklist answer."""
+        if self.pending is pending:
+            self.pending = None
+        for screen in self.screen_stack:
+            if isinstance(screen, QuestionScreen) and screen.pending is pending:
+                screen.dismiss()
+        settlement = pending.settlement
+        if settlement is not None and pending.question.kind == "checklist":
+            self._checklist_answered(pending, settlement.answer.choice == "yes")
+        self.tick()
+
+    def _checklist_answered(self, pending: PendingQuestion, confirmed: bool) -> None:
+        q = pending.question
+        index = q.evidence.get("index")
+        if not isinstance(index, int):
+            texts = [item.text for item in self.model.checklist]
+            index = next((n for n, t in enumerate(texts) if t in (q.title, q.body)), -1)
+        self.session_screen.update_parts(self.model.checklist_answered(index, confirmed))
+
+    def tick(self) -> None:
+        """Redraw the countdowns; take a question's default when its deadline has passed."""
+        now = self.clock.now()
+        pending = self.pending
+        if pending is not None and pending.settled:
+            pending = None
+        if pending is not None and not self.replaying and pending.expired(now):
+            svg = self.export_screenshot(title=f"turnout: {pending.question.title} (timed out)")
+            pending.settle(pending.timeout_answer(), svg)
+        try:
+            self.session_screen.tick(now, pending)
+        except StopIteration:
+            return
+        if isinstance(self.screen, QuestionScreen):
+            self.screen.tick(now)
+
+    # -- the audit tail ----------------------------------------------------------------------
+
+    @work(
+        thread=True,
+        exclusive=True,
+        exit_on_error=False,
+        group="audit-tail",
+        description="reading the audit log",
+    )
+    def _read_tail(self) -> None:
+        if self._tail is None:
+            if not (self.session_dir / "audit.jsonl").exists():
+                return
+            self._tail = LogTail(self.session_dir)
+        records = self._tail.poll()
+        if records:
+            self.post_message(LogRecords(records))
+
+    @on(LogRecords)
+    def _records(self, message: LogRecords) -> None:
+        from tui.app.widgets.audit_tail import AuditTail
+
+        self.session_screen.query_one(AuditTail).add_records(message.records)
+
+    # -- replay ------------------------------------------------------------------------------
+
+    @work(
+        thread=True,
+        exclusive=True,
+        exit_on_error=False,
+        group="replay",
+        description="replaying the session",
+    )
+    def _play(self) -> None:
+        assert self.player is not None
+        self.player.run(lambda item: self.call_from_thread(self._replayed, item))
+        self.call_from_thread(self.notify, "End of the recording. Press q to leave.")
+
+    def _replayed(self, item: Any) -> None:
+        if isinstance(item, AskedInReplay):
+            self.show_question(item.pending)
+        elif isinstance(item, AnsweredInReplay):
+            self.question_settled(item.pending)
+        elif isinstance(item, ChecklistAnswered):
+            self.session_screen.update_parts(
+                self.model.checklist_answered(item.index, item.confirmed)
+            )
+        elif isinstance(item, RecordPlayed):
+            self.post_message(LogRecords([item.record]))
+        else:
+            self.apply_event(item)

@@ -1,0 +1,71 @@
+"""The session header: runbook, account, region, REHEARSAL or PRODUCTION (in words and colour),
+the maintenance window's countdown and the time elapsed, on the engine's clock."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from rich.text import Text
+from textual.widgets import Static
+
+from tui.app.model import SessionModel
+from tui.app.symbols import duration_text
+
+
+def mode_badge(rehearsal: bool | None) -> Text:
+    """` REHEARSAL · moto ` or ` PRODUCTION · REAL AWS `: the word is the point; colour helps."""
+    if rehearsal is None:
+        return Text(" connecting… ", style="reverse")
+    if rehearsal:
+        return Text(" REHEARSAL · simulated AWS ", style="bold black on bright_cyan")
+    return Text(" PRODUCTION · REAL AWS ", style="bold white on red")
+
+
+def header_text(model: SessionModel, now: datetime, compact: bool = False) -> Text:
+    """The whole header line."""
+    text = Text(" turnout ", style="bold")
+    text.append("│ ", style="dim")
+    text.append(model.name or "?", style="bold")
+    if model.title and not compact:
+        title = model.title if len(model.title) <= 48 else model.title[:47] + "…"
+        text.append(f" — {title}", style="dim")
+    text.append(" │ ", style="dim")
+    started = model.started
+    if started is not None:
+        text.append(f"{started.identity.account} · {started.identity.region} ")
+    elif model.runbook is not None:
+        text.append(f"{model.runbook.target.account} · {model.runbook.target.region} ")
+    text.append_text(mode_badge(model.rehearsal))
+    text.append(" │ ", style="dim")
+    if started is not None and started.window_ends_at is not None:
+        left = (started.window_ends_at - now).total_seconds()
+        if left >= 0:
+            text.append(
+                f"window {duration_text(left)} left", style="bold" if left > 600 else "bold yellow"
+            )
+        else:
+            text.append(f"window OVER by {duration_text(-left)}", style="bold red")
+    elif model.runbook is not None and model.runbook.window:
+        text.append(f"window {model.runbook.window}")
+    else:
+        text.append("no window")
+    if started is not None:
+        text.append(" │ ", style="dim")
+        text.append(f"elapsed {duration_text((now - started.started_at).total_seconds())}")
+    return text
+
+
+class SessionHeader(Static):
+    """One line across the top; its background turns red in production."""
+
+    DEFAULT_CSS = """
+    SessionHeader { height: 1; background: $panel; }
+    SessionHeader.-production { background: $error 35%; }
+    SessionHeader.-rehearsal { background: $primary 25%; }
+    """
+
+    def show_session(self, model: SessionModel, now: datetime, compact: bool = False) -> None:
+        """Redraw for `now` (called every tick: the countdowns move)."""
+        self.set_class(model.rehearsal is False, "-production")
+        self.set_class(model.rehearsal is True, "-rehearsal")
+        self.update(header_text(model, now, compact))
