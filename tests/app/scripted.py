@@ -39,8 +39,8 @@ ROLLBACK_CHOICES = (Choice("rollback", "Roll back"), Choice("hold", "Hold (keep 
 
 
 def calm(step: str, name: str, poll: int) -> float:
-    """A healthy metric: well inside any bound."""
-    return 0.1 + 0.01 * (poll % 3)
+    """A healthy metric: zero errors, zero latency, inside every shipped bound."""
+    return 0.0
 
 
 class Stop(Exception):

@@ -136,8 +136,11 @@ class TurnoutApp(Controls, App[int]):
             self._read_tail()
 
     def on_unmount(self) -> None:
-        """Leaving: nobody will answer any more, so open questions take their cautious choice."""
+        """Leaving: nobody will answer any more, so open questions take their cautious choice,
+        and an engine still running is asked to pause (never left changing AWS unwatched)."""
         self.operator.close()
+        if self.control is not None and self.model.ended is None and self.exit_code is None:
+            self.control.request_pause()
         if self.player is not None:
             self.player.stop()
 

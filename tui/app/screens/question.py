@@ -38,6 +38,8 @@ KIND_TITLES = {
 }
 """The modal's heading for each kind of question."""
 
+HIDDEN_EVIDENCE = {"index"}  # bookkeeping for the front end, not evidence for a person
+
 DANGER = {QuestionKind.TYPED, QuestionKind.BREACH, QuestionKind.STEP_FAILED, QuestionKind.ROLLBACK}
 
 
@@ -69,9 +71,11 @@ class QuestionScreen(ModalScreen[None]):
             )
             yield Static(Text(q.title, style="bold"), id="q-title")
             with VerticalScroll(id="q-body"):
-                yield Markdown(q.body or "")
-                if q.evidence:
-                    yield Static(_evidence(q.evidence))
+                if q.body and q.body.strip() != q.title.strip():
+                    yield Markdown(q.body)
+                shown = {k: v for k, v in q.evidence.items() if k not in HIDDEN_EVIDENCE}
+                if shown:
+                    yield Static(_evidence(shown))
             yield Static(id="q-countdown")
             if q.kind is QuestionKind.TYPED:
                 yield Input(placeholder=f"type  {q.expected_text}  to go ahead", id="q-typed")
@@ -81,7 +85,7 @@ class QuestionScreen(ModalScreen[None]):
                 for key, choice_key in self.keys.items():
                     choice = q.choice(choice_key)
                     label = choice.label if choice else choice_key
-                    button = Button(f"[{key}] {label}", id=f"choice-{choice_key}")
+                    button = Button(Text(f"[{key}] {label}"), id=f"choice-{choice_key}")
                     button.can_focus = False  # Enter must mean the question's yes, not a button
                     yield button
             yield Static(self._hint(), id="q-hint")
@@ -98,13 +102,14 @@ class QuestionScreen(ModalScreen[None]):
         if self.replay:
             return Text("replay: the answer given is shown when it was given", style="dim")
         parts = []
-        enter, escape = enter_choice(self.question), escape_choice(self.question)
-        if self.question.kind is QuestionKind.TYPED:
+        q = self.question
+        enter, escape = q.choice(enter_choice(q) or ""), q.choice(escape_choice(q) or "")
+        if q.kind is QuestionKind.TYPED:
             parts.append("Enter: submit what you typed")
         elif enter:
-            parts.append(f"Enter: {enter}")
+            parts.append(f"Enter: {enter.label}")
         if escape:
-            parts.append(f"Escape: {escape}")
+            parts.append(f"Escape: {escape.label}")
         parts.append("v: look at the screen behind")
         return Text(" · ".join(parts), style="dim")
 

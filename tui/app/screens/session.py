@@ -127,7 +127,7 @@ class SessionScreen(Screen[None]):
 
     def tick(self, now: datetime, pending: PendingQuestion | None) -> None:
         """Redraw what moves with the clock: the header's countdowns and the status bar."""
-        self.query_one(SessionHeader).show_session(self.model, now, self.size.width < 120)
+        self.query_one(SessionHeader).show_session(self.model, now)
         self.query_one(StatusBar).show_status(self.model, pending, now, self.replay)
 
     @on(OptionList.OptionHighlighted, "#steps")

@@ -74,15 +74,23 @@ class AuditTail(RichLog):
     """The newest audit records (it keeps the last few hundred lines)."""
 
     DEFAULT_CSS = """
-    AuditTail { height: 8; border: round $primary 60%; padding: 0 1; }
+    AuditTail { height: 8; border: round $primary 60%; padding: 0 1; overflow-x: hidden; }
     """
 
     def __init__(self, **kwargs: Any) -> None:
-        super().__init__(max_lines=300, wrap=False, markup=False, auto_scroll=True, **kwargs)
+        super().__init__(max_lines=300, wrap=True, markup=False, auto_scroll=True, **kwargs)
         self.border_title = "Audit log"
         self.can_focus = False
 
     def add_records(self, records: Iterable[Record]) -> None:
-        """Append records in order (quiet guardrail polls included: they are the evidence)."""
+        """Append records in order, leaving out quiet guardrail polls: the guardrail panel
+        charts them, and here they would push everything else out within a minute."""
         for record in records:
-            self.write(record_line(record))
+            if not quiet_poll(record):
+                self.write(record_line(record))
+
+
+def quiet_poll(record: Record) -> bool:
+    """A guardrail poll that neither breached nor decided anything."""
+    p = record.payload if record.type == "guardrail.evaluated" else None
+    return p is not None and not p.get("breached") and not p.get("decision")

@@ -21,15 +21,25 @@ def mode_badge(rehearsal: bool | None) -> Text:
     return Text(" PRODUCTION · REAL AWS ", style="bold white on red")
 
 
-def header_text(model: SessionModel, now: datetime, compact: bool = False) -> Text:
-    """The whole header line."""
+def header_text(model: SessionModel, now: datetime, width: int = 80) -> Text:
+    """The whole header line; the runbook's title goes in only where the width leaves room."""
     text = Text(" turnout ", style="bold")
     text.append("│ ", style="dim")
     text.append(model.name or "?", style="bold")
-    if model.title and not compact:
-        title = model.title if len(model.title) <= 48 else model.title[:47] + "…"
+    rest = _facts(model, now)
+    two_lines = len(text) + len(rest) + 3 > width
+    room = width - len(text) - 4 - (0 if two_lines else len(rest) + 3)
+    if model.title and room >= 12:
+        title = model.title if len(model.title) <= room else model.title[: room - 1] + "…"
         text.append(f" — {title}", style="dim")
-    text.append(" │ ", style="dim")
+    # A narrow terminal gets two lines rather than losing the window countdown off the edge.
+    text.append("\n " if two_lines else " │ ", style="dim")
+    return text + rest
+
+
+def _facts(model: SessionModel, now: datetime) -> Text:
+    """Account, region, mode, window and elapsed time."""
+    text = Text()
     started = model.started
     if started is not None:
         text.append(f"{started.identity.account} · {started.identity.region} ")
@@ -56,16 +66,16 @@ def header_text(model: SessionModel, now: datetime, compact: bool = False) -> Te
 
 
 class SessionHeader(Static):
-    """One line across the top; its background turns red in production."""
+    """One line across the top (two when narrow); its background turns red in production."""
 
     DEFAULT_CSS = """
-    SessionHeader { height: 1; background: $panel; }
+    SessionHeader { height: auto; max-height: 2; background: $panel; }
     SessionHeader.-production { background: $error 35%; }
     SessionHeader.-rehearsal { background: $primary 25%; }
     """
 
-    def show_session(self, model: SessionModel, now: datetime, compact: bool = False) -> None:
+    def show_session(self, model: SessionModel, now: datetime) -> None:
         """Redraw for `now` (called every tick: the countdowns move)."""
         self.set_class(model.rehearsal is False, "-production")
         self.set_class(model.rehearsal is True, "-rehearsal")
-        self.update(header_text(model, now, compact))
+        self.update(header_text(model, now, self.size.width or 80))
