@@ -13,6 +13,7 @@ import threading
 from pathlib import Path
 
 from tui.app.app import SessionControl, SessionFactory, TurnoutApp
+from tui.audit.replay import Replay
 from tui.clock import Clock
 from tui.engine.ports import Operator
 from tui.exitcodes import ExitCode
@@ -83,16 +84,17 @@ class _Watched:
         self._session.add_note(text)
 
 
-def run_replay_app(session_dir: str | Path, *, speed: float = 1.0) -> int:
+def run_replay_app(
+    session_dir: str | Path, *, speed: float = 1.0, replay: Replay | None = None
+) -> int:
     """Play a recorded session back on the session screen; 0 when the viewer leaves.
 
     Raises the audit module's errors (exit 2) for a log that does not verify.
     """
     from tui.app.replay import ReplayPlayer
-    from tui.audit.replay import Replay
     from tui.runbook.loader import load_runbook
 
-    replay = Replay.load(session_dir)
+    replay = replay or Replay.load(session_dir)
     start = replay.records[0].payload if replay.records else {}
     runbook_info = start.get("runbook") or {}
     runbook: Runbook | None = None

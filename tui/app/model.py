@@ -152,9 +152,9 @@ class SessionModel:
         view = self._view(event.step)
         view.state, view.message = event.state, event.message
         changed = {STEPS, DETAIL}
-        if event.state in (StepState.RUNNING, StepState.CHECKING, StepState.WAITING) or (
-            event.state is StepState.ROLLING_BACK
-        ):
+        # Undoing a step does not move the live panels off the step where things happened:
+        # after a rollback they still show the canary that breached, for the debrief.
+        if event.state in (StepState.RUNNING, StepState.CHECKING, StepState.WAITING):
             if self.current != event.step:
                 changed.add(PROGRESS)
                 changed.add(GUARDRAILS)

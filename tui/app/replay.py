@@ -218,7 +218,12 @@ class _Translator:
 
     def _prompt(self, r: Record, step: str | None) -> list[Any]:
         p = r.payload
-        kind = PROMPT_KINDS.get(str(p.get("kind")), QuestionKind.CONFIRM)
+        raw = str(p.get("kind"))
+        kind = PROMPT_KINDS.get(raw) or next(
+            (k for k in QuestionKind if k.value == raw), QuestionKind.CONFIRM
+        )
+        shown = str(p.get("shown") or "")
+        title, _, body = shown.strip().partition("\n")
         timeout = p.get("timeout_s")
         default = p.get("default_on_timeout")
         choices = (Choice("yes", "Yes"), Choice("no", "No"))

@@ -110,7 +110,8 @@ class QuestionScreen(ModalScreen[None]):
             parts.append(f"Enter: {enter.label}")
         if escape:
             parts.append(f"Escape: {escape.label}")
-        parts.append("v: look at the screen behind")
+        if q.kind is not QuestionKind.TYPED:  # in the typing field, v is a letter
+            parts.append("v: look at the screen behind")
         return Text(" · ".join(parts), style="dim")
 
     def tick(self, now: datetime) -> None:
@@ -125,7 +126,7 @@ class QuestionScreen(ModalScreen[None]):
         default = self.question.choice(self.pending.default_choice())
         what = default.label if default else self.pending.default_choice()
         countdown.update(
-            Text(f"⏱ {what} automatically in {duration_text(left)} unless you answer", style="bold")
+            Text(f"◷ {what} automatically in {duration_text(left)} unless you answer", style="bold")
         )
 
     # -- answering ---------------------------------------------------------------------------

@@ -1,8 +1,8 @@
 """The session screen: header, status bar, the steps on the left, the step in the middle, the
 live panels (guardrails, instance refresh, traffic split, rollout, audit tail) beside or below.
 
-Wide terminals get three columns; narrow ones (80×24) stack the step over the panels. `t`
-cycles between both, panels only and step only. The screen only draws: the keys ask the app,
+Wide terminals (150 columns and more) get three columns; narrower ones (down to 80×24) stack
+the step over the panels. `t` cycles between both, panels only and step only. The screen only draws: the keys ask the app,
 which talks to the engine.
 """
 
@@ -64,7 +64,7 @@ class SessionScreen(Screen[None]):
 
     HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]] | None] = [
         (0, "-narrow"),
-        (120, "-wide"),
+        (150, "-wide"),
     ]
     BINDINGS = LIVE_KEYS
 

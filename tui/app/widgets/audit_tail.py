@@ -74,7 +74,8 @@ class AuditTail(RichLog):
     """The newest audit records (it keeps the last few hundred lines)."""
 
     DEFAULT_CSS = """
-    AuditTail { height: 8; border: round $primary 60%; padding: 0 1; overflow-x: hidden; }
+    AuditTail { height: 8; border: round $primary 60%; padding: 0 1; overflow-x: hidden;
+        scrollbar-size-vertical: 1; }
     """
 
     def __init__(self, **kwargs: Any) -> None:

@@ -35,7 +35,7 @@ def verdict(reading: GuardrailReading) -> Text:
     return Text(f"✓ ok {count}", style="green")
 
 
-def reading_lines(reading: GuardrailReading, width: int) -> list[Text]:
+def reading_lines(reading: GuardrailReading, width: int, height: int = 2) -> list[Text]:
     """The lines one guardrail takes: name, value, band and verdict; then its chart."""
     head = Text(reading.name, style="bold")
     head.append(f"  {number_text(reading.value)}", style="bold")
@@ -45,7 +45,7 @@ def reading_lines(reading: GuardrailReading, width: int) -> list[Text]:
     if reading.value is not None and not values:
         values = [reading.value]
     chart = threshold_chart(
-        values, minimum=reading.minimum, maximum=reading.maximum, width=width, height=2
+        values, minimum=reading.minimum, maximum=reading.maximum, width=width, height=height
     )
     return [head, *chart]
 
@@ -70,7 +70,9 @@ class GuardrailPanel(Panel):
     def render(self) -> RenderableType:
         """Every guardrail, one after another."""
         width = max(10, self.content_region.width or 40)
+        # Narrow terminals get one-row charts so the traffic split still fits below them.
+        height = 2 if width >= 60 else 1
         lines: list[Text] = []
         for reading in self._readings:
-            lines.extend(reading_lines(reading, width))
+            lines.extend(reading_lines(reading, width, height))
         return Group(*lines)

@@ -12,13 +12,17 @@ from tui.app.model import SessionModel
 from tui.app.symbols import duration_text
 
 
-def mode_badge(rehearsal: bool | None) -> Text:
-    """` REHEARSAL · moto ` or ` PRODUCTION · REAL AWS `: the word is the point; colour helps."""
+def mode_badge(rehearsal: bool | None, short: bool = False) -> Text:
+    """` REHEARSAL · simulated AWS ` or ` PRODUCTION · REAL AWS ` (just the first word when
+    short): the word is the point; colour helps."""
     if rehearsal is None:
         return Text(" connecting… ", style="reverse")
     if rehearsal:
-        return Text(" REHEARSAL · simulated AWS ", style="bold black on bright_cyan")
-    return Text(" PRODUCTION · REAL AWS ", style="bold white on red")
+        return Text(
+            " REHEARSAL " if short else " REHEARSAL · simulated AWS ",
+            style="bold black on bright_cyan",
+        )
+    return Text(" PRODUCTION " if short else " PRODUCTION · REAL AWS ", style="bold white on red")
 
 
 def header_text(model: SessionModel, now: datetime, width: int = 80) -> Text:
@@ -28,6 +32,8 @@ def header_text(model: SessionModel, now: datetime, width: int = 80) -> Text:
     text.append(model.name or "?", style="bold")
     rest = _facts(model, now)
     two_lines = len(text) + len(rest) + 3 > width
+    if two_lines and len(rest) + 1 > width:
+        rest = _facts(model, now, short=True)
     room = width - len(text) - 4 - (0 if two_lines else len(rest) + 3)
     if model.title and room >= 12:
         title = model.title if len(model.title) <= room else model.title[: room - 1] + "…"
@@ -37,7 +43,7 @@ def header_text(model: SessionModel, now: datetime, width: int = 80) -> Text:
     return text + rest
 
 
-def _facts(model: SessionModel, now: datetime) -> Text:
+def _facts(model: SessionModel, now: datetime, short: bool = False) -> Text:
     """Account, region, mode, window and elapsed time."""
     text = Text()
     started = model.started
@@ -45,7 +51,7 @@ def _facts(model: SessionModel, now: datetime) -> Text:
         text.append(f"{started.identity.account} · {started.identity.region} ")
     elif model.runbook is not None:
         text.append(f"{model.runbook.target.account} · {model.runbook.target.region} ")
-    text.append_text(mode_badge(model.rehearsal))
+    text.append_text(mode_badge(model.rehearsal, short))
     text.append(" │ ", style="dim")
     if started is not None and started.window_ends_at is not None:
         left = (started.window_ends_at - now).total_seconds()

@@ -34,13 +34,13 @@ def status_text(
         return text, "-ended"
     if pending is not None:
         q = pending.question
-        text = Text(f"◆ WAITING FOR YOU: {q.title}")
+        text = Text(f"◆ {'THE OPERATOR WAS ASKED' if replay else 'WAITING FOR YOU'}: {q.title}")
         left = pending.seconds_left(now)
         if left is not None:
             default = q.choice(pending.default_choice())
             what = default.label if default else pending.default_choice()
             text.append(f" — {what} automatically in {duration_text(left)}", style="bold")
-        text.append("   press c to answer")
+        text.append("" if replay else "   press c to answer")
         return text, "-alarm" if left is not None else "-ask"
     if model.rolling_back:
         return Text(f"↺ ROLLING BACK: {model.rollback[-1].text}"), "-alarm"

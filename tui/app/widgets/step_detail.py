@@ -105,7 +105,7 @@ def facts_table(view: StepView, labelled: list[tuple[str, str]]) -> Table:
         params.add_column(style="cyan", no_wrap=True)
         params.add_column()
         for key, value in args.items():
-            if key != "instructions":
+            if key != "instructions" and value not in (None, [], {}, ""):
                 params.add_row(key, _value(value))
         table.add_row("Parameters", params)
     if plan.get("operations"):

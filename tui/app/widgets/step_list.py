@@ -38,7 +38,10 @@ class StepList(OptionList):
     """The runbook's steps as a list; the highlighted one is shown in the step pane."""
 
     DEFAULT_CSS = """
-    StepList { width: 32; height: 1fr; border: round $primary 60%; }
+    StepList {
+        width: 32; height: 1fr; border: round $primary 60%;
+        text-wrap: nowrap; text-overflow: ellipsis;
+    }
     """
 
     def __init__(self, model: SessionModel, **kwargs: object) -> None:

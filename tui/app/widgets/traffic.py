@@ -12,7 +12,9 @@ from rich.text import Text
 from tui.app.symbols import duration_text
 from tui.app.widgets.panel import Panel
 
-FILLS = (("█", "blue"), ("▒", "green"), ("░", "magenta"), ("▓", "yellow"))
+# A different fill per target, so the split reads without colour; the colours are explicit so
+# no theme turns "blue" purple.
+FILLS = (("█", "#3b82f6"), ("▒", "#22c55e"), ("░", "#d946ef"), ("▓", "#eab308"))
 
 
 def split_bar(weights: Mapping[str, float], width: int) -> Text:
