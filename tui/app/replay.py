@@ -231,8 +231,8 @@ class _Translator:
             choices = (Choice(str(default), str(default).capitalize()), *choices)
         question = Question(
             kind,
-            f"{p.get('kind')} {step or ''}".strip(),
-            str(p.get("shown") or ""),
+            title.strip("#* ") or raw,
+            body.strip() or shown,
             choices,
             step,
             default,
