@@ -21,7 +21,7 @@ from tui.errors import TurnoutError
 from tui.exitcodes import ExitCode
 
 # The order here is the order of `turnout --help`.
-COMMAND_MODULES: tuple[str, ...] = ("runbook", "audit", "replay")
+COMMAND_MODULES: tuple[str, ...] = ("runbook", "audit", "session", "replay")
 
 EXIT_CODES_HELP = """exit codes:
   0    completed

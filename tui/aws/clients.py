@@ -2,16 +2,23 @@
 
 The same factory reaches real AWS (the standard credential chain, profiles, regions and
 `AWS_ENDPOINT_URL`), the rehearsal world (an endpoint URL and fake credentials) or LocalStack.
+
+Given a `CallRecorder`, every client the factory makes reports every call to it through
+botocore's event system (see `_CallReporter`), so no adapter has to remember to log.
 """
 
 from __future__ import annotations
 
 import threading
+import time
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import boto3
 from botocore.config import Config
+
+if TYPE_CHECKING:
+    from tui.aws.protocol import CallRecorder
 
 # Adaptive retries back off on throttling as the SDKs advise; the timeouts keep a hung endpoint
 # from freezing a maintenance window (a poll that times out is reported as missing data).
@@ -21,20 +28,90 @@ DEFAULT_CONFIG = Config(
     read_timeout=20,
 )
 
+# Keys this module keeps in botocore's per-call `context` dict. Per-call state lives there, not on
+# the reporter, so concurrent calls on one client (clients are thread-safe) never mix.
+_PARAMS, _TOKEN, _STARTED = "turnout_params", "turnout_token", "turnout_started"
+
+
+class _CallReporter:
+    """botocore event handlers that tell a `CallRecorder` about each call of one client.
+
+    - `provide-client-params`: keep the parameters exactly as the caller gave them (before
+      botocore's own handlers rewrite any);
+    - `before-call` (after validation and serialisation, just before sending): `intent`, which is
+      durable when it returns. A call botocore refuses locally (bad parameters) is never sent, so
+      it is never recorded;
+    - `after-call` (a response arrived, success or AWS error, after the SDK's retries) and
+      `after-call-error` (no response: endpoint unreachable, timeouts): `result`.
+    """
+
+    def __init__(self, recorder: CallRecorder, service: str, lock: threading.Lock) -> None:
+        self.recorder, self.service, self.lock = recorder, service, lock
+
+    def register(self, client: Any) -> None:
+        events = client.meta.events
+        events.register("provide-client-params", self.keep_params)
+        events.register("before-call", self.intent)
+        events.register("after-call", self.after_call)
+        events.register("after-call-error", self.after_error)
+
+    def keep_params(self, params: dict[str, Any], context: dict[str, Any], **_: Any) -> None:
+        context[_PARAMS] = dict(params)
+
+    def intent(self, model: Any, context: dict[str, Any], **_: Any) -> None:
+        # A recorder that fails here (disk full) must stop the call: raising does that.
+        with self.lock:
+            token = self.recorder.intent(self.service, model.name, context.get(_PARAMS, {}))
+        context[_TOKEN], context[_STARTED] = token, time.monotonic()
+
+    def after_call(
+        self, http_response: Any, parsed: dict[str, Any], context: dict[str, Any], **_: Any
+    ) -> None:
+        if _TOKEN not in context:  # another before-call handler answered first: never sent
+            return
+        ok = http_response.status_code < 300
+        error = None
+        if not ok:
+            info = parsed.get("Error", {})
+            error = f"{info.get('Code', http_response.status_code)}: {info.get('Message', '')}"
+        request_id = parsed.get("ResponseMetadata", {}).get("RequestId")
+        self._result(context, ok=ok, request_id=request_id, error=error)
+
+    def after_error(self, exception: BaseException, context: dict[str, Any], **_: Any) -> None:
+        if _TOKEN in context:
+            self._result(context, ok=False, request_id=None, error=f"{exception}")
+
+    def _result(
+        self, context: dict[str, Any], *, ok: bool, request_id: str | None, error: str | None
+    ) -> None:
+        token = context.pop(_TOKEN)
+        duration = time.monotonic() - context.pop(_STARTED)
+        with self.lock:
+            self.recorder.result(
+                token, ok=ok, duration=duration, request_id=request_id, error=error
+            )
+
 
 @dataclass
 class ClientFactory:
-    """Makes (and caches) boto3 clients for one profile/region/endpoint."""
+    """Makes (and caches) boto3 clients for one profile/region/endpoint.
+
+    `recorder`, when given, hears of every call every client makes (intent before, result after).
+    """
 
     region: str | None = None
     profile: str | None = None
     endpoint_url: str | None = None
     credentials: dict[str, Any] | None = None
     config: Config = DEFAULT_CONFIG
+    recorder: CallRecorder | None = None
     _session: boto3.session.Session | None = field(default=None, init=False, repr=False)
     _clients: dict[str, Any] = field(default_factory=dict, init=False, repr=False)
     # boto3 Sessions are not thread-safe to create clients from; the clients themselves are.
     _lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
+    # One recorder call at a time, whichever client or thread makes it: a recorder (the audit
+    # log) need not be thread-safe itself.
+    _record_lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
 
     @property
     def session(self) -> boto3.session.Session:
@@ -45,11 +122,19 @@ class ClientFactory:
             )
         return self._session
 
+    @property
+    def region_name(self) -> str:
+        """The region calls go to (the profile's or the environment's when none was given)."""
+        return self.session.region_name or ""
+
     def client(self, service: str) -> Any:
         """A boto3 client for `service`; one per service, reused (clients are thread-safe)."""
         with self._lock:
             if service not in self._clients:
-                self._clients[service] = self.session.client(
+                client = self.session.client(
                     service, endpoint_url=self.endpoint_url, config=self.config
                 )
+                if self.recorder is not None:
+                    _CallReporter(self.recorder, service, self._record_lock).register(client)
+                self._clients[service] = client
             return self._clients[service]

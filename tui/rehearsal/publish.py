@@ -12,8 +12,11 @@ _BATCH = 1000  # PutMetricData's limit of metrics per call
 
 
 def arn_dimension(arn: str) -> str:
-    """The CloudWatch dimension value of an ELB ARN: `app/web-alb/50dc…`, `targetgroup/…`."""
-    return arn.split(":", 5)[5].split("/", 1)[1]
+    """The CloudWatch dimension value of an ELB ARN: `app/web-alb/50dc…` for a load balancer
+    (the `loadbalancer/` prefix dropped), `targetgroup/web-green/7a…` for a target group (whole,
+    as AWS/ApplicationELB publishes it)."""
+    resource = arn.split(":", 5)[5]
+    return resource.split("/", 1)[1] if resource.startswith("loadbalancer/") else resource
 
 
 def datum(

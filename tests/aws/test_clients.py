@@ -1,0 +1,107 @@
+"""Every call every client makes reaches the CallRecorder: intent before, result after."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+from botocore.config import Config
+from botocore.exceptions import ClientError, EndpointConnectionError, ParamValidationError
+from moto import mock_aws
+
+from tests.aws.conftest import ListRecorder
+from tui.aws.clients import ClientFactory
+from tui.rehearsal.server import FAKE_CREDENTIALS
+
+
+@pytest.fixture
+def clients(recorder: ListRecorder):
+    with mock_aws():
+        yield ClientFactory(region="us-east-1", credentials=FAKE_CREDENTIALS, recorder=recorder)
+
+
+def test_a_call_is_recorded_with_its_parameters_as_given_and_its_result(clients, recorder):
+    clients.client("sqs").create_queue(QueueName="orders", Attributes={"DelaySeconds": "5"})
+
+    [call] = recorder.calls
+    assert (call.service, call.operation) == ("sqs", "CreateQueue")
+    assert call.params == {"QueueName": "orders", "Attributes": {"DelaySeconds": "5"}}
+    assert call.result["ok"] is True
+    assert call.result["error"] is None
+    assert call.result["request_id"]
+    assert call.result["duration"] >= 0
+
+
+def test_every_call_of_every_client_is_recorded_in_order(clients, recorder):
+    clients.client("sqs").list_queues()
+    clients.client("sts").get_caller_identity()
+    clients.client("sqs").list_queues()
+
+    assert recorder.operations() == ["sqs.ListQueues", "sts.GetCallerIdentity", "sqs.ListQueues"]
+    assert all(c.result is not None and c.result["ok"] for c in recorder.calls)
+
+
+def test_a_failing_call_is_recorded_with_aws_error_code(clients, recorder):
+    with pytest.raises(ClientError):
+        clients.client("elbv2").describe_target_groups(Names=["no-such-group"])
+
+    [call] = recorder.calls
+    assert call.operation == "DescribeTargetGroups"
+    assert call.result["ok"] is False
+    assert call.result["error"].startswith("TargetGroupNotFound")
+
+
+def test_a_call_refused_before_sending_is_not_recorded(clients, recorder):
+    with pytest.raises(ParamValidationError):
+        clients.client("elbv2").describe_target_groups(Names="not-a-list")
+
+    assert recorder.calls == []
+
+
+def test_a_call_that_never_reaches_aws_is_recorded_as_failed(recorder):
+    unreachable = ClientFactory(
+        region="us-east-1",
+        endpoint_url="http://127.0.0.1:9",  # the discard port: nothing listens
+        credentials=FAKE_CREDENTIALS,
+        config=Config(retries={"max_attempts": 1}, connect_timeout=1),
+        recorder=recorder,
+    )
+    with pytest.raises(EndpointConnectionError):
+        unreachable.client("sts").get_caller_identity()
+
+    [call] = recorder.calls
+    assert call.operation == "GetCallerIdentity"
+    assert call.result["ok"] is False
+    assert "127.0.0.1:9" in call.result["error"]
+
+
+def test_calls_from_many_threads_each_get_exactly_their_own_result(clients, recorder):
+    sqs = clients.client("sqs")
+    names = [f"q{i}" for i in range(40)]
+
+    def create(name: str) -> None:
+        sqs.create_queue(QueueName=name)
+
+    threads = [threading.Thread(target=create, args=(n,)) for n in names]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert sorted(c.params["QueueName"] for c in recorder.calls) == sorted(names)
+    assert all(c.result is not None and c.result["ok"] for c in recorder.calls)
+
+
+def test_a_recorder_that_fails_stops_the_call_from_being_sent(clients, recorder):
+    class Broken(ListRecorder):
+        def intent(self, service, operation, params):
+            raise OSError("disk full")
+
+    clients.recorder = Broken()
+    sqs = clients.client("sqs")
+    with pytest.raises(OSError, match="disk full"):
+        sqs.create_queue(QueueName="never")
+
+    clients.recorder = None
+    unrecorded = ClientFactory(region="us-east-1", credentials=FAKE_CREDENTIALS)
+    assert "QueueUrls" not in unrecorded.client("sqs").list_queues()

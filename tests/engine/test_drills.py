@@ -1,0 +1,126 @@
+"""End to end: shipped runbooks against the rehearsal world (moto, in-process, on a clock the
+engine moves), through the real adapters, the headless front end with --auto-approve and a real
+audit log. The assertions are what a person would check in AWS afterwards."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.engine.drill import RUNBOOKS, Drill, drill, missing_drivers
+from tui.audit.chain import read_log, require_intact
+from tui.runbook.loader import load_runbook
+
+# Shorter bakes where the runbook offers a param for it: the drill is about the flow.
+FAST = {"alb-canary": {"bake": "1m"}, "route53-canary": {"bake": "1m"}}
+SHIPPED = sorted(p.stem for p in RUNBOOKS.glob("*.yaml"))
+pytestmark = pytest.mark.slow
+
+
+def records(d: Drill) -> list:
+    reading = read_log(d.log)
+    require_intact(reading)
+    return reading.records
+
+
+def intents(d: Drill, operation: str) -> list:
+    return [r for r in records(d) if r.type == "api.intent" and r.payload["operation"] == operation]
+
+
+@pytest.fixture
+def run(tmp_path: Path):
+    started: list[Drill] = []
+
+    def go(*args, **kwargs) -> Drill:
+        d = drill(args[0], tmp_path, *args[1:], **kwargs)
+        started.append(d)
+        return d
+
+    yield go
+    for d in started:
+        d.world.stop()
+
+
+@pytest.mark.parametrize("name", SHIPPED)
+def test_every_shipped_runbook_completes_on_the_healthy_world(run, name: str) -> None:
+    missing = missing_drivers(load_runbook(RUNBOOKS / f"{name}.yaml"))
+    if missing:
+        pytest.skip(f"no adapter yet for {', '.join(missing)}")
+    d = run(name, sets=FAST.get(name), poll=60, interval=60)
+    assert d.code == 0, d.output[-2000:]
+    end = records(d)[-1]
+    assert end.type == "session.end" and end.payload["outcome"] == "completed"
+
+
+def listener_weights(d: Drill) -> dict[str, int]:
+    elbv2 = d.world.clients.client("elbv2")
+    (action,) = elbv2.describe_listeners(ListenerArns=[d.world.seeded["listener"]])["Listeners"][0][
+        "DefaultActions"
+    ]
+    names = {
+        d.world.seeded["target_group:blue"]: "web-blue",
+        d.world.seeded["target_group:green"]: "web-green",
+    }
+    return {
+        names[g["TargetGroupArn"]]: g["Weight"] for g in action["ForwardConfig"]["TargetGroups"]
+    }
+
+
+def test_bad_ami_trips_the_canary_error_guardrail_and_rolls_back(run) -> None:
+    d = run("alb-canary", "bad-ami")  # the runbook's own 5 m bake per canary step
+    assert d.code == 3, d.output[-2000:]
+    assert listener_weights(d) == {"web-blue": 100, "web-green": 0}
+    log = records(d)
+    decision = next(r for r in log if r.type == "guardrail.evaluated" and r.payload["decision"])
+    assert (
+        decision.payload["name"] == "green 5xx rate" and decision.payload["decision"] == "rollback"
+    )
+    assert next(r for r in log if r.type == "rollback.start").payload["trigger"] == "guardrail"
+    answers = [r for r in log if r.type == "confirm.answer"]
+    assert {a.actor for a in answers} == {"auto-approve"}
+    # the green weight never went past the first canary step
+    weights = [
+        g["Weight"]
+        for r in intents(d, "ModifyListener")
+        for g in r.payload["params"]["DefaultActions"][0]["ForwardConfig"]["TargetGroups"]
+        if g["TargetGroupArn"] == d.world.seeded["target_group:green"]
+    ]
+    assert max(weights) == 5 and weights[-1] == 0
+
+
+def test_replica_lag_blocks_the_switchover(run) -> None:
+    # begin three minutes in: the scenario's lag peaked at 2m30s and is still high
+    d = run("rds-blue-green", "replica-lag", warp=180)
+    assert d.code == 5, d.output[-2000:]
+    assert intents(d, "SwitchoverBlueGreenDeployment") == []
+    refused = [
+        r.payload
+        for r in records(d)
+        if r.type == "precondition.evaluated" and not r.payload["passed"]
+    ]
+    assert [p["name"] for p in refused] == ["green has caught up"]
+    assert refused[0]["observed"] > 1
+    status = d.world.clients.client("rds").describe_blue_green_deployments()
+    assert {b["Status"] for b in status["BlueGreenDeployments"]} == {"AVAILABLE"}
+
+
+def test_throttled_auto_scaling_is_survived(run, monkeypatch) -> None:
+    # The SDK's retries ride through throttling; only their wall-clock backoff is cut short
+    # here (standard mode: the adaptive mode's rate limiter would sleep for real, too).
+    from botocore.config import Config
+    from botocore.retries import standard
+
+    monkeypatch.setattr(standard.ExponentialBackoff, "delay_amount", lambda self, ctx: 0.0)
+    config = Config(retries={"mode": "standard", "max_attempts": 10})
+    d = run("spot-mixed-refresh", "throttling", config=config)
+    assert d.code == 0, d.output[-2000:]
+    assert len(intents(d, "StartInstanceRefresh")) == 1
+
+
+def test_an_account_mismatch_refuses_before_any_call_that_changes_anything(run) -> None:
+    d = run("alb-canary", sets={"account": "999999999999"})
+    assert d.code == 5
+    assert [r for r in records(d) if r.type == "api.intent" and r.payload["mutating"]] == []
+    assert "999999999999" in records(d)[-1].payload["reason"]
+    assert listener_weights(d) == {"web-blue": 100, "web-green": 0}

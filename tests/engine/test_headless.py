@@ -1,0 +1,107 @@
+"""The headless front end and the session commands' refusals: what a person typing them sees."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+from rich.console import Console
+
+from tests.engine.conftest import CANARY
+from tests.engine.fakes import FakeCloud
+from tui.cli import main
+from tui.engine import questions
+from tui.engine.ports import Choice, Question, QuestionKind
+from tui.headless import AUTO_APPROVER, HeadlessOperator, questions_in
+from tui.runbook.loader import load_text
+
+RUNBOOKS = Path(__file__).resolve().parents[2] / "runbooks"
+
+
+def operator(auto: bool = True) -> tuple[HeadlessOperator, io.StringIO]:
+    out = io.StringIO()
+    return HeadlessOperator(Console(file=out, width=200), auto_approve=auto), out
+
+
+def test_auto_approve_says_yes_to_confirmations_and_types_the_phrase() -> None:
+    op, out = operator()
+    step = load_text(CANARY).order[1]
+    answer = op.ask(questions.typed(step, "body", "shift it"))
+    assert (answer.choice, answer.text, answer.who) == ("yes", "shift it", AUTO_APPROVER)
+    assert op.ask(questions.checklist(1, 1, "item")).choice == "yes"
+    assert "→ yes (auto-approve)" in out.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        (lambda s: questions.precondition(s, "lag 45", {}), "stop"),
+        (lambda s: questions.pause(s.id, "t", "b", {}), "rollback"),
+        (lambda s: questions.breach(s.id, "b", None, {}), "rollback"),  # type: ignore[arg-type]
+        (lambda s: questions.step_failed(s.id, "AccessDenied"), "rollback"),
+        (lambda s: questions.interrupt(s.id), "pause"),
+    ],
+)
+def test_auto_approve_never_overrides_and_takes_the_safe_answer(question, expected) -> None:
+    op, _ = operator()
+    step = load_text(CANARY).order[1]
+    answer = op.ask(question(step))
+    assert answer.choice == expected and not answer.text
+
+
+def test_without_auto_approve_a_confirmation_is_declined() -> None:
+    op, _ = operator(auto=False)
+    q = Question(QuestionKind.CONFIRM, "go?", choices=(Choice("yes", "y"), Choice("no", "n")))
+    assert op.ask(q).choice == "no"
+
+
+def test_questions_in_lists_what_a_runbook_would_ask() -> None:
+    found = questions_in(load_text(CANARY))
+    assert found == ["checklist item 1", "step shift (confirm)"]
+
+
+def test_a_headless_run_without_auto_approve_refuses_a_runbook_that_asks(capsys) -> None:
+    code = main(["rehearse", str(RUNBOOKS / "alb-canary.yaml"), "--headless"])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert "asks a person (checklist item 1" in err and "--auto-approve" in err
+
+
+def test_without_headless_the_commands_say_the_ui_is_not_built_yet(capsys) -> None:
+    assert main(["run", str(RUNBOOKS / "alb-canary.yaml")]) == 2
+    assert "not built yet: add --headless" in capsys.readouterr().err
+
+
+def test_a_bad_runbook_is_reported_at_file_line_col(tmp_path, capsys) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(CANARY.replace("ec2.create_image", "ec2.create_imag"))
+    assert main(["rehearse", str(bad), "--headless", "--auto-approve"]) == 2
+    err = capsys.readouterr().err
+    assert f"{bad}:8:13:" in err and "did you mean" in err and "Traceback" not in err
+
+
+def test_bad_flags_are_usage_errors(capsys) -> None:
+    rb = str(RUNBOOKS / "alb-canary.yaml")
+    assert main(["rehearse", rb, "--headless", "--auto-approve", "--poll", "10"]) == 2
+    assert "--poll" in capsys.readouterr().err
+    assert main(["rehearse", rb, "--headless", "--auto-approve", "--scenario", "bad-amy"]) == 2
+    assert 'did you mean "bad-ami"' in capsys.readouterr().err
+    assert main(["rehearse", rb, "--headless", "--set", "bake"]) == 2
+
+
+def test_resume_refuses_a_finished_session(tmp_path, capsys, drive) -> None:
+    d = drive()
+    assert main(["resume", str(d.dir), "--headless", "--auto-approve"]) == 2
+    assert "runbook" in capsys.readouterr().err  # its runbook file <runbook> is not on disk
+
+
+def test_headless_prints_breaches_against_thresholds(drive, cloud: FakeCloud) -> None:
+    op, out = operator()
+    cloud.metrics["ErrorRate"] = lambda t: 5.0
+    d = drive(before=lambda s: setattr(s.core, "operator", op))
+    text = out.getvalue()
+    assert d.code == 4  # never recovers: verification fails
+    assert "BREACH error rate 5 (≤ 1; 3/3)" in text
+    assert "Guardrail breached during shift: roll back? → rollback (auto-approve)" in text
+    assert "session ended, exit 4" in text

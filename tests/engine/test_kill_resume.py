@@ -1,0 +1,135 @@
+"""A session SIGKILLed mid-refresh (a real subprocess against the served world) resumes to
+completion from its audit log with exactly one StartInstanceRefresh."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from rich.console import Console
+
+from tui.audit.chain import read_log, require_intact
+from tui.audit.resume import resume_state
+from tui.aws.clients import ClientFactory
+from tui.aws.cloud import AwsCloud
+from tui.aws.context import AwsContext
+from tui.commands.session_flow import resume_session
+from tui.engine.options import SessionOptions
+from tui.engine.resuming import check_resumable
+from tui.rehearsal.server import FAKE_CREDENTIALS
+from tui.rehearsal.world import World
+from tui.runbook.loader import load_runbook
+
+HERE = Path(__file__).parent
+RUNBOOK = HERE / "runbooks" / "refresh-only.yaml"
+SPEED = 30.0
+
+pytestmark = pytest.mark.slow
+
+
+def _started_refresh(log: Path) -> bool:
+    if not log.exists():
+        return False
+    for line in log.read_text().splitlines():
+        try:
+            record = json.loads(line)
+        except ValueError:
+            continue
+        payload = record["payload"]
+        if record["type"] == "api.result" and payload.get("operation") == "StartInstanceRefresh":
+            return True
+    return False
+
+
+def test_a_session_killed_mid_refresh_resumes_without_starting_a_second_refresh(tmp_path):
+    with World(speed=SPEED) as world:
+        world_now, wall_ref = world.clock.now(), time.time()
+        child = subprocess.Popen(
+            [
+                sys.executable,
+                str(HERE / "kill_child.py"),
+                str(RUNBOOK),
+                world.endpoint_url or "",
+                str(tmp_path),
+                world_now.isoformat(),
+                repr(wall_ref),
+                str(SPEED),
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            env={**os.environ, "PYTHONPATH": str(HERE.parents[1])},
+        )
+        try:
+            deadline = time.monotonic() + 60
+            while time.monotonic() < deadline:
+                logs = list(tmp_path.glob("*/audit.jsonl"))
+                if logs and _started_refresh(logs[0]):
+                    break
+                assert child.poll() is None, child.stderr.read().decode() if child.stderr else ""
+                time.sleep(0.05)
+            else:
+                pytest.fail("the child never started the instance refresh")
+            time.sleep(0.3)  # a poll or two of the refresh
+            child.send_signal(signal.SIGKILL)
+            child.wait(10)
+        finally:
+            if child.poll() is None:
+                child.kill()
+        (log,) = tmp_path.glob("*/audit.jsonl")
+        state = resume_state(log)
+        assert state.in_flight is not None and state.in_flight.step == "refresh"
+        assert not state.ended
+
+        runbook = load_runbook(RUNBOOK)
+        check_resumable(state, None)
+
+        def make_cloud(recorder):
+            clients = ClientFactory(
+                region="us-east-1",
+                endpoint_url=world.endpoint_url,
+                credentials=FAKE_CREDENTIALS,
+                recorder=recorder,
+            )
+            return AwsCloud(AwsContext(clients, world.clock))
+
+        outcome = resume_session(
+            runbook,
+            state,
+            clock=world.clock,
+            make_cloud=make_cloud,
+            options=SessionOptions(poll=10, mode="real"),
+            auto_approve=True,
+            break_stale_lock=True,  # the killed child still "holds" the lock file
+            console=Console(file=io.StringIO()),
+        )
+        assert outcome.code == 0
+        reading = read_log(log)
+        require_intact(reading)
+        starts = [
+            r
+            for r in reading.records
+            if r.type == "api.intent" and r.payload["operation"] == "StartInstanceRefresh"
+        ]
+        assert len(starts) == 1
+        attempts = [
+            r.payload["attempt"]
+            for r in reading.records
+            if r.type == "step.start" and r.payload["step"] == "refresh"
+        ]
+        assert attempts == [1, 2]  # followed after the crash, its refresh not sent again
+        types = [r.type for r in reading.records]
+        assert "lock.broken" in types and "session.resume" in types
+        ends = [r.payload for r in reading.records if r.type == "step.end"]
+        assert ends[-1] == {"step": "refresh", "status": "completed", "error": None, "detail": {}}
+        groups = world.clients.client("autoscaling").describe_auto_scaling_groups(
+            AutoScalingGroupNames=["web-asg"]
+        )["AutoScalingGroups"][0]
+        versions = {i["LaunchTemplate"]["Version"] for i in groups["Instances"]}
+        assert versions == {"2"}, groups["Instances"]

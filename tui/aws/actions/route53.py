@@ -1,0 +1,122 @@
+"""Driver for `route53.set_weights`: the weights of a name's weighted records, followed with
+GetChange until Route 53 reports the change INSYNC (propagated to its name servers)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from tui.aws.calls import call
+from tui.aws.context import AwsContext
+from tui.aws.drivers import Driver
+from tui.aws.protocol import CloudError, Progress
+from tui.aws.readings import record_sets
+from tui.aws.resolve import NOT_FOUND, zone_name
+from tui.runbook.model import Step
+
+
+class SetWeights(Driver):
+    """One ChangeResourceRecordSets (an UPSERT per weighted record named in `weights`), then
+    GetChange until INSYNC. Capture keeps each of those records whole, so undo UPSERTs them back
+    exactly (weight, TTL, values) and follows that change too."""
+
+    def __init__(self, ctx: AwsContext, step: Step) -> None:
+        super().__init__(ctx, step)
+        self.zone, self.record = self.args["zone"], zone_name(self.args["record"])
+        self.type: str | None = self.args.get("type")
+        self.weights = {name: int(w) for name, w in self.args["weights"].items()}
+        self._change: str | None = None
+        self._undo_change: str | None = None
+        self._captured: dict[str, Any] | None = None
+        self._undone: dict[str, int] = {}
+
+    def _weighted(self) -> tuple[str, list[dict[str, Any]]]:
+        """The zone's id and the record's weighted sets named in `weights`; every named set
+        identifier must exist."""
+        zone_id = self.ctx.resolve.hosted_zone(self.zone)
+        weighted = [
+            r
+            for r in record_sets(self.ctx.clients, zone_id, self.record, self.type)
+            if "Weight" in r and "SetIdentifier" in r
+        ]
+        have = sorted({r["SetIdentifier"] for r in weighted})
+        unknown = sorted(set(self.weights) - set(have))
+        if unknown:
+            raise CloudError(
+                f"{self.record} in {zone_name(self.zone)} has no weighted record with set "
+                f"identifier {', '.join(map(repr, unknown))} "
+                f"(its weighted records: {', '.join(have) or 'none'})",
+                service="route53",
+                operation="ListResourceRecordSets",
+                code=NOT_FOUND,
+            )
+        return zone_id, [r for r in weighted if r["SetIdentifier"] in self.weights]
+
+    def capture(self) -> dict[str, Any]:
+        """The zone id and every weighted record set the change touches, whole."""
+        zone_id, records = self._weighted()
+        self._captured = {"zone": zone_id, "record": self.record, "records": records}
+        return self._captured
+
+    def _upsert(self, zone_id: str, records: list[dict[str, Any]], why: str) -> str:
+        changed = call(
+            self.ctx.clients.client("route53"),
+            "change_resource_record_sets",
+            self.record,
+            HostedZoneId=zone_id,
+            ChangeBatch={
+                "Comment": why,
+                "Changes": [{"Action": "UPSERT", "ResourceRecordSet": r} for r in records],
+            },
+        )
+        return changed["ChangeInfo"]["Id"]
+
+    def _follow(self, change: str | None, weights: Mapping[str, int], undo: bool) -> Progress:
+        shown = ", ".join(f"{name} {w}" for name, w in sorted(weights.items()))
+        status = "INSYNC"
+        if change is not None:
+            status = call(self.ctx.clients.client("route53"), "get_change", self.record, Id=change)[
+                "ChangeInfo"
+            ]["Status"]
+        detail = {
+            "weights": {
+                "resource": self.record,
+                "weights": dict(weights),
+                "step": 1,
+                "steps": 1,
+                "bake_remaining": 0.0,
+            }
+        }
+        again = " again" if undo else ""
+        if status == "INSYNC":
+            return Progress("done", f"{self.record} weights {shown}{again} (INSYNC)", 100.0, detail)
+        summary = f"{self.record} weights {shown}{again}: Route 53 change {status}"
+        return Progress("running", summary, 50.0, detail)
+
+    def start(self) -> Progress:
+        captured = self._captured or self.capture()
+        wanted = [{**r, "Weight": self.weights[r["SetIdentifier"]]} for r in captured["records"]]
+        self._change = self._upsert(captured["zone"], wanted, f"turnout step {self.step.id}")
+        return self.poll()
+
+    def poll(self) -> Progress:
+        self.progress = self._follow(self._change, self.weights, undo=False)
+        return self.progress
+
+    def find_started(self, captured: Mapping[str, Any]) -> bool:
+        """True when every named set identifier already has its new weight."""
+        _, records = self._weighted()
+        return all(r["Weight"] == self.weights[r["SetIdentifier"]] for r in records)
+
+    def undo(self, captured: Mapping[str, Any]) -> Progress:
+        why = f"turnout undo of step {self.step.id}"
+        self._undo_change = self._upsert(captured["zone"], list(captured["records"]), why)
+        self._undone = {r["SetIdentifier"]: r["Weight"] for r in captured["records"]}
+        return self.poll_undo()
+
+    def poll_undo(self) -> Progress:
+        self.undo_progress = self._follow(self._undo_change, self._undone, undo=True)
+        return self.undo_progress
+
+
+DRIVERS = {"route53.set_weights": SetWeights}

@@ -1,0 +1,355 @@
+"""`turnout run`, `turnout rehearse` and `turnout resume`: a session against AWS, against the
+embedded rehearsal world, or carried on from its audit log.
+
+Only the headless front end exists so far; without `--headless` these commands say so (exit 2)
+rather than pretend. AWS, the world and the engine are imported inside the handlers so that
+`turnout validate` stays light.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+from typing import Any
+
+from tui.errors import InputError
+from tui.exitcodes import ExitCode
+
+RECOMMENDED_SPEED = 60.0
+"""`turnout rehearse`'s default speed: every shipped runbook rehearses in under two minutes."""
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    """Add run, rehearse and resume."""
+    run = subparsers.add_parser(
+        "run",
+        help="run a runbook against AWS (headless for now)",
+        description="Run a runbook against AWS with the standard credential chain (profiles, "
+        "regions, AWS_ENDPOINT_URL), asking before every risky step, watching guardrails and "
+        "rolling back; the audit log goes to the session directory.",
+    )
+    run.add_argument("runbook", metavar="RUNBOOK")
+    run.add_argument("--profile", metavar="P", help="AWS profile (default: the credential chain)")
+    run.add_argument("--region", metavar="R", help="AWS region (default: the runbook's target)")
+    _common(run)
+    run.set_defaults(handler=run_command)
+
+    rehearse = subparsers.add_parser(
+        "rehearse",
+        help="rehearse a runbook against the embedded AWS world, then debrief",
+        description="Start the embedded AWS world (moto on 127.0.0.1) with a fault scenario, run "
+        "the runbook against it on the world's accelerated clock, and print a debrief: time to "
+        "detect, time to roll back, errors served to users.",
+    )
+    rehearse.add_argument("runbook", metavar="RUNBOOK")
+    rehearse.add_argument(
+        "--scenario",
+        default="healthy",
+        metavar="NAME|FILE",
+        help="fault scenario (default: healthy)",
+    )
+    rehearse.add_argument(
+        "--speed",
+        type=float,
+        default=RECOMMENDED_SPEED,
+        metavar="X",
+        help=f"world time runs X times faster (default {RECOMMENDED_SPEED:g}: every shipped "
+        "runbook rehearses in under two minutes)",
+    )
+    rehearse.add_argument(
+        "--warp",
+        default="0s",
+        metavar="DURATION",
+        help="let the world run this long before the session starts, e.g. 2m30s to begin "
+        "inside a scenario's fault (default 0s)",
+    )
+    _common(rehearse)
+    rehearse.set_defaults(handler=rehearse_command)
+
+    resume = subparsers.add_parser(
+        "resume",
+        help="carry on an interrupted session from its audit log",
+        description="Continue a session that was interrupted (Ctrl-C, a crash, a lost "
+        "terminal) from its audit log, without repeating a change: completed steps are skipped "
+        "and a step that was under way is looked for in AWS before anything is sent again.",
+    )
+    resume.add_argument(
+        "session", metavar="SESSION", help="the session directory (or its audit.jsonl)"
+    )
+    resume.add_argument("--profile", metavar="P", help="AWS profile")
+    resume.add_argument("--region", metavar="R", help="AWS region (default: the session's)")
+    resume.add_argument(
+        "--break-stale-lock",
+        action="store_true",
+        help="take over a log whose writer died on this host (recorded as lock.broken)",
+    )
+    resume.add_argument(
+        "--repair-log",
+        action="store_true",
+        help="cut a torn final line (a write cut off by a crash) before appending (recorded)",
+    )
+    _common(resume, with_sessions_dir=False)
+    resume.set_defaults(handler=resume_command)
+
+
+def _common(parser: argparse.ArgumentParser, *, with_sessions_dir: bool = True) -> None:
+    parser.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="give a param a value (repeatable)",
+    )
+    parser.add_argument(
+        "--headless", action="store_true", help="no UI: a timestamped progress stream"
+    )
+    parser.add_argument(
+        "--plain", action="store_true", help="plain-terminal prompts (not built yet)"
+    )
+    parser.add_argument(
+        "--auto-approve",
+        action="store_true",
+        help="answer yes to every confirmation, checklist item and manual step (recorded as "
+        "auto-approve); never overrides a failed precondition or a guardrail",
+    )
+    parser.add_argument("--poll", default="10s", metavar="DURATION", help="poll interval (10s)")
+    if with_sessions_dir:
+        parser.add_argument(
+            "--sessions-dir",
+            metavar="D",
+            help="where session directories go (default ./sessions or $TURNOUT_SESSIONS)",
+        )
+
+
+def _front_end(args: argparse.Namespace) -> None:
+    if not args.headless:
+        which = "plain mode" if args.plain else "the interactive app"
+        raise InputError(
+            f"{which} is not built yet: add --headless (with --auto-approve to answer the "
+            "runbook's confirmations) to run without a UI"
+        )
+
+
+def _duration(text: str, flag: str) -> float:
+    from tui.runbook.durations import parse_duration
+
+    try:
+        return float(parse_duration(text))
+    except ValueError as exc:
+        raise InputError(f"{flag}: {exc}") from None
+
+
+def _load(path: str, pairs: list[str]) -> Any:
+    from tui.runbook.loader import load_runbook
+    from tui.runbook.params import parse_overrides
+
+    overrides, bad = parse_overrides(pairs)
+    if bad:
+        raise InputError("; ".join(bad))
+    return load_runbook(path, overrides)
+
+
+def _print_problems(exc: Any) -> int:
+    import sys
+
+    for problem in exc.problems:
+        print(problem, file=sys.stderr)
+    return ExitCode.INVALID_INPUT
+
+
+def run_command(args: argparse.Namespace) -> int:
+    """`turnout run`: the runbook against AWS."""
+    from tui.runbook.problems import RunbookInvalid
+
+    _front_end(args)
+    poll = _duration(args.poll, "--poll")
+    try:
+        runbook = _load(args.runbook, args.set)
+    except RunbookInvalid as exc:
+        return _print_problems(exc)
+    from tui.commands.session_flow import require_answerable, start_session
+    from tui.engine.options import SessionOptions
+
+    require_answerable(runbook, args.auto_approve)
+    from tui.clock import SystemClock
+
+    make_cloud = _aws_cloud_maker(args.profile, args.region or runbook.target.region, SystemClock())
+    outcome = start_session(
+        runbook,
+        clock=SystemClock(),
+        make_cloud=make_cloud,
+        sessions_dir=args.sessions_dir,
+        options=SessionOptions(poll=poll, mode="real"),
+        auto_approve=args.auto_approve,
+    )
+    return outcome.code
+
+
+def _aws_cloud_maker(profile: str | None, region: str | None, clock: Any) -> Any:
+    from botocore.exceptions import BotoCoreError
+
+    from tui.aws.clients import ClientFactory
+    from tui.aws.cloud import AwsCloud
+    from tui.aws.context import AwsContext
+
+    def make(recorder: Any) -> Any:
+        clients = ClientFactory(
+            region=region,
+            profile=profile,
+            endpoint_url=os.environ.get("AWS_ENDPOINT_URL") or None,
+            recorder=recorder,
+        )
+        try:
+            clients.session  # noqa: B018 - resolve the profile now, before anything runs
+        except BotoCoreError as exc:
+            raise InputError(f"AWS configuration: {exc}") from None
+        return AwsCloud(AwsContext(clients, clock))
+
+    return make
+
+
+def rehearse_command(args: argparse.Namespace) -> int:
+    """`turnout rehearse`: the runbook against the embedded world, then the debrief."""
+    from tui.runbook.problems import RunbookInvalid
+
+    _front_end(args)
+    if not 0 < args.speed <= 1000:
+        raise InputError(f"--speed must be between 0 and 1000, not {args.speed:g}")
+    poll, warp = _duration(args.poll, "--poll"), _duration(args.warp, "--warp")
+    try:
+        runbook = _load(args.runbook, args.set)
+    except RunbookInvalid as exc:
+        return _print_problems(exc)
+    from tui.commands.session_flow import require_answerable
+
+    require_answerable(runbook, args.auto_approve)
+    from tui.rehearsal.scenario import load_scenario
+
+    try:
+        scenario = load_scenario(args.scenario)
+    except RunbookInvalid as exc:
+        return _print_problems(exc)
+    return rehearse(runbook, scenario, args.speed, warp, poll, args.sessions_dir, args.auto_approve)
+
+
+def rehearse(
+    runbook: Any,
+    scenario: Any,
+    speed: float,
+    warp: float,
+    poll: float,
+    sessions_dir: str | None,
+    auto_approve: bool,
+) -> int:
+    """Start the world, run the session on its clock, print the debrief, stop the world."""
+    import sys
+
+    from rich.console import Console
+
+    from tui.aws.clients import ClientFactory
+    from tui.aws.cloud import AwsCloud
+    from tui.aws.context import AwsContext
+    from tui.commands.debrief_view import build_debrief, print_debrief
+    from tui.commands.session_flow import start_session
+    from tui.engine.options import SessionOptions
+    from tui.rehearsal import names
+    from tui.rehearsal.server import FAKE_CREDENTIALS
+    from tui.rehearsal.world import World
+
+    console = Console(soft_wrap=True)
+    print(
+        f"starting the rehearsal world (scenario {scenario.name}, {speed:g}x)...", file=sys.stderr
+    )
+    world = World(speed=speed, faults=scenario)
+    world.start()
+    try:
+        _wait_for_metrics(world)
+        if warp:
+            world.clock.advance(warp)  # type: ignore[attr-defined]
+
+        def make_cloud(recorder: Any) -> Any:
+            clients = ClientFactory(
+                region=names.REGION,
+                endpoint_url=world.endpoint_url,
+                credentials=FAKE_CREDENTIALS,
+                recorder=recorder,
+            )
+            return AwsCloud(AwsContext(clients, world.clock, world.http_hosts))
+
+        outcome = start_session(
+            runbook,
+            clock=world.clock,
+            make_cloud=make_cloud,
+            sessions_dir=sessions_dir,
+            options=SessionOptions(poll=poll, mode="rehearsal", scenario=scenario.name),
+            auto_approve=auto_approve,
+            console=console,
+        )
+        print_debrief(
+            build_debrief(scenario.name, world.simulator.ledger, outcome.session_dir), console
+        )
+        console.print(f"audit log: {outcome.session_dir}/audit.jsonl")
+        return outcome.code
+    finally:
+        world.stop()
+
+
+def _wait_for_metrics(world: Any, ticks: int = 2, limit: float = 20.0) -> None:
+    """Let the simulator publish before the session reads a metric (as AWS has history)."""
+    import time
+
+    deadline = time.monotonic() + limit
+    while world.simulator.stats.ticks < ticks and time.monotonic() < deadline:
+        time.sleep(0.05)
+
+
+def resume_command(args: argparse.Namespace) -> int:
+    """`turnout resume`: carry a session on from its log."""
+    from pathlib import Path
+
+    from tui.audit.resume import resume_state
+    from tui.audit.session_log import file_sha256
+    from tui.clock import SystemClock
+    from tui.commands.session_flow import overrides_from_log, require_answerable, resume_session
+    from tui.engine.options import SessionOptions
+    from tui.engine.resuming import check_resumable
+    from tui.runbook.loader import load_runbook
+    from tui.runbook.params import parse_overrides
+    from tui.runbook.problems import RunbookInvalid
+
+    _front_end(args)
+    poll = _duration(args.poll, "--poll")
+    state = resume_state(args.session)
+    start = state.fold.start.payload if state.fold and state.fold.start else {}
+    if start.get("mode") == "rehearsal":
+        raise InputError(
+            f"{state.path}: a rehearsal cannot be resumed: its world ended with the process "
+            "that ran it. Rehearse again."
+        )
+    path = Path((start.get("runbook") or {}).get("path") or "")
+    if not path.is_file():
+        raise InputError(f"{state.path}: the session's runbook {path} is not there any more")
+    given, bad = parse_overrides(args.set)
+    if bad:
+        raise InputError("; ".join(bad))
+    try:
+        runbook = load_runbook(path, overrides_from_log(state.params, path, given))
+    except RunbookInvalid as exc:
+        return _print_problems(exc)
+    check_resumable(state, file_sha256(path))
+    require_answerable(runbook, args.auto_approve)
+    region = args.region or (start.get("aws") or {}).get("region") or runbook.target.region
+    clock = SystemClock()
+    outcome = resume_session(
+        runbook,
+        state,
+        clock=clock,
+        make_cloud=_aws_cloud_maker(args.profile, region, clock),
+        options=SessionOptions(
+            poll=poll, mode="real", runbook_path=str(path), runbook_sha256=state.runbook_sha256
+        ),
+        auto_approve=args.auto_approve,
+        repair_log=args.repair_log,
+        break_stale_lock=args.break_stale_lock,
+    )
+    return outcome.code

@@ -1,0 +1,68 @@
+"""What front ends ask of a running session from other threads: roll back, pause, interrupt.
+
+The engine's thread picks requests up at safe points (between steps, at every poll and every
+second of a wait), never in the middle of an AWS call or a log write.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class RollbackRequest:
+    """Someone asked to roll back now."""
+
+    who: str
+    reason: str
+
+
+class Controls:
+    """A thread-safe mailbox of requests for the engine's thread."""
+
+    def __init__(self) -> None:
+        # Re-entrant: a SIGINT handler on the engine's own thread may call in while it holds it.
+        self._lock = threading.RLock()
+        self._rollback: RollbackRequest | None = None
+        self._pause = False
+        self._interrupt = False
+
+    def request_rollback(self, who: str, reason: str) -> None:
+        """Ask to roll back at the next safe point (the engine confirms first)."""
+        with self._lock:
+            self._rollback = RollbackRequest(who, reason)
+
+    def request_pause(self) -> None:
+        """Stop at the next safe point, resumable (exit 130)."""
+        with self._lock:
+            self._pause = True
+
+    def request_interrupt(self) -> None:
+        """Ctrl-C: ask the operator what to do at the next safe point."""
+        with self._lock:
+            self._interrupt = True
+
+    @property
+    def pending(self) -> bool:
+        """Whether any request waits."""
+        with self._lock:
+            return bool(self._rollback or self._pause or self._interrupt)
+
+    def take_rollback(self) -> RollbackRequest | None:
+        """The rollback request, if any, cleared."""
+        with self._lock:
+            request, self._rollback = self._rollback, None
+            return request
+
+    def take_pause(self) -> bool:
+        """Whether a pause was requested (cleared)."""
+        with self._lock:
+            requested, self._pause = self._pause, False
+            return requested
+
+    def take_interrupt(self) -> bool:
+        """Whether an interrupt arrived (cleared)."""
+        with self._lock:
+            requested, self._interrupt = self._interrupt, False
+            return requested

@@ -1,0 +1,206 @@
+"""What every part of a running session shares: the collaborators, the engine's clock and
+waits, events out, questions in (each recorded in the audit log), and the safe points where
+front-end requests are picked up."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from tui.audit.session_log import SessionLog
+from tui.aws.protocol import ActionDriver, Cloud
+from tui.clock import Clock
+from tui.engine import events, questions
+from tui.engine.control import Controls
+from tui.engine.options import SessionOptions
+from tui.engine.outcome import RollbackNeeded, Stop
+from tui.engine.ports import Answer, Operator, Question, QuestionKind, StepState
+from tui.engine.recorder import SessionCallRecorder
+from tui.exitcodes import ExitCode
+from tui.runbook.model import Runbook, Step
+
+# What counts as "the action went ahead" for each kind of question (confirm.answer `accepted`).
+_ACCEPTING = {
+    QuestionKind.CONFIRM: questions.YES,
+    QuestionKind.TYPED: questions.YES,
+    QuestionKind.MANUAL: questions.YES,
+    QuestionKind.PRECONDITION: questions.OVERRIDE,
+    QuestionKind.BREACH: questions.OVERRIDE,
+    QuestionKind.PAUSE: questions.CONTINUE,
+    QuestionKind.STEP_FAILED: questions.RETRY,
+    QuestionKind.INTERRUPT: questions.CONTINUE,
+    QuestionKind.ROLLBACK: questions.YES,
+}
+MAX_ASKS = 5
+"""A front end that keeps giving unusable answers (no reason for an override, a wrong phrase)
+is asked this many times, then the question's default (or stopping) is taken."""
+WAKE = 1.0
+"""Longest single wait, in engine-clock seconds, between looks at front-end requests."""
+
+
+@dataclass
+class Progressed:
+    """What the session has done so far (read by rollback and by the final summary)."""
+
+    done: list[Step] = field(default_factory=list)  # completed forward steps, in order
+    captured: dict[str, dict[str, Any]] = field(default_factory=dict)  # step -> undo data
+    started_at: dict[str, datetime] = field(default_factory=dict)  # step -> first start
+    in_flight: Step | None = None  # the step whose action was started and has not ended
+    driver: ActionDriver | None = None  # the in-flight step's driver
+
+
+class Core:
+    """The session's shared machinery (see the module docstring)."""
+
+    def __init__(
+        self,
+        runbook: Runbook,
+        cloud: Cloud,
+        operator: Operator,
+        clock: Clock,
+        log: SessionLog,
+        options: SessionOptions,
+        recorder: SessionCallRecorder | None,
+    ) -> None:
+        self.runbook, self.cloud, self.operator = runbook, cloud, operator
+        self.clock, self.log, self.options, self.recorder = clock, log, options, recorder
+        self.controls = Controls()
+        self.progress = Progressed()
+        self.current: str | None = None  # the step being worked on, for notes
+        self.warned_window = False
+        self.window_ends_at: datetime | None = None
+
+    # -- time --------------------------------------------------------------------------------
+
+    def now(self) -> datetime:
+        """The engine clock's now."""
+        return self.clock.now()
+
+    def sleep_until(self, moment: datetime, *, interruptible: bool = True) -> None:
+        """Wait on the engine clock until `moment`, looking at requests every WAKE seconds
+        (returns early when one arrives, so a Ctrl-C is answered within a second)."""
+        while True:
+            left = (moment - self.clock.now()).total_seconds()
+            if left <= 0 or (interruptible and self.controls.pending):
+                return
+            self.clock.sleep(min(left, WAKE))
+
+    def sleep(self, seconds: float, *, interruptible: bool = True) -> None:
+        """Wait `seconds` of engine-clock time (see `sleep_until`)."""
+        self.sleep_until(self.now() + timedelta(seconds=seconds), interruptible=interruptible)
+
+    # -- events ------------------------------------------------------------------------------
+
+    def notify(self, event: Any) -> None:
+        """Tell the front end."""
+        self.operator.notify(event)
+
+    def state(self, step: str, state: StepState, message: str = "") -> None:
+        """A step changed state."""
+        self.notify(events.StepChanged(step, state, message, self.now()))
+
+    def notice(self, text: str, level: str = "info", step: str | None = None) -> None:
+        """Something for a person's attention."""
+        self.notify(events.Notice(text, level, step))
+
+    @contextlib.contextmanager
+    def tag(self, step: str | None, *, rollback: bool = False) -> Iterator[None]:
+        """Attribute the AWS calls inside the block to `step` in the audit log."""
+        if self.recorder is None:
+            yield
+            return
+        with self.recorder.tag(step, rollback=rollback):
+            yield
+
+    # -- questions ---------------------------------------------------------------------------
+
+    def ask(self, question: Question) -> Answer:
+        """Ask, with the prompt and the answer in the audit log. Enforces what the engine owes
+        the audit trail whatever the front end does: an override carries a typed reason, a
+        typed confirmation matches its phrase, and an answer after the deadline is the
+        default."""
+        timeout = (question.deadline - self.now()).total_seconds() if question.deadline else None
+        prompt = self.log.confirm_prompt(
+            question.step,
+            kind=str(question.kind),
+            shown=f"{question.title}\n\n{question.body}".strip(),
+            expected=question.expected_text,
+            timeout_s=round(timeout, 3) if timeout is not None else None,
+            default_on_timeout=question.default if question.deadline else None,
+        )
+        if question.step:
+            self.state(question.step, StepState.WAITING, question.title)
+        answer = self._usable_answer(question)
+        self.log.confirm_answer(
+            prompt,
+            "timeout" if answer.timed_out else answer.choice,
+            accepted=answer.choice == _ACCEPTING.get(question.kind),
+            typed=answer.text,
+            who=None if answer.timed_out else answer.who,
+            screenshot=answer.screenshot,
+        )
+        return answer
+
+    def _usable_answer(self, question: Question) -> Answer:
+        for _ in range(MAX_ASKS):
+            answer = self.operator.ask(question)
+            late = (
+                question.deadline is not None
+                and not answer.timed_out
+                and answer.choice != question.default
+                and self.now() > question.deadline
+            )
+            if late:
+                self.notice(
+                    f"the answer {answer.choice!r} came after the deadline: "
+                    f"{question.default!r} was taken",
+                    "warn",
+                    question.step,
+                )
+                return Answer(question.default or "", "turnout", timed_out=True)
+            choice = question.choice(answer.choice)
+            if choice is None:
+                self.notice(f"{answer.choice!r} is not an answer to this question", "warn")
+                continue
+            if choice.needs_reason and not (answer.text or "").strip():
+                self.notice("an override needs a reason, typed: asking again", "warn")
+                continue
+            if (
+                question.kind is QuestionKind.TYPED
+                and answer.choice == questions.YES
+                and (answer.text or "").strip() != (question.expected_text or "")
+            ):
+                self.notice("the typed phrase does not match: asking again", "warn")
+                continue
+            return answer
+        fallback = question.default or questions.PAUSE
+        self.notice(f"no usable answer after {MAX_ASKS} tries: taking {fallback!r}", "warn")
+        return Answer(fallback, "turnout")
+
+    # -- safe points -------------------------------------------------------------------------
+
+    def safe_point(self, step: str | None) -> None:
+        """Act on front-end requests: interrupt (ask), rollback (confirm), pause (stop)."""
+        self._check_window()
+        if self.controls.take_interrupt():
+            answer = self.ask(questions.interrupt(step))
+            if answer.choice == questions.ROLLBACK:
+                raise RollbackNeeded("operator", f"{answer.who} chose to roll back (Ctrl-C)", step)
+            if answer.choice == questions.PAUSE:
+                raise Stop(ExitCode.INTERRUPTED, f"paused by {answer.who} (Ctrl-C)")
+        request = self.controls.take_rollback()
+        if request is not None:
+            answer = self.ask(questions.rollback_request(step, request.who, request.reason))
+            if answer.choice == questions.YES:
+                reason = f"{request.who} asked to roll back: {request.reason}".rstrip(": ")
+                raise RollbackNeeded("operator", reason, step)
+        if self.controls.take_pause():
+            raise Stop(ExitCode.INTERRUPTED, "paused at the operator's request")
+
+    def _check_window(self) -> None:
+        if self.window_ends_at and not self.warned_window and self.now() > self.window_ends_at:
+            self.warned_window = True
+            self.notice("the maintenance window has ended", "warn", self.current)

@@ -1,0 +1,33 @@
+"""How a session is run: what the commands decide and the engine only reads."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class SessionOptions:
+    """Settings of one session.
+
+    `poll` is the poll interval in engine-clock seconds (guardrails and action progress);
+    `verify_within` bounds post-rollback verification (None: the longer of five minutes and
+    three periods of the slowest guardrail metric); `confirm_timeout` is the deadline of a
+    `rollback` guardrail's question when the runbook gives none.
+    """
+
+    poll: float = 10.0
+    mode: str = "real"  # or "rehearsal"
+    scenario: str | None = None
+    session_dir: str = ""
+    runbook_path: str = ""
+    runbook_sha256: str | None = None
+    argv: Sequence[str] = field(default_factory=tuple)
+    verify_within: float | None = None
+    confirm_timeout: float = 300.0
+    operator_name: str | None = None
+
+    @property
+    def rehearsal(self) -> bool:
+        """True when the Cloud is the rehearsal world."""
+        return self.mode == "rehearsal"

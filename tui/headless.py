@@ -1,0 +1,207 @@
+"""The headless front end: an `Operator` that prints a timestamped progress stream (rich) and
+answers questions by rule, never by asking.
+
+With `--auto-approve` it says yes to every CONFIRM, TYPED (typing the phrase), CHECKLIST and
+MANUAL question, recorded in the audit log with who = "auto-approve". Whatever the flag, it
+takes the safe answer to everything else: roll back on a breached guardrail, on a guardrail
+pause and on a failed step; stop on a failed precondition (exit 5); pause, resumable, on Ctrl-C.
+It never overrides a precondition or a guardrail. Without `--auto-approve` a run whose runbook
+would ask a person anything is refused before it starts (`questions_in`).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from rich.console import Console
+from rich.markup import escape
+
+from tui.engine import events, questions
+from tui.engine.ports import Answer, Question, QuestionKind, StepState
+from tui.runbook.model import Runbook
+
+AUTO_APPROVER = "auto-approve"
+HEADLESS = "headless"
+
+# A symbol for every state, so the stream reads the same without colour.
+SYMBOLS = {
+    StepState.PENDING: "·",
+    StepState.CHECKING: "?",
+    StepState.WAITING: "…",
+    StepState.RUNNING: "▶",
+    StepState.BAKING: "◷",
+    StepState.DONE: "✓",
+    StepState.FAILED: "✗",
+    StepState.ROLLING_BACK: "↩",
+    StepState.ROLLED_BACK: "⟲",
+    StepState.SKIPPED: "↷",
+}
+STYLES = {
+    StepState.DONE: "green",
+    StepState.FAILED: "bold red",
+    StepState.ROLLING_BACK: "yellow",
+    StepState.ROLLED_BACK: "yellow",
+    StepState.RUNNING: "cyan",
+    StepState.BAKING: "cyan",
+}
+_YES_KINDS = (QuestionKind.CONFIRM, QuestionKind.TYPED, QuestionKind.CHECKLIST, QuestionKind.MANUAL)
+_SAFE = {
+    QuestionKind.BREACH: questions.ROLLBACK,
+    QuestionKind.PAUSE: questions.ROLLBACK,
+    QuestionKind.STEP_FAILED: questions.ROLLBACK,
+    QuestionKind.PRECONDITION: questions.STOP,
+    QuestionKind.INTERRUPT: questions.PAUSE,
+    QuestionKind.ROLLBACK: questions.YES,
+}
+GUARDRAIL_QUIET_SECONDS = 60.0
+"""An unchanged guardrail line is printed again at most this often (engine-clock seconds)."""
+
+
+def _older(then: datetime | None, now: datetime | None, seconds: float) -> bool:
+    return then is None or now is None or (now - then).total_seconds() >= seconds
+
+
+def questions_in(runbook: Runbook) -> list[str]:
+    """Why `runbook` would ask a person something on a plain run (empty: it never would)."""
+    found = [f"checklist item {i}" for i, _ in enumerate(runbook.checklist, start=1)]
+    for step in (*runbook.order, *runbook.rollback):
+        if step.confirm_phrase:
+            found.append(f"step {step.id} (type a phrase)")
+        elif step.confirm:
+            found.append(f"step {step.id} (confirm)")
+        elif step.action == "manual":
+            found.append(f"step {step.id} (manual)")
+    return found
+
+
+class HeadlessOperator:
+    """Prints events; answers questions by rule (see the module docstring)."""
+
+    def __init__(self, console: Console, *, auto_approve: bool, clock: Any | None = None) -> None:
+        self.console = console
+        self.auto_approve = auto_approve
+        self.clock = clock
+        self.answered: list[tuple[Question, Answer]] = []
+        self._last_progress: dict[str, tuple[Any, datetime | None]] = {}
+        self._last_guardrails: dict[str, tuple[tuple[int, ...], datetime]] = {}
+
+    # -- output ------------------------------------------------------------------------------
+
+    def _time(self, at: datetime | None = None) -> str:
+        moment = at or (self.clock.now() if self.clock is not None else None)
+        return moment.strftime("%H:%M:%S") if moment else "--:--:--"
+
+    def _line(self, text: str, at: datetime | None = None) -> None:
+        self.console.print(f"[dim]{self._time(at)}[/dim] {text}", highlight=False)
+
+    def notify(self, event: Any) -> None:
+        """Print one event (see tui.engine.events)."""
+        handler = getattr(self, f"_on_{type(event).__name__}", None)
+        if handler is not None:
+            handler(event)
+
+    def _on_SessionStarted(self, e: events.SessionStarted) -> None:
+        mode = "rehearsal" if e.rehearsal else "LIVE AWS"
+        verb = "resumed" if e.resumed else "started"
+        self._line(
+            f"[bold]session {verb}[/bold]: {escape(e.runbook)} — {escape(e.title)}", e.started_at
+        )
+        self._line(
+            f"  {mode}: account {e.identity.account}, region {e.identity.region} "
+            f"({escape(e.identity.arn)})",
+            e.started_at,
+        )
+        self._line(f"  audit log: {escape(e.session_dir)}/audit.jsonl", e.started_at)
+
+    def _on_StepChanged(self, e: events.StepChanged) -> None:
+        style = STYLES.get(e.state, "")
+        state = f"[{style}]{e.state.value}[/{style}]" if style else e.state.value
+        message = f"  {escape(e.message)}" if e.message else ""
+        self._line(f"{SYMBOLS[e.state]} {escape(e.step):<20} {state}{message}", e.at)
+
+    def _on_StepProgress(self, e: events.StepProgress) -> None:
+        progress = e.progress
+        parts = [progress.summary or progress.state]
+        if progress.percent is not None:
+            parts.append(f"{progress.percent:.0f} %")
+        weights = (progress.detail or {}).get("weights")
+        if isinstance(weights, dict) and isinstance(weights.get("weights"), dict):
+            parts.append("weights " + ", ".join(f"{k} {v}" for k, v in weights["weights"].items()))
+        text = " · ".join(str(p) for p in parts)
+        # The summary changes every poll (countdowns); print when the substance changes, or
+        # once a minute of engine time, so the stream stays readable at any speed.
+        shown = weights.get("weights") if isinstance(weights, dict) else None
+        key = (progress.state, progress.percent, repr(shown))
+        last = self._last_progress.get(e.step)
+        if last is None or last[0] != key or _older(last[1], e.at, GUARDRAIL_QUIET_SECONDS):
+            self._last_progress[e.step] = (key, e.at)
+            self._line(f"  {escape(e.step):<20} {escape(text)}", e.at)
+
+    def _on_GuardrailsPolled(self, e: events.GuardrailsPolled) -> None:
+        parts = []
+        for r in e.readings:
+            value = "no data" if r.value is None else f"{r.value:.3g}"
+            bound = " ".join(
+                b
+                for b in (
+                    f"≥ {r.minimum:g}" if r.minimum is not None else "",
+                    f"≤ {r.maximum:g}" if r.maximum is not None else "",
+                )
+                if b
+            )
+            mark = "[bold red]BREACH[/bold red] " if r.breached else ""
+            parts.append(f"{mark}{escape(r.name)} {value} ({bound}; {r.breaches}/{r.needed})")
+        text = " · ".join(parts)
+        last = self._last_guardrails.get(e.step)
+        breaches = tuple(r.breaches for r in e.readings)
+        if last is None or last[0] != breaches or _older(last[1], e.at, GUARDRAIL_QUIET_SECONDS):
+            self._last_guardrails[e.step] = (breaches, e.at)
+            self._line(f"  [magenta]guardrails[/magenta] {text}", e.at)
+
+    def _on_ConditionResult(self, e: events.ConditionResult) -> None:
+        mark = (
+            "[green]✓[/green]"
+            if e.ok
+            else ("[yellow]![/yellow]" if e.overridden else "[red]✗[/red]")
+        )
+        extra = " (overridden)" if e.overridden else ""
+        self._line(f"  {mark} precondition {escape(e.label)}: {escape(e.text)}{extra}")
+
+    def _on_Notice(self, e: events.Notice) -> None:
+        style = {"warn": "yellow", "error": "bold red"}.get(e.level, "dim")
+        where = f"{escape(e.step)}: " if e.step else ""
+        self._line(
+            f"  [{style}]{'!' if e.level != 'info' else '·'} {where}{escape(e.text)}[/{style}]"
+        )
+
+    def _on_RollbackChanged(self, e: events.RollbackChanged) -> None:
+        style = "bold red" if e.phase == "failed" else "yellow"
+        self._line(f"[{style}]↩ rollback {e.phase}[/{style}]: {escape(e.text)}")
+
+    def _on_SessionEnded(self, e: events.SessionEnded) -> None:
+        style = (
+            "bold green" if e.exit_code == 0 else "bold red" if e.exit_code == 4 else "bold yellow"
+        )
+        self._line(f"[{style}]session ended, exit {e.exit_code}[/{style}]: {escape(e.summary)}")
+
+    # -- answers -----------------------------------------------------------------------------
+
+    def ask(self, question: Question) -> Answer:
+        """Answer by rule, and print the question and the answer."""
+        if self.auto_approve and question.kind in _YES_KINDS:
+            answer = Answer(questions.YES, AUTO_APPROVER, text=question.expected_text)
+        else:
+            choice = _SAFE.get(question.kind) or (
+                questions.NO if question.choice(questions.NO) else question.default
+            )
+            if question.choice(choice or "") is None:
+                choice = question.default or question.choices[-1].key
+            who = AUTO_APPROVER if self.auto_approve else HEADLESS
+            answer = Answer(choice or "", who)
+        self.answered.append((question, answer))
+        self._line(
+            f"  [bold]?[/bold] {escape(question.title)} → [bold]{escape(answer.choice)}[/bold] "
+            f"({answer.who})"
+        )
+        return answer
