@@ -224,8 +224,20 @@ class ScriptedSession:
         self._state(step, StepState.DONE)
 
     def _check_requests(self, step: Step) -> None:
-        if self._rollback.is_set():
-            self._roll_back(step, "operator", "the operator asked")
+        if self._rollback.is_set():  # as the engine does: confirm with the operator first
+            self._rollback.clear()
+            who, reason = self.rollback_requests[-1]
+            answer = self._ask(
+                Question(
+                    QuestionKind.ROLLBACK,
+                    "Roll back now?",
+                    f"{who} asked to roll back ({reason}).",
+                    (Choice("yes", "Roll back"), Choice("no", "Keep going")),
+                    step=step.id,
+                )
+            )
+            if answer.choice == "yes":
+                self._roll_back(step, "operator", reason)
         if self.pause_requested.is_set():
             self._state(step, StepState.WAITING, "paused")
             raise Stop(ExitCode.INTERRUPTED, "paused by the operator; resumable")

@@ -10,22 +10,12 @@ from __future__ import annotations
 from functools import partial
 from typing import TYPE_CHECKING
 
-from tui.app.question import PendingQuestion
 from tui.app.screens.note import NoteScreen
 from tui.app.screens.question import QuestionScreen
 from tui.app.screens.quit import PAUSE, ROLLBACK, QuitScreen
-from tui.engine.ports import Choice, Question, QuestionKind, StepState
 
 if TYPE_CHECKING:
     from tui.app.app import TurnoutApp
-
-_UNDOABLE = {
-    StepState.DONE,
-    StepState.RUNNING,
-    StepState.BAKING,
-    StepState.WAITING,
-    StepState.FAILED,
-}
 
 
 class Controls:
@@ -75,40 +65,20 @@ class Controls:
         self.tick()
 
     def confirm_rollback(self: TurnoutApp) -> None:
-        """`r`: ask, then roll back now."""
+        """`r`: ask the engine to roll back; it confirms with the operator at its next safe
+        point (a ROLLBACK question, logged like every other), then undoes the steps."""
         if not self._live("roll back"):
             return
         if self.model.rolling_back:
             self.notify("A rollback is already under way.", timeout=3)
             return
-        undone = [
-            v.id
-            for v in reversed(self.model.steps.values())
-            if v.state in _UNDOABLE and not v.rollback
-        ]
-        plan = "\n".join(f"- undo **{step}**" for step in undone) or "- nothing has changed yet"
-        question = Question(
-            QuestionKind.ROLLBACK,
-            "Roll back now?",
-            "turnout stops the step under way and undoes what was done, newest first:\n\n"
-            f"{plan}\n\nIrreversible steps are not undone; the runbook's rollback steps follow.",
-            (Choice("yes", "Roll back"), Choice("no", "Keep going")),
-        )
-        pending = PendingQuestion(question, 0, self.clock.now())
-        self.push_screen(
-            QuestionScreen(pending, self.who), callback=lambda _: self._rollback_if(pending)
-        )
-
-    def _rollback_if(self: TurnoutApp, pending: PendingQuestion) -> None:
-        settlement = pending.settlement
-        if settlement is None or settlement.answer.choice != "yes" or self.control is None:
-            return
+        assert self.control is not None
         self._engine_call(
-            "rolling back",
+            "asking to roll back",
             partial(self.control.request_rollback, self.who, "the operator pressed r"),
         )
         self.notify(
-            "Rollback requested: turnout undoes the steps at the next safe point.",
+            "Rollback requested: turnout asks you to confirm at its next safe point.",
             severity="warning",
             timeout=6,
         )

@@ -79,6 +79,8 @@ class SessionModel:
         self.steps: dict[str, StepView] = {}
         self.checklist = [ChecklistItem(t) for t in (runbook.checklist if runbook else ())]
         self.current: str | None = None
+        self.watched: str | None = None  # the step of the latest guardrail poll
+        self.progressing: str | None = None  # the step of the latest progress with detail
         self.notices: deque[Notice] = deque(maxlen=50)
         self.rollback: list[RollbackChanged] = []
         self.pause_requested = False  # the operator asked; cleared when a step runs again
@@ -155,9 +157,6 @@ class SessionModel:
         # Undoing a step does not move the live panels off the step where things happened:
         # after a rollback they still show the canary that breached, for the debrief.
         if event.state in (StepState.RUNNING, StepState.CHECKING, StepState.WAITING):
-            if self.current != event.step:
-                changed.add(PROGRESS)
-                changed.add(GUARDRAILS)
             self.current = event.step
         if event.state is StepState.RUNNING:
             self.pause_requested = False
@@ -165,7 +164,9 @@ class SessionModel:
 
     def _on_progress(self, event: StepProgress) -> set[str]:
         self._view(event.step).progress = event.progress
-        return {PROGRESS, DETAIL} if event.step == self.current else {DETAIL}
+        if event.progress.detail:
+            self.progressing = event.step
+        return {PROGRESS, DETAIL}
 
     def _on_condition(self, event: ConditionResult) -> set[str]:
         self._view(event.step).conditions[event.label] = event
@@ -175,6 +176,7 @@ class SessionModel:
         view = self._view(event.step)
         for reading in event.readings:
             view.guardrails[reading.name] = reading
+        self.watched = event.step
         return {GUARDRAILS}
 
     def _on_notice(self, event: Notice) -> set[str]:

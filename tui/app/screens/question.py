@@ -22,6 +22,7 @@ from textual.widgets import Button, Input, Markdown, Static
 
 from tui.app.question import PendingQuestion, choice_keys, enter_choice, escape_choice
 from tui.app.symbols import duration_text
+from tui.app.widgets.chart import number_text
 from tui.engine.ports import Answer, QuestionKind
 
 KIND_TITLES = {
@@ -223,5 +224,6 @@ def _evidence(evidence: object) -> Table:
     table.add_column(style="bold", no_wrap=True)
     table.add_column()
     for key, value in dict(evidence).items():  # type: ignore[call-overload]
-        table.add_row(str(key), str(value))
+        shown = number_text(value) if isinstance(value, float) else str(value)
+        table.add_row(str(key), shown)
     return table

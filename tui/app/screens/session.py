@@ -115,12 +115,15 @@ class SessionScreen(Screen[None]):
                 steps.follow(model.current)
         if changed & {parts.DETAIL, parts.STEPS, parts.CHECKLIST, parts.NOTICES}:
             detail.show_step(steps.shown_id if steps.shown_id != "checklist" else None)
-        current = model.step(model.current)
+        # The panels follow the step that last reported, not the step the session is on: while
+        # a rollback verifies, and after it, they still show the canary that breached.
         if parts.GUARDRAILS in changed:
-            readings = current.guardrails.values() if current else ()
-            self.query_one(GuardrailPanel).show_readings(model.current, readings)
+            watched = model.step(model.watched)
+            readings = watched.guardrails.values() if watched else ()
+            self.query_one(GuardrailPanel).show_readings(model.watched, readings)
         if parts.PROGRESS in changed:
-            detail_map = current.progress.detail if current and current.progress else {}
+            moving = model.step(model.progressing)
+            detail_map = moving.progress.detail if moving and moving.progress else {}
             self.query_one(RefreshPanel).show_refresh(detail_map.get("refresh"))
             self.query_one(TrafficPanel).show_split(detail_map.get("weights"))
             self.query_one(RolloutPanel).show_detail(detail_map)

@@ -82,11 +82,21 @@ class AuditTail(RichLog):
         super().__init__(max_lines=300, wrap=True, markup=False, auto_scroll=True, **kwargs)
         self.border_title = "Audit log"
         self.can_focus = False
+        self._reads: set[int] = set()  # seqs of read-only calls, whose results are left out too
 
     def add_records(self, records: Iterable[Record]) -> None:
-        """Append records in order, leaving out quiet guardrail polls: the guardrail panel
-        charts them, and here they would push everything else out within a minute."""
+        """Append records in order, leaving out quiet guardrail polls (the guardrail panel
+        charts them) and read-only AWS calls that succeeded: here they would push everything
+        else out within a minute. Every change to AWS and every error stays."""
         for record in records:
+            if record.type == "api.intent" and not record.payload.get("mutating", True):
+                self._reads.add(record.seq)  # describes and metric reads: hundreds an hour
+                continue
+            intent = record.payload.get("intent_seq")
+            if record.type == "api.result" and intent in self._reads:
+                self._reads.discard(intent)
+                if record.payload.get("outcome") == "ok":
+                    continue
             if not quiet_poll(record):
                 self.write(record_line(record))
 

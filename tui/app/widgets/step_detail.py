@@ -104,10 +104,13 @@ def facts_table(view: StepView, labelled: list[tuple[str, str]]) -> Table:
         params = Table.grid(padding=(0, 1))
         params.add_column(style="cyan", no_wrap=True)
         params.add_column()
-        for key, value in args.items():
-            if key != "instructions" and value not in (None, [], {}, ""):
-                params.add_row(key, _value(value))
-        table.add_row("Parameters", params)
+        shown = {
+            k: v for k, v in args.items() if k != "instructions" and v not in (None, [], {}, "")
+        }
+        for key, value in shown.items():
+            params.add_row(key, _value(value))
+        if shown:
+            table.add_row("Parameters", params)
     if plan.get("operations"):
         table.add_row("AWS operations", Text("\n".join(plan["operations"])))
     if plan.get("check_operations"):
