@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, ClassVar, Protocol
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 
 from textual import on, work
 from textual.app import App
@@ -29,24 +29,18 @@ from tui.app.messages import (
 from tui.app.model import SessionModel
 from tui.app.operator import TextualOperator
 from tui.app.question import PendingQuestion
-from tui.app.replay import (
-    AnsweredInReplay,
-    AskedInReplay,
-    ChecklistAnswered,
-    RecordPlayed,
-    ReplayPlayer,
-)
 from tui.app.screens.question import QuestionScreen
 from tui.app.screens.session import ReplayScreen, SessionScreen
-from tui.audit.chain import ChainBreak
-from tui.audit.replay import LogTail
-from tui.audit.session_log import os_user
 from tui.clock import Clock
 from tui.engine.events import Notice, SessionEnded
 from tui.engine.ports import Operator
 from tui.errors import TurnoutError
 from tui.exitcodes import ExitCode
 from tui.runbook.model import Runbook
+
+if TYPE_CHECKING:  # the replay and the log reader are imported when used: a faster first paint
+    from tui.app.replay import ReplayPlayer
+    from tui.audit.replay import LogTail
 
 TICK_S = 0.5  # how often countdowns redraw and deadlines are checked (real seconds)
 TAIL_S = 1.0  # how often the audit tail looks for new records
@@ -102,7 +96,7 @@ class TurnoutApp(Controls, App[int]):
         self.model = SessionModel(runbook, runbook_name)
         self.clock = clock
         self.session_dir = Path(session_dir)
-        self.who = who or os_user()
+        self.who = who or _login_name()
         self.operator = TextualOperator(self, clock, session_dir)
         self.control: SessionControl | None = None
         self.player = player
@@ -193,7 +187,8 @@ class TurnoutApp(Controls, App[int]):
             )
         if changed:
             self.session_screen.update_parts(changed)
-            self.tick()
+            if changed & {"header", "ended", "rollback", "steps"}:
+                self.tick()  # the status bar may have something new to say
 
     @on(SessionFinished)
     def _finished(self, message: SessionFinished) -> None:
@@ -215,6 +210,8 @@ class TurnoutApp(Controls, App[int]):
 
     @on(Worker.StateChanged)
     def _worker_changed(self, event: Worker.StateChanged) -> None:
+        from tui.audit.chain import ChainBreak
+
         worker = event.worker
         if worker.group == "audit-tail" and event.state in (WorkerState.SUCCESS, WorkerState.ERROR):
             if event.state is WorkerState.ERROR and isinstance(worker.error, ChainBreak):
@@ -296,6 +293,8 @@ class TurnoutApp(Controls, App[int]):
         if self._tail is None:
             if not (self.session_dir / "audit.jsonl").exists():
                 return
+            from tui.audit.replay import LogTail
+
             self._tail = LogTail(self.session_dir)
         records = self._tail.poll()
         if records:
@@ -322,6 +321,8 @@ class TurnoutApp(Controls, App[int]):
         self.call_from_thread(self.notify, "End of the recording. Press q to leave.")
 
     def _replayed(self, item: Any) -> None:
+        from tui.app.replay import AnsweredInReplay, AskedInReplay, ChecklistAnswered, RecordPlayed
+
         if isinstance(item, AskedInReplay):
             self.show_question(item.pending)
         elif isinstance(item, AnsweredInReplay):
@@ -334,3 +335,14 @@ class TurnoutApp(Controls, App[int]):
             self.post_message(LogRecords([item.record]))
         else:
             self.apply_event(item)
+
+
+def _login_name() -> str:
+    """The operator's login name (as the audit log's `os_user` has it)."""
+    import getpass
+    import os
+
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return f"uid {os.getuid()}"

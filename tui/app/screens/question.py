@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import ClassVar
 
+from rich.markdown import Markdown
 from rich.table import Table
 from rich.text import Text
 from textual import events, on
@@ -18,7 +19,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Markdown, Static
+from textual.widgets import Button, Input, Static
 
 from tui.app.question import PendingQuestion, choice_keys, enter_choice, escape_choice
 from tui.app.symbols import duration_text
@@ -73,7 +74,7 @@ class QuestionScreen(ModalScreen[None]):
             yield Static(Text(q.title, style="bold"), id="q-title")
             with VerticalScroll(id="q-body"):
                 if q.body and q.body.strip() != q.title.strip():
-                    yield Markdown(q.body)
+                    yield Static(Markdown(q.body))
                 shown = {k: v for k, v in q.evidence.items() if k not in HIDDEN_EVIDENCE}
                 if shown:
                     yield Static(_evidence(shown))

@@ -143,8 +143,12 @@ class SessionScreen(Screen[None]):
     def action_toggle_panels(self) -> None:
         """Cycle: step and panels → panels only → step only."""
         self.panel_mode = PANEL_MODES[(PANEL_MODES.index(self.panel_mode) + 1) % 3]
-        self.set_class(self.panel_mode == "panels", "-panels-only")
-        self.set_class(self.panel_mode == "step", "-step-only")
+        # Styles set on the two panes, not a class on the screen: a screen class re-applies the
+        # stylesheet to every widget, which made this key slow to repaint.
+        detail, panels = self.query_one("#detail"), self.query_one("#panels")
+        detail.display = self.panel_mode != "panels"
+        panels.display = self.panel_mode != "step"
+        panels.styles.width = "1fr" if self.panel_mode == "panels" else None
         self.notify(f"Showing: {self.panel_mode.replace('both', 'step and panels')}", timeout=2)
 
     def action_continue(self) -> None:

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual.widgets import RichLog
 
-from tui.audit.chain import Record
+if TYPE_CHECKING:
+    from tui.audit.chain import Record
 
 
 def _step(p: dict[str, Any]) -> str:

@@ -51,17 +51,37 @@ def threshold_chart(
     pad = width - len(shown)
     lines: list[Text] = []
     for row in range(height - 1, -1, -1):
-        line = Text(" " * pad)
         base = row * levels_per_row
+        # One row has no room for a line: there, only the red of breaching bars (and the
+        # verdict's words beside the name) mark the bound.
+        on_bound = (
+            height > 1 and bound_level is not None and base <= bound_level < base + levels_per_row
+        )
+        cells: list[tuple[str, str]] = []
         for value in shown:
             filled = max(0, min(levels_per_row, level(value) - base))
             outside = (maximum is not None and value > maximum) or (
                 minimum is not None and value < minimum
             )
-            on_bound = bound_level is not None and base <= bound_level < base + levels_per_row
             if filled == 0 and on_bound:
-                line.append(THRESHOLD_MARK, style="yellow")
+                cells.append((THRESHOLD_MARK, "yellow"))
             else:
-                line.append(BLOCKS[filled], style="bold red" if outside else "cyan")
-        lines.append(line)
+                cells.append((BLOCKS[filled], "bold red" if outside else "cyan"))
+        lines.append(_runs(" " * pad, cells))
     return lines
+
+
+def _runs(pad: str, cells: list[tuple[str, str]]) -> Text:
+    """One Text with a span per run of equal style (a span per cell made charts slow to draw)."""
+    line = Text(pad, no_wrap=True, overflow="crop")  # a wrapped chart reads as another chart
+    run_chars: list[str] = []
+    run_style = ""
+    for char, style in cells:
+        if style != run_style and run_chars:
+            line.append("".join(run_chars), style=run_style)
+            run_chars = []
+        run_style = style
+        run_chars.append(char)
+    if run_chars:
+        line.append("".join(run_chars), style=run_style)
+    return line

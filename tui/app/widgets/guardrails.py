@@ -58,21 +58,27 @@ class GuardrailPanel(Panel):
         self.border_title = "Guardrails"
         self._readings: list[GuardrailReading] = []
         self._step: str | None = None
+        self._drawn: tuple[int, Group] | None = None  # (width, lines) for the readings shown
 
     def show_readings(self, step: str | None, readings: Iterable[GuardrailReading]) -> None:
         """Draw these readings (the newest of each guardrail of `step`)."""
         self._step = step
         self._readings = list(readings)
+        self._drawn = None
         self.border_subtitle = step or ""
         self.show(bool(self._readings))
         self.refresh(layout=True)
 
     def render(self) -> RenderableType:
-        """Every guardrail, one after another."""
+        """Every guardrail, one after another (drawn once per poll and width: layout asks for
+        the height and then the lines, and a key press relayouts without a new poll)."""
         width = max(10, self.content_region.width or 40)
-        # Narrow terminals get one-row charts so the traffic split still fits below them.
-        height = 2 if width >= 60 else 1
+        if self._drawn is not None and self._drawn[0] == width:
+            return self._drawn[1]
+        # Short terminals get one-row charts so the traffic split still fits below them.
+        height = 2 if self.app.size.height >= 36 else 1
         lines: list[Text] = []
         for reading in self._readings:
             lines.extend(reading_lines(reading, width, height))
-        return Group(*lines)
+        self._drawn = (width, Group(*lines))
+        return self._drawn[1]

@@ -7,11 +7,12 @@ from __future__ import annotations
 from typing import Any
 
 from rich.console import Group, RenderableType
+from rich.markdown import Markdown
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
-from textual.widgets import Markdown, Static
+from textual.widgets import Static
 
 from tui.app.model import SessionModel, StepView
 from tui.app.symbols import STATE_STYLES, state_label
@@ -121,7 +122,7 @@ def facts_table(view: StepView, labelled: list[tuple[str, str]]) -> Table:
     if plan.get("guardrails"):
         table.add_row("Guardrails", Text("\n".join(g["text"] for g in plan["guardrails"])))
     if plan.get("bake_seconds"):
-        table.add_row("Bake", f"{plan['bake_seconds']} s")
+        table.add_row("Bake", str(plan["bake_seconds"]))
     undo = plan.get("undo") or {}
     if undo:
         text = Text(undo.get("summary", ""))
@@ -146,7 +147,7 @@ class StepDetail(VerticalScroll):
 
     DEFAULT_CSS = """
     StepDetail { height: 1fr; border: round $primary 60%; padding: 0 1; }
-    StepDetail > Markdown { margin: 0; padding: 0; }
+    StepDetail #detail-description { margin: 0 0 1 0; }
     StepDetail #detail-notices { color: $error; }
     """
 
@@ -161,7 +162,9 @@ class StepDetail(VerticalScroll):
         """Title, notices, description, facts."""
         yield Static(id="detail-title")
         yield Static(id="detail-notices")
-        yield Markdown(id="detail-description")
+        # Rich's Markdown in one Static, not Textual's Markdown widget: that one mounts a widget
+        # per block, and moving through the steps repainted too slowly with it.
+        yield Static(id="detail-description")
         yield Static(id="detail-facts")
 
     def show_step(self, step_id: str | None) -> None:
@@ -169,7 +172,7 @@ class StepDetail(VerticalScroll):
         if step_id != self._shown:
             self._shown = step_id
             self.scroll_home(animate=False)
-            self.query_one(Markdown).update(self._markdown(step_id))
+            self.query_one("#detail-description", Static).update(Markdown(self._markdown(step_id)))
         self.refresh_facts()
 
     def refresh_facts(self) -> None:
