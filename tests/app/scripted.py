@@ -168,13 +168,14 @@ class ScriptedSession:
         return answer
 
     def _checklist(self) -> None:
-        for index, item in enumerate(self.runbook.checklist):
+        items = self.runbook.checklist
+        for index, item in enumerate(items, start=1):  # 1-based, as the engine counts them
             answer = self._ask(
-                Question(QuestionKind.CHECKLIST, item, item, evidence={"index": index})
+                Question(QuestionKind.CHECKLIST, f"Checklist {index} of {len(items)}", item)
             )
             self.log.checklist_answer(index, item, answer.choice == "yes")  # type: ignore[union-attr]
             if answer.choice != "yes":
-                raise Stop(ExitCode.INVALID_INPUT, f"checklist item {index + 1} not confirmed")
+                raise Stop(ExitCode.REFUSED, f"checklist item {index} not confirmed")
 
     def _state(self, step: Step, state: StepState, message: str = "") -> None:
         self.operator.notify(StepChanged(step.id, state, message, self.clock.now()))

@@ -241,8 +241,8 @@ def build_app(state: SnapshotState, tmp: Path) -> tuple[TurnoutApp, Callable[[An
         for event in state.events:
             app.apply_event(event)
         app._records(LogRecords(records))
-        for n, _ in enumerate(app.model.checklist):
-            app.model.checklist_answered(n, True)  # every state is past the checklist
+        for item in app.model.checklist:
+            app.model.checklist_answered(item.text, True)  # every state is past the checklist
         app.session_screen.update_parts({"checklist"})
         if state.question is not None:
             app.show_question(PendingQuestion(state.question, 1, NOW))

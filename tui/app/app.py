@@ -106,6 +106,7 @@ class TurnoutApp(Controls, App[int]):
         self._make_session = make_session
         self._tail: LogTail | None = None
         self._tail_log = tail_log and player is None
+        self._session_screen = ReplayScreen(self.model) if player else SessionScreen(self.model)
 
     @property
     def replaying(self) -> bool:
@@ -114,12 +115,13 @@ class TurnoutApp(Controls, App[int]):
 
     @property
     def session_screen(self) -> SessionScreen:
-        """The session screen (below any modal)."""
-        return next(s for s in self.screen_stack if isinstance(s, SessionScreen))
+        """The session screen (below any modal). It exists from the start; until it is mounted
+        its drawing methods do nothing, and it draws everything when it mounts."""
+        return self._session_screen
 
     def on_mount(self) -> None:
         """Show the session screen, start the engine (or the replay), the tail and the tick."""
-        self.push_screen(ReplayScreen(self.model) if self.player else SessionScreen(self.model))
+        self.push_screen(self._session_screen)
         self.set_interval(TICK_S, self.tick)
         self.call_after_refresh(self.tick)
         if self.player is not None:
@@ -182,7 +184,7 @@ class TurnoutApp(Controls, App[int]):
                 event.text,
                 title=event.step or "",
                 severity=severity,  # type: ignore[arg-type]
-                timeout=10 if event.level == "error" else 5,
+                timeout={"error": 10, "warn": 6}.get(event.level, 3),
                 markup=False,
             )
         if changed:
@@ -257,12 +259,10 @@ class TurnoutApp(Controls, App[int]):
         self.tick()
 
     def _checklist_answered(self, pending: PendingQuestion, confirmed: bool) -> None:
+        # The engine asks "Checklist 2 of 3" with the item's text as the body.
         q = pending.question
-        index = q.evidence.get("index")
-        if not isinstance(index, int):
-            texts = [item.text for item in self.model.checklist]
-            index = next((n for n, t in enumerate(texts) if t in (q.title, q.body)), -1)
-        self.session_screen.update_parts(self.model.checklist_answered(index, confirmed))
+        item = next((i.text for i in self.model.checklist if i.text in (q.body, q.title)), q.body)
+        self.session_screen.update_parts(self.model.checklist_answered(item, confirmed))
 
     def tick(self) -> None:
         """Redraw the countdowns; take a question's default when its deadline has passed."""
@@ -273,10 +273,7 @@ class TurnoutApp(Controls, App[int]):
         if pending is not None and not self.replaying and pending.expired(now):
             svg = self.export_screenshot(title=f"turnout: {pending.question.title} (timed out)")
             pending.settle(pending.timeout_answer(), svg)
-        try:
-            self.session_screen.tick(now, pending)
-        except StopIteration:
-            return
+        self.session_screen.tick(now, pending)
         if isinstance(self.screen, QuestionScreen):
             self.screen.tick(now)
 
@@ -302,9 +299,7 @@ class TurnoutApp(Controls, App[int]):
 
     @on(LogRecords)
     def _records(self, message: LogRecords) -> None:
-        from tui.app.widgets.audit_tail import AuditTail
-
-        self.session_screen.query_one(AuditTail).add_records(message.records)
+        self.session_screen.add_records(message.records)
 
     # -- replay ------------------------------------------------------------------------------
 
@@ -329,7 +324,7 @@ class TurnoutApp(Controls, App[int]):
             self.question_settled(item.pending)
         elif isinstance(item, ChecklistAnswered):
             self.session_screen.update_parts(
-                self.model.checklist_answered(item.index, item.confirmed)
+                self.model.checklist_answered(item.item, item.confirmed)
             )
         elif isinstance(item, RecordPlayed):
             self.post_message(LogRecords([item.record]))

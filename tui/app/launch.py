@@ -95,7 +95,8 @@ def run_replay_app(
     from tui.runbook.loader import load_runbook
 
     replay = replay or Replay.load(session_dir)
-    start = replay.records[0].payload if replay.records else {}
+    # The engine may call STS before it writes session.start: look for it, not at record 1.
+    start = next((r.payload for r in replay.records if r.type == "session.start"), {})
     runbook_info = start.get("runbook") or {}
     runbook: Runbook | None = None
     path = runbook_info.get("path")

@@ -193,10 +193,12 @@ class SessionModel:
         self.ended = event
         return {ENDED, HEADER}
 
-    def checklist_answered(self, index: int, confirmed: bool) -> set[str]:
-        """A checklist question was answered (the operator reports it; the engine asks)."""
-        if 0 <= index < len(self.checklist):
-            self.checklist[index].confirmed = confirmed
+    def checklist_answered(self, item: str, confirmed: bool) -> set[str]:
+        """A checklist item (by its text) was answered: the operator reports it as the engine
+        asks, a replay from the log's `checklist.answer`."""
+        for entry in self.checklist:
+            if entry.text.strip() == item.strip():
+                entry.confirmed = confirmed
         return {CHECKLIST}
 
 

@@ -70,6 +70,7 @@ class ChecklistAnswered:
     """A checklist item as it was confirmed (or refused)."""
 
     index: int
+    item: str
     confirmed: bool
 
 
@@ -113,7 +114,11 @@ class _Translator:
         elif r.type == Event.SESSION_RESUME:
             out.append(Notice(f"session resumed by {p.get('os_user')} on {p.get('host')}"))
         elif r.type == Event.CHECKLIST_ANSWER:
-            out.append(ChecklistAnswered(int(p.get("index", 0)), bool(p.get("confirmed"))))
+            out.append(
+                ChecklistAnswered(
+                    int(p.get("index", 0)), str(p.get("item", "")), bool(p.get("confirmed"))
+                )
+            )
         elif r.type == Event.STEP_START and step:
             attempt = p.get("attempt") or 1
             out.append(

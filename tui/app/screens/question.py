@@ -40,8 +40,6 @@ KIND_TITLES = {
 }
 """The modal's heading for each kind of question."""
 
-HIDDEN_EVIDENCE = {"index"}  # bookkeeping for the front end, not evidence for a person
-
 DANGER = {QuestionKind.TYPED, QuestionKind.BREACH, QuestionKind.STEP_FAILED, QuestionKind.ROLLBACK}
 
 
@@ -75,9 +73,8 @@ class QuestionScreen(ModalScreen[None]):
             with VerticalScroll(id="q-body"):
                 if q.body and q.body.strip() != q.title.strip():
                     yield Static(Markdown(q.body))
-                shown = {k: v for k, v in q.evidence.items() if k not in HIDDEN_EVIDENCE}
-                if shown:
-                    yield Static(_evidence(shown))
+                if q.evidence:
+                    yield Static(_evidence(q.evidence))
             yield Static(id="q-countdown")
             if q.kind is QuestionKind.TYPED:
                 yield Input(placeholder=f"type  {q.expected_text}  to go ahead", id="q-typed")

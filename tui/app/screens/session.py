@@ -9,7 +9,7 @@ draws: the keys ask the app, which talks to the engine.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import on
 from textual.app import ComposeResult
@@ -74,6 +74,7 @@ class SessionScreen(Screen[None]):
         self.model = model
         self.replay = replay
         self.panel_mode = "both"
+        self._early_records: list[Any] = []  # records that came before the screen was mounted
 
     @property
     def turnout(self) -> TurnoutApp:
@@ -100,12 +101,24 @@ class SessionScreen(Screen[None]):
         """Show the overview until the session starts a step."""
         self.query_one(StepList).focus()
         self.query_one(StepDetail).show_step(None)
-        self.update_parts({parts.HEADER, parts.STEPS, parts.PROGRESS, parts.GUARDRAILS})
+        everything = {
+            parts.HEADER,
+            parts.STEPS,
+            parts.PROGRESS,
+            parts.GUARDRAILS,
+            parts.DETAIL,
+            parts.CHECKLIST,
+        }
+        self.update_parts(everything)
+        self.add_records(self._early_records)
+        self._early_records = []
 
     # -- drawing -----------------------------------------------------------------------------
 
     def update_parts(self, changed: set[str]) -> None:
-        """Redraw the parts the model says changed."""
+        """Redraw the parts the model says changed (nothing until mounted: on_mount draws all)."""
+        if not self.is_mounted:
+            return
         model = self.model
         steps = self.query_one(StepList)
         detail = self.query_one(StepDetail)
@@ -130,8 +143,17 @@ class SessionScreen(Screen[None]):
 
     def tick(self, now: datetime, pending: PendingQuestion | None) -> None:
         """Redraw what moves with the clock: the header's countdowns and the status bar."""
+        if not self.is_mounted:
+            return
         self.query_one(SessionHeader).show_session(self.model, now)
         self.query_one(StatusBar).show_status(self.model, pending, now, self.replay)
+
+    def add_records(self, records: list[Any]) -> None:
+        """New audit records for the tail (kept until the screen is mounted)."""
+        if not self.is_mounted:
+            self._early_records.extend(records)
+        elif records:
+            self.query_one(AuditTail).add_records(records)
 
     @on(OptionList.OptionHighlighted, "#steps")
     def _highlighted(self, event: OptionList.OptionHighlighted) -> None:

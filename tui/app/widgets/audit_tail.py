@@ -84,6 +84,7 @@ class AuditTail(RichLog):
         self.border_title = "Audit log"
         self.can_focus = False
         self._reads: set[int] = set()  # seqs of read-only calls, whose results are left out too
+        self._last_progress: dict[str, str] = {}  # step → its last progress line shown
 
     def add_records(self, records: Iterable[Record]) -> None:
         """Append records in order, leaving out quiet guardrail polls (the guardrail panel
@@ -98,8 +99,18 @@ class AuditTail(RichLog):
                 self._reads.discard(intent)
                 if record.payload.get("outcome") == "ok":
                     continue
-            if not quiet_poll(record):
-                self.write(record_line(record))
+            if quiet_poll(record) or self._repeated_progress(record):
+                continue
+            self.write(record_line(record))
+
+    def _repeated_progress(self, record: Record) -> bool:
+        """A progress record saying what the step's last one said (every poll of a bake)."""
+        if record.type != "step.progress":
+            return False
+        step, text = str(record.payload.get("step")), record_line(record).plain[9:]
+        repeated = self._last_progress.get(step) == text
+        self._last_progress[step] = text
+        return repeated
 
 
 def quiet_poll(record: Record) -> bool:
