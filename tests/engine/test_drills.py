@@ -10,6 +10,7 @@ import pytest
 
 from tests.engine.drill import RUNBOOKS, Drill, drill, missing_drivers
 from tui.audit.chain import read_log, require_intact
+from tui.rehearsal.fidelity import throttling
 from tui.runbook.loader import load_runbook
 
 # Shorter bakes where the runbook offers a param for it: the drill is about the flow.
@@ -40,6 +41,9 @@ def run(tmp_path: Path):
     yield go
     for d in started:
         d.world.stop()
+    # The world leaves a scenario's throttling switched on in moto (process-wide): clear it,
+    # or the next test's AWS calls in this process are throttled too.
+    throttling.clear()
 
 
 @pytest.mark.parametrize("name", SHIPPED)

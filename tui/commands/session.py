@@ -173,7 +173,9 @@ def run_command(args: argparse.Namespace) -> int:
     require_answerable(runbook, args.auto_approve)
     from tui.clock import SystemClock
 
-    make_cloud = _aws_cloud_maker(args.profile, args.region or runbook.target.region, SystemClock())
+    region = args.region or runbook.target.region
+    _check_aws_config(args.profile, region)
+    make_cloud = _aws_cloud_maker(args.profile, region, SystemClock())
     outcome = start_session(
         runbook,
         clock=SystemClock(),
@@ -183,6 +185,17 @@ def run_command(args: argparse.Namespace) -> int:
         auto_approve=args.auto_approve,
     )
     return outcome.code
+
+
+def _check_aws_config(profile: str | None, region: str | None) -> None:
+    """A missing profile is a usage error, found before a session directory is made."""
+    import boto3
+    from botocore.exceptions import BotoCoreError
+
+    try:
+        boto3.session.Session(profile_name=profile, region_name=region)
+    except BotoCoreError as exc:
+        raise InputError(f"AWS configuration: {exc}") from None
 
 
 def _aws_cloud_maker(profile: str | None, region: str | None, clock: Any) -> Any:
@@ -339,6 +352,7 @@ def resume_command(args: argparse.Namespace) -> int:
     check_resumable(state, file_sha256(path))
     require_answerable(runbook, args.auto_approve)
     region = args.region or (start.get("aws") or {}).get("region") or runbook.target.region
+    _check_aws_config(args.profile, region)
     clock = SystemClock()
     outcome = resume_session(
         runbook,
