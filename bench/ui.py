@@ -1,0 +1,347 @@
+"""The app's speed and memory, measured as a terminal sees it. Prints its figures; run with
+`PYTHONPATH=$PWD python bench/ui.py [--runs N]`.
+
+1. First paint: from spawning the process to the first screen on a pseudo-terminal, for the
+   session screen (alb-canary, mid-canary) and, in the same run, a bare Textual app (the floor).
+   Target: session ≤ 1.5 × bare.
+2. Key-press-to-repaint: `t` written to the terminal while 40 guardrail metrics update every
+   second; the time until the screen shows the key's effect. Target: median < 50 ms.
+3. Memory: RSS while 30 simulated minutes of polling (40 metrics every 10 s, progress, audit
+   records tailed from a real log) go through the app. Target: flat.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import fcntl
+import os
+import pty
+import statistics
+import struct
+import subprocess
+import sys
+import termios
+import threading
+import time
+from datetime import timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+SIZE = (160, 48)
+METRICS = 40
+
+
+# -- the children (run on a pseudo-terminal) ---------------------------------------------------
+
+
+def child_bare() -> None:
+    """The floor: the smallest Textual app that paints a word."""
+    from textual.app import App
+    from textual.widgets import Static
+
+    class Bare(App):
+        def compose(self):
+            yield Static("bare-ready")
+
+    Bare().run()
+
+
+def _readings(step: str, n: int, t0, tick: int):
+    from tui.engine.events import GuardrailReading
+
+    out = []
+    for i in range(n):
+        points = tuple(
+            (t0 + timedelta(seconds=10 * k), 0.2 + 0.1 * ((k + i) % 7))
+            for k in range(tick, tick + 30)
+        )
+        out.append(
+            GuardrailReading(
+                step, f"metric {i:02d}", points[-1][1], None, 1.0, 0, 3, "rollback", points
+            )
+        )
+    return tuple(out)
+
+
+def child_session() -> None:
+    """The session screen mid-canary, with 40 metrics updating every second from a thread. It
+    imports what `turnout rehearse` would (the app, the runbook), nothing from the tests."""
+    from datetime import UTC, datetime
+
+    from tui.app.app import TurnoutApp
+    from tui.app.messages import EngineEvent
+    from tui.aws.protocol import Identity, Progress
+    from tui.clock import ManualClock
+    from tui.engine.events import GuardrailsPolled, SessionStarted, StepChanged, StepProgress
+    from tui.engine.ports import StepState
+    from tui.runbook.loader import load_runbook
+
+    start = datetime(2026, 3, 14, 9, 0, tzinfo=UTC)
+    clock = ManualClock(start + timedelta(minutes=23))
+    runbook = load_runbook(ROOT / "runbooks" / "alb-canary.yaml")
+    app = TurnoutApp(runbook, clock, "/tmp", who="bench", tail_log=False)
+    weights = {
+        "resource": "web-alb:80",
+        "weights": {"web-blue": 75, "web-green": 25},
+        "step": 2,
+        "steps": [5, 25, 50, 100],
+        "bake_remaining": 192,
+    }
+    events = [
+        SessionStarted(
+            runbook.name,
+            runbook.title,
+            Identity("123456789012", "arn", "us-east-1"),
+            True,
+            "/tmp",
+            start,
+            start + timedelta(minutes=90),
+        ),
+        StepChanged("drain-delay", StepState.DONE),
+        StepChanged("canary", StepState.RUNNING, "step 2 of 4"),
+        StepProgress("canary", Progress("running", "25 %", 50, {"weights": weights})),
+    ]
+
+    def feed() -> None:
+        tick = 0
+        while True:
+            time.sleep(1.0)
+            tick += 1
+            clock.advance(1)
+            readings = _readings("canary", METRICS, start, tick)
+            app.post_message(EngineEvent(GuardrailsPolled("canary", clock.now(), readings)))
+
+    def on_ready() -> None:
+        for event in events:
+            app.apply_event(event)
+        threading.Thread(target=feed, daemon=True).start()
+
+    app.call_later(on_ready)
+    app.run()
+
+
+# -- the parent: drive children on a pty ------------------------------------------------------
+
+
+class Terminal:
+    """A child process on a pseudo-terminal of SIZE, its output collected by a thread."""
+
+    def __init__(self, mode: str) -> None:
+        master, slave = pty.openpty()
+        fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", SIZE[1], SIZE[0], 0, 0))
+        env = dict(os.environ, PYTHONPATH=str(ROOT), TERM="xterm-256color", COLUMNS="", LINES="")
+        self.started = time.perf_counter()
+        self.proc = subprocess.Popen(
+            [sys.executable, __file__, mode],
+            stdin=slave,
+            stdout=slave,
+            stderr=slave,
+            env=env,
+            close_fds=True,
+        )
+        os.close(slave)
+        self.master = master
+        self.buffer = bytearray()
+        self.lock = threading.Lock()
+        self.changed = threading.Condition(self.lock)
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self) -> None:
+        while True:
+            try:
+                chunk = os.read(self.master, 65536)
+            except OSError:
+                return
+            if not chunk:
+                return
+            with self.changed:
+                self.buffer += chunk
+                self.changed.notify_all()
+
+    def wait_for(self, marker: bytes, start: int = 0, timeout: float = 30.0) -> float:
+        """Seconds (perf_counter) when `marker` appeared after byte `start`."""
+        end = time.perf_counter() + timeout
+        with self.changed:
+            while marker not in self.buffer[start:]:
+                left = end - time.perf_counter()
+                if left <= 0:
+                    raise TimeoutError(marker)
+                self.changed.wait(left)
+            return time.perf_counter()
+
+    def press(self, key: bytes, marker: bytes) -> float:
+        """Write a key; seconds until the output shows `marker`."""
+        with self.lock:
+            start = len(self.buffer)
+        sent = time.perf_counter()
+        os.write(self.master, key)
+        return self.wait_for(marker, start) - sent
+
+    def close(self) -> None:
+        self.proc.kill()
+        self.proc.wait()
+        os.close(self.master)
+
+
+def first_paint(mode: str, marker: bytes) -> float:
+    term = Terminal(mode)
+    try:
+        return term.wait_for(marker) - term.started
+    finally:
+        term.close()
+
+
+KEYS = {
+    # `t` cycles the panels and says so in a toast: the toast's words mark the repaint.
+    "t (toggle panels)": [(b"t", b"Showing")],
+    # Down/up in the step list show the next step, then the current one, in the middle pane.
+    "down/up (look at a step)": [
+        (b"\x1b[B", "full-traffic-bake \u2014 Watch".encode()),
+        (b"\x1b[A", "canary \u2014 Shift".encode()),
+    ],
+}
+
+
+def key_latency(presses: int) -> dict[str, list[float]]:
+    """Seconds from writing each key to the screen showing its effect, per kind of key."""
+    term = Terminal("child-session")
+    try:
+        term.wait_for(b"Roll back now")
+        time.sleep(2.5)  # let the metric thread run a few ticks first
+        latencies: dict[str, list[float]] = {name: [] for name in KEYS}
+        for name in reversed(KEYS):  # looking at steps first: `t` hides the step pane
+            keys = KEYS[name]
+            for n in range(presses):
+                key, marker = keys[n % len(keys)]
+                latencies[name].append(term.press(key, marker))
+                time.sleep(0.37 + 0.05 * (n % 5))  # land at different phases of the 1 s tick
+        return latencies
+    finally:
+        term.close()
+
+
+def rss_over_polling(minutes: int = 30, poll: int = 10) -> list[tuple[int, float]]:
+    """RSS (MiB) after each simulated 5 minutes of polling, in this process."""
+    sys.path.insert(0, str(ROOT))
+    import tempfile
+
+    from tests.app import states
+    from tui.app.app import TurnoutApp
+    from tui.app.messages import EngineEvent
+    from tui.audit.session_log import SessionLog
+    from tui.aws.protocol import Progress
+    from tui.clock import ManualClock
+    from tui.engine.events import GuardrailsPolled, StepProgress
+
+    def rss() -> float:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+        return float("nan")
+
+    tmp = Path(tempfile.mkdtemp(prefix="bench-ui-"))
+    clock = ManualClock(states.NOW)
+    log = SessionLog.create(tmp, clock, operator="bench")
+    log.session_start(
+        runbook_path="x",
+        runbook_name="alb-canary",
+        params={},
+        mode="rehearsal",
+        region="us-east-1",
+        runbook_sha256="0" * 64,
+        host="h",
+        user="u",
+        pid=1,
+        argv=[],
+    )
+    state = states.canary_split()
+    app = TurnoutApp(states.runbook(state.runbook), clock, tmp, who="bench")
+    samples: list[tuple[int, float]] = []
+
+    async def drive() -> None:
+        async with app.run_test(size=SIZE) as pilot:
+            for event in state.events:
+                app.apply_event(event)
+            polls = minutes * 60 // poll
+            for n in range(1, polls + 1):
+                clock.advance(poll)
+                readings = _readings("canary", METRICS, states.NOW, n)
+                app.post_message(EngineEvent(GuardrailsPolled("canary", clock.now(), readings)))
+                detail = {
+                    "weights": {
+                        "resource": "web-alb:80",
+                        "weights": {"web-blue": 75, "web-green": 25},
+                        "step": 2,
+                        "steps": [5, 25, 50, 100],
+                        "bake_remaining": 300 - (n * poll) % 300,
+                    }
+                }
+                app.post_message(
+                    EngineEvent(StepProgress("canary", Progress("running", "", 50, detail)))
+                )
+                log.step_progress("canary", "InProgress", percent=50, detail=detail)
+                for r in readings[:3]:
+                    log.guardrail(
+                        "canary",
+                        name=r.name,
+                        value=r.value,
+                        metrics={"m": r.value},
+                        breached=False,
+                        threshold={"max": 1.0},
+                        needed=3,
+                    )
+                await pilot.pause(0.01)
+                if n % (300 // poll) == 0:
+                    await pilot.pause(1.1)  # let the audit tail catch up before sampling
+                    samples.append((n * poll // 60, rss()))
+            await pilot.press("q")
+
+    asyncio.run(drive())
+    log.close()
+    return samples
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=5, help="first-paint runs of each app")
+    parser.add_argument("--presses", type=int, default=30, help="key presses to time")
+    args = parser.parse_args()
+
+    bare, session = [], []
+    for _ in range(args.runs):  # interleaved, so machine noise hits both alike
+        bare.append(first_paint("child-bare", b"bare-ready"))
+        session.append(first_paint("child-session", b"Roll back now"))
+    b, s = statistics.median(bare), statistics.median(session)
+    print(
+        f"first paint, median of {args.runs}: bare Textual {b * 1000:.0f} ms, session screen "
+        f"{s * 1000:.0f} ms, ratio {s / b:.2f} (target ≤ 1.50)"
+    )
+
+    everything: list[float] = []
+    for name, latencies in key_latency(args.presses).items():
+        ms = sorted(x * 1000 for x in latencies)
+        everything += ms
+        print(
+            f"key-to-repaint, {name}, {METRICS} metrics updating every second, {len(ms)} "
+            f"presses: median {statistics.median(ms):.1f} ms, p90 "
+            f"{ms[int(0.9 * (len(ms) - 1))]:.1f} ms, max {ms[-1]:.1f} ms"
+        )
+    print(f"key-to-repaint, all keys: median {statistics.median(everything):.1f} ms (target < 50)")
+
+    samples = rss_over_polling()
+    shown = ", ".join(f"{m} min {r:.1f} MiB" for m, r in samples)
+    growth = samples[-1][1] - samples[0][1]
+    print(
+        f"RSS over 30 simulated minutes of polling ({METRICS} metrics every 10 s): {shown}; "
+        f"growth after the first 5 minutes {growth:+.1f} MiB (target: flat)"
+    )
+
+
+if __name__ == "__main__":
+    if len(sys.argv) > 1 and sys.argv[1] == "child-bare":
+        child_bare()
+    elif len(sys.argv) > 1 and sys.argv[1] == "child-session":
+        child_session()
+    else:
+        main()

@@ -1,0 +1,78 @@
+"""Fixtures for the app's tests: the shipped runbooks, a ManualClock, and an app driving a
+`ScriptedSession` (tests/app/scripted.py) through the real `TextualOperator`."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.app.scripted import ScriptedSession
+from tui.app.app import TurnoutApp
+from tui.clock import ManualClock
+from tui.engine.ports import Operator
+from tui.runbook.loader import load_runbook
+from tui.runbook.model import Runbook
+
+ROOT = Path(__file__).resolve().parents[2]
+START = datetime(2026, 3, 14, 9, 0, tzinfo=UTC)
+
+
+def runbook(name: str) -> Runbook:
+    """A shipped runbook by file stem."""
+    return load_runbook(ROOT / "runbooks" / f"{name}.yaml")
+
+
+@dataclass
+class Drive:
+    """An app around a scripted session, and the session once the app has built it."""
+
+    app: TurnoutApp
+    clock: ManualClock
+    session_dir: Path
+    sessions: list[ScriptedSession] = field(default_factory=list)
+
+    @property
+    def session(self) -> ScriptedSession:
+        """The scripted session (built on the engine's thread when the app starts)."""
+        return self.sessions[0]
+
+
+@pytest.fixture
+def drive(tmp_path: Path) -> Callable[..., Drive]:
+    """`drive(runbook_name, **script_options)` → a `Drive` ready for `app.run_test()`."""
+
+    def build(name: str = "alb-canary", **options: Any) -> Drive:
+        clock = ManualClock(START)
+        rb = runbook(name)
+        made = Drive(None, clock, tmp_path)  # type: ignore[arg-type]
+
+        def make(operator: Operator) -> ScriptedSession:
+            session = ScriptedSession(rb, operator, clock, tmp_path, **options)
+            made.sessions.append(session)
+            return session
+
+        made.app = TurnoutApp(rb, clock, tmp_path, make_session=make, who="alice")
+        return made
+
+    return build
+
+
+async def until(pilot: Any, predicate: Callable[[], bool], timeout: float = 5.0) -> None:
+    """Let the app run until `predicate()` holds (fails the test after `timeout` seconds)."""
+    loop = asyncio.get_running_loop()
+    end = loop.time() + timeout
+    while not predicate():
+        if loop.time() > end:
+            raise AssertionError(f"timed out waiting for {predicate}")
+        await pilot.pause(0.02)
+
+
+def run(test: Callable[[], Awaitable[None]]) -> None:
+    """Run an async test body (the suite has no asyncio plugin)."""
+    asyncio.run(test())

@@ -1,0 +1,139 @@
+"""What the operator's keys ask of the session: continue, pause, roll back, note, quit, and the
+replay's play/pause and speed. Mixed into `TurnoutApp`.
+
+Every request to the engine runs in a thread worker: the engine's methods are thread-safe but
+may write the audit log (an fsync), which must not stall the event loop.
+"""
+
+from __future__ import annotations
+
+from functools import partial
+from typing import TYPE_CHECKING
+
+from tui.app.screens.note import NoteScreen
+from tui.app.screens.question import QuestionScreen
+from tui.app.screens.quit import PAUSE, ROLLBACK, QuitScreen
+
+if TYPE_CHECKING:
+    from tui.app.app import TurnoutApp
+
+
+class Controls:
+    """The key actions of `TurnoutApp`."""
+
+    def _engine_call(self: TurnoutApp, what: str, call: object) -> None:
+        self.run_worker(
+            call,
+            thread=True,
+            group="engine-request",  # type: ignore[arg-type]
+            description=what,
+            exit_on_error=False,
+        )
+
+    def _live(self: TurnoutApp, what: str) -> bool:
+        """Whether the engine can take a request now; says why not when it cannot."""
+        if self.replaying:
+            self.notify(f"This is a replay: nothing to {what}.", timeout=3)
+            return False
+        if self.model.ended is not None:
+            self.notify(f"The session has ended: nothing to {what}. Press q to leave.", timeout=4)
+            return False
+        if self.control is None:
+            self.notify("The session is still starting; try again in a moment.", timeout=3)
+            return False
+        return True
+
+    def reopen_question(self: TurnoutApp) -> None:
+        """`c`: bring back the question waiting for an answer."""
+        pending = self.pending
+        if pending is None or pending.settled:
+            self.notify("Nothing is waiting for you: the session carries on by itself.", timeout=3)
+        elif not any(isinstance(s, QuestionScreen) for s in self.screen_stack):
+            self.push_screen(QuestionScreen(pending, self.who, replay=self.replaying))
+
+    def request_pause(self: TurnoutApp) -> None:
+        """`p`: pause at the engine's next safe point."""
+        if not self._live("pause"):
+            return
+        assert self.control is not None
+        self.model.pause_requested = True
+        self._engine_call("pausing the session", self.control.request_pause)
+        self.notify(
+            "Pause requested: the session stops at the next safe point and stays resumable.",
+            timeout=5,
+        )
+        self.tick()
+
+    def confirm_rollback(self: TurnoutApp) -> None:
+        """`r`: ask the engine to roll back; it confirms with the operator at its next safe
+        point (a ROLLBACK question, logged like every other), then undoes the steps."""
+        if not self._live("roll back"):
+            return
+        if self.model.rolling_back:
+            self.notify("A rollback is already under way.", timeout=3)
+            return
+        assert self.control is not None
+        self._engine_call(
+            "asking to roll back",
+            partial(self.control.request_rollback, self.who, "the operator pressed r"),
+        )
+        self.notify(
+            "Rollback requested: turnout asks you to confirm at its next safe point.",
+            severity="warning",
+            timeout=6,
+        )
+
+    def ask_note(self: TurnoutApp, step: str | None) -> None:
+        """`n`: type a note for the audit log."""
+        if not self._live("note"):
+            return
+        self.push_screen(NoteScreen(step), callback=self._save_note)
+
+    def _save_note(self: TurnoutApp, text: str | None) -> None:
+        if text and self.control is not None:
+            self._engine_call("saving a note", partial(self.control.add_note, text))
+            self.notify("Note saved to the audit log.", timeout=3)
+
+    def quit_session(self: TurnoutApp) -> None:
+        """`q`: leave at once if the session is over; else ask: pause, or roll back."""
+        if self.replaying or self.model.ended is not None or self.control is None:
+            if self.player is not None:
+                self.player.stop()
+            self.exit(self.exit_code if self.exit_code is not None else 0)
+            return
+        if self.leaving:
+            self.notify("Leaving as soon as the engine stops; waiting for it.", timeout=3)
+            return
+        self.push_screen(QuitScreen(), callback=self._quit_chosen)
+
+    def _quit_chosen(self: TurnoutApp, choice: str | None) -> None:
+        if choice == PAUSE:
+            self.leaving = True
+            self.request_pause()
+        elif choice == ROLLBACK and self.control is not None:
+            self.leaving = True
+            self._engine_call(
+                "rolling back",
+                partial(self.control.request_rollback, self.who, "the operator chose quit"),
+            )
+            self.notify(
+                "Rolling back; the app closes when the rollback has finished.",
+                severity="warning",
+                timeout=6,
+            )
+
+    def action_quit_session(self: TurnoutApp) -> None:
+        """Ctrl+C: the same as q (never kills a session without asking)."""
+        self.quit_session()
+
+    def replay_toggle(self: TurnoutApp) -> None:
+        """Replay: pause or resume playback."""
+        if self.player is not None:
+            playing = self.player.toggle()
+            self.notify("Playing" if playing else "Paused", timeout=2)
+
+    def replay_speed(self: TurnoutApp, factor: float) -> None:
+        """Replay: multiply the speed by `factor` (between 0.25× and 1000×)."""
+        if self.player is not None:
+            self.player.speed = min(1000.0, max(0.25, self.player.speed * factor))
+            self.notify(f"Speed {self.player.speed:g}×", timeout=2)

@@ -1,0 +1,120 @@
+"""Starting the app from other code: `run_session_app` for `turnout run/rehearse/resume`, and
+`run_replay_app` for `turnout replay`.
+
+The app runs on the calling thread; the engine on a worker thread the app starts. When the app
+closes while the engine still runs (the terminal went away, a second Ctrl+C), the launcher asks
+the engine to pause and waits for it, so no AWS change is left half-watched by nobody.
+"""
+
+from __future__ import annotations
+
+import sys
+import threading
+from pathlib import Path
+
+from tui.app.app import SessionControl, SessionFactory, TurnoutApp
+from tui.audit.replay import Replay
+from tui.clock import Clock
+from tui.engine.ports import Operator
+from tui.exitcodes import ExitCode
+from tui.runbook.model import Runbook
+
+STOP_WAIT_S = 600.0  # how long to wait for a pausing engine before giving up on it
+
+
+def run_session_app(
+    make_session: SessionFactory,
+    runbook: Runbook,
+    clock: Clock,
+    session_dir: str | Path,
+    *,
+    who: str | None = None,
+) -> int:
+    """Run one session in the Textual app and return its exit code (design.md's codes).
+
+    `make_session(operator)` builds the engine's `Session` with the app's operator; it is called
+    on the engine's worker thread (it may call AWS). `clock` is the engine's clock (countdowns
+    read it). `session_dir` is where the engine writes `audit.jsonl`; the app tails it and saves
+    each prompt's SVG under its `screens/`.
+    """
+    engine_stopped = threading.Event()
+    sessions: list[SessionControl] = []
+
+    def make(operator: Operator) -> SessionControl:
+        session = make_session(operator)
+        sessions.append(session)
+        return _Watched(session, engine_stopped)
+
+    app = TurnoutApp(runbook, clock, session_dir, make_session=make, who=who)
+    result = app.run()
+    if sessions and not engine_stopped.is_set():
+        print("turnout: pausing the session before leaving…", file=sys.stderr)
+        sessions[0].request_pause()
+        if not engine_stopped.wait(STOP_WAIT_S):
+            print(
+                "turnout: the engine did not stop; the session may need `turnout resume`.",
+                file=sys.stderr,
+            )
+            return int(ExitCode.INTERRUPTED)
+    if app.exit_code is not None:
+        return int(app.exit_code)
+    return int(result) if result is not None else int(ExitCode.INTERRUPTED)
+
+
+class _Watched:
+    """A session whose `run` sets an event when it returns, however it returns."""
+
+    def __init__(self, session: SessionControl, stopped: threading.Event) -> None:
+        self._session = session
+        self._stopped = stopped
+
+    def run(self) -> int:
+        try:
+            return self._session.run()
+        finally:
+            self._stopped.set()
+
+    def request_rollback(self, who: str, reason: str) -> None:
+        self._session.request_rollback(who, reason)
+
+    def request_pause(self) -> None:
+        self._session.request_pause()
+
+    def add_note(self, text: str) -> None:
+        self._session.add_note(text)
+
+
+def run_replay_app(
+    session_dir: str | Path, *, speed: float = 1.0, replay: Replay | None = None
+) -> int:
+    """Play a recorded session back on the session screen; 0 when the viewer leaves.
+
+    Raises the audit module's errors (exit 2) for a log that does not verify.
+    """
+    from tui.app.replay import ReplayPlayer
+    from tui.runbook.loader import load_runbook
+
+    replay = replay or Replay.load(session_dir)
+    # The engine may call STS before it writes session.start: look for it, not at record 1.
+    start = next((r.payload for r in replay.records if r.type == "session.start"), {})
+    runbook_info = start.get("runbook") or {}
+    runbook: Runbook | None = None
+    path = runbook_info.get("path")
+    if path and Path(path).is_file():
+        try:
+            runbook = load_runbook(path)
+        except Exception:  # a changed or broken runbook: replay from the log alone
+            runbook = None
+    directory = Path(session_dir)
+    if directory.is_file():
+        directory = directory.parent
+    player = ReplayPlayer(replay, directory, speed=speed, title=runbook.title if runbook else "")
+    app = TurnoutApp(
+        runbook,
+        player.clock,
+        directory,
+        player=player,
+        runbook_name=str(runbook_info.get("name", "")),
+    )
+    app.run()
+    return int(ExitCode.COMPLETED)

@@ -1,0 +1,221 @@
+"""The session screen: header, status bar, the steps on the left, the step in the middle, the
+live panels (guardrails, instance refresh, traffic split, rollout, audit tail) beside or below.
+
+Wide terminals (150 columns and more) get three columns; narrower ones (down to 80×24) stack
+the step over the panels. `t` cycles between both, panels only and step only. The screen only
+draws: the keys ask the app, which talks to the engine.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, OptionList
+
+from tui.app import model as parts
+from tui.app.model import SessionModel
+from tui.app.question import PendingQuestion
+from tui.app.widgets.audit_tail import AuditTail
+from tui.app.widgets.guardrails import GuardrailPanel
+from tui.app.widgets.header import SessionHeader
+from tui.app.widgets.refresh import RefreshPanel
+from tui.app.widgets.rollout import RolloutPanel
+from tui.app.widgets.status_bar import StatusBar
+from tui.app.widgets.step_detail import StepDetail
+from tui.app.widgets.step_list import StepList
+from tui.app.widgets.traffic import TrafficPanel
+
+if TYPE_CHECKING:
+    from tui.app.app import TurnoutApp
+
+PANEL_MODES = ("both", "panels", "step")
+"""What `t` cycles through: step and panels, panels only, step only."""
+
+LIVE_KEYS = [
+    Binding("c", "continue", "Continue", tooltip="Answer the question waiting for you"),
+    Binding("p", "pause", "Pause", tooltip="Stop at the next safe point, keep resumable"),
+    Binding("r", "rollback", "Roll back now", tooltip="Undo what was done (asks first)"),
+    Binding("n", "note", "Note", tooltip="Add a note to the audit log"),
+    Binding("t", "toggle_panels", "Panels", tooltip="Step and panels / panels / step"),
+    Binding("q", "quit_session", "Quit", tooltip="Pause and keep resumable, or roll back"),
+    Binding("question_mark", "help", "Keys", key_display="?"),
+]
+"""The live session's keys (the footer shows them; `?` lists them)."""
+
+REPLAY_KEYS = [
+    Binding("space", "toggle_play", "Play/pause"),
+    Binding("plus,equals_sign", "faster", "Faster", key_display="+"),
+    Binding("minus", "slower", "Slower", key_display="-"),
+    Binding("t", "toggle_panels", "Panels"),
+    Binding("q", "quit_session", "Quit"),
+    Binding("question_mark", "help", "Keys", key_display="?"),
+]
+"""A replay's keys: nothing in a replay reaches AWS or the log."""
+
+
+class SessionScreen(Screen[None]):
+    """Everything about the running (or replayed) session on one screen."""
+
+    HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]] | None] = [
+        (0, "-narrow"),
+        (150, "-wide"),
+    ]
+    BINDINGS = LIVE_KEYS
+
+    def __init__(self, model: SessionModel, *, replay: bool = False) -> None:
+        """`replay`: draw a recorded session (use `ReplayScreen`, which has the replay's keys)."""
+        super().__init__()
+        self.model = model
+        self.replay = replay
+        self.panel_mode = "both"
+        self._early_records: list[Any] = []  # records that came before the screen was mounted
+
+    @property
+    def turnout(self) -> TurnoutApp:
+        """The app, typed."""
+        return self.app  # type: ignore[return-value]
+
+    def compose(self) -> ComposeResult:
+        """Header, status, body, footer."""
+        yield SessionHeader(id="header")
+        yield StatusBar(id="status")
+        with Horizontal(id="body"):
+            yield StepList(self.model, id="steps")
+            with Vertical(id="main"):
+                yield StepDetail(self.model, id="detail")
+                with VerticalScroll(id="panels"):
+                    yield GuardrailPanel(id="guardrails")
+                    yield RefreshPanel(id="refresh")
+                    yield TrafficPanel(id="traffic")
+                    yield RolloutPanel(id="rollout")
+                    yield AuditTail(id="audit")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        """Show the overview until the session starts a step."""
+        self.query_one(StepList).focus()
+        self.query_one(StepDetail).show_step(None)
+        everything = {
+            parts.HEADER,
+            parts.STEPS,
+            parts.PROGRESS,
+            parts.GUARDRAILS,
+            parts.DETAIL,
+            parts.CHECKLIST,
+        }
+        self.update_parts(everything)
+        self.add_records(self._early_records)
+        self._early_records = []
+
+    # -- drawing -----------------------------------------------------------------------------
+
+    def update_parts(self, changed: set[str]) -> None:
+        """Redraw the parts the model says changed (nothing until mounted: on_mount draws all)."""
+        if not self.is_mounted:
+            return
+        model = self.model
+        steps = self.query_one(StepList)
+        detail = self.query_one(StepDetail)
+        if changed & {parts.STEPS, parts.CHECKLIST}:
+            steps.refresh_states()
+            if parts.STEPS in changed:
+                steps.follow(model.current)
+        if changed & {parts.DETAIL, parts.STEPS, parts.CHECKLIST, parts.NOTICES}:
+            detail.show_step(steps.shown_id if steps.shown_id != "checklist" else None)
+        # The panels follow the step that last reported, not the step the session is on: while
+        # a rollback verifies, and after it, they still show the canary that breached.
+        if parts.GUARDRAILS in changed:
+            watched = model.step(model.watched)
+            readings = watched.guardrails.values() if watched else ()
+            self.query_one(GuardrailPanel).show_readings(model.watched, readings)
+        if parts.PROGRESS in changed:
+            moving = model.step(model.progressing)
+            detail_map = moving.progress.detail if moving and moving.progress else {}
+            self.query_one(RefreshPanel).show_refresh(detail_map.get("refresh"))
+            self.query_one(TrafficPanel).show_split(detail_map.get("weights"))
+            self.query_one(RolloutPanel).show_detail(detail_map)
+
+    def tick(self, now: datetime, pending: PendingQuestion | None) -> None:
+        """Redraw what moves with the clock: the header's countdowns and the status bar."""
+        if not self.is_mounted:
+            return
+        self.query_one(SessionHeader).show_session(self.model, now)
+        self.query_one(StatusBar).show_status(self.model, pending, now, self.replay)
+
+    def add_records(self, records: list[Any]) -> None:
+        """New audit records for the tail (kept until the screen is mounted)."""
+        if not self.is_mounted:
+            self._early_records.extend(records)
+        elif records:
+            self.query_one(AuditTail).add_records(records)
+
+    @on(OptionList.OptionHighlighted, "#steps")
+    def _highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        option_id = event.option.id
+        self.query_one(StepDetail).show_step(None if option_id == "checklist" else option_id)
+
+    # -- keys --------------------------------------------------------------------------------
+
+    def action_toggle_panels(self) -> None:
+        """Cycle: step and panels → panels only → step only."""
+        self.panel_mode = PANEL_MODES[(PANEL_MODES.index(self.panel_mode) + 1) % 3]
+        # Styles set on the two panes, not a class on the screen: a screen class re-applies the
+        # stylesheet to every widget, which made this key slow to repaint.
+        detail, panels = self.query_one("#detail"), self.query_one("#panels")
+        detail.display = self.panel_mode != "panels"
+        panels.display = self.panel_mode != "step"
+        panels.styles.width = "1fr" if self.panel_mode == "panels" else None
+        self.notify(f"Showing: {self.panel_mode.replace('both', 'step and panels')}", timeout=2)
+
+    def action_continue(self) -> None:
+        """Bring back the question waiting for an answer."""
+        self.turnout.reopen_question()
+
+    def action_pause(self) -> None:
+        """Ask the engine to pause at its next safe point."""
+        self.turnout.request_pause()
+
+    def action_rollback(self) -> None:
+        """Roll back now, after a confirmation."""
+        self.turnout.confirm_rollback()
+
+    def action_note(self) -> None:
+        """Add a note to the audit log."""
+        self.turnout.ask_note(self.model.current)
+
+    def action_quit_session(self) -> None:
+        """Leave: asks how, while the session runs."""
+        self.turnout.quit_session()
+
+    def action_help(self) -> None:
+        """List every key."""
+        from tui.app.screens.help import HelpScreen
+
+        self.app.push_screen(HelpScreen(REPLAY_KEYS if self.replay else LIVE_KEYS))
+
+    def action_toggle_play(self) -> None:
+        """Replay: pause or resume playback."""
+        self.turnout.replay_toggle()
+
+    def action_faster(self) -> None:
+        """Replay: double the speed."""
+        self.turnout.replay_speed(2.0)
+
+    def action_slower(self) -> None:
+        """Replay: halve the speed."""
+        self.turnout.replay_speed(0.5)
+
+
+class ReplayScreen(SessionScreen, inherit_bindings=False):
+    """The same screen for `turnout replay`, with the replay's keys instead of the live ones."""
+
+    BINDINGS = REPLAY_KEYS
+
+    def __init__(self, model: SessionModel) -> None:
+        super().__init__(model, replay=True)

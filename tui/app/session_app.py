@@ -1,0 +1,122 @@
+"""The engine's `Session` in the app: what `turnout run`, `rehearse` and `resume` call when
+stdout is a terminal, in place of the headless flow (tui/commands/session_flow.py).
+
+The same steps as the headless flow: a session directory and its log (made before the app
+starts, so a bad directory is an error on the terminal, exit 2), the call recorder, the Cloud
+built on it, the `Session`. The Cloud and the Session are built on the engine's thread, since
+building the Cloud may call AWS. The log is closed once the app has returned and the engine
+has stopped.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from tui.app.launch import run_session_app
+from tui.audit.resume import ResumeState
+from tui.audit.session_log import SessionLog, file_sha256
+from tui.audit.sessiondir import create_session_dir
+from tui.aws.protocol import Cloud
+from tui.clock import Clock
+from tui.engine.options import SessionOptions
+from tui.engine.ports import Operator
+from tui.engine.recorder import SessionCallRecorder
+from tui.engine.session import Session
+from tui.exitcodes import ExitCode
+from tui.runbook.model import Runbook
+
+CloudMaker = Callable[[SessionCallRecorder], Cloud]
+"""Builds the Cloud on the session's call recorder (the commands' `make_cloud`)."""
+
+
+@dataclass(frozen=True)
+class AppOutcome:
+    """How the session ended, and where its log is."""
+
+    code: ExitCode
+    session_dir: Path
+
+
+def start_session_app(
+    runbook: Runbook,
+    *,
+    clock: Clock,
+    make_cloud: CloudMaker,
+    sessions_dir: str | None,
+    options: SessionOptions,
+) -> AppOutcome:
+    """Run a new session of `runbook` in the app; its exit code and directory."""
+    session_dir = create_session_dir(runbook.name, clock.now(), sessions_dir)
+    log = SessionLog.create(session_dir, clock)
+    opts = replace(
+        options,
+        session_dir=str(session_dir),
+        runbook_path=options.runbook_path or runbook.file,
+        runbook_sha256=options.runbook_sha256 or file_sha256(runbook.file),
+        argv=tuple(options.argv) or tuple(sys.argv),
+    )
+    return _run(runbook, clock, make_cloud, log, opts, session_dir, None)
+
+
+def resume_session_app(
+    runbook: Runbook,
+    state: ResumeState,
+    *,
+    clock: Clock,
+    make_cloud: CloudMaker,
+    options: SessionOptions,
+    repair_log: bool = False,
+    break_stale_lock: bool = False,
+) -> AppOutcome:
+    """Carry a session on from its log (`state`, from tui.audit.resume) in the app."""
+    session_dir = state.path.parent
+    log = SessionLog.resume(
+        session_dir, clock, repair_torn=repair_log, break_stale_lock=break_stale_lock
+    )
+    opts = replace(options, session_dir=str(session_dir))
+    return _run(runbook, clock, make_cloud, log, opts, session_dir, state)
+
+
+class _AppSession:
+    """`Session` as the app drives it: `run()` starts, or resumes from `state`."""
+
+    def __init__(self, session: Session, state: ResumeState | None) -> None:
+        self.session = session
+        self.state = state
+
+    def run(self) -> int:
+        return self.session.run() if self.state is None else self.session.resume(self.state)
+
+    def request_rollback(self, who: str, reason: str) -> None:
+        self.session.request_rollback(who, reason)
+
+    def request_pause(self) -> None:
+        self.session.request_pause()
+
+    def add_note(self, text: str) -> None:
+        self.session.add_note(text)
+
+
+def _run(
+    runbook: Runbook,
+    clock: Clock,
+    make_cloud: CloudMaker,
+    log: SessionLog,
+    options: SessionOptions,
+    session_dir: Path,
+    state: ResumeState | None,
+) -> AppOutcome:
+    def make_session(operator: Operator) -> _AppSession:
+        recorder = SessionCallRecorder(log)
+        cloud = make_cloud(recorder)
+        session = Session(runbook, cloud, operator, clock, log, options, recorder=recorder)
+        return _AppSession(session, state)
+
+    try:
+        code = run_session_app(make_session, runbook, clock, session_dir, who=log.operator)
+    finally:
+        log.close()
+    return AppOutcome(ExitCode(code), session_dir)

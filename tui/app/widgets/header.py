@@ -1,0 +1,87 @@
+"""The session header: runbook, account, region, REHEARSAL or PRODUCTION (in words and colour),
+the maintenance window's countdown and the time elapsed, on the engine's clock."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from rich.text import Text
+from textual.widgets import Static
+
+from tui.app.model import SessionModel
+from tui.app.symbols import duration_text
+
+
+def mode_badge(rehearsal: bool | None, short: bool = False) -> Text:
+    """` REHEARSAL · simulated AWS ` or ` PRODUCTION · REAL AWS ` (just the first word when
+    short): the word is the point; colour helps."""
+    if rehearsal is None:
+        return Text(" connecting… ", style="reverse")
+    if rehearsal:
+        return Text(
+            " REHEARSAL " if short else " REHEARSAL · simulated AWS ",
+            style="bold black on bright_cyan",
+        )
+    return Text(" PRODUCTION " if short else " PRODUCTION · REAL AWS ", style="bold white on red")
+
+
+def header_text(model: SessionModel, now: datetime, width: int = 80) -> Text:
+    """The whole header line; the runbook's title goes in only where the width leaves room."""
+    text = Text(" turnout ", style="bold")
+    text.append("│ ", style="dim")
+    text.append(model.name or "?", style="bold")
+    rest = _facts(model, now)
+    two_lines = len(text) + len(rest) + 3 > width
+    if two_lines and len(rest) + 1 > width:
+        rest = _facts(model, now, short=True)
+    room = width - len(text) - 4 - (0 if two_lines else len(rest) + 3)
+    if model.title and room >= 12:
+        title = model.title if len(model.title) <= room else model.title[: room - 1] + "…"
+        text.append(f" — {title}", style="dim")
+    # A narrow terminal gets two lines rather than losing the window countdown off the edge.
+    text.append("\n " if two_lines else " │ ", style="dim")
+    return text + rest
+
+
+def _facts(model: SessionModel, now: datetime, short: bool = False) -> Text:
+    """Account, region, mode, window and elapsed time."""
+    text = Text()
+    started = model.started
+    if started is not None:
+        text.append(f"{started.identity.account} · {started.identity.region} ")
+    elif model.runbook is not None:
+        text.append(f"{model.runbook.target.account} · {model.runbook.target.region} ")
+    text.append_text(mode_badge(model.rehearsal, short))
+    text.append(" │ ", style="dim")
+    if started is not None and started.window_ends_at is not None:
+        left = (started.window_ends_at - now).total_seconds()
+        if left >= 0:
+            text.append(
+                f"window {duration_text(left)} left", style="bold" if left > 600 else "bold yellow"
+            )
+        else:
+            text.append(f"window OVER by {duration_text(-left)}", style="bold red")
+    elif model.runbook is not None and model.runbook.window:
+        text.append(f"window {model.runbook.window}")
+    else:
+        text.append("no window")
+    if started is not None:
+        text.append(" │ ", style="dim")
+        text.append(f"elapsed {duration_text((now - started.started_at).total_seconds())}")
+    return text
+
+
+class SessionHeader(Static):
+    """One line across the top (two when narrow); its background turns red in production."""
+
+    DEFAULT_CSS = """
+    SessionHeader { height: auto; max-height: 2; background: $panel; }
+    SessionHeader.-production { background: $error 35%; }
+    SessionHeader.-rehearsal { background: $primary 25%; }
+    """
+
+    def show_session(self, model: SessionModel, now: datetime) -> None:
+        """Redraw for `now` (called every tick: the countdowns move)."""
+        self.set_class(model.rehearsal is False, "-production")
+        self.set_class(model.rehearsal is True, "-rehearsal")
+        self.update(header_text(model, now, self.size.width or 80))

@@ -1,0 +1,76 @@
+"""The instance-refresh panel: progress bar, percentage, instances left, status and reason,
+checkpoint, and each instance's launch-template version."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.widgets import ProgressBar, Static
+
+from tui.app.widgets.panel import Panel
+
+MAX_INSTANCES = 8  # more would push the audit tail off a small screen; the rest are counted
+
+
+def refresh_summary(refresh: Mapping[str, Any]) -> Text:
+    """`InProgress · 2 to update · checkpoint 50 % reached` and the reason, if any."""
+    text = Text(str(refresh.get("status") or "?"), style="bold")
+    left = refresh.get("instances_to_update")
+    if left is not None:
+        text.append(f" · {left} to update")
+    checkpoint = refresh.get("checkpoint")
+    if checkpoint not in (None, ""):
+        shown = f"{checkpoint} %" if isinstance(checkpoint, int | float) else str(checkpoint)
+        text.append(f" · checkpoint {shown} reached", style="bold yellow")
+    reason = refresh.get("reason")
+    if reason:
+        text.append(f"\n{reason}", style="dim")
+    return text
+
+
+def instance_table(instances: list[Mapping[str, Any]]) -> Table:
+    """Instance, zone, version, health: one row each (the first few)."""
+    table = Table(box=None, pad_edge=False, show_header=True, header_style="dim")
+    for column in ("instance", "zone", "version", "health"):
+        table.add_column(column, no_wrap=True)
+    for inst in instances[:MAX_INSTANCES]:
+        table.add_row(
+            str(inst.get("id", "?")),
+            str(inst.get("zone", "")),
+            str(inst.get("version", "")),
+            str(inst.get("health", "")),
+        )
+    if len(instances) > MAX_INSTANCES:
+        table.add_row(f"… {len(instances) - MAX_INSTANCES} more", "", "", "")
+    return table
+
+
+class RefreshPanel(Panel):
+    """An Auto Scaling instance refresh under way."""
+
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self.border_title = "Instance refresh"
+
+    def compose(self) -> ComposeResult:
+        """A bar, a summary line, the instances."""
+        yield ProgressBar(total=100, show_eta=False, id="refresh-bar")
+        yield Static(id="refresh-summary")
+        yield Static(id="refresh-instances")
+
+    def show_refresh(self, refresh: Mapping[str, Any] | None) -> None:
+        """Draw the `refresh` detail of a Progress (tui/aws/protocol.py), or hide."""
+        self.show(bool(refresh))
+        if not refresh:
+            return
+        percent = refresh.get("percent")
+        self.query_one(ProgressBar).update(progress=float(percent or 0))
+        self.query_one("#refresh-summary", Static).update(refresh_summary(refresh))
+        instances = list(refresh.get("instances") or [])
+        self.query_one("#refresh-instances", Static).update(
+            instance_table(instances) if instances else ""
+        )

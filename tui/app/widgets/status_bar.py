@@ -1,0 +1,77 @@
+"""The line under the header that says what needs the operator now: a question waiting (with its
+countdown), a pause requested, a rollback under way, or how the session ended."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from rich.text import Text
+from textual.widgets import Static
+
+from tui.app.model import SessionModel
+from tui.app.question import PendingQuestion
+from tui.app.symbols import duration_text
+from tui.exitcodes import ExitCode
+
+
+def outcome_word(code: int) -> str:
+    """`completed`, `rolled back`, …: the exit code in words."""
+    try:
+        return ExitCode(code).name.lower().replace("_", " ")
+    except ValueError:
+        return f"exit {code}"
+
+
+def status_text(
+    model: SessionModel, pending: PendingQuestion | None, now: datetime, replay: bool
+) -> tuple[Text, str]:
+    """What to say, and the CSS class for its urgency (`-ended`, `-alarm`, `-ask`, `-quiet`)."""
+    if model.ended is not None:
+        end = model.ended
+        text = Text(f"■ SESSION ENDED: {outcome_word(end.exit_code)} (exit {end.exit_code})")
+        text.append(f" — {end.summary}" if end.summary else "")
+        text.append("   press q to leave" if not replay else "")
+        return text, "-ended"
+    if pending is not None:
+        q = pending.question
+        text = Text(f"◆ {'THE OPERATOR WAS ASKED' if replay else 'WAITING FOR YOU'}: {q.title}")
+        left = pending.seconds_left(now)
+        if left is not None:
+            default = q.choice(pending.default_choice())
+            what = default.label if default else pending.default_choice()
+            text.append(f" — {what} automatically in {duration_text(left)}", style="bold")
+        text.append("" if replay else "   press c to answer")
+        return text, "-alarm" if left is not None else "-ask"
+    if model.rolling_back:
+        return Text(f"↺ ROLLING BACK: {model.rollback[-1].text}"), "-alarm"
+    if model.pause_requested:
+        return Text("‖ PAUSE REQUESTED: the session stops at the next safe point"), "-ask"
+    if replay:
+        return Text("▷ REPLAY of a recorded session: nothing here touches AWS"), "-quiet"
+    return Text(""), "-quiet"
+
+
+class StatusBar(Static):
+    """Hidden when there is nothing to say."""
+
+    DEFAULT_CSS = """
+    StatusBar { height: auto; padding: 0 1; display: none; }
+    StatusBar.-ask { display: block; background: $warning 30%; }
+    StatusBar.-alarm { display: block; background: $error 50%; text-style: bold; }
+    StatusBar.-ended { display: block; background: $accent 40%; text-style: bold; }
+    StatusBar.-quiet.-replay { display: block; background: $panel; }
+    """
+
+    def show_status(
+        self,
+        model: SessionModel,
+        pending: PendingQuestion | None,
+        now: datetime,
+        replay: bool = False,
+    ) -> None:
+        """Redraw for `now`."""
+        text, kind = status_text(model, pending, now, replay)
+        for name in ("-ask", "-alarm", "-ended", "-quiet"):
+            self.set_class(name == kind, name)
+        self.set_class(replay, "-replay")
+        self.update(text)
