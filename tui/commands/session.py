@@ -17,7 +17,11 @@ from tui.errors import InputError
 from tui.exitcodes import ExitCode
 
 RECOMMENDED_SPEED = 60.0
-"""`turnout rehearse`'s default speed: every shipped runbook rehearses in under two minutes."""
+"""`turnout rehearse --headless`'s default speed: every shipped runbook rehearses in under two
+minutes."""
+PERSON_SPEED = 10.0
+"""The default speed when a person answers (the app, plain mode): a guardrail's two-minute
+rollback countdown then lasts twelve real seconds, time enough to read it and decide."""
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -52,10 +56,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     rehearse.add_argument(
         "--speed",
         type=float,
-        default=RECOMMENDED_SPEED,
+        default=None,
         metavar="X",
-        help=f"world time runs X times faster (default {RECOMMENDED_SPEED:g}: every shipped "
-        "runbook rehearses in under two minutes)",
+        help=f"world time runs X times faster (default {PERSON_SPEED:g} when a person answers, "
+        f"{RECOMMENDED_SPEED:g} with --headless: every shipped runbook then rehearses in under "
+        "two minutes)",
     )
     rehearse.add_argument(
         "--warp",
@@ -277,6 +282,8 @@ def rehearse_command(args: argparse.Namespace) -> int:
     from tui.runbook.problems import RunbookInvalid
 
     _front_end(args)
+    if args.speed is None:
+        args.speed = RECOMMENDED_SPEED if args.front == "headless" else PERSON_SPEED
     if not 0 < args.speed <= 1000:
         raise InputError(f"--speed must be between 0 and 1000, not {args.speed:g}")
     poll, warp = _duration(args.poll, "--poll"), _duration(args.warp, "--warp")

@@ -142,10 +142,10 @@ class Rollback:
             with core.tag(item.step.id, rollback=True):
                 if item.kind == "explicit":
                     driver = core.cloud.driver(item.step)
-                    return self._follow(driver, driver.start(), driver.poll)
+                    return self._follow(target, driver.start(), driver.poll)
                 driver = self._driver_for(item.step)
                 captured = core.progress.captured[item.step.id]
-                return self._follow(driver, driver.undo(captured), driver.poll_undo)
+                return self._follow(target, driver.undo(captured), driver.poll_undo)
         except (CloudError, KeyError, NotImplementedError) as exc:
             return str(exc)
         except Exception as exc:  # a driver's bug: report it, keep undoing the rest
@@ -157,15 +157,19 @@ class Rollback:
             return progress.driver
         return self.core.cloud.driver(step)
 
-    def _follow(self, driver: ActionDriver, progress: Progress, poll: object) -> str | None:
+    def _follow(self, step_id: str, progress: Progress, poll: object) -> str | None:
         core = self.core
-        while not progress.done:
+        while True:
+            # Front ends show what the undo put back (the weights, the template version) as
+            # they showed what the step changed: the panels must not keep the step's last state.
+            core.notify(events.StepProgress(step_id, progress, core.now()))
+            if progress.done:
+                return None
             if progress.failed:
                 return progress.reason or progress.summary or "failed"
             core.notice(progress.summary or progress.state, "info", core.current)
             core.sleep(core.options.poll, interruptible=False)
             progress = poll()  # type: ignore[operator]
-        return None
 
     # -- verifying ---------------------------------------------------------------------------
 

@@ -40,13 +40,21 @@ def entry_markdown(entry: RunbookEntry) -> str:
     """Title, file, risk, window, steps, then the description."""
     rb = entry.runbook
     if rb is None:
-        return f"# {entry.name}\n\n`{entry.path}` does not load:\n\n    {entry.problem}\n"
+        return f"# {entry.name}\n\n`{_shown(entry.path)}` does not load:\n\n    {entry.problem}\n"
     word = RISK_LABELS.get(str(entry.risk), (str(entry.risk), ""))[0]
     steps = ", ".join(s.id for s in rb.order)
     return (
-        f"# {rb.title}\n\n`{entry.path}` · risk: **{word}** · window: "
+        f"# {rb.title}\n\n`{_shown(entry.path)}` · risk: **{word}** · window: "
         f"**{rb.window or 'none'}** · {len(rb.order)} steps ({steps})\n\n{rb.description}"
     )
+
+
+def _shown(path: Path) -> str:
+    """The path as the person would type it: relative to where they are, when it is below."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
 
 
 class PickerScreen(Screen[PickerChoice | None]):
