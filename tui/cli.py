@@ -59,12 +59,24 @@ def _report_internal_error(exc: BaseException) -> str:
     return path
 
 
+def _pick_and_go() -> int:
+    """`turnout` alone on a terminal: choose a runbook in ./runbooks, then rehearse or run it."""
+    from tui.app.picker import run_picker
+
+    choice = run_picker("runbooks")
+    if choice is None:
+        return ExitCode.COMPLETED
+    return main([choice.mode, str(choice.path)])
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one command and return its exit code (see `ExitCode`)."""
     parser = build_parser()
     args = parser.parse_args(argv)
     handler = getattr(args, "handler", None)
     if handler is None:
+        if sys.stdin.isatty() and sys.stdout.isatty() and os.path.isdir("runbooks"):
+            return _pick_and_go()
         parser.print_help(sys.stderr)
         return ExitCode.INVALID_INPUT
     try:
