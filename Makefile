@@ -6,6 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 RUNBOOK ?= runbooks/alb-canary.yaml
+SCENARIO ?= bad-ami
 
 .PHONY: test rehearse lint
 
@@ -20,8 +21,10 @@ test: $(STAMP)
 	$(BIN)/ruff check tui tests bench
 	$(BIN)/pytest -n 2 --dist loadfile
 
+# The main job: rehearse a runbook against the embedded AWS world (moto on 127.0.0.1), in the
+# full-screen app on a terminal (plain prompts otherwise), and read the debrief at the end.
 rehearse: $(STAMP)
-	$(BIN)/turnout plan $(RUNBOOK)
+	$(BIN)/turnout rehearse $(RUNBOOK) --scenario $(SCENARIO)
 
 lint: $(STAMP)
 	$(BIN)/ruff check --fix tui tests bench
