@@ -68,9 +68,41 @@ def test_a_headless_run_without_auto_approve_refuses_a_runbook_that_asks(capsys)
     assert "asks a person (checklist item 1" in err and "--auto-approve" in err
 
 
-def test_without_headless_the_commands_say_the_ui_is_not_built_yet(capsys) -> None:
-    assert main(["run", str(RUNBOOKS / "alb-canary.yaml")]) == 2
-    assert "not built yet: add --headless" in capsys.readouterr().err
+class _Stdout:
+    def __init__(self, tty: bool) -> None:
+        self.tty = tty
+
+    def isatty(self) -> bool:
+        return self.tty
+
+    def fileno(self) -> int:
+        raise OSError("not a real stream")
+
+
+@pytest.mark.parametrize(
+    ("flags", "tty", "term", "front"),
+    [
+        (["--headless"], True, "xterm", "headless"),
+        ([], True, "xterm-256color", "app"),
+        (["--plain"], True, "xterm", "plain"),
+        ([], False, "xterm", "plain"),  # captured output: plain, and it says why
+        ([], True, "dumb", "plain"),
+    ],
+)
+def test_the_front_end_follows_the_flags_and_the_terminal(
+    monkeypatch, flags, tty, term, front
+) -> None:
+    import argparse
+    import sys
+
+    from tui.commands.session import _front_end
+
+    monkeypatch.setattr(sys, "stdout", _Stdout(tty))
+    monkeypatch.setenv("TERM", term)
+    args = argparse.Namespace(headless="--headless" in flags, plain="--plain" in flags)
+    _front_end(args)
+    assert args.front == front
+    assert (args.plain_reason is not None) == (front == "plain")
 
 
 def test_a_bad_runbook_is_reported_at_file_line_col(tmp_path, capsys) -> None:
