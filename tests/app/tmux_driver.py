@@ -26,11 +26,17 @@ class Tmux:
     """One `turnout` command running in its own tmux server (socket) and session."""
 
     def __init__(
-        self, argv: Sequence[str], *, width: int = 120, height: int = 40, linger: int = 30
+        self,
+        argv: Sequence[str],
+        *,
+        width: int = 120,
+        height: int = 40,
+        linger: int = 30,
+        program: Sequence[str] = (sys.executable, "-m", "tui"),
     ) -> None:
         self.name = f"turnout-{uuid.uuid4().hex[:10]}"
         self.socket = self.name
-        command = " ".join(shlex.quote(a) for a in [sys.executable, "-m", "tui", *argv])
+        command = " ".join(shlex.quote(a) for a in [*program, *argv])
         script = (
             f"cd {shlex.quote(str(REPO))} && PYTHONPATH={shlex.quote(str(REPO))} {command}; "
             f"echo EXIT=$? ; sleep {linger}"
