@@ -59,7 +59,7 @@ def _inner(shots: Path, argv: list[str]) -> int:
         app = apps[-1]
         try:
             app.call_from_thread(app.save_screenshot, name, str(shots))
-        except Exception as exc:  # noqa: BLE001  # report and carry on: the app must not die
+        except Exception as exc:  # report and carry on: the app must not die
             (shots / f"{name}.error").write_text(repr(exc))
 
     def on_signal(signum: int, frame: object) -> None:
@@ -86,7 +86,7 @@ class Run:
         self.tmux = Tmux(inner, linger=60, program=(sys.executable, str(HERE / "render.py")))
         self.taken = 0
 
-    def wait_for(self, want, timeout: float = 40, what: str | None = None) -> str:  # noqa: ANN001
+    def wait_for(self, want, timeout: float = 40, what: str | None = None) -> str:
         return self.tmux.wait_for(want, timeout, what=what)
 
     def keys(self, *keys: str) -> None:
@@ -134,8 +134,15 @@ def _rehearse(work: Path, label: str, runbook: str, *extra: str) -> Run:
     return Run(
         work,
         label,
-        ["rehearse", f"runbooks/{runbook}.yaml", "--speed", "20", "--sessions-dir", str(sessions)]
-        + list(extra),
+        [
+            "rehearse",
+            f"runbooks/{runbook}.yaml",
+            "--speed",
+            "20",
+            "--sessions-dir",
+            str(sessions),
+            *extra,
+        ],
     )
 
 
@@ -192,7 +199,9 @@ def render_refresh(work: Path, out: Path) -> None:
         deadline = time.monotonic() + 180
         while time.monotonic() < deadline:
             screen = run.wait_for(
-                lambda s: "WAITING FOR YOU" in s or _refreshing(s), 120, what="a question or refresh"
+                lambda s: "WAITING FOR YOU" in s or _refreshing(s),
+                120,
+                what="a question or a refresh part way",
             )
             if "WAITING FOR YOU" in screen:
                 run.keys("y")
