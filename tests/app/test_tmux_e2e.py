@@ -22,7 +22,8 @@ BREACH = "Guardrail breached during canary: roll back?"
 
 
 def _header(screen: str) -> str:
-    return screen.splitlines()[0] if screen else ""
+    """The header: one line, or two in a terminal narrower than it (docs/app.md)."""
+    return "\n".join(screen.splitlines()[:2])
 
 
 def test_rehearse_alb_canary_bad_ami_rolls_back_in_tmux(tmp_path: Path) -> None:
@@ -49,7 +50,6 @@ def test_rehearse_alb_canary_bad_ami_rolls_back_in_tmux(tmp_path: Path) -> None:
 
         screen = tmux.wait_for("Confirm the next step · canary", 20)
         assert "elbv2.shift_weights" in screen
-        assert "REHEARSAL · simulated AWS" in _header(screen)
         tmux.keys("y")
 
         # The canary runs: the step list says so and the traffic split appears.
@@ -80,6 +80,7 @@ def test_rehearse_alb_canary_bad_ami_rolls_back_in_tmux(tmp_path: Path) -> None:
             tmux.wait_for(lambda s: "[y] Done" not in s, 10, what="the manual step answered")
 
         assert "SESSION ENDED: rolled back (exit 3)" in screen
+        assert "REHEARSAL · simulated AWS" in _header(screen)
         assert "↩ canary  rolled back" in screen
         assert "web-blue 100 %" in screen
 

@@ -41,7 +41,9 @@ class Tmux:
             f"cd {shlex.quote(str(REPO))} && PYTHONPATH={shlex.quote(str(REPO))} {command}; "
             f"echo EXIT=$? ; sleep {linger}"
         )
-        env = {k: v for k, v in os.environ.items() if k not in ("TMUX", "TMUX_PANE")}
+        # Textual sizes itself from COLUMNS/LINES when set (pytest-xdist workers may carry 80x24).
+        drop = ("TMUX", "TMUX_PANE", "COLUMNS", "LINES")
+        env = {k: v for k, v in os.environ.items() if k not in drop}
         self._tmux(
             "new-session",
             "-d",
