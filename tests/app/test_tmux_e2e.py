@@ -1,0 +1,110 @@
+"""The real `turnout rehearse` command on a real terminal (tmux): the ALB canary under the bad-AMI
+scenario, driven with key presses and read back from the screen, rolled back with one key, then
+the debrief, the exit code, the audit log and the screenshots it left."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.app.tmux_driver import REPO, Tmux, have_tmux
+
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(not have_tmux(), reason="tmux is not on PATH (.ci/run installs it)"),
+]
+
+BREACH = "Guardrail breached during canary: roll back?"
+
+
+def _header(screen: str) -> str:
+    """The header: one line, or two in a terminal narrower than it (docs/app.md)."""
+    return "\n".join(screen.splitlines()[:2])
+
+
+def test_rehearse_alb_canary_bad_ami_rolls_back_in_tmux(tmp_path: Path) -> None:
+    sessions = tmp_path / "sessions"
+    tmux = Tmux(
+        [
+            "rehearse",
+            "runbooks/alb-canary.yaml",
+            "--scenario",
+            "bad-ami",
+            "--speed",
+            "20",
+            "--sessions-dir",
+            str(sessions),
+        ]
+    )
+    started = time.monotonic()
+    try:
+        # The checklist, one item at a time, confirmed with y.
+        for n in (1, 2, 3):
+            screen = tmux.wait_for(f"Checklist {n} of 3", 30)
+            assert "REHEARSAL" in _header(screen), _header(screen)
+            tmux.keys("y")
+
+        screen = tmux.wait_for("Confirm the next step · canary", 20)
+        assert "elbv2.shift_weights" in screen
+        tmux.keys("y")
+
+        # The canary runs: the step list says so and the traffic split appears.
+        screen = tmux.wait_for(
+            lambda s: "▶ canary  running" in s or "◷ canary  baking" in s or BREACH in s,
+            20,
+            what="the canary step running",
+        )
+        screen = tmux.wait_for("Traffic split", 20)
+        assert "web-green" in screen
+
+        # The error rate climbs on green: the rollback question, with its countdown.
+        screen = tmux.wait_for(BREACH, 30)
+        assert "GUARDRAIL BREACHED · canary" in screen
+        assert "green 5xx rate" in screen
+        assert "Roll back now automatically in" in screen
+        tmux.keys("Enter")
+
+        # Rolling back: the manual rollback step asks to be done by hand; say it is.
+        def ended_or_asks(s: str) -> bool:
+            return "SESSION ENDED" in s or "[y] Done" in s
+
+        while True:
+            screen = tmux.wait_for(ended_or_asks, 30, what="the end or a manual undo")
+            if "SESSION ENDED" in screen:
+                break
+            tmux.keys("y")
+            tmux.wait_for(lambda s: "[y] Done" not in s, 10, what="the manual step answered")
+
+        assert "SESSION ENDED: rolled back (exit 3)" in screen
+        assert "REHEARSAL · simulated AWS" in _header(screen)
+        assert "↩ canary  rolled back" in screen
+        assert "web-blue 100 %" in screen
+
+        tmux.keys("q")
+        screen = tmux.wait_for("EXIT=", 20)
+        assert "EXIT=3" in screen
+        assert "time to detect" in screen
+        assert "outcome" in screen and "rolled back" in screen
+    finally:
+        tmux.close()
+    assert time.monotonic() - started < 90
+
+    [session] = [p.parent for p in sessions.glob("*/audit.jsonl")]
+    verify = subprocess.run(
+        [sys.executable, "-m", "tui", "audit", "verify", str(session)],
+        cwd=REPO,
+        env={"PYTHONPATH": str(REPO), "PATH": "/usr/bin:/bin"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert verify.returncode == 0, verify.stdout + verify.stderr
+    assert "hash chain verified" in verify.stdout
+    svgs = sorted((session / "screens").glob("*.svg"))
+    assert svgs, "no screenshot saved for the questions"
+    breach = [p for p in svgs if p.name.endswith("-canary-breach.svg")]
+    assert breach and breach[0].read_text().startswith("<svg")
