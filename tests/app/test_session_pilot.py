@@ -34,7 +34,9 @@ def keys(text: str) -> list[str]:
 
 
 def _ended(app) -> bool:
-    return app.model.ended is not None
+    """The session is over and the screen says so (the banner is painted after the last
+    events, so waiting on the model alone races the repaint)."""
+    return app.model.ended is not None and "SESSION ENDED" in screen_text(app)
 
 
 def test_confirm_with_y_and_enter_runs_to_completion(drive) -> None:
@@ -158,14 +160,13 @@ def test_breach_prompt_counts_down_and_rolls_back_at_its_deadline(drive) -> None
             await until(pilot, lambda: _asked(d.app, QuestionKind.CONFIRM))
             await pilot.press("y")
             await until(pilot, lambda: _asked(d.app, QuestionKind.BREACH))
-            await pilot.pause(0.6)
+            await until(pilot, lambda: "unless you answer" in screen_text(d.app))
             text = screen_text(d.app)
             assert "GUARDRAIL BREACHED · canary" in text
             assert "Roll back automatically in 2:00 unless you answer" in text
             assert "✗ BREACHED 2/2 → rollback" in text  # the panel behind the modal
             d.clock.advance(90)
-            await pilot.pause(0.6)
-            assert "Roll back automatically in 0:30" in screen_text(d.app)
+            await until(pilot, lambda: "Roll back automatically in 0:30" in screen_text(d.app))
             d.clock.advance(31)
             await until(pilot, lambda: _ended(d.app))
             assert "SESSION ENDED: rolled back (exit 3)" in screen_text(d.app)

@@ -35,7 +35,7 @@ def test_rehearse_alb_canary_bad_ami_rolls_back_in_tmux(tmp_path: Path) -> None:
             "--scenario",
             "bad-ami",
             "--speed",
-            "20",
+            "10",  # the speed a person gets: a 2-minute countdown lasts 12 s, time to see it
             "--sessions-dir",
             str(sessions),
         ]
@@ -62,7 +62,12 @@ def test_rehearse_alb_canary_bad_ami_rolls_back_in_tmux(tmp_path: Path) -> None:
         assert "web-green" in screen
 
         # The error rate climbs on green: the rollback question, with its countdown.
-        screen = tmux.wait_for(BREACH, 30)
+        # Wait for the whole modal, not just the status line that announces it.
+        screen = tmux.wait_for(
+            lambda s: BREACH in s and "Roll back now automatically in" in s,
+            30,
+            what="the rollback question with its countdown",
+        )
         assert "GUARDRAIL BREACHED · canary" in screen
         assert "green 5xx rate" in screen
         assert "Roll back now automatically in" in screen
