@@ -151,3 +151,26 @@ def test_without_a_file_it_asks_where(tmp_path: Path, monkeypatch: pytest.Monkey
     assert switchover.irreversible
     names = {c.label for c in switchover.preconditions}
     assert {"green has caught up", "connections can drain"} <= names
+
+
+@pytest.mark.slow
+def test_a_wizard_runbook_rehearses_to_completion(tmp_path: Path) -> None:
+    """The issue's promise: Enter throughout, then the runbook rehearses on the healthy world."""
+    from tui.cli import main
+
+    target = tmp_path / "my-asg.yaml"
+    assert new(target, ENTER * 40, pattern="instance-refresh") == ExitCode.COMPLETED
+    code = main(
+        [
+            "rehearse",
+            str(target),
+            "--headless",
+            "--auto-approve",
+            "--speed",
+            "100",
+            "--sessions-dir",
+            str(tmp_path / "sessions"),
+        ]
+    )
+    assert code == ExitCode.COMPLETED
+    assert main(["audit", "verify", str(next((tmp_path / "sessions").iterdir()))]) == 0

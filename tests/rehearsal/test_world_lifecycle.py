@@ -3,6 +3,7 @@ Ctrl-C leaving no port behind; its accelerated clock keeps refresh progress and 
 
 from __future__ import annotations
 
+import itertools
 import signal
 import socket
 import subprocess
@@ -90,3 +91,29 @@ def test_an_accelerated_world_keeps_refresh_progress_and_metric_time_in_step() -
         )
         # Metrics are stamped on the world's clock: ahead of the wall clock at 60x.
         assert newest > datetime.now(UTC) + timedelta(seconds=60)
+
+
+def test_a_fast_world_leaves_no_one_minute_period_without_data() -> None:
+    """At 100x (the fastest `rehearse` allows) a tick every half real second would be 50 world
+    seconds apart plus the step's own time; the simulator publishes often enough that every
+    period a guardrail reads has a datapoint."""
+    with World(speed=100.0) as world:
+        time.sleep(8)  # about 13 world minutes
+        now = world.clock.now()
+        points = world.clients.client("cloudwatch").get_metric_statistics(
+            Namespace="AWS/ApplicationELB",
+            MetricName="RequestCount",
+            Dimensions=[
+                {
+                    "Name": "LoadBalancer",
+                    "Value": world.seeded["load_balancer"].split(":", 5)[5].split("/", 1)[1],
+                }
+            ],
+            StartTime=now - timedelta(minutes=10),
+            EndTime=now - timedelta(minutes=1),
+            Period=60,
+            Statistics=["Sum"],
+        )["Datapoints"]
+        minutes = sorted(p["Timestamp"] for p in points)
+        assert len(minutes) >= 9
+        assert {(b - a).total_seconds() for a, b in itertools.pairwise(minutes)} == {60.0}

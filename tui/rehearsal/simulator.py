@@ -23,6 +23,11 @@ from tui.rehearsal.traffic import Behaviour, simulate_interval
 log = logging.getLogger(__name__)
 
 REQUESTS_PER_SECOND = 50.0
+# At most this much world time between two publications (plus the step's own time): half a
+# CloudWatch period, so no one-minute period goes empty at any speed `rehearse` allows (a
+# `missing_data: breach` guardrail would fire on a gap AWS itself would never leave). State is
+# never back-dated to fill a gap: a momentary dip must not fill a whole period.
+MAX_WORLD_GAP = 30.0
 
 
 class Faults(Protocol):
@@ -163,7 +168,8 @@ class Simulator:
             except Exception as exc:  # the world keeps moving; `turnout world` shows the error
                 self.stats.last_error = f"{type(exc).__name__}: {exc}"
                 log.exception("simulator step failed")
-            self._stop.wait(max(self.interval / speed, self.min_real_interval))
+            real = max(self.interval / speed, self.min_real_interval)
+            self._stop.wait(min(real, MAX_WORLD_GAP / speed))
 
     def start(self) -> None:
         """Run `step` every interval of world time (at least `min_real_interval` apart)."""
