@@ -11,11 +11,9 @@ import json
 import sys
 from typing import Any
 
-from tui.errors import InputError
 from tui.exitcodes import ExitCode
-from tui.runbook.loader import load_runbook
+from tui.runbook.loader import load_runbook_with_set
 from tui.runbook.model import Runbook
-from tui.runbook.params import parse_overrides
 from tui.runbook.problems import RunbookInvalid
 
 
@@ -63,14 +61,6 @@ def _add_set(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def _load(path: str, pairs: list[str]) -> Runbook:
-    overrides, bad = parse_overrides(pairs)
-    if bad:
-        # A malformed --set is a usage problem, not the runbook's: it has no file location.
-        raise InputError("; ".join(bad))
-    return load_runbook(path, overrides)
-
-
 def _print_problems(exc: RunbookInvalid) -> None:
     for problem in exc.problems:
         print(problem, file=sys.stderr)
@@ -101,7 +91,7 @@ def run_validate(args: argparse.Namespace) -> int:
     failed = 0
     for path in args.runbooks:
         try:
-            runbook = _load(path, args.set)
+            runbook = load_runbook_with_set(path, args.set)
         except RunbookInvalid as exc:
             _print_problems(exc)
             failed += 1
@@ -118,7 +108,7 @@ def run_plan(args: argparse.Namespace) -> int:
     from tui.runbook.plan import plan_document
 
     try:
-        runbook = _load(args.runbook, args.set)
+        runbook = load_runbook_with_set(args.runbook, args.set)
     except RunbookInvalid as exc:
         _print_problems(exc)
         return ExitCode.INVALID_INPUT

@@ -198,16 +198,6 @@ def _duration(text: str, flag: str) -> float:
         raise InputError(f"{flag}: {exc}") from None
 
 
-def _load(path: str, pairs: list[str]) -> Any:
-    from tui.runbook.loader import load_runbook
-    from tui.runbook.params import parse_overrides
-
-    overrides, bad = parse_overrides(pairs)
-    if bad:
-        raise InputError("; ".join(bad))
-    return load_runbook(path, overrides)
-
-
 def _print_problems(exc: Any) -> int:
     import sys
 
@@ -218,12 +208,13 @@ def _print_problems(exc: Any) -> int:
 
 def run_command(args: argparse.Namespace) -> int:
     """`turnout run`: the runbook against AWS."""
+    from tui.runbook.loader import load_runbook_with_set
     from tui.runbook.problems import RunbookInvalid
 
     _front_end(args)
     poll = _duration(args.poll, "--poll")
     try:
-        runbook = _load(args.runbook, args.set)
+        runbook = load_runbook_with_set(args.runbook, args.set)
     except RunbookInvalid as exc:
         return _print_problems(exc)
     from tui.commands.session_flow import require_answerable
@@ -282,6 +273,7 @@ def _aws_cloud_maker(profile: str | None, region: str | None, clock: Any) -> Any
 
 def rehearse_command(args: argparse.Namespace) -> int:
     """`turnout rehearse`: the runbook against the embedded world, then the debrief."""
+    from tui.runbook.loader import load_runbook_with_set
     from tui.runbook.problems import RunbookInvalid
 
     _front_end(args)
@@ -294,7 +286,7 @@ def rehearse_command(args: argparse.Namespace) -> int:
         )
     poll, warp = _duration(args.poll, "--poll"), _duration(args.warp, "--warp")
     try:
-        runbook = _load(args.runbook, args.set)
+        runbook = load_runbook_with_set(args.runbook, args.set)
     except RunbookInvalid as exc:
         return _print_problems(exc)
     from tui.commands.session_flow import require_answerable

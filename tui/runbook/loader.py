@@ -13,10 +13,11 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
+from tui.errors import InputError
 from tui.runbook.fields import Fields
 from tui.runbook.model import Runbook, Service, Step, Target
 from tui.runbook.ordering import execution_order, waves
-from tui.runbook.params import load_params, substitute
+from tui.runbook.params import load_params, parse_overrides, substitute
 from tui.runbook.problems import Problems, RunbookInvalid, did_you_mean
 from tui.runbook.source import Node, parse_text, read_file
 from tui.runbook.steps import StepContext, read_step
@@ -61,6 +62,17 @@ def load_runbook(path: str | Path, overrides: Mapping[str, str] | None = None) -
     return _without_cycle_collection(
         lambda: _build(read_file(path, problems), str(path), overrides or {}, problems)
     )
+
+
+def load_runbook_with_set(path: str | Path, pairs: list[str]) -> Runbook:
+    """`load_runbook` with the command line's `--set NAME=VALUE` pairs applied.
+
+    A malformed pair is a usage problem, not the runbook's (it has no file location): it is an
+    `InputError` naming the pair."""
+    overrides, bad = parse_overrides(pairs)
+    if bad:
+        raise InputError("; ".join(bad))
+    return load_runbook(path, overrides)
 
 
 def load_text(
