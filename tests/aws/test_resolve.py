@@ -7,9 +7,8 @@ from pathlib import Path
 import pytest
 
 from tui.aws.protocol import CloudError
-from tui.aws.resolve import Resolver
+from tui.aws.resolve import Resolver, elb_dimension
 from tui.rehearsal import names
-from tui.rehearsal.publish import arn_dimension
 from tui.runbook import load_runbook
 from tui.runbook.model import ExprCondition, GroupCondition, MetricCondition, ResourceRef
 
@@ -65,9 +64,9 @@ def test_every_resource_reference_of_the_shipped_runbooks_resolves(resolver):
 
 def test_names_resolve_to_the_forms_cloudwatch_and_the_apis_use(world, resolver):
     seeded = world.seeded
-    assert resolver.load_balancer("web-alb") == arn_dimension(seeded["load_balancer"])
+    assert resolver.load_balancer("web-alb") == elb_dimension(seeded["load_balancer"])
     assert resolver.load_balancer("web-alb").startswith("app/web-alb/")
-    assert resolver.target_group("web-green") == arn_dimension(seeded["target_group:green"])
+    assert resolver.target_group("web-green") == elb_dimension(seeded["target_group:green"])
     assert resolver.target_group("web-green").startswith("targetgroup/web-green/")
     assert resolver.target_group_arn("web-blue") == seeded["target_group:blue"]
     assert resolver.listener_arn("web-alb", 80) == seeded["listener"]

@@ -13,6 +13,7 @@ import time
 from datetime import UTC, datetime, timedelta
 from urllib.parse import urlparse
 
+from tui.aws.resolve import elb_dimension
 from tui.rehearsal import names
 from tui.rehearsal.world import World
 
@@ -80,7 +81,7 @@ def test_an_accelerated_world_keeps_refresh_progress_and_metric_time_in_step() -
                 Dimensions=[
                     {
                         "Name": "LoadBalancer",
-                        "Value": world.seeded["load_balancer"].split(":", 5)[5].split("/", 1)[1],
+                        "Value": elb_dimension(world.seeded["load_balancer"]),
                     }
                 ],
                 StartTime=world.clock.now() - timedelta(minutes=10),
@@ -106,7 +107,7 @@ def test_a_fast_world_leaves_no_one_minute_period_without_data() -> None:
             Dimensions=[
                 {
                     "Name": "LoadBalancer",
-                    "Value": world.seeded["load_balancer"].split(":", 5)[5].split("/", 1)[1],
+                    "Value": elb_dimension(world.seeded["load_balancer"]),
                 }
             ],
             StartTime=now - timedelta(minutes=10),

@@ -10,6 +10,7 @@ from botocore.config import Config
 from botocore.exceptions import ClientError
 
 from tests.rehearsal.world_drill import alb_error_rate, run_for, set_listener_weights, start_world
+from tui.aws.resolve import elb_dimension
 from tui.rehearsal import names
 from tui.rehearsal.fidelity import throttling
 from tui.rehearsal.topology import green_instance
@@ -68,7 +69,7 @@ def test_healthy_world_serves_without_errors_and_is_ready_to_switch_over(world) 
 
 @pytest.mark.parametrize("world", ["slow-release"], indirect=True)
 def test_slow_release_raises_green_p99_latency(world) -> None:
-    lb = world.seeded["load_balancer"].split(":", 5)[5].split("/", 1)[1]
+    lb = elb_dimension(world.seeded["load_balancer"])
     run_for(world, 60)
     before = _latest(world, "AWS/ApplicationELB", "TargetResponseTime", {"LoadBalancer": lb}, "p99")
     set_listener_weights(world, 0, 100)

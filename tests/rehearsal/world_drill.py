@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
+from tui.aws.resolve import elb_dimension
 from tui.clock import ManualClock
-from tui.rehearsal.publish import arn_dimension
 from tui.rehearsal.scenario import load_scenario
 from tui.rehearsal.world import World
 
@@ -48,7 +48,7 @@ def set_listener_weights(world: World, blue: int, green: int) -> None:
 def alb_error_rate(world: World, minutes: int = 1) -> float | None:
     """`100 * (target 5xx + load balancer 5xx) / requests` over the last `minutes`, via metric
     math: what users saw fail, whether a target answered 5xx or the ALB could not reach one."""
-    lb = [{"Name": "LoadBalancer", "Value": arn_dimension(world.seeded["load_balancer"])}]
+    lb = [{"Name": "LoadBalancer", "Value": elb_dimension(world.seeded["load_balancer"])}]
     now = world.clock.now()
 
     def stat(name: str, query_id: str) -> dict[str, Any]:

@@ -6,17 +6,10 @@ from collections.abc import Iterator, Mapping
 from datetime import datetime
 from typing import Any
 
+from tui.aws.resolve import elb_dimension
 from tui.rehearsal.traffic import GroupTraffic
 
 _BATCH = 1000  # PutMetricData's limit of metrics per call
-
-
-def arn_dimension(arn: str) -> str:
-    """The CloudWatch dimension value of an ELB ARN: `app/web-alb/50dc…` for a load balancer
-    (the `loadbalancer/` prefix dropped), `targetgroup/web-green/7a…` for a target group (whole,
-    as AWS/ApplicationELB publishes it)."""
-    resource = arn.split(":", 5)[5]
-    return resource.split("/", 1)[1] if resource.startswith("loadbalancer/") else resource
 
 
 def datum(
@@ -47,10 +40,10 @@ def alb_metrics(
     when: datetime,
 ) -> Iterator[dict[str, Any]]:
     """AWS/ApplicationELB data for the load balancer and for each target group behind it."""
-    lb = {"LoadBalancer": arn_dimension(load_balancer_arn)}
+    lb = {"LoadBalancer": elb_dimension(load_balancer_arn)}
     totals = GroupTraffic()
     for name, served in traffic.items():
-        dims = {"TargetGroup": arn_dimension(group_arns[name]), **lb}
+        dims = {"TargetGroup": elb_dimension(group_arns[name]), **lb}
         yield from _group_metrics(dims, served, when)
         yield datum("HealthyHostCount", dims, when, "Count", served.healthy_hosts)
         yield datum("UnHealthyHostCount", dims, when, "Count", served.unhealthy_hosts)
