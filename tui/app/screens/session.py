@@ -15,6 +15,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.css.query import NoMatches
 from textual.screen import Screen
 from textual.widgets import Footer, OptionList
 
@@ -116,7 +117,13 @@ class SessionScreen(Screen[None]):
     # -- drawing -----------------------------------------------------------------------------
 
     def update_parts(self, changed: set[str]) -> None:
-        """Redraw the parts the model says changed (nothing until mounted: on_mount draws all)."""
+        """Redraw the parts the model says changed."""
+        try:
+            self._update_parts(changed)
+        except NoMatches:  # the app is closing: its widgets went before this message came
+            return
+
+    def _update_parts(self, changed: set[str]) -> None:
         if not self.is_mounted:
             return
         model = self.model
@@ -145,15 +152,19 @@ class SessionScreen(Screen[None]):
         """Redraw what moves with the clock: the header's countdowns and the status bar."""
         if not self.is_mounted:
             return
-        self.query_one(SessionHeader).show_session(self.model, now)
-        self.query_one(StatusBar).show_status(self.model, pending, now, self.replay)
+        try:
+            self.query_one(SessionHeader).show_session(self.model, now)
+            self.query_one(StatusBar).show_status(self.model, pending, now, self.replay)
+        except NoMatches:  # the app is closing
+            return
 
     def add_records(self, records: list[Any]) -> None:
         """New audit records for the tail (kept until the screen is mounted)."""
         if not self.is_mounted:
             self._early_records.extend(records)
         elif records:
-            self.query_one(AuditTail).add_records(records)
+            for tail in self.query(AuditTail):  # none while the app closes
+                tail.add_records(records)
 
     @on(OptionList.OptionHighlighted, "#steps")
     def _highlighted(self, event: OptionList.OptionHighlighted) -> None:
