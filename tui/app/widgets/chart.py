@@ -31,12 +31,19 @@ def threshold_chart(
     maximum: float | None,
     width: int,
     height: int = 2,
+    slots: int = 0,
 ) -> list[Text]:
     """`height` lines of bars, newest on the right; bars outside the band are red, the bound
-    is a dashed line where no bar covers it. Scaled from 0 (or the lowest value) to a little
-    above the highest of the values and the bound."""
+    is a dashed line across the whole width where no bar covers it. Scaled from 0 (or the
+    lowest value) to a little above the highest of the values and the bound.
+
+    The chart is laid out for `slots` datapoints (or as many as there are, if more): each gets
+    `width // slots` columns, so a step's first few datapoints already read as bars a person
+    can see, not as two cells at the edge of an empty panel."""
     width = max(1, width)
-    shown = list(values)[-width:]
+    cell = max(1, width // max(slots, len(values), 1))
+    shown = list(values)[-(width // cell) :]
+    bar = cell - 1 if cell >= 3 else cell  # wide bars keep a gap, so neighbours stay apart
     bound = maximum if maximum is not None else minimum
     top = max([*shown, bound or 0.0, 1e-9]) * 1.15
     bottom = min([*shown, 0.0])
@@ -48,7 +55,7 @@ def threshold_chart(
         return max(0, min(total_levels, round((value - bottom) / span * total_levels)))
 
     bound_level = level(bound) if bound is not None else None
-    pad = width - len(shown)
+    pad = width - len(shown) * cell
     lines: list[Text] = []
     for row in range(height - 1, -1, -1):
         base = row * levels_per_row
@@ -57,23 +64,22 @@ def threshold_chart(
         on_bound = (
             height > 1 and bound_level is not None and base <= bound_level < base + levels_per_row
         )
-        cells: list[tuple[str, str]] = []
+        empty = (THRESHOLD_MARK, "yellow") if on_bound else (" ", "")
+        cells: list[tuple[str, str]] = [empty] * pad
         for value in shown:
             filled = max(0, min(levels_per_row, level(value) - base))
             outside = (maximum is not None and value > maximum) or (
                 minimum is not None and value < minimum
             )
-            if filled == 0 and on_bound:
-                cells.append((THRESHOLD_MARK, "yellow"))
-            else:
-                cells.append((BLOCKS[filled], "bold red" if outside else "cyan"))
-        lines.append(_runs(" " * pad, cells))
+            drawn = (BLOCKS[filled], "bold red" if outside else "cyan")
+            cells += [empty if filled == 0 else drawn] * bar + [empty] * (cell - bar)
+        lines.append(_runs(cells))
     return lines
 
 
-def _runs(pad: str, cells: list[tuple[str, str]]) -> Text:
+def _runs(cells: list[tuple[str, str]]) -> Text:
     """One Text with a span per run of equal style (a span per cell made charts slow to draw)."""
-    line = Text(pad, no_wrap=True, overflow="crop")  # a wrapped chart reads as another chart
+    line = Text(no_wrap=True, overflow="crop")  # a wrapped chart reads as another chart
     run_chars: list[str] = []
     run_style = ""
     for char, style in cells:

@@ -11,6 +11,7 @@ from rich.text import Text
 from tui.app.widgets.chart import number_text, threshold_chart
 from tui.app.widgets.panel import Panel
 from tui.engine.events import GuardrailReading
+from tui.engine.guardrails import HISTORY
 
 
 def bound_text(reading: GuardrailReading) -> str:
@@ -45,7 +46,12 @@ def reading_lines(reading: GuardrailReading, width: int, height: int = 2) -> lis
     if reading.value is not None and not values:
         values = [reading.value]
     chart = threshold_chart(
-        values, minimum=reading.minimum, maximum=reading.maximum, width=width, height=height
+        values,
+        minimum=reading.minimum,
+        maximum=reading.maximum,
+        width=width,
+        height=height,
+        slots=HISTORY,  # as many as the engine sends: the bars keep their width as they come
     )
     return [head, *chart]
 
