@@ -200,6 +200,30 @@ def test_quit_pauses_and_leaves_resumable(drive) -> None:
     assert d.session.pause_requested.is_set()
 
 
+def test_the_quit_dialog_goes_when_the_session_ends_under_it(drive) -> None:
+    from tui.app.messages import SessionFinished
+    from tui.app.screens.quit import QuitScreen
+
+    d = drive("alb-canary")
+
+    async def body() -> None:
+        async with d.app.run_test(size=(120, 40)) as pilot:
+            await until(pilot, lambda: _asked(d.app, QuestionKind.CHECKLIST, 0))
+            await pilot.press("v")  # look behind the question; the session waits for it
+            await pilot.press("q")
+            await until(pilot, lambda: isinstance(d.app.screen, QuitScreen))
+            # The engine finishes on its own (here: told to) while the dialog is up.
+            d.app.post_message(SessionFinished(int(ExitCode.REFUSED), "refused"))
+            await until(pilot, lambda: _ended(d.app))
+            assert not isinstance(d.app.screen, QuitScreen)
+            assert "Leave this session?" not in screen_text(d.app)
+            await pilot.press("q")  # now q just leaves
+            await until(pilot, lambda: d.app.return_value is not None)
+        assert d.app.return_value == ExitCode.REFUSED
+
+    run(body)
+
+
 def test_note_goes_to_the_audit_log(drive) -> None:
     import threading
 

@@ -30,6 +30,7 @@ from tui.app.model import SessionModel
 from tui.app.operator import TextualOperator
 from tui.app.question import PendingQuestion
 from tui.app.screens.question import QuestionScreen
+from tui.app.screens.quit import QuitScreen
 from tui.app.screens.session import ReplayScreen, SessionScreen
 from tui.clock import Clock
 from tui.engine.events import Notice, SessionEnded
@@ -209,6 +210,11 @@ class TurnoutApp(Controls, App[int]):
             )
         if self.leaving:
             self.exit(message.exit_code)
+            return
+        # "Pause or roll back?" means nothing once the session is over: the banner says what
+        # happened, and q now just leaves.
+        while isinstance(self.screen, QuitScreen):
+            self.pop_screen()
 
     @on(Worker.StateChanged)
     def _worker_changed(self, event: Worker.StateChanged) -> None:

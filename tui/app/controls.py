@@ -90,7 +90,14 @@ class Controls:
         self.push_screen(NoteScreen(step), callback=self._save_note)
 
     def _save_note(self: TurnoutApp, text: str | None) -> None:
-        if text and self.control is not None:
+        if text and self.model.ended is not None:  # it ended while the note was typed
+            self.notify(
+                f"The session has ended and its log is closed; the note was not saved: {text}",
+                severity="warning",
+                timeout=15,
+                markup=False,
+            )
+        elif text and self.control is not None:
             self._engine_call("saving a note", partial(self.control.add_note, text))
             self.notify("Note saved to the audit log.", timeout=3)
 
