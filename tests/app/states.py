@@ -32,7 +32,9 @@ from tui.engine.events import (
     StepChanged,
     StepProgress,
 )
+from tui.engine import questions
 from tui.engine.ports import Choice, Question, QuestionKind, StepState
+from tui.engine.steps import step_body
 
 NOW = START + timedelta(minutes=23, seconds=17)
 
@@ -197,15 +199,9 @@ def irreversible_confirmation() -> SnapshotState:
         *_done("snapshot", "quiet-writers"),
         StepChanged("switchover", StepState.WAITING, "", NOW),
     ]
-    question = Question(
-        QuestionKind.TYPED,
-        "Switch orders-db over to green?",
-        "Switchover moves **orders-db**'s endpoint to the green instance. Writes stop for up "
-        "to the switchover timeout.\n\n**There is no undo**: afterwards the old blue instance "
-        "is renamed and left running, but turnout does not switch back.",
-        step="switchover",
-        expected_text="switch over orders-bgd",
-    )
+    # The engine's own question for the step, so the modal shows the choices a person gets.
+    step = runbook("rds-blue-green").step("switchover")
+    question = questions.typed(step, step_body(step), step.confirm_phrase or "")
     return SnapshotState("rds-blue-green", events, question, rehearsal=False)
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import ClassVar
 
+from rich.cells import cell_len
 from rich.markdown import Markdown
 from rich.table import Table
 from rich.text import Text
@@ -18,6 +19,7 @@ from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.css.query import NoMatches
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Static
 
@@ -84,14 +86,43 @@ class QuestionScreen(ModalScreen[None]):
                 for key, choice_key in self.keys.items():
                     choice = q.choice(choice_key)
                     label = choice.label if choice else choice_key
-                    button = Button(Text(f"[{key}] {label}"), id=f"choice-{choice_key}")
+                    button = Button(
+                        Text(f"[{self._key_caption(key, choice_key)}] {label}"),
+                        id=f"choice-{choice_key}",
+                    )
                     button.can_focus = False  # Enter must mean the question's yes, not a button
                     yield button
-            yield Static(self._hint(), id="q-hint")
+            hint = self._hint()
+            yield Static(hint, id="q-hint", classes="" if hint else "-empty")
+
+    def _key_caption(self, key: str, choice_key: str) -> str:
+        """The key a button names: its letter; but in a typed confirmation letters go into the
+        field, so there yes is Enter (submitting what was typed), no is Escape, and any other
+        choice is its letter with ctrl."""
+        if self.question.kind is QuestionKind.TYPED:
+            if choice_key == escape_choice(self.question):
+                return "Esc"
+            return "Enter" if choice_key == "yes" else f"ctrl+{key}"
+        return key
+
+    def on_resize(self, event: events.Resize) -> None:
+        """Buttons that do not fit side by side go one under another, each a line high: a
+        choice cut off at the modal's edge ("[r] Rol") is a choice nobody can read."""
+        choices = self.query_one("#q-choices")
+        buttons = list(choices.query(Button))
+        # The modal is 90% of the screen up to 100 columns, less its border and padding; a
+        # button is its label and padding (2), at least 12 wide, then its margin (2).
+        room = min(event.size.width * 9 // 10, 100) - 4
+        needed = sum(max(12, cell_len(str(b.label)) + 2) + 2 for b in buttons)
+        stacked = needed > room
+        choices.set_class(stacked, "-stacked")
+        for button in buttons:
+            button.compact = stacked
 
     def on_mount(self) -> None:
         """Focus the typing field when there is one; show the countdown at once."""
         self.query_one("#q-reason").display = False
+        self.query_one("#q-error").display = False  # a blank line costs a row at 80×24
         if self.question.kind is QuestionKind.TYPED and not self.replay:
             self.query_one("#q-typed", Input).focus()
         self.query_one("#q-choices").disabled = self.replay
@@ -100,17 +131,16 @@ class QuestionScreen(ModalScreen[None]):
     def _hint(self) -> Text:
         if self.replay:
             return Text("replay: the answer given is shown when it was given", style="dim")
-        parts = []
         q = self.question
+        if q.kind is QuestionKind.TYPED:  # its buttons name its keys; v is a letter there
+            return Text()
+        parts = []
         enter, escape = q.choice(enter_choice(q) or ""), q.choice(escape_choice(q) or "")
-        if q.kind is QuestionKind.TYPED:
-            parts.append("Enter: submit what you typed")
-        elif enter:
+        if enter:
             parts.append(f"Enter: {enter.label}")
         if escape:
             parts.append(f"Escape: {escape.label}")
-        if q.kind is not QuestionKind.TYPED:  # in the typing field, v is a letter
-            parts.append("v: look at the screen behind")
+        parts.append("v: look at the screen behind")
         return Text(" · ".join(parts), style="dim")
 
     def tick(self, now: datetime) -> None:
@@ -118,7 +148,10 @@ class QuestionScreen(ModalScreen[None]):
         if not self.is_mounted:
             return  # pushed a moment ago; on_mount draws the first countdown
         left = self.pending.seconds_left(now)
-        countdown = self.query_one("#q-countdown", Static)
+        try:
+            countdown = self.query_one("#q-countdown", Static)
+        except NoMatches:  # the app is closing: the modal's widgets went first
+            return
         if left is None:
             countdown.display = False
             return
@@ -132,9 +165,16 @@ class QuestionScreen(ModalScreen[None]):
 
     def on_key(self, event: events.Key) -> None:
         """A choice's letter picks it (typing fields take their own keys first)."""
-        if self.replay or isinstance(self.focused, Input):
+        if self.replay:
             return
-        choice = self.keys.get(event.key)
+        key = event.key
+        if self.question.kind is QuestionKind.TYPED and key.startswith("ctrl+"):
+            key = key.removeprefix("ctrl+")  # see _key_caption
+            if self.keys.get(key) in ("yes", escape_choice(self.question)):
+                return
+        elif isinstance(self.focused, Input):
+            return
+        choice = self.keys.get(key)
         if choice is not None:
             event.stop()
             self.choose(choice)
@@ -158,7 +198,7 @@ class QuestionScreen(ModalScreen[None]):
         if self._reason_for is not None:
             self._reason_for = None
             self.query_one("#q-reason").display = False
-            self.query_one("#q-error", Static).update("")
+            self.query_one("#q-error", Static).display = False
         elif choice:
             self.choose(choice)
         else:
@@ -209,7 +249,9 @@ class QuestionScreen(ModalScreen[None]):
         self.choose(self._reason_for, text=event.value.strip())
 
     def _error(self, message: str) -> None:
-        self.query_one("#q-error", Static).update(Text(message, style="bold"))
+        error = self.query_one("#q-error", Static)
+        error.update(Text(message, style="bold"))
+        error.display = True
 
     def _settle(self, answer: Answer) -> None:
         svg = self.app.export_screenshot(title=f"turnout: {self.question.title}")
