@@ -21,6 +21,7 @@ from tui.app.question import PendingQuestion
 from tui.audit.session_log import SessionLog
 from tui.aws.protocol import Identity, Progress
 from tui.clock import ManualClock
+from tui.engine import questions
 from tui.engine.events import (
     ConditionResult,
     GuardrailReading,
@@ -32,7 +33,6 @@ from tui.engine.events import (
     StepChanged,
     StepProgress,
 )
-from tui.engine import questions
 from tui.engine.ports import Choice, Question, QuestionKind, StepState
 from tui.engine.steps import step_body
 

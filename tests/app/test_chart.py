@@ -10,7 +10,7 @@ def _bars(line) -> str:
 
 
 def test_a_steps_first_datapoints_are_wide_bars_not_two_cells() -> None:
-    top, bottom = threshold_chart([0.2, 0.3], minimum=None, maximum=1.0, width=90, slots=15)
+    _top, bottom = threshold_chart([0.2, 0.3], minimum=None, maximum=1.0, width=90, slots=15)
     # 90 columns for 15 datapoints: 6 columns each, 5 of bar and a gap.
     assert len(_bars(bottom)) == 10
     assert bottom.plain.rstrip().endswith("▃▃▃▃▃ ▄▄▄▄▄")
