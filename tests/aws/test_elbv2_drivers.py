@@ -82,7 +82,7 @@ def test_shift_weights_steps_on_the_clock_then_drains(world, ctx, recorder):
     assert weights(world) == {"web-blue": 90, "web-green": 10}
     assert progress.state == "running"
     assert progress.detail["weights"]["step"] == 1
-    assert progress.detail["weights"]["steps"] == 3
+    assert progress.detail["weights"]["steps"] == [10, 50, 100]  # the panel names them
     assert progress.detail["weights"]["bake_remaining"] == 120
 
     clock.advance(119)
@@ -107,8 +107,14 @@ def test_shift_weights_steps_on_the_clock_then_drains(world, ctx, recorder):
     assert driver.poll().done
 
     assert ShiftWeights(ctx, shift).find_started(captured)
-    assert ShiftWeights(ctx, shift).undo(captured).done
+    undone = ShiftWeights(ctx, shift).undo(captured)
+    assert undone.done
     assert weights(world) == {"web-blue": 100, "web-green": 0}
+    # An undo is no canary step: the traffic panel must not say "step 1 of 1, bake 0:00 left".
+    assert undone.detail["weights"] == {
+        "resource": "web-alb:80",
+        "weights": {"web-blue": 100, "web-green": 0},
+    }
     assert set(recorder.operations()) <= declared("elbv2.shift_weights")
 
 

@@ -29,17 +29,19 @@ def deregistration_delay(ctx: AwsContext, target_group: str) -> int:
 
 
 def _weights_detail(
-    resource: str, weights: Mapping[str, int], step: int = 1, steps: int = 1, bake: float = 0
+    resource: str,
+    weights: Mapping[str, int],
+    step: int | None = None,
+    steps: list[int] | None = None,
+    bake: float | None = None,
 ) -> dict[str, Any]:
-    return {
-        "weights": {
-            "resource": resource,
-            "weights": dict(weights),
-            "step": step,
-            "steps": steps,
-            "bake_remaining": max(0.0, bake),
-        }
-    }
+    """The `weights` detail the app's traffic panel draws; the canary's step and bake only
+    while a canary runs (a one-shot change or an undo has neither: "step 1 of 1, bake 0:00
+    left" on a rolled-back split told the operator something that was not happening)."""
+    split: dict[str, Any] = {"resource": resource, "weights": dict(weights)}
+    if step is not None:
+        split.update(step=step, steps=steps, bake_remaining=max(0.0, bake or 0.0))
+    return {"weights": split}
 
 
 def _restore(ctx: AwsContext, resource: str, captured: Mapping[str, Any]) -> Progress:
@@ -173,9 +175,9 @@ class ShiftWeights(Driver):
         if self._index < steps - 1:
             left = self.bake - (now - self._changed_at).total_seconds()
             summary = f"{self.resource} step {step}/{steps}: {shown}; next step in {left:.0f} s"
-            detail = _weights_detail(self.resource, weights, step, steps, left)
+            detail = _weights_detail(self.resource, weights, step, self.steps, left)
             return Progress("running", summary, 100.0 * step / steps, detail)
-        detail = _weights_detail(self.resource, weights, step, steps)
+        detail = _weights_detail(self.resource, weights, step, self.steps, 0.0)
         if self._drain_until is not None and now < self._drain_until:
             left = (self._drain_until - now).total_seconds()
             summary = (

@@ -78,15 +78,7 @@ class SetWeights(Driver):
             status = call(self.ctx.clients.client("route53"), "get_change", self.record, Id=change)[
                 "ChangeInfo"
             ]["Status"]
-        detail = {
-            "weights": {
-                "resource": self.record,
-                "weights": dict(weights),
-                "step": 1,
-                "steps": 1,
-                "bake_remaining": 0.0,
-            }
-        }
+        detail = {"weights": {"resource": self.record, "weights": dict(weights)}}
         again = " again" if undo else ""
         if status == "INSYNC":
             return Progress("done", f"{self.record} weights {shown}{again} (INSYNC)", 100.0, detail)
