@@ -95,6 +95,28 @@ def test_missing_data_breach_counts_missing_periods_as_breaching() -> None:
     assert (ev.run, ev.decision) == (3, "rollback")
 
 
+def test_the_breach_message_says_missing_data_when_that_is_what_breached() -> None:
+    from tui.engine.watching import _evidence_text
+
+    g = guardrail(ERRORS + "        missing_data: breach\n")
+    ev = evaluate_guardrail(g, series(g, "Errors", [0.4, 5, None, None]), START, at(4.1))
+    text = _evidence_text(ev)
+    # The last value seen (5) breached, but the two periods after it had no data: both matter.
+    assert "no data for 2 periods" in text and "last value 5.00" in text, text
+    healthy_then_silent = series(g, "Errors", [0.4, 0.4, None, None, None])
+    ev = evaluate_guardrail(g, healthy_then_silent, START, at(5.1))
+    assert ev.decision == "rollback"
+    assert "no data for 3 periods" in _evidence_text(ev), _evidence_text(ev)
+
+
+def test_a_breach_message_rounds_the_value_as_a_person_reads_it() -> None:
+    from tui.engine.watching import _evidence_text
+
+    g = guardrail(ERRORS)
+    ev = evaluate_guardrail(g, series(g, "Errors", [48.27586, 48.27586, 48.27586]), START, at(3.1))
+    assert _evidence_text(ev).startswith("g is 48.3 (must be ≤ 1)"), _evidence_text(ev)
+
+
 def test_periods_before_the_step_started_do_not_count() -> None:
     g = guardrail(ERRORS)
     bad_before = series(g, "Errors", [5, 5, 5, 0, 0])

@@ -18,7 +18,7 @@ from tui.engine.core import Core
 from tui.engine.guardrails import Evaluation, Watch, guardrail_threshold
 from tui.engine.outcome import RollbackNeeded, Stop
 from tui.exitcodes import ExitCode
-from tui.runbook.describe import condition_text, threshold_text
+from tui.runbook.describe import condition_text, threshold_text, value_text
 from tui.runbook.model import ExprCondition, MissingData
 
 _SEVERITY = {"rollback": 3, "pause": 2, "warn": 1}
@@ -164,7 +164,15 @@ def _evidence_text(ev: Evaluation) -> str:
     what = condition_text(guardrail.condition)
     if ev.no_data:
         return f"{guardrail.name}: no data for {ev.missing_run} periods ({what})"
-    value = "no data" if ev.value is None else f"{ev.value:g}"
+    value = "no data" if ev.value is None else value_text(ev.value)
+    if ev.missing_run and guardrail.missing_data is MissingData.BREACH:
+        # The run ends in periods with no data, which the runbook counts as a breach: the last
+        # value seen may well be healthy, so naming it alone would misstate why.
+        return (
+            f"{guardrail.name} has had no data for {ev.missing_run} periods (missing_data: "
+            f"breach; last value {value}, must be {band}), out of band {ev.run} periods in a "
+            f"row (for: {guardrail.consecutive}); {what}"
+        )
     return (
         f"{guardrail.name} is {value} (must be {band}), out of band {ev.run} periods in a row "
         f"(for: {guardrail.consecutive}); {what}"

@@ -17,6 +17,15 @@ from tui.runbook.model import (
 )
 
 
+def value_text(value: float) -> str:
+    """A measured value at the precision a person reads: `1234`, `48.3`, `0.42` (CloudWatch's
+    averages come with more digits than mean anything)."""
+    size = abs(value)
+    if size >= 100:
+        return f"{value:.0f}"
+    return f"{value:.1f}" if size >= 10 else f"{value:.2f}"
+
+
 def _number(value: float) -> str:
     return str(int(value)) if float(value).is_integer() else str(value)
 

@@ -10,18 +10,15 @@ from collections.abc import Sequence
 
 from rich.text import Text
 
+from tui.runbook.describe import value_text
+
 BLOCKS = " ▁▂▃▄▅▆▇█"
 THRESHOLD_MARK = "╌"
 
 
 def number_text(value: float | None) -> str:
     """A value at a sensible precision: `1234`, `12.3`, `0.42`; `–` for no data."""
-    if value is None:
-        return "–"
-    size = abs(value)
-    if size >= 100:
-        return f"{value:.0f}"
-    return f"{value:.1f}" if size >= 10 else f"{value:.2f}"
+    return "–" if value is None else value_text(value)
 
 
 def threshold_chart(
