@@ -45,9 +45,10 @@ class Drive:
 
 @pytest.fixture
 def drive(tmp_path: Path) -> Callable[..., Drive]:
-    """`drive(runbook_name, **script_options)` → a `Drive` ready for `app.run_test()`."""
+    """`drive(runbook_name, debrief=None, **script_options)` → a `Drive` ready for
+    `app.run_test()` (`debrief`: the app's DebriefMaker, as `turnout rehearse` passes)."""
 
-    def build(name: str = "alb-canary", **options: Any) -> Drive:
+    def build(name: str = "alb-canary", debrief: Any = None, **options: Any) -> Drive:
         clock = ManualClock(START)
         rb = runbook(name)
         made = Drive(None, clock, tmp_path)  # type: ignore[arg-type]
@@ -57,7 +58,7 @@ def drive(tmp_path: Path) -> Callable[..., Drive]:
             made.sessions.append(session)
             return session
 
-        made.app = TurnoutApp(rb, clock, tmp_path, make_session=make, who="alice")
+        made.app = TurnoutApp(rb, clock, tmp_path, make_session=make, who="alice", debrief=debrief)
         return made
 
     return build

@@ -48,6 +48,7 @@ class SnapshotState:
     question: Question | None = None
     notes: list[str] = field(default_factory=list)
     rehearsal: bool = True
+    debrief: tuple[str, list[tuple[str, str]]] | None = None  # what `turnout rehearse` shows
 
 
 def _started(name: str, rehearsal: bool = True) -> SessionStarted:
@@ -210,6 +211,20 @@ def rolled_back() -> SnapshotState:
     state = canary_split(breach=True)
     state.events += [
         RollbackChanged("started", "guardrail green 5xx rate", "canary"),
+        StepProgress(
+            "canary",
+            Progress(
+                "done",
+                "web-alb:80 forwards web-blue 100, web-green 0 again",
+                100.0,
+                {
+                    "weights": {
+                        "resource": "web-alb:80",
+                        "weights": {"web-blue": 100, "web-green": 0},
+                    }
+                },
+            ),
+        ),
         StepChanged("canary", StepState.ROLLED_BACK, "weights back to web-blue 100", NOW),
         StepChanged("drain-delay", StepState.ROLLED_BACK, "", NOW),
         Notice(
@@ -224,6 +239,17 @@ def rolled_back() -> SnapshotState:
         ),
     ]
     state.question = None
+    state.debrief = (
+        "Debrief: scenario bad-ami",
+        [
+            ("outcome", "rolled back"),
+            ("fault began", "09:16:02"),
+            ("users first saw errors", "09:19:40"),
+            ("time to detect", "1m10s"),
+            ("time to roll back", "2m05s"),
+            ("errors served to users", "212 of 31877 requests (0.67 %)"),
+        ],
+    )
     return state
 
 
@@ -242,6 +268,8 @@ def build_app(state: SnapshotState, tmp: Path) -> tuple[TurnoutApp, Callable[[An
         app.session_screen.update_parts({"checklist"})
         if state.question is not None:
             app.show_question(PendingQuestion(state.question, 1, NOW))
+        if state.debrief is not None:
+            app.session_screen.show_debrief(*state.debrief)
         await pilot.pause()
         app.tick()
         await pilot.pause()

@@ -152,7 +152,13 @@ def test_breach_prompt_counts_down_and_rolls_back_at_its_deadline(drive) -> None
     def rising(step: str, name: str, poll: int) -> float:
         return 5.0 * poll if name == "green 5xx rate" else 0.0
 
-    d = drive("alb-canary", metric=rising)
+    debriefed: list[Path] = []
+
+    def debrief(session_dir: Path) -> tuple[str, list[tuple[str, str]]]:
+        debriefed.append(session_dir)
+        return "Debrief: scenario bad-ami", [("time to detect", "56s")]
+
+    d = drive("alb-canary", metric=rising, debrief=debrief)
 
     async def body() -> None:
         async with d.app.run_test(size=(160, 48)) as pilot:
@@ -170,8 +176,15 @@ def test_breach_prompt_counts_down_and_rolls_back_at_its_deadline(drive) -> None
             d.clock.advance(31)
             await until(pilot, lambda: _ended(d.app))
             assert "SESSION ENDED: rolled back (exit 3)" in screen_text(d.app)
+            # The drill's debrief, on the screen; the charts are the canary's again.
+            await until(pilot, lambda: "Debrief: scenario bad-ami" in screen_text(d.app))
+            text = screen_text(d.app)
+            assert "time to detect" in text and "56s" in text
+            assert d.app.model.watched == "canary"
+            assert "✗ BREACHED" in text
 
     run(body)
+    assert debriefed == [d.session_dir]
     question, answer = d.session.answers[-1]
     assert question.kind is QuestionKind.BREACH
     assert (answer.choice, answer.timed_out, answer.who) == ("rollback", True, "turnout")

@@ -88,6 +88,9 @@ def test_rehearse_alb_canary_bad_ami_rolls_back_in_tmux(tmp_path: Path) -> None:
         assert "REHEARSAL · simulated AWS" in _header(screen)
         assert "↩ canary  rolled back" in screen
         assert "web-blue 100 %" in screen
+        # The drill's debrief, in the app, before anyone leaves it.
+        screen = tmux.wait_for("Debrief: scenario bad-ami", 15)
+        assert "time to detect" in screen and "errors served to users" in screen
 
         tmux.keys("q")
         screen = tmux.wait_for("EXIT=", 20)

@@ -70,6 +70,10 @@ class SessionControl(Protocol):
 SessionFactory = Callable[[Operator], SessionControl]
 """Builds the session once the app exists, given the app's operator (called on a thread)."""
 
+DebriefMaker = Callable[[Path], tuple[str, list[tuple[str, str]]]]
+"""A rehearsal's debrief from the session's directory, once it has ended: a title and (what,
+value) rows. Called on a thread (it reads the audit log)."""
+
 
 class TurnoutApp(Controls, App[int]):
     """One session on screen. `run()` returns the session's exit code."""
@@ -92,6 +96,7 @@ class TurnoutApp(Controls, App[int]):
         who: str | None = None,
         runbook_name: str = "",
         tail_log: bool = True,
+        debrief: DebriefMaker | None = None,
     ) -> None:
         super().__init__()
         self.model = SessionModel(runbook, runbook_name)
@@ -105,6 +110,7 @@ class TurnoutApp(Controls, App[int]):
         self.pending: PendingQuestion | None = None
         self.leaving = False  # quit was chosen: leave once the engine has stopped
         self._make_session = make_session
+        self._debrief = debrief
         self._tail: LogTail | None = None
         self._tail_log = tail_log and player is None
         self._session_screen = ReplayScreen(self.model) if player else SessionScreen(self.model)
@@ -162,6 +168,11 @@ class TurnoutApp(Controls, App[int]):
         else:
             self.post_message(SessionFinished(code))
 
+    @work(thread=True, exit_on_error=False, group="debrief", description="the debrief")
+    def _load_debrief(self, make: DebriefMaker) -> None:
+        title, rows = make(self.session_dir)
+        self.call_from_thread(self.session_screen.show_debrief, title, rows)
+
     def _save_traceback(self, exc: BaseException) -> str:
         import traceback
 
@@ -211,6 +222,8 @@ class TurnoutApp(Controls, App[int]):
         if self.leaving:
             self.exit(message.exit_code)
             return
+        if self._debrief is not None:
+            self._load_debrief(self._debrief)
         # "Pause or roll back?" means nothing once the session is over: the banner says what
         # happened, and q now just leaves.
         while isinstance(self.screen, QuitScreen):

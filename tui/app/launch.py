@@ -12,7 +12,7 @@ import sys
 import threading
 from pathlib import Path
 
-from tui.app.app import SessionControl, SessionFactory, TurnoutApp
+from tui.app.app import DebriefMaker, SessionControl, SessionFactory, TurnoutApp
 from tui.audit.replay import Replay
 from tui.clock import Clock
 from tui.engine.ports import Operator
@@ -29,13 +29,14 @@ def run_session_app(
     session_dir: str | Path,
     *,
     who: str | None = None,
+    debrief: DebriefMaker | None = None,
 ) -> int:
     """Run one session in the Textual app and return its exit code (design.md's codes).
 
     `make_session(operator)` builds the engine's `Session` with the app's operator; it is called
     on the engine's worker thread (it may call AWS). `clock` is the engine's clock (countdowns
     read it). `session_dir` is where the engine writes `audit.jsonl`; the app tails it and saves
-    each prompt's SVG under its `screens/`.
+    each prompt's SVG under its `screens/`. `debrief` (rehearsals) is shown once it ends.
     """
     engine_stopped = threading.Event()
     sessions: list[SessionControl] = []
@@ -45,7 +46,7 @@ def run_session_app(
         sessions.append(session)
         return _Watched(session, engine_stopped)
 
-    app = TurnoutApp(runbook, clock, session_dir, make_session=make, who=who)
+    app = TurnoutApp(runbook, clock, session_dir, make_session=make, who=who, debrief=debrief)
     result = app.run()
     if sessions and not engine_stopped.is_set():
         print("turnout: pausing the session before leaving…", file=sys.stderr)

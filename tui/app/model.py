@@ -191,6 +191,13 @@ class SessionModel:
 
     def _on_ended(self, event: SessionEnded) -> set[str]:
         self.ended = event
+        # The rollback's verification polled last, but the story is the step that breached:
+        # once it is over, the guardrails panel goes back to that step's charts.
+        trigger = next((r.step for r in self.rollback if r.phase == "started" and r.step), None)
+        view = self.step(trigger)
+        if view is not None and view.guardrails and trigger != self.watched:
+            self.watched = trigger
+            return {ENDED, HEADER, GUARDRAILS}
         return {ENDED, HEADER}
 
     def checklist_answered(self, item: str, confirmed: bool) -> set[str]:

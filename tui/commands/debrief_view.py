@@ -24,6 +24,7 @@ class Debrief:
     """The drill in numbers (None: it did not happen)."""
 
     scenario: str
+    faults_planned: bool  # the scenario has faults (they may not have begun yet)
     fault_at: datetime | None
     first_errors_at: datetime | None
     detected_at: datetime | None
@@ -49,7 +50,9 @@ class Debrief:
         return None
 
 
-def build_debrief(scenario: str, ledger: Ledger, session_dir: Path) -> Debrief:
+def build_debrief(
+    scenario: str, ledger: Ledger, session_dir: Path, *, faults_planned: bool = True
+) -> Debrief:
     """Read the session's log and the world's ledger."""
     records = read_log(session_dir).records
     start = next((r.time for r in records if r.type == "session.start"), None)
@@ -64,6 +67,7 @@ def build_debrief(scenario: str, ledger: Ledger, session_dir: Path) -> Debrief:
     requests, errors = ledger.totals(since=start)
     return Debrief(
         scenario=scenario,
+        faults_planned=faults_planned,
         fault_at=fault_at,
         first_errors_at=first_errors,
         detected_at=detected,
@@ -82,28 +86,44 @@ def _seconds(value: float | None, missing: str) -> str:
     return f"{minutes}m{seconds:02d}s" if minutes else f"{seconds}s"
 
 
+def debrief_rows(debrief: Debrief) -> list[tuple[str, str]]:
+    """The debrief as (what, value) rows: printed after the app, and shown in it."""
+    if debrief.fault_at:
+        fault = debrief.fault_at.strftime("%H:%M:%S")
+    else:
+        fault = "not yet: the session ended first" if debrief.faults_planned else "none planned"
+    rate = 100 * debrief.errors / debrief.requests if debrief.requests else 0.0
+    return [
+        ("outcome", debrief.outcome.replace("_", " ")),
+        ("fault began", fault),
+        (
+            "users first saw errors",
+            debrief.first_errors_at.strftime("%H:%M:%S") if debrief.first_errors_at else "never",
+        ),
+        (
+            "time to detect",
+            _seconds(
+                debrief.time_to_detect, "no guardrail fired" if not debrief.detected_at else "—"
+            ),
+        ),
+        ("time to roll back", _seconds(debrief.time_to_roll_back, "no rollback")),
+        (
+            "errors served to users",
+            f"{debrief.errors} of {debrief.requests} requests ({rate:.2f} %)",
+        ),
+    ]
+
+
+def debrief_title(debrief: Debrief) -> str:
+    """`Debrief: scenario bad-ami`."""
+    return f"Debrief: scenario {debrief.scenario}"
+
+
 def print_debrief(debrief: Debrief, console: Console) -> None:
     """The debrief as a small table (times are world time)."""
-    table = Table(title=f"Debrief: scenario {debrief.scenario}", show_header=False)
+    table = Table(title=debrief_title(debrief), show_header=False)
     table.add_column("what", style="bold")
     table.add_column("value")
-    table.add_row("outcome", debrief.outcome.replace("_", " "))
-    table.add_row(
-        "fault began",
-        debrief.fault_at.strftime("%H:%M:%S") if debrief.fault_at else "no fault in this scenario",
-    )
-    table.add_row(
-        "users first saw errors",
-        debrief.first_errors_at.strftime("%H:%M:%S") if debrief.first_errors_at else "never",
-    )
-    table.add_row(
-        "time to detect",
-        _seconds(debrief.time_to_detect, "no guardrail fired" if not debrief.detected_at else "—"),
-    )
-    table.add_row("time to roll back", _seconds(debrief.time_to_roll_back, "no rollback"))
-    rate = 100 * debrief.errors / debrief.requests if debrief.requests else 0.0
-    table.add_row(
-        "errors served to users",
-        f"{debrief.errors} of {debrief.requests} requests ({rate:.2f} %)",
-    )
+    for what, value in debrief_rows(debrief):
+        table.add_row(what, value)
     console.print(table)

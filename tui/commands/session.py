@@ -168,6 +168,7 @@ def _start(args: argparse.Namespace, runbook: Any, clock: Any, **flow: Any) -> A
 
         flow.pop("console", None)
         return start_session_app(runbook, clock=clock, **flow)
+    flow.pop("debrief", None)  # printed after the session by the caller
     return start_session(
         runbook,
         clock=clock,
@@ -318,7 +319,12 @@ def rehearse(
     from tui.aws.clients import ClientFactory
     from tui.aws.cloud import AwsCloud
     from tui.aws.context import AwsContext
-    from tui.commands.debrief_view import build_debrief, print_debrief
+    from tui.commands.debrief_view import (
+        build_debrief,
+        debrief_rows,
+        debrief_title,
+        print_debrief,
+    )
     from tui.engine.options import SessionOptions
     from tui.rehearsal import names
     from tui.rehearsal.server import FAKE_CREDENTIALS
@@ -344,6 +350,18 @@ def rehearse(
             )
             return AwsCloud(AwsContext(clients, world.clock, world.http_hosts))
 
+        def debrief(session_dir: Any) -> Any:
+            return build_debrief(
+                scenario.name,
+                world.simulator.ledger,
+                session_dir,
+                faults_planned=bool(scenario.spec.faults),
+            )
+
+        def debrief_in_app(session_dir: Any) -> tuple[str, list[tuple[str, str]]]:
+            made = debrief(session_dir)
+            return debrief_title(made), debrief_rows(made)
+
         outcome = _start(
             args,
             runbook,
@@ -352,10 +370,9 @@ def rehearse(
             sessions_dir=sessions_dir,
             options=SessionOptions(poll=poll, mode="rehearsal", scenario=scenario.name),
             console=console,
+            debrief=debrief_in_app,
         )
-        print_debrief(
-            build_debrief(scenario.name, world.simulator.ledger, outcome.session_dir), console
-        )
+        print_debrief(debrief(outcome.session_dir), console)
         console.print(f"audit log: {outcome.session_dir}/audit.jsonl")
         return outcome.code
     finally:

@@ -23,6 +23,7 @@ from tui.app import model as parts
 from tui.app.model import SessionModel
 from tui.app.question import PendingQuestion
 from tui.app.widgets.audit_tail import AuditTail
+from tui.app.widgets.debrief import DebriefPanel
 from tui.app.widgets.guardrails import GuardrailPanel
 from tui.app.widgets.header import SessionHeader
 from tui.app.widgets.refresh import RefreshPanel
@@ -89,7 +90,11 @@ class SessionScreen(Screen[None]):
         with Horizontal(id="body"):
             yield StepList(self.model, id="steps")
             with Vertical(id="main"):
-                yield StepDetail(self.model, id="detail")
+                # The debrief, when the drill is over, heads the story: above the step, so the
+                # live panels beside or below keep their room.
+                with Vertical(id="story"):
+                    yield DebriefPanel(id="debrief")
+                    yield StepDetail(self.model, id="detail")
                 with VerticalScroll(id="panels"):
                     yield GuardrailPanel(id="guardrails")
                     yield RefreshPanel(id="refresh")
@@ -166,6 +171,11 @@ class SessionScreen(Screen[None]):
             for tail in self.query(AuditTail):  # none while the app closes
                 tail.add_records(records)
 
+    def show_debrief(self, title: str, rows: list[tuple[str, str]]) -> None:
+        """The drill is over: its debrief heads the story."""
+        if self.is_mounted:
+            self.query_one(DebriefPanel).show_debrief(title, rows)
+
     @on(OptionList.OptionHighlighted, "#steps")
     def _highlighted(self, event: OptionList.OptionHighlighted) -> None:
         option_id = event.option.id
@@ -178,7 +188,7 @@ class SessionScreen(Screen[None]):
         self.panel_mode = PANEL_MODES[(PANEL_MODES.index(self.panel_mode) + 1) % 3]
         # Styles set on the two panes, not a class on the screen: a screen class re-applies the
         # stylesheet to every widget, which made this key slow to repaint.
-        detail, panels = self.query_one("#detail"), self.query_one("#panels")
+        detail, panels = self.query_one("#story"), self.query_one("#panels")
         detail.display = self.panel_mode != "panels"
         panels.display = self.panel_mode != "step"
         panels.styles.width = "1fr" if self.panel_mode == "panels" else None

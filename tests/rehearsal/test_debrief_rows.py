@@ -1,0 +1,46 @@
+"""The debrief's rows, as printed after `turnout rehearse` and shown in the app."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from tui.audit.session_log import SessionLog
+from tui.clock import ManualClock
+from tui.commands.debrief_view import build_debrief, debrief_rows
+from tui.rehearsal.debrief import Ledger
+
+START = datetime(2026, 3, 14, 9, 0, tzinfo=UTC)
+
+
+def _ended_session(tmp_path, exit_code: int = 3):
+    clock = ManualClock(START)
+    log = SessionLog.create(tmp_path, clock, operator="alice")
+    log.session_start(
+        runbook_path="x",
+        runbook_name="alb-canary",
+        params={},
+        mode="rehearsal",
+        region="us-east-1",
+        runbook_sha256="0" * 64,
+        host="h",
+        user="u",
+        pid=1,
+        argv=[],
+    )
+    clock.advance(60)
+    log.session_end(exit_code)
+    log.close()
+    return tmp_path
+
+
+def test_a_fault_that_had_not_begun_is_not_called_no_fault(tmp_path) -> None:
+    rows = dict(debrief_rows(build_debrief("bad-ami", Ledger(), _ended_session(tmp_path))))
+    assert rows["fault began"] == "not yet: the session ended first"
+    assert rows["outcome"] == "rolled back"
+
+
+def test_a_scenario_without_faults_says_none_planned(tmp_path) -> None:
+    session = _ended_session(tmp_path, 0)
+    rows = dict(debrief_rows(build_debrief("healthy", Ledger(), session, faults_planned=False)))
+    assert rows["fault began"] == "none planned"
+    assert rows["users first saw errors"] == "never"
