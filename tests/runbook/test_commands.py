@@ -125,3 +125,12 @@ def test_schema_rejects_what_the_loader_rejects() -> None:
         bad = json.loads(json.dumps(good))
         bad["steps"][0]["with"] = broken_with
         assert not validator.is_valid(bad), broken_with
+
+
+def test_plan_wraps_a_checklist_item_under_its_own_text(turnout, monkeypatch) -> None:
+    monkeypatch.setenv("COLUMNS", "80")
+    out = turnout("plan", str(ROOT / "runbooks" / "alb-canary.yaml")).out
+    lines = out.splitlines()
+    first = next(n for n, line in enumerate(lines) if line.startswith("  [ ] 1. Green"))
+    # The item goes on past 80 columns: its next line starts under "Green", not at the margin.
+    assert lines[first + 1].startswith(" " * 9) and lines[first + 1].strip(), lines[first + 1]

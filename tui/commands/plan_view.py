@@ -138,8 +138,13 @@ def render_plan(doc: dict[str, Any], console: Console) -> None:
         console.print(_params(doc))
     if doc["checklist"]:
         console.print(Rule("Checklist: confirmed one by one before anything changes", align="left"))
+        # A grid, so a wrapped item stays under its own text, not under its box.
+        items = Table.grid(padding=(0, 1, 0, 0))
+        items.add_column(no_wrap=True)
+        items.add_column()
         for n, item in enumerate(doc["checklist"], start=1):
-            console.print(Text(f"  [ ] {n}. {item}"))
+            items.add_row(Text(f"  [ ] {n}."), Text(item))
+        console.print(items)
     if doc["waves"]:
         console.print(
             Rule("Services in dependency order (each wave after the one before)", align="left")
