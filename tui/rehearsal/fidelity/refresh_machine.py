@@ -390,7 +390,10 @@ def _work(
         into = max(0, min(ceiling - serving, remaining - (serving - desired), budget))
     else:  # terminate, and launch the replacements together
         allowance = in_service - minimum
-        if allowance <= 0 and not warming:
+        # In flight: a replacement that does not count yet, warming up or not yet passing its
+        # health check (a load balancer's can outlast the warmup).
+        in_flight = [m for m in new if not counts(m)]
+        if allowance <= 0 and not in_flight:
             allowance = 1  # AWS: a minimum of 100 % replaces one instance at a time
         out = max(0, min(len(replaceable), allowance, budget))
         into = out
