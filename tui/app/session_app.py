@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from tui.app.launch import run_session_app
+from tui.app.launch import AppRunner, run_session_app
 from tui.audit.resume import ResumeState
 from tui.audit.session_log import SessionLog, file_sha256
 from tui.audit.sessiondir import create_session_dir
@@ -47,8 +47,10 @@ def start_session_app(
     make_cloud: CloudMaker,
     sessions_dir: str | None,
     options: SessionOptions,
+    run_app: AppRunner | None = None,
 ) -> AppOutcome:
-    """Run a new session of `runbook` in the app; its exit code and directory."""
+    """Run a new session of `runbook` in the app; its exit code and directory. `run_app` runs
+    the app in place of `App.run()` (see `run_session_app`)."""
     session_dir = create_session_dir(runbook.name, clock.now(), sessions_dir)
     log = SessionLog.create(session_dir, clock)
     opts = replace(
@@ -58,7 +60,7 @@ def start_session_app(
         runbook_sha256=options.runbook_sha256 or file_sha256(runbook.file),
         argv=tuple(options.argv) or tuple(sys.argv),
     )
-    return _run(runbook, clock, make_cloud, log, opts, session_dir, None)
+    return _run(runbook, clock, make_cloud, log, opts, session_dir, None, run_app)
 
 
 def resume_session_app(
@@ -108,6 +110,7 @@ def _run(
     options: SessionOptions,
     session_dir: Path,
     state: ResumeState | None,
+    run_app: AppRunner | None = None,
 ) -> AppOutcome:
     def make_session(operator: Operator) -> _AppSession:
         recorder = SessionCallRecorder(log)
@@ -116,7 +119,9 @@ def _run(
         return _AppSession(session, state)
 
     try:
-        code = run_session_app(make_session, runbook, clock, session_dir, who=log.operator)
+        code = run_session_app(
+            make_session, runbook, clock, session_dir, who=log.operator, run_app=run_app
+        )
     finally:
         log.close()
     return AppOutcome(ExitCode(code), session_dir)
