@@ -44,6 +44,10 @@ BREACH = "Guardrail breached during canary: roll back?"
 # 30x: the breach question's 2-minute countdown lasts 4 real seconds, time for the key to land
 # even on a loaded machine (the test presses it within a fraction of a second of the paint).
 CANARY_SPEED = 30.0
+# 60x, `rehearse --headless`'s default: at 100x a loaded machine starved the world's simulator
+# long enough to leave a one-minute period without GroupInServiceInstances, and the guardrail's
+# `missing_data: pause` then (rightly) stopped the refresh to ask.
+REFRESH_SPEED = 60.0
 NEW_AMI = "ami-0000000000000b002"  # web v2, the runbooks' default `ami`
 
 
@@ -68,15 +72,14 @@ def test_bad_ami_canary_breaches_and_one_key_rolls_back_to_blue(
         await pilot.press("y")
 
         # The canary runs: the traffic split on screen, and the same weights in AWS.
-        await until(
-            pilot,
-            lambda: (
-                "▶ canary  running" in screen_text(app)
-                and "web-green 5 %" in panel(screen_text(app), "Traffic split")
-            ),
-            30,
-            "the canary running with its traffic split",
-        )
+        def canary_running() -> bool:
+            step = app.model.step("canary")
+            if step is None or step.progress is None or "weights" not in step.progress.detail:
+                return False  # cheap checks first: rendering the screen takes CPU from the world
+            text = screen_text(app)
+            return "▶ canary  running" in text and "web-green 5 %" in panel(text, "Traffic split")
+
+        await until(pilot, canary_running, 30, "the canary running with its traffic split")
         seen["running"] = listener_weights(world)
 
         # Green answers 5xx: the guardrail breaches and the question counts down.
@@ -161,6 +164,10 @@ def test_healthy_instance_refresh_runs_to_successful_on_the_new_ami(
 
         # Half the group is new: the refresh waits at its 50 % checkpoint (5 world minutes).
         def at_checkpoint() -> bool:
+            step = app.model.step("refresh")
+            refresh = step.progress.detail.get("refresh") if step and step.progress else None
+            if not refresh or refresh.get("checkpoint") is None:
+                return False  # cheap checks first: rendering the screen takes CPU from the world
             seen["checkpoint"] = panel(screen_text(app), "Instance refresh")
             return "InProgress" in seen["checkpoint"] and "checkpoint 50 %" in seen["checkpoint"]
 
@@ -169,7 +176,9 @@ def test_healthy_instance_refresh_runs_to_successful_on_the_new_ami(
         seen["end"] = screen_text(app)
         await pilot.press("q")
 
-    result = rehearse_in_app("spot-mixed-refresh", "healthy", 100.0, tmp_path, person, worlds)
+    result = rehearse_in_app(
+        "spot-mixed-refresh", "healthy", REFRESH_SPEED, tmp_path, person, worlds
+    )
     world, outcome = result.world, result.outcome
 
     checkpoint = seen["checkpoint"]
