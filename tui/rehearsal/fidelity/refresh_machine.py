@@ -9,8 +9,9 @@ with a manual or auto rollback", "Cancel an instance refresh"):
   capacity (rounded up) in service and healthy. With `MaxHealthyPercentage` of 100 (the default)
   a batch is terminated and its replacements launched together; above 100, replacements are
   launched first, up to that share of the desired capacity, and old instances are terminated
-  once the new ones count. If nothing is in flight and the minimum leaves no room (e.g. 100 %),
-  one instance is replaced at a time, as AWS documents for a minimum of 100 %.
+  once the new ones count. If nothing is in flight (no replacement still warming up or not yet
+  healthy) and the minimum leaves no room (e.g. 100 %), one instance is replaced at a time, as
+  AWS documents for a minimum of 100 %.
 - A new instance counts as in service only after `InstanceWarmup` seconds and while it is
   healthy (the group's health check: EC2, or the load balancer's for `HealthCheckType` ELB).
 - `CheckpointPercentages`: launches are paced so as not to pass the next checkpoint; when that
