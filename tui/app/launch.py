@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import sys
 import threading
+from collections.abc import Callable
 from pathlib import Path
 
 from tui.app.app import DebriefMaker, SessionControl, SessionFactory, TurnoutApp
@@ -21,6 +22,9 @@ from tui.runbook.model import Runbook
 
 STOP_WAIT_S = 600.0  # how long to wait for a pausing engine before giving up on it
 
+AppRunner = Callable[[TurnoutApp], int | None]
+"""Runs the app to its end and returns what `App.run()` returns (tests drive it with a Pilot)."""
+
 
 def run_session_app(
     make_session: SessionFactory,
@@ -30,6 +34,7 @@ def run_session_app(
     *,
     who: str | None = None,
     debrief: DebriefMaker | None = None,
+    run_app: AppRunner | None = None,
 ) -> int:
     """Run one session in the Textual app and return its exit code (design.md's codes).
 
@@ -37,6 +42,8 @@ def run_session_app(
     on the engine's worker thread (it may call AWS). `clock` is the engine's clock (countdowns
     read it). `session_dir` is where the engine writes `audit.jsonl`; the app tails it and saves
     each prompt's SVG under its `screens/`. `debrief` (rehearsals) is shown once it ends.
+    `run_app(app)` runs the app in place of `app.run()` (the tests' seam: they drive it
+    with `App.run_test()` and key presses).
     """
     engine_stopped = threading.Event()
     sessions: list[SessionControl] = []
@@ -47,7 +54,7 @@ def run_session_app(
         return _Watched(session, engine_stopped)
 
     app = TurnoutApp(runbook, clock, session_dir, make_session=make, who=who, debrief=debrief)
-    result = app.run()
+    result = app.run() if run_app is None else run_app(app)
     if sessions and not engine_stopped.is_set():
         print("turnout: pausing the session before leaving…", file=sys.stderr)
         sessions[0].request_pause()

@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from tui.app.app import DebriefMaker
-from tui.app.launch import run_session_app
+from tui.app.launch import AppRunner, run_session_app
 from tui.audit.resume import ResumeState
 from tui.audit.session_log import SessionLog, file_sha256
 from tui.audit.sessiondir import create_session_dir
@@ -49,9 +49,11 @@ def start_session_app(
     sessions_dir: str | None,
     options: SessionOptions,
     debrief: DebriefMaker | None = None,
+    run_app: AppRunner | None = None,
 ) -> AppOutcome:
     """Run a new session of `runbook` in the app; its exit code and directory. A rehearsal
-    passes its `debrief`, shown in the app when the session ends."""
+    passes its `debrief`, shown in the app when the session ends. `run_app` runs the app in
+    place of `App.run()` (see `run_session_app`)."""
     session_dir = create_session_dir(runbook.name, clock.now(), sessions_dir)
     log = SessionLog.create(session_dir, clock)
     opts = replace(
@@ -61,7 +63,7 @@ def start_session_app(
         runbook_sha256=options.runbook_sha256 or file_sha256(runbook.file),
         argv=tuple(options.argv) or tuple(sys.argv),
     )
-    return _run(runbook, clock, make_cloud, log, opts, session_dir, None, debrief)
+    return _run(runbook, clock, make_cloud, log, opts, session_dir, None, debrief, run_app)
 
 
 def resume_session_app(
@@ -112,6 +114,7 @@ def _run(
     session_dir: Path,
     state: ResumeState | None,
     debrief: DebriefMaker | None = None,
+    run_app: AppRunner | None = None,
 ) -> AppOutcome:
     def make_session(operator: Operator) -> _AppSession:
         recorder = SessionCallRecorder(log)
@@ -121,7 +124,13 @@ def _run(
 
     try:
         code = run_session_app(
-            make_session, runbook, clock, session_dir, who=log.operator, debrief=debrief
+            make_session,
+            runbook,
+            clock,
+            session_dir,
+            who=log.operator,
+            debrief=debrief,
+            run_app=run_app,
         )
     finally:
         log.close()

@@ -316,57 +316,21 @@ def rehearse(
 
     from rich.console import Console
 
-    from tui.aws.clients import ClientFactory
-    from tui.aws.cloud import AwsCloud
-    from tui.aws.context import AwsContext
-    from tui.commands.debrief_view import (
-        build_debrief,
-        debrief_rows,
-        debrief_title,
-        print_debrief,
-    )
+    from tui.commands.debrief_view import print_debrief
     from tui.engine.options import SessionOptions
-    from tui.rehearsal import names
-    from tui.rehearsal.server import FAKE_CREDENTIALS
-    from tui.rehearsal.world import World
 
     console = Console(soft_wrap=True)
     print(
         f"starting the rehearsal world (scenario {scenario.name}, {speed:g}x)...", file=sys.stderr
     )
-    world = World(speed=speed, faults=scenario)
-    world.start()
+    world = start_world(scenario, speed, warp)
     try:
-        _wait_for_metrics(world)
-        if warp:
-            world.clock.advance(warp)  # type: ignore[attr-defined]
-
-        def make_cloud(recorder: Any) -> Any:
-            clients = ClientFactory(
-                region=names.REGION,
-                endpoint_url=world.endpoint_url,
-                credentials=FAKE_CREDENTIALS,
-                recorder=recorder,
-            )
-            return AwsCloud(AwsContext(clients, world.clock, world.http_hosts))
-
-        def debrief(session_dir: Any) -> Any:
-            return build_debrief(
-                scenario.name,
-                world.simulator.ledger,
-                session_dir,
-                faults_planned=bool(scenario.spec.faults),
-            )
-
-        def debrief_in_app(session_dir: Any) -> tuple[str, list[tuple[str, str]]]:
-            made = debrief(session_dir)
-            return debrief_title(made), debrief_rows(made)
-
+        debrief, debrief_in_app = world_debriefs(world, scenario)
         outcome = _start(
             args,
             runbook,
             world.clock,
-            make_cloud=make_cloud,
+            make_cloud=world_cloud_maker(world),
             sessions_dir=sessions_dir,
             options=SessionOptions(poll=poll, mode="rehearsal", scenario=scenario.name),
             console=console,
@@ -377,6 +341,63 @@ def rehearse(
         return outcome.code
     finally:
         world.stop()
+
+
+def start_world(scenario: Any, speed: float, warp: float = 0.0) -> Any:
+    """The world `rehearse` runs on: started with `scenario` at `speed`, its first metrics
+    published, then `warp` world seconds on. The caller stops it."""
+    from tui.rehearsal.world import World
+
+    world = World(speed=speed, faults=scenario)
+    world.start()
+    try:
+        _wait_for_metrics(world)
+        if warp:
+            world.clock.advance(warp)  # type: ignore[attr-defined]
+    except BaseException:
+        world.stop()
+        raise
+    return world
+
+
+def world_debriefs(world: Any, scenario: Any) -> tuple[Any, Any]:
+    """The drill's debrief from a session directory: as a `Debrief` (printed after the app),
+    and as the app's `DebriefMaker` (title and rows, shown in the app when the session ends)."""
+    from tui.commands.debrief_view import build_debrief, debrief_rows, debrief_title
+
+    def debrief(session_dir: Any) -> Any:
+        return build_debrief(
+            scenario.name,
+            world.simulator.ledger,
+            session_dir,
+            faults_planned=bool(scenario.spec.faults),
+        )
+
+    def in_app(session_dir: Any) -> tuple[str, list[tuple[str, str]]]:
+        made = debrief(session_dir)
+        return debrief_title(made), debrief_rows(made)
+
+    return debrief, in_app
+
+
+def world_cloud_maker(world: Any) -> Any:
+    """`make_cloud` for a session on `world`: the AWS adapters, pointed at it."""
+    from tui.aws.clients import ClientFactory
+    from tui.aws.cloud import AwsCloud
+    from tui.aws.context import AwsContext
+    from tui.rehearsal import names
+    from tui.rehearsal.server import FAKE_CREDENTIALS
+
+    def make_cloud(recorder: Any) -> Any:
+        clients = ClientFactory(
+            region=names.REGION,
+            endpoint_url=world.endpoint_url,
+            credentials=FAKE_CREDENTIALS,
+            recorder=recorder,
+        )
+        return AwsCloud(AwsContext(clients, world.clock, world.http_hosts))
+
+    return make_cloud
 
 
 def _wait_for_metrics(world: Any, ticks: int = 2, limit: float = 20.0) -> None:

@@ -150,3 +150,36 @@ def test_checkpoints_pace_replacements_and_wait() -> None:
     # AWS's example: 10 instances, [20, 50, 100] -> 2 new, pause, 5 new, pause, all new.
     assert new_counts.count(2) >= 100 and new_counts.count(5) >= 100
     assert refresh.status == "Successful"
+
+
+class SlowHealthGroup(FakeGroup):
+    """A group behind a load balancer: a new instance is healthy only `delay` seconds after its
+    launch (HealthyThresholdCount x HealthCheckIntervalSeconds), which may outlast its warmup."""
+
+    def __init__(self, size: int, delay: int) -> None:
+        super().__init__(size)
+        self.delay = timedelta(seconds=delay)
+
+    def members(self, at: datetime) -> list[Member]:
+        return [
+            Member(m.instance_id, m.config, m.launched_at, True, at >= m.launched_at + self.delay)
+            for m in self.instances.values()
+        ]
+
+
+def test_a_new_instance_still_failing_its_health_check_holds_the_next_batch() -> None:
+    """asg-instance-refresh's shape: 4 instances, MinHealthyPercentage 75, warmup 60 s, and a
+    target that passes the load balancer's check 150 s after launch. One at a time: the next
+    instance is terminated only once the previous replacement is healthy, never two at once."""
+    group = SlowHealthGroup(4, delay=150)
+    prefs = Preferences(min_healthy=75, warmup=60)
+    refresh = refresh_machine.plan("r", "g", group.members(T0), prefs, "v2", "v1", True, True, T0)
+    healthy = []
+    at = T0
+    while refresh.active and at < T0 + timedelta(hours=1):
+        refresh_machine.advance(refresh, group, at)
+        healthy.append(sum(m.healthy for m in group.members(at)))
+        at += timedelta(seconds=1)
+    assert refresh.status == "Successful"
+    assert {m.config for m in group.instances.values()} == {"v2"}
+    assert min(healthy) == 3

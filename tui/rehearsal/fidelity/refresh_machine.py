@@ -9,8 +9,9 @@ with a manual or auto rollback", "Cancel an instance refresh"):
   capacity (rounded up) in service and healthy. With `MaxHealthyPercentage` of 100 (the default)
   a batch is terminated and its replacements launched together; above 100, replacements are
   launched first, up to that share of the desired capacity, and old instances are terminated
-  once the new ones count. If nothing is in flight and the minimum leaves no room (e.g. 100 %),
-  one instance is replaced at a time, as AWS documents for a minimum of 100 %.
+  once the new ones count. If nothing is in flight (no replacement still warming up or not yet
+  healthy) and the minimum leaves no room (e.g. 100 %), one instance is replaced at a time, as
+  AWS documents for a minimum of 100 %.
 - A new instance counts as in service only after `InstanceWarmup` seconds and while it is
   healthy (the group's health check: EC2, or the load balancer's for `HealthCheckType` ELB).
 - `CheckpointPercentages`: launches are paced so as not to pass the next checkpoint; when that
@@ -390,7 +391,10 @@ def _work(
         into = max(0, min(ceiling - serving, remaining - (serving - desired), budget))
     else:  # terminate, and launch the replacements together
         allowance = in_service - minimum
-        if allowance <= 0 and not warming:
+        # In flight: a replacement that does not count yet, warming up or not yet passing its
+        # health check (a load balancer's can outlast the warmup).
+        in_flight = [m for m in new if not counts(m)]
+        if allowance <= 0 and not in_flight:
             allowance = 1  # AWS: a minimum of 100 % replaces one instance at a time
         out = max(0, min(len(replaceable), allowance, budget))
         into = out
