@@ -25,7 +25,14 @@ def refresh_summary(refresh: Mapping[str, Any]) -> Text:
     checkpoint = refresh.get("checkpoint")
     if checkpoint not in (None, ""):
         shown = f"{checkpoint} %" if isinstance(checkpoint, int | float) else str(checkpoint)
-        text.append(f" · checkpoint {shown} reached", style="bold yellow")
+        percent = refresh.get("percent")
+        if isinstance(checkpoint, int | float) and isinstance(percent, int | float):
+            if percent > checkpoint:  # moving on to the next: it is behind, not where it waits
+                text.append(f" · past checkpoint {shown}", style="dim")
+            elif refresh.get("status") == "InProgress":
+                text.append(f" · at checkpoint {shown}", style="bold yellow")
+        else:
+            text.append(f" · checkpoint {shown} reached", style="bold yellow")
     reason = refresh.get("reason")
     if reason:
         text.append(f"\n{reason}", style="dim")
