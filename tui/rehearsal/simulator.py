@@ -29,6 +29,20 @@ REQUESTS_PER_SECOND = 50.0
 # never back-dated to fill a gap: a momentary dip must not fill a whole period.
 MAX_WORLD_GAP = 30.0
 
+# A loaded machine cannot always keep up with a fast world: a step that takes half a real second
+# is 50 world-seconds at 100×, and the minute it falls in may go without a datapoint, which a
+# `missing_data: breach` guardrail rightly reads as a fault. So the world slows down (the clock's
+# speed, which the engine and moto share) when a step ends more than MAX_WORLD_GAP world-seconds
+# after the one before, and speeds back up to what was asked once steps keep up again.
+RECOVERY = 1.25  # how much faster, per step on time, a slowed world gets
+
+
+def governed_speed(current: float, asked: float, gap: float) -> float:
+    """The world's next speed, given the world-seconds `gap` since the previous step began."""
+    if gap > MAX_WORLD_GAP:
+        return max(1.0, current * MAX_WORLD_GAP / gap)
+    return min(asked, current * RECOVERY)
+
 
 class Faults(Protocol):
     """What a scenario does to the world (see scenario.py); `NoFaults` is the healthy world."""
@@ -68,6 +82,8 @@ class SimulatorStats:
 
     ticks: int = 0
     last_error: str | None = None
+    slowed: int = 0  # steps after which the world had to slow down to keep up
+    speed: float | None = None  # the clock's speed now (None: a clock without one)
 
 
 class Simulator:
@@ -160,16 +176,35 @@ class Simulator:
         put_all(cloudwatch, "AWS/AutoScaling", list(publish_tiers.auto_scaling(in_service, now)))
 
     def _run(self) -> None:
-        speed = getattr(self.clock, "speed", 1.0)
+        asked = getattr(self.clock, "speed", None)
+        began: datetime | None = None
         while not self._stop.is_set():
+            now = self.clock.now()
+            if asked is not None and began is not None:
+                self._govern(asked, (now - began).total_seconds())
+            began = now
             try:
                 self.step()
                 self.stats.last_error = None
             except Exception as exc:  # the world keeps moving; `turnout world` shows the error
                 self.stats.last_error = f"{type(exc).__name__}: {exc}"
                 log.exception("simulator step failed")
+            speed = getattr(self.clock, "speed", 1.0)
             real = max(self.interval / speed, self.min_real_interval)
             self._stop.wait(min(real, MAX_WORLD_GAP / speed))
+
+    def _govern(self, asked: float, gap: float) -> None:
+        """Slow the world's clock if the last step fell behind; speed it back up if not."""
+        current = self.clock.speed  # type: ignore[attr-defined]
+        wanted = governed_speed(current, asked, gap)
+        if wanted < current:
+            self.stats.slowed += 1
+            log.info(
+                "world fell %.0f s behind: running at %.0f× instead of %.0f×", gap, wanted, current
+            )
+        if wanted != current:
+            self.clock.speed = wanted  # type: ignore[attr-defined]
+        self.stats.speed = wanted
 
     def start(self) -> None:
         """Run `step` every interval of world time (at least `min_real_interval` apart)."""
