@@ -30,18 +30,23 @@ REQUESTS_PER_SECOND = 50.0
 MAX_WORLD_GAP = 30.0
 
 # A loaded machine cannot always keep up with a fast world: a step that takes half a real second
-# is 50 world-seconds at 100×, and the minute it falls in may go without a datapoint, which a
-# `missing_data: breach` guardrail rightly reads as a fault. So the world slows down (the clock's
-# speed, which the engine and moto share) when a step ends more than MAX_WORLD_GAP world-seconds
-# after the one before, and speeds back up to what was asked once steps keep up again.
+# is 50 world-seconds at 100×, and a step more than a minute after the last leaves a one-minute
+# period without a datapoint, which a `missing_data: breach` guardrail rightly reads as a fault.
+# So the world slows down (the clock's speed, which the engine and moto share) when a step begins
+# more than SLOW_AT world-seconds after the one before, to put the next about KEEP_UP apart; and
+# speeds back up towards what was asked once steps are MAX_WORLD_GAP apart or less again.
+SLOW_AT = 50.0
+KEEP_UP = 40.0
 RECOVERY = 1.25  # how much faster, per step on time, a slowed world gets
 
 
 def governed_speed(current: float, asked: float, gap: float) -> float:
     """The world's next speed, given the world-seconds `gap` since the previous step began."""
-    if gap > MAX_WORLD_GAP:
-        return max(1.0, current * MAX_WORLD_GAP / gap)
-    return min(asked, current * RECOVERY)
+    if gap > SLOW_AT:
+        return max(1.0, current * KEEP_UP / gap)
+    if gap <= MAX_WORLD_GAP:
+        return min(asked, current * RECOVERY)
+    return current
 
 
 class Faults(Protocol):
