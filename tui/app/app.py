@@ -119,9 +119,14 @@ class TurnoutApp(Controls, App[int]):
         its drawing methods do nothing, and it draws everything when it mounts."""
         return self._session_screen
 
+    def get_default_screen(self) -> SessionScreen:
+        """The session screen is the app's first screen, not pushed over Textual's blank one:
+        pushed from `on_mount`, it was composed and drawn while the app was still starting
+        (a frame Textual throws away), then drawn again, which slowed the first paint."""
+        return self._session_screen
+
     def on_mount(self) -> None:
-        """Show the session screen, start the engine (or the replay), the tail and the tick."""
-        self.push_screen(self._session_screen)
+        """Start the engine (or the replay), the tail and the tick."""
         self.set_interval(TICK_S, self.tick)
         self.call_after_refresh(self.tick)
         if self.player is not None:

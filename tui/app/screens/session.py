@@ -76,6 +76,10 @@ class SessionScreen(Screen[None]):
         self.replay = replay
         self.panel_mode = "both"
         self._early_records: list[Any] = []  # records that came before the screen was mounted
+        # Whether the widgets are there to draw on: from the start of `on_mount`, whereas
+        # Textual's `is_mounted` turns true only once `on_mount` has returned (so the drawing
+        # of everything that `on_mount` asks for would be skipped).
+        self._drawable = False
 
     @property
     def turnout(self) -> TurnoutApp:
@@ -84,6 +88,7 @@ class SessionScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         """Header, status, body, footer."""
+        self._set_breakpoint(self.app.size.width)  # before the children take their styles
         yield SessionHeader(id="header")
         yield StatusBar(id="status")
         with Horizontal(id="body"):
@@ -99,7 +104,9 @@ class SessionScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        """Show the overview until the session starts a step."""
+        """Show the overview until the session starts a step; draw what the model already
+        holds (events that came while the screen was composing)."""
+        self._drawable = True
         self.query_one(StepList).focus()
         self.query_one(StepDetail).show_step(None)
         everything = {
@@ -113,6 +120,16 @@ class SessionScreen(Screen[None]):
         self.update_parts(everything)
         self.add_records(self._early_records)
         self._early_records = []
+        self.turnout.tick()  # the header and the status bar
+
+    def _set_breakpoint(self, width: int) -> None:
+        """The breakpoint class for `width` (`-wide`, `-narrow`). Textual sets it on the first
+        Resize, which reaches the app's first screen only after its first layout: without
+        this, the first frame was laid out narrow on a wide terminal, then redone wide.
+        Resizes after that are Textual's."""
+        breakpoints = self.HORIZONTAL_BREAKPOINTS or []
+        chosen = max((b for b in breakpoints if width >= b[0]), default=(0, ""))[1]
+        self.update_classes({name: name == chosen for _, name in breakpoints}, animate=False)
 
     # -- drawing -----------------------------------------------------------------------------
 
@@ -124,7 +141,7 @@ class SessionScreen(Screen[None]):
             return
 
     def _update_parts(self, changed: set[str]) -> None:
-        if not self.is_mounted:
+        if not self._drawable:
             return
         model = self.model
         steps = self.query_one(StepList)
@@ -150,7 +167,7 @@ class SessionScreen(Screen[None]):
 
     def tick(self, now: datetime, pending: PendingQuestion | None) -> None:
         """Redraw what moves with the clock: the header's countdowns and the status bar."""
-        if not self.is_mounted:
+        if not self._drawable:
             return
         try:
             self.query_one(SessionHeader).show_session(self.model, now)
@@ -160,7 +177,7 @@ class SessionScreen(Screen[None]):
 
     def add_records(self, records: list[Any]) -> None:
         """New audit records for the tail (kept until the screen is mounted)."""
-        if not self.is_mounted:
+        if not self._drawable:
             self._early_records.extend(records)
         elif records:
             for tail in self.query(AuditTail):  # none while the app closes
