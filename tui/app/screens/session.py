@@ -17,7 +17,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.css.query import NoMatches
 from textual.screen import Screen
-from textual.widgets import Footer, OptionList
+from textual.widgets import OptionList
 
 from tui.app import model as parts
 from tui.app.model import SessionModel
@@ -25,6 +25,7 @@ from tui.app.question import PendingQuestion
 from tui.app.widgets.audit_tail import AuditTail
 from tui.app.widgets.guardrails import GuardrailPanel
 from tui.app.widgets.header import SessionHeader
+from tui.app.widgets.keys_footer import KeysFooter
 from tui.app.widgets.refresh import RefreshPanel
 from tui.app.widgets.rollout import RolloutPanel
 from tui.app.widgets.status_bar import StatusBar
@@ -101,7 +102,7 @@ class SessionScreen(Screen[None]):
                     yield TrafficPanel(id="traffic")
                     yield RolloutPanel(id="rollout")
                     yield AuditTail(id="audit")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         """Show the overview until the session starts a step; draw what the model already
