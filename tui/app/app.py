@@ -29,7 +29,6 @@ from tui.app.messages import (
 from tui.app.model import SessionModel
 from tui.app.operator import TextualOperator
 from tui.app.question import PendingQuestion
-from tui.app.screens.question import QuestionScreen
 from tui.app.screens.session import ReplayScreen, SessionScreen
 from tui.clock import Clock
 from tui.engine.events import Notice, SessionEnded
@@ -38,8 +37,10 @@ from tui.errors import TurnoutError
 from tui.exitcodes import ExitCode
 from tui.runbook.model import Runbook
 
-if TYPE_CHECKING:  # the replay and the log reader are imported when used: a faster first paint
+if TYPE_CHECKING:  # the replay, the log reader and the modals are imported when used: a faster
+    # first paint (the question modal brings in Markdown, buttons and inputs)
     from tui.app.replay import ReplayPlayer
+    from tui.app.screens.question import QuestionScreen
     from tui.audit.replay import LogTail
 
 TICK_S = 0.5  # how often countdowns redraw and deadlines are checked (real seconds)
@@ -243,6 +244,8 @@ class TurnoutApp(Controls, App[int]):
 
     def show_question(self, pending: PendingQuestion) -> None:
         """Open the modal for a question (it becomes the one the status bar counts down)."""
+        from tui.app.screens.question import QuestionScreen
+
         self.pending = pending
         self.push_screen(QuestionScreen(pending, self.who, replay=self.replaying))
         self.tick()
@@ -255,8 +258,8 @@ class TurnoutApp(Controls, App[int]):
         """Close the question's modal if it is open, and note a checklist answer."""
         if self.pending is pending:
             self.pending = None
-        for screen in self.screen_stack:
-            if isinstance(screen, QuestionScreen) and screen.pending is pending:
+        for screen in self.question_screens():
+            if screen.pending is pending:
                 screen.dismiss()
         settlement = pending.settlement
         if settlement is not None and pending.question.kind == "checklist":
@@ -279,8 +282,18 @@ class TurnoutApp(Controls, App[int]):
             svg = self.export_screenshot(title=f"turnout: {pending.question.title} (timed out)")
             pending.settle(pending.timeout_answer(), svg)
         self.session_screen.tick(now, pending)
-        if isinstance(self.screen, QuestionScreen):
-            self.screen.tick(now)
+        for screen in self.question_screens():
+            if screen is self.screen:
+                screen.tick(now)
+
+    def question_screens(self) -> list[QuestionScreen]:
+        """The question modals open, bottom first. With the session screen alone on the stack
+        there is none, and the modal's module is not imported just to look."""
+        if len(self.screen_stack) < 2:
+            return []
+        from tui.app.screens.question import QuestionScreen
+
+        return [screen for screen in self.screen_stack if isinstance(screen, QuestionScreen)]
 
     # -- the audit tail ----------------------------------------------------------------------
 
