@@ -7,7 +7,6 @@ from __future__ import annotations
 from typing import Any
 
 from rich.console import Group, RenderableType
-from rich.markdown import Markdown
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
@@ -15,6 +14,7 @@ from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from tui.app.model import SessionModel, StepView
+from tui.app.prose import markdown
 from tui.app.symbols import STATE_STYLES, state_label
 from tui.runbook.describe import condition_text
 
@@ -162,8 +162,8 @@ class StepDetail(VerticalScroll):
         """Title, notices, description, facts."""
         yield Static(id="detail-title")
         yield Static(id="detail-notices")
-        # Rich's Markdown in one Static, not Textual's Markdown widget: that one mounts a widget
-        # per block, and moving through the steps repainted too slowly with it.
+        # Rich's Markdown (tui/app/prose.py) in one Static, not Textual's Markdown widget: that
+        # one mounts a widget per block, and moving through the steps repainted too slowly.
         yield Static(id="detail-description")
         yield Static(id="detail-facts")
 
@@ -172,7 +172,7 @@ class StepDetail(VerticalScroll):
         if step_id != self._shown:
             self._shown = step_id
             self.scroll_home(animate=False)
-            self.query_one("#detail-description", Static).update(Markdown(self._markdown(step_id)))
+            self.query_one("#detail-description", Static).update(markdown(self._markdown(step_id)))
         self.refresh_facts()
 
     def refresh_facts(self) -> None:
