@@ -11,13 +11,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.css.query import NoMatches
 from textual.screen import Screen
-from textual.widgets import OptionList
 
 from tui.app import model as parts
 from tui.app.model import SessionModel
@@ -93,7 +91,7 @@ class SessionScreen(Screen[None]):
         yield SessionHeader(id="header")
         yield StatusBar(id="status")
         with Horizontal(id="body"):
-            yield StepList(self.model, id="steps")
+            yield StepList(self.model, on_highlight=self._look_at, id="steps")
             with Vertical(id="main"):
                 yield StepDetail(self.model, id="detail")
                 with VerticalScroll(id="panels"):
@@ -184,10 +182,14 @@ class SessionScreen(Screen[None]):
             for tail in self.query(AuditTail):  # none while the app closes
                 tail.add_records(records)
 
-    @on(OptionList.OptionHighlighted, "#steps")
-    def _highlighted(self, event: OptionList.OptionHighlighted) -> None:
-        option_id = event.option.id
-        self.query_one(StepDetail).show_step(None if option_id == "checklist" else option_id)
+    def _look_at(self, option_id: str | None) -> None:
+        """The step list's highlight moved: show that step (the checklist: the overview)."""
+        if not self._drawable:
+            return  # `on_mount` shows the highlighted step
+        try:
+            self.query_one(StepDetail).show_step(None if option_id == "checklist" else option_id)
+        except NoMatches:  # the app is closing
+            return
 
     # -- keys --------------------------------------------------------------------------------
 
