@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -79,6 +80,7 @@ class SessionScreen(Screen[None]):
         # Textual's `is_mounted` turns true only once `on_mount` has returned (so the drawing
         # of everything that `on_mount` asks for would be skipped).
         self._drawable = False
+        self._resumed = False
 
     @property
     def turnout(self) -> TurnoutApp:
@@ -120,6 +122,14 @@ class SessionScreen(Screen[None]):
         self.add_records(self._early_records)
         self._early_records = []
         self.turnout.tick()  # the header and the status bar
+
+    def on_screen_resume(self, event: events.ScreenResume) -> None:
+        """The first resume comes as the screen has just mounted, every widget just styled:
+        Textual would style them all again (some 5 ms of the first paint); later
+        resumes (after a modal) restyle as usual."""
+        if not self._resumed:
+            self._resumed = True
+            event.refresh_styles = False
 
     def _set_breakpoint(self, width: int) -> None:
         """The breakpoint class for `width` (`-wide`, `-narrow`). Textual sets it on the first
