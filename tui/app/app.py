@@ -118,9 +118,17 @@ class TurnoutApp(Controls, App[int]):
         them all while the session screen was composing (about 20 ms, the one pause a bare
         Textual app does not have) and again now and then while keys were pressed. Frozen, the
         collector only walks what the app makes from here on.
+
+        Until the first frame is painted the collector waits too (`on_mount` lets it go
+        after the first refresh): starting makes thousands of objects that stay, and the
+        generation-1 collections that walked them cost some 5 ms before the first paint.
         """
         gc.freeze()
-        return super().run(**kwargs)
+        gc.disable()
+        try:
+            return super().run(**kwargs)
+        finally:
+            gc.enable()
 
     @property
     def replaying(self) -> bool:
@@ -143,6 +151,7 @@ class TurnoutApp(Controls, App[int]):
         """Start the engine (or the replay), the tail and the tick."""
         self.set_interval(TICK_S, self.tick)
         self.call_after_refresh(self.tick)
+        self.call_after_refresh(gc.enable)  # see `run`
         if self.player is not None:
             self._play()
         elif self._make_session is not None:
