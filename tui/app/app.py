@@ -9,6 +9,7 @@ itself (dolphie's pattern), so a slow disk never stacks up reads.
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, Protocol
@@ -29,8 +30,6 @@ from tui.app.messages import (
 from tui.app.model import SessionModel
 from tui.app.operator import TextualOperator
 from tui.app.question import PendingQuestion
-from tui.app.screens.question import QuestionScreen
-from tui.app.screens.quit import QuitScreen
 from tui.app.screens.session import ReplayScreen, SessionScreen
 from tui.clock import Clock
 from tui.engine.events import Notice, SessionEnded
@@ -39,8 +38,10 @@ from tui.errors import TurnoutError
 from tui.exitcodes import ExitCode
 from tui.runbook.model import Runbook
 
-if TYPE_CHECKING:  # the replay and the log reader are imported when used: a faster first paint
+if TYPE_CHECKING:  # the replay, the log reader and the modals are imported when used: a faster
+    # first paint (the question modal brings in Markdown, buttons and inputs)
     from tui.app.replay import ReplayPlayer
+    from tui.app.screens.question import QuestionScreen
     from tui.audit.replay import LogTail
 
 TICK_S = 0.5  # how often countdowns redraw and deadlines are checked (real seconds)
@@ -115,6 +116,26 @@ class TurnoutApp(Controls, App[int]):
         self._tail_log = tail_log and player is None
         self._session_screen = ReplayScreen(self.model) if player else SessionScreen(self.model)
 
+    def run(self, **kwargs: Any) -> int | None:
+        """Run the app (Textual's `run`), first freezing what the process holds so far.
+
+        Everything imported by now (Textual, the runbook, the engine: tens of thousands of objects)
+        lives as long as the process. Left to the cyclic collector, a full collection walked
+        them all while the session screen was composing (about 20 ms, the one pause a bare
+        Textual app does not have) and again now and then while keys were pressed. Frozen, the
+        collector only walks what the app makes from here on.
+
+        Until the first frame is painted the collector waits too (`on_mount` lets it go
+        after the first refresh): starting makes thousands of objects that stay, and the
+        generation-1 collections that walked them cost some 5 ms before the first paint.
+        """
+        gc.freeze()
+        gc.disable()
+        try:
+            return super().run(**kwargs)
+        finally:
+            gc.enable()
+
     @property
     def replaying(self) -> bool:
         """True for `turnout replay`."""
@@ -126,11 +147,17 @@ class TurnoutApp(Controls, App[int]):
         its drawing methods do nothing, and it draws everything when it mounts."""
         return self._session_screen
 
+    def get_default_screen(self) -> SessionScreen:
+        """The session screen is the app's first screen, not pushed over Textual's blank one:
+        pushed from `on_mount`, it was composed and drawn while the app was still starting
+        (a frame Textual throws away), then drawn again, which slowed the first paint."""
+        return self._session_screen
+
     def on_mount(self) -> None:
-        """Show the session screen, start the engine (or the replay), the tail and the tick."""
-        self.push_screen(self._session_screen)
+        """Start the engine (or the replay), the tail and the tick."""
         self.set_interval(TICK_S, self.tick)
         self.call_after_refresh(self.tick)
+        self.call_after_refresh(gc.enable)  # see `run`
         if self.player is not None:
             self._play()
         elif self._make_session is not None:
@@ -226,6 +253,8 @@ class TurnoutApp(Controls, App[int]):
             self._load_debrief(self._debrief)
         # "Pause or roll back?" means nothing once the session is over: the banner says what
         # happened, and q now just leaves.
+        from tui.app.screens.quit import QuitScreen
+
         while isinstance(self.screen, QuitScreen):
             self.pop_screen()
 
@@ -257,6 +286,8 @@ class TurnoutApp(Controls, App[int]):
 
     def show_question(self, pending: PendingQuestion) -> None:
         """Open the modal for a question (it becomes the one the status bar counts down)."""
+        from tui.app.screens.question import QuestionScreen
+
         self.pending = pending
         self.push_screen(QuestionScreen(pending, self.who, replay=self.replaying))
         self.tick()
@@ -269,8 +300,8 @@ class TurnoutApp(Controls, App[int]):
         """Close the question's modal if it is open, and note a checklist answer."""
         if self.pending is pending:
             self.pending = None
-        for screen in self.screen_stack:
-            if isinstance(screen, QuestionScreen) and screen.pending is pending:
+        for screen in self.question_screens():
+            if screen.pending is pending:
                 screen.dismiss()
         settlement = pending.settlement
         if settlement is not None and pending.question.kind == "checklist":
@@ -293,8 +324,18 @@ class TurnoutApp(Controls, App[int]):
             svg = self.export_screenshot(title=f"turnout: {pending.question.title} (timed out)")
             pending.settle(pending.timeout_answer(), svg)
         self.session_screen.tick(now, pending)
-        if isinstance(self.screen, QuestionScreen):
-            self.screen.tick(now)
+        for screen in self.question_screens():
+            if screen is self.screen:
+                screen.tick(now)
+
+    def question_screens(self) -> list[QuestionScreen]:
+        """The question modals open, bottom first. With the session screen alone on the stack
+        there is none, and the modal's module is not imported just to look."""
+        if len(self.screen_stack) < 2:
+            return []
+        from tui.app.screens.question import QuestionScreen
+
+        return [screen for screen in self.screen_stack if isinstance(screen, QuestionScreen)]
 
     # -- the audit tail ----------------------------------------------------------------------
 

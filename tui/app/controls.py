@@ -2,17 +2,14 @@
 replay's play/pause and speed. Mixed into `TurnoutApp`.
 
 Every request to the engine runs in a thread worker: the engine's methods are thread-safe but
-may write the audit log (an fsync), which must not stall the event loop.
+may write the audit log (an fsync), which must not stall the event loop. The modals are imported
+when first opened, not before the session screen's first paint.
 """
 
 from __future__ import annotations
 
 from functools import partial
 from typing import TYPE_CHECKING
-
-from tui.app.screens.note import NoteScreen
-from tui.app.screens.question import QuestionScreen
-from tui.app.screens.quit import PAUSE, ROLLBACK, QuitScreen
 
 if TYPE_CHECKING:
     from tui.app.app import TurnoutApp
@@ -48,7 +45,9 @@ class Controls:
         pending = self.pending
         if pending is None or pending.settled:
             self.notify("Nothing is waiting for you: the session carries on by itself.", timeout=3)
-        elif not any(isinstance(s, QuestionScreen) for s in self.screen_stack):
+        elif not self.question_screens():
+            from tui.app.screens.question import QuestionScreen
+
             self.push_screen(QuestionScreen(pending, self.who, replay=self.replaying))
 
     def request_pause(self: TurnoutApp) -> None:
@@ -87,6 +86,8 @@ class Controls:
         """`n`: type a note for the audit log."""
         if not self._live("note"):
             return
+        from tui.app.screens.note import NoteScreen
+
         self.push_screen(NoteScreen(step), callback=self._save_note)
 
     def _save_note(self: TurnoutApp, text: str | None) -> None:
@@ -111,9 +112,13 @@ class Controls:
         if self.leaving:
             self.notify("Leaving as soon as the engine stops; waiting for it.", timeout=3)
             return
+        from tui.app.screens.quit import QuitScreen
+
         self.push_screen(QuitScreen(), callback=self._quit_chosen)
 
     def _quit_chosen(self: TurnoutApp, choice: str | None) -> None:
+        from tui.app.screens.quit import PAUSE, ROLLBACK
+
         if choice == PAUSE:
             self.leaving = True
             self.request_pause()

@@ -9,12 +9,13 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tui.exitcodes import ExitCode
-from tui.runbook.loader import load_runbook_with_set
-from tui.runbook.model import Runbook
-from tui.runbook.problems import RunbookInvalid
+
+if TYPE_CHECKING:  # the runbook package is imported by the handlers, not by `turnout --help`
+    from tui.runbook.model import Runbook
+    from tui.runbook.problems import RunbookInvalid
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -88,6 +89,9 @@ def summary_line(runbook: Runbook) -> str:
 
 def run_validate(args: argparse.Namespace) -> int:
     """Validate each file; exit 2 if any has a problem."""
+    from tui.runbook.loader import load_runbook_with_set
+    from tui.runbook.problems import RunbookInvalid
+
     failed = 0
     for path in args.runbooks:
         try:
@@ -105,7 +109,9 @@ def run_validate(args: argparse.Namespace) -> int:
 
 def run_plan(args: argparse.Namespace) -> int:
     """Print the plan (rich, or the JSON document)."""
+    from tui.runbook.loader import load_runbook_with_set
     from tui.runbook.plan import plan_document
+    from tui.runbook.problems import RunbookInvalid
 
     try:
         runbook = load_runbook_with_set(args.runbook, args.set)

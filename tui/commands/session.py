@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import argparse
 import os
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from tui.engine.ports import Operator
 from tui.errors import InputError
 from tui.exitcodes import ExitCode
+
+if TYPE_CHECKING:  # the engine is imported by the handlers, not by `turnout --help`
+    from tui.engine.ports import Operator
 
 RECOMMENDED_SPEED = 60.0
 """`turnout rehearse --headless`'s default speed: every shipped runbook rehearses in under two

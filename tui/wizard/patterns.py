@@ -8,8 +8,6 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-import yaml
-
 
 @dataclass(frozen=True)
 class Pattern:
@@ -113,4 +111,6 @@ def template_text(name: str) -> str:
 @cache
 def checks() -> dict[str, dict[str, Any]]:
     """The checks catalogue (templates/checks.yaml), by key."""
+    import yaml  # here, not at the top: `turnout --help` lists the patterns without YAML
+
     return yaml.safe_load(template_text("checks.yaml"))

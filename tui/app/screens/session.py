@@ -11,13 +11,12 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from textual import on
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.css.query import NoMatches
 from textual.screen import Screen
-from textual.widgets import Footer, OptionList
 
 from tui.app import model as parts
 from tui.app.model import SessionModel
@@ -26,6 +25,7 @@ from tui.app.widgets.audit_tail import AuditTail
 from tui.app.widgets.debrief import DebriefPanel
 from tui.app.widgets.guardrails import GuardrailPanel
 from tui.app.widgets.header import SessionHeader
+from tui.app.widgets.keys_footer import KeysFooter
 from tui.app.widgets.refresh import RefreshPanel
 from tui.app.widgets.rollout import RolloutPanel
 from tui.app.widgets.status_bar import StatusBar
@@ -77,6 +77,11 @@ class SessionScreen(Screen[None]):
         self.replay = replay
         self.panel_mode = "both"
         self._early_records: list[Any] = []  # records that came before the screen was mounted
+        # Whether the widgets are there to draw on: from the start of `on_mount`, whereas
+        # Textual's `is_mounted` turns true only once `on_mount` has returned (so the drawing
+        # of everything that `on_mount` asks for would be skipped).
+        self._drawable = False
+        self._resumed = False
 
     @property
     def turnout(self) -> TurnoutApp:
@@ -85,10 +90,11 @@ class SessionScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         """Header, status, body, footer."""
+        self._set_breakpoint(self.app.size.width)  # before the children take their styles
         yield SessionHeader(id="header")
         yield StatusBar(id="status")
         with Horizontal(id="body"):
-            yield StepList(self.model, id="steps")
+            yield StepList(self.model, on_highlight=self._look_at, id="steps")
             with Vertical(id="main"):
                 # The debrief, when the drill is over, heads the story: above the step, so the
                 # live panels beside or below keep their room.
@@ -101,10 +107,12 @@ class SessionScreen(Screen[None]):
                     yield TrafficPanel(id="traffic")
                     yield RolloutPanel(id="rollout")
                     yield AuditTail(id="audit")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
-        """Show the overview until the session starts a step."""
+        """Show the overview until the session starts a step; draw what the model already
+        holds (events that came while the screen was composing)."""
+        self._drawable = True
         self.query_one(StepList).focus()
         self.query_one(StepDetail).show_step(None)
         everything = {
@@ -118,6 +126,24 @@ class SessionScreen(Screen[None]):
         self.update_parts(everything)
         self.add_records(self._early_records)
         self._early_records = []
+        self.turnout.tick()  # the header and the status bar
+
+    def on_screen_resume(self, event: events.ScreenResume) -> None:
+        """The first resume comes as the screen has just mounted, every widget just styled:
+        Textual would style them all again (some 5 ms of the first paint); later
+        resumes (after a modal) restyle as usual."""
+        if not self._resumed:
+            self._resumed = True
+            event.refresh_styles = False
+
+    def _set_breakpoint(self, width: int) -> None:
+        """The breakpoint class for `width` (`-wide`, `-narrow`). Textual sets it on the first
+        Resize, which reaches the app's first screen only after its first layout: without
+        this, the first frame was laid out narrow on a wide terminal, then redone wide.
+        Resizes after that are Textual's."""
+        breakpoints = self.HORIZONTAL_BREAKPOINTS or []
+        chosen = max((b for b in breakpoints if width >= b[0]), default=(0, ""))[1]
+        self.update_classes({name: name == chosen for _, name in breakpoints}, animate=False)
 
     # -- drawing -----------------------------------------------------------------------------
 
@@ -129,7 +155,7 @@ class SessionScreen(Screen[None]):
             return
 
     def _update_parts(self, changed: set[str]) -> None:
-        if not self.is_mounted:
+        if not self._drawable:
             return
         model = self.model
         steps = self.query_one(StepList)
@@ -155,7 +181,7 @@ class SessionScreen(Screen[None]):
 
     def tick(self, now: datetime, pending: PendingQuestion | None) -> None:
         """Redraw what moves with the clock: the header's countdowns and the status bar."""
-        if not self.is_mounted:
+        if not self._drawable:
             return
         try:
             self.query_one(SessionHeader).show_session(self.model, now)
@@ -165,7 +191,7 @@ class SessionScreen(Screen[None]):
 
     def add_records(self, records: list[Any]) -> None:
         """New audit records for the tail (kept until the screen is mounted)."""
-        if not self.is_mounted:
+        if not self._drawable:
             self._early_records.extend(records)
         elif records:
             for tail in self.query(AuditTail):  # none while the app closes
@@ -173,13 +199,17 @@ class SessionScreen(Screen[None]):
 
     def show_debrief(self, title: str, rows: list[tuple[str, str]]) -> None:
         """The drill is over: its debrief heads the story."""
-        if self.is_mounted:
+        if self._drawable:
             self.query_one(DebriefPanel).show_debrief(title, rows)
 
-    @on(OptionList.OptionHighlighted, "#steps")
-    def _highlighted(self, event: OptionList.OptionHighlighted) -> None:
-        option_id = event.option.id
-        self.query_one(StepDetail).show_step(None if option_id == "checklist" else option_id)
+    def _look_at(self, option_id: str | None) -> None:
+        """The step list's highlight moved: show that step (the checklist: the overview)."""
+        if not self._drawable:
+            return  # `on_mount` shows the highlighted step
+        try:
+            self.query_one(StepDetail).show_step(None if option_id == "checklist" else option_id)
+        except NoMatches:  # the app is closing
+            return
 
     # -- keys --------------------------------------------------------------------------------
 

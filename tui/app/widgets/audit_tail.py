@@ -6,9 +6,12 @@ from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
-from textual.widgets import RichLog
+from textual.containers import ScrollableContainer
 
 if TYPE_CHECKING:
+    from textual.strip import Strip
+    from textual.widgets import RichLog
+
     from tui.audit.chain import Record
 
 
@@ -71,20 +74,48 @@ def record_line(record: Record) -> Text:
     return text
 
 
-class AuditTail(RichLog):
-    """The newest audit records (it keeps the last few hundred lines)."""
+class AuditTail(ScrollableContainer, can_focus=False):
+    """The newest audit records (it keeps the last few hundred lines).
+
+    The lines go into a RichLog made when the first records come: Textual's RichLog module
+    brings rich's pretty-printer and attrs, some 9 ms of the session screen's first paint
+    for a panel that is empty then. Until then this box draws what an empty RichLog draws
+    (the same border, background and scrollbar); once it holds the RichLog it lends it its
+    padding and scrollbar, so the lines sit where they always did.
+    """
 
     DEFAULT_CSS = """
     AuditTail { height: 8; border: round $primary 60%; padding: 0 1; overflow-x: hidden;
+        scrollbar-size-vertical: 1; background: $surface; color: $foreground;
+        overflow-y: scroll; }
+    AuditTail.-writing { padding: 0; overflow-y: hidden; }
+    AuditTail > RichLog { height: 1fr; padding: 0 1; overflow-x: hidden;
         scrollbar-size-vertical: 1; }
     """
 
     def __init__(self, **kwargs: Any) -> None:
-        super().__init__(max_lines=300, wrap=True, markup=False, auto_scroll=True, **kwargs)
+        super().__init__(**kwargs)
         self.border_title = "Audit log"
         self.can_focus = False
+        self._log: RichLog | None = None
         self._reads: set[int] = set()  # seqs of read-only calls, whose results are left out too
         self._last_progress: dict[str, str] = {}  # step → its last progress line shown
+
+    @property
+    def lines(self) -> list[Strip]:
+        """The lines shown so far (the RichLog's `lines`)."""
+        return self._log.lines if self._log is not None else []
+
+    def write(self, line: Text) -> None:
+        """Append one line (the RichLog is made for the first)."""
+        if self._log is None:
+            from textual.widgets import RichLog
+
+            self._log = RichLog(max_lines=300, wrap=True, markup=False, auto_scroll=True)
+            self._log.can_focus = False
+            self.add_class("-writing")
+            self.mount(self._log)
+        self._log.write(line)
 
     def add_records(self, records: Iterable[Record]) -> None:
         """Append records in order, leaving out quiet guardrail polls (the guardrail panel

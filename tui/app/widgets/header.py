@@ -84,4 +84,7 @@ class SessionHeader(Static):
         """Redraw for `now` (called every tick: the countdowns move)."""
         self.set_class(model.rehearsal is False, "-production")
         self.set_class(model.rehearsal is True, "-rehearsal")
-        self.update(header_text(model, now, self.size.width or 80))
+        # Before its first layout (drawn as the screen mounts) the header has no size yet; it
+        # spans the screen, so the screen's width is the one it is about to get.
+        width = self.size.width or self.screen.size.width or 80
+        self.update(header_text(model, now, width))

@@ -8,8 +8,7 @@ from typing import Any
 
 from rich.table import Table
 from rich.text import Text
-from textual.app import ComposeResult
-from textual.widgets import ProgressBar, Static
+from textual.widgets import Static
 
 from tui.app.widgets.panel import Panel
 
@@ -63,17 +62,24 @@ class RefreshPanel(Panel):
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self.border_title = "Instance refresh"
 
-    def compose(self) -> ComposeResult:
-        """A bar, a summary line, the instances."""
-        yield ProgressBar(total=100, show_eta=False, id="refresh-bar")
-        yield Static(id="refresh-summary")
-        yield Static(id="refresh-instances")
-
     def show_refresh(self, refresh: Mapping[str, Any] | None) -> None:
         """Draw the `refresh` detail of a Progress (tui/aws/protocol.py), or hide."""
         self.show(bool(refresh))
         if not refresh:
             return
+        from textual.widgets import ProgressBar
+
+        if not self.children:
+            # A bar, a summary line, the instances: made when the first refresh is shown. Most
+            # runbooks refresh no instances, and the hidden bar (four widgets, their styles,
+            # their module) was a share of every session screen's first paint.
+            self.mount_all(
+                [
+                    ProgressBar(total=100, show_eta=False, id="refresh-bar"),
+                    Static(id="refresh-summary"),
+                    Static(id="refresh-instances"),
+                ]
+            )
         percent = refresh.get("percent")
         self.query_one(ProgressBar).update(progress=float(percent or 0))
         self.query_one("#refresh-summary", Static).update(refresh_summary(refresh))

@@ -7,7 +7,6 @@ from __future__ import annotations
 from typing import Any
 
 from rich.console import Group, RenderableType
-from rich.markdown import Markdown
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
@@ -15,7 +14,9 @@ from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from tui.app.model import SessionModel, StepView
+from tui.app.prose import markdown
 from tui.app.symbols import STATE_STYLES, state_label
+from tui.app.widgets.rendered import rendered_once
 from tui.runbook.describe import condition_text
 
 RISK_WORDS = {
@@ -159,11 +160,12 @@ class StepDetail(VerticalScroll):
         self._shown: str | None = None
 
     def compose(self) -> ComposeResult:
-        """Title, notices, description, facts."""
+        """Title, notices, description, facts (the last two through `rendered_once` when
+        drawn: Textual renders them to measure, then to draw)."""
         yield Static(id="detail-title")
         yield Static(id="detail-notices")
-        # Rich's Markdown in one Static, not Textual's Markdown widget: that one mounts a widget
-        # per block, and moving through the steps repainted too slowly with it.
+        # Rich's Markdown (tui/app/prose.py) in one Static, not Textual's Markdown widget: that
+        # one mounts a widget per block, and moving through the steps repainted too slowly.
         yield Static(id="detail-description")
         yield Static(id="detail-facts")
 
@@ -172,7 +174,8 @@ class StepDetail(VerticalScroll):
         if step_id != self._shown:
             self._shown = step_id
             self.scroll_home(animate=False)
-            self.query_one("#detail-description", Static).update(Markdown(self._markdown(step_id)))
+            description = rendered_once(markdown(self._markdown(step_id)))
+            self.query_one("#detail-description", Static).update(description)
         self.refresh_facts()
 
     def refresh_facts(self) -> None:
@@ -184,13 +187,13 @@ class StepDetail(VerticalScroll):
         if view is None:
             title.update(Text(self.model.title or self.model.name, style="bold"))
             notices.update("")
-            facts.update(self._checklist())
+            facts.update(rendered_once(self._checklist()))
             self.border_title = "Overview"
             return
         self.border_title = "Step"
         title.update(title_lines(view))
         notices.update(notice_lines(view) or "")
-        facts.update(facts_table(view, self._labelled(view)))
+        facts.update(rendered_once(facts_table(view, self._labelled(view))))
 
     def _markdown(self, step_id: str | None) -> str:
         view = self.model.step(step_id)

@@ -3,6 +3,8 @@ state as a symbol and a word. Moving the highlight shows that step in the middle
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from rich.text import Text
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
@@ -44,11 +46,29 @@ class StepList(OptionList):
     }
     """
 
-    def __init__(self, model: SessionModel, **kwargs: object) -> None:
+    def __init__(
+        self,
+        model: SessionModel,
+        on_highlight: Callable[[str | None], None] | None = None,
+        **kwargs: object,
+    ) -> None:
+        """`on_highlight(option_id)` is called as the highlight moves (see `watch_highlighted`)."""
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self.model = model
         self.border_title = "Steps"
         self._known: set[str] = set()
+        self._on_highlight = on_highlight
+
+    def watch_highlighted(self, highlighted: int | None) -> None:
+        """Scroll to the highlight and say so (Textual's message), and call `on_highlight`
+        at once. The step pane used to follow the message, which came after the list's own
+        repaint: moving through the steps took two frames, the step a frame (17 ms or more)
+        after the highlight."""
+        super().watch_highlighted(highlighted)
+        if self._on_highlight is not None and highlighted is not None:
+            option = self.get_option_at_index(highlighted)
+            if not option.disabled:
+                self._on_highlight(option.id)
 
     def on_mount(self) -> None:
         """Fill the list from the model (the runbook's plan)."""

@@ -1,0 +1,53 @@
+"""The session screen's footer: Textual's `Footer`, with its keys in the screen's first frame."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual.app import ComposeResult
+from textual.screen import Screen
+from textual.widgets import Footer
+
+
+class KeysFooter(Footer):
+    """Textual's footer, drawn at once and redrawn only when the keys it shows change.
+
+    Textual's `Footer` composes no keys until the screen first says its bindings changed, and
+    then only after the next refresh: the keys came two or three frames after the rest of the
+    session screen (the slowest part of its first paint), and every focus change rebuilt all
+    seven keys even when none of them changed. The session screen's keys are its own and the
+    app's, known when it composes, so this footer composes them straight away.
+    """
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        # Textual 8's Footer waits on this flag (private; textual is pinned in pyproject).
+        self.set_reactive(Footer._bindings_ready, True)
+        self._drawn: tuple[Any, ...] | None = None
+
+    def _keys(self) -> tuple[Any, ...]:
+        """What the footer's compose depends on, to tell whether a change shows."""
+        return tuple(
+            (
+                binding.key,
+                binding.action,
+                binding.description,
+                binding.key_display,
+                binding.group,
+                enabled,
+                tooltip,
+            )
+            for (_, binding, enabled, tooltip) in self.screen.active_bindings.values()
+            if binding.show
+        )
+
+    def compose(self) -> ComposeResult:
+        """The keys, as Textual's footer draws them."""
+        self._drawn = self._keys()
+        yield from super().compose()
+
+    def bindings_changed(self, screen: Screen[Any]) -> None:
+        """Recompose only when a key shown (or its state) changed."""
+        if self.is_attached and screen is self.screen and self._keys() == self._drawn:
+            return
+        super().bindings_changed(screen)
