@@ -44,3 +44,15 @@ def test_a_scenario_without_faults_says_none_planned(tmp_path) -> None:
     rows = dict(debrief_rows(build_debrief("healthy", Ledger(), session, faults_planned=False)))
     assert rows["fault began"] == "none planned"
     assert rows["users first saw errors"] == "never"
+
+
+def test_errors_served_count_the_session_only_not_what_the_world_served_after(tmp_path) -> None:
+    from datetime import timedelta
+
+    from tui.rehearsal.debrief import Sample
+
+    ledger = Ledger()
+    for minute, errors in ((0, 1), (1, 2), (5, 50)):  # the session ends at minute 1
+        ledger.record(Sample(START + timedelta(minutes=minute), 100, errors, 0.1))
+    rows = dict(debrief_rows(build_debrief("bad-ami", ledger, _ended_session(tmp_path))))
+    assert rows["errors served to users"] == "3 of 200 requests (1.50 %)"

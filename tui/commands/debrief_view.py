@@ -64,7 +64,8 @@ def build_debrief(
     end = next((r for r in records if r.type == "session.end"), None)
     fault_at = min(ledger.fault_started.values(), default=None)
     first_errors = ledger.first_errors_after(fault_at) if fault_at else None
-    requests, errors = ledger.totals(since=start)
+    # During the session only: the world goes on serving until it stops, after the debrief.
+    requests, errors = ledger.totals(since=start, until=end.time if end else None)
     return Debrief(
         scenario=scenario,
         faults_planned=faults_planned,

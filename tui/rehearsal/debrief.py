@@ -35,10 +35,16 @@ class Ledger:
         with self._lock:
             self.fault_started.setdefault(name, at)
 
-    def totals(self, since: datetime | None = None) -> tuple[int, int]:
-        """Requests and errors served since `since` (or since the world began)."""
+    def totals(
+        self, since: datetime | None = None, until: datetime | None = None
+    ) -> tuple[int, int]:
+        """Requests and errors served from `since` to `until` (each open when None)."""
         with self._lock:
-            chosen = [s for s in self.samples if since is None or s.at >= since]
+            chosen = [
+                s
+                for s in self.samples
+                if (since is None or s.at >= since) and (until is None or s.at <= until)
+            ]
         return sum(s.requests for s in chosen), sum(s.errors for s in chosen)
 
     def first_errors_after(self, since: datetime, threshold: float = 0.01) -> datetime | None:
