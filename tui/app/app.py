@@ -154,10 +154,15 @@ class TurnoutApp(Controls, App[int]):
         return self._session_screen
 
     def on_mount(self) -> None:
-        """Start the engine (or the replay), the tail and the tick."""
+        """Start the tick; once the first frame is painted, the engine (or the replay) and
+        the tail: their threads (the engine calling AWS, or the rehearsal world) would
+        otherwise take the interpreter from the first paint, which shows none of their work."""
         self.set_interval(TICK_S, self.tick)
         self.call_after_refresh(self.tick)
         self.call_after_refresh(gc.enable)  # see `run`
+        self.call_after_refresh(self._start_work)
+
+    def _start_work(self) -> None:
         if self.player is not None:
             self._play()
         elif self._make_session is not None:
