@@ -247,7 +247,7 @@ def rolled_back() -> SnapshotState:
             ("users first saw errors", "09:19:40"),
             ("time to detect", "1m10s"),
             ("time to roll back", "2m05s"),
-            ("errors served to users", "212 of 31877 requests (0.67 %)"),
+            ("errors served to users", "212 of 31877 (0.67 %)"),
         ],
     )
     return state

@@ -159,8 +159,8 @@ def test_bad_ami_canary_breaches_and_one_key_rolls_back_to_blue(
     assert "rolled back" in shown
     # The app's copy was read as the session ended: a simulator step already under way then may
     # land in the ledger a moment later, so the printed copy can count a few more.
-    errors = number_after(shown, r"([0-9]+) of [0-9]+ requests")
-    requests = number_after(shown, r"[0-9]+ of ([0-9]+) requests")
+    errors = number_after(shown, r"([0-9]+) of [0-9]+ \(")
+    requests = number_after(shown, r"[0-9]+ of ([0-9]+) \(")
     assert 0 < errors <= debrief.errors and 0 < requests <= debrief.requests, shown
 
 

@@ -55,4 +55,4 @@ def test_errors_served_count_the_session_only_not_what_the_world_served_after(tm
     for minute, errors in ((0, 1), (1, 2), (5, 50)):  # the session ends at minute 1
         ledger.record(Sample(START + timedelta(minutes=minute), 100, errors, 0.1))
     rows = dict(debrief_rows(build_debrief("bad-ami", ledger, _ended_session(tmp_path))))
-    assert rows["errors served to users"] == "3 of 200 requests (1.50 %)"
+    assert rows["errors served to users"] == "3 of 200 (1.50 %)"

@@ -77,6 +77,7 @@ class SessionScreen(Screen[None]):
         self.replay = replay
         self.panel_mode = "both"
         self._early_records: list[Any] = []  # records that came before the screen was mounted
+        self._early_debrief: tuple[str, list[tuple[str, str]]] | None = None  # likewise
         # Whether the widgets are there to draw on: from the start of `on_mount`, whereas
         # Textual's `is_mounted` turns true only once `on_mount` has returned (so the drawing
         # of everything that `on_mount` asks for would be skipped).
@@ -126,6 +127,8 @@ class SessionScreen(Screen[None]):
         self.update_parts(everything)
         self.add_records(self._early_records)
         self._early_records = []
+        if self._early_debrief is not None:
+            self.query_one(DebriefPanel).show_debrief(*self._early_debrief)
         self.turnout.tick()  # the header and the status bar
 
     def on_screen_resume(self, event: events.ScreenResume) -> None:
@@ -198,9 +201,11 @@ class SessionScreen(Screen[None]):
                 tail.add_records(records)
 
     def show_debrief(self, title: str, rows: list[tuple[str, str]]) -> None:
-        """The drill is over: its debrief heads the story."""
-        if self._drawable:
-            self.query_one(DebriefPanel).show_debrief(title, rows)
+        """The drill is over: its debrief heads the story (kept until the screen is mounted)."""
+        if not self._drawable:
+            self._early_debrief = (title, rows)
+            return
+        self.query_one(DebriefPanel).show_debrief(title, rows)
 
     def _look_at(self, option_id: str | None) -> None:
         """The step list's highlight moved: show that step (the checklist: the overview)."""
