@@ -56,7 +56,7 @@ def test_the_world_serves_loopback_only_and_leaves_no_thread_behind() -> None:
 
 
 def test_an_accelerated_world_keeps_refresh_progress_and_metric_time_in_step() -> None:
-    """At 60x, a refresh with a 60 s warmup advances in about a real second, and the metrics
+    """At 60x, a refresh with a 60 s warmup advances within a few real seconds, and the metrics
     the simulator publishes carry the world's time, not the wall clock's."""
     with World(speed=60.0) as world:
         asg = world.clients.client("autoscaling")
@@ -65,13 +65,19 @@ def test_an_accelerated_world_keeps_refresh_progress_and_metric_time_in_step() -
             Preferences={"MinHealthyPercentage": 75, "InstanceWarmup": 60},
         )
         started = world.clock.now()
-        time.sleep(3)  # about 3 world minutes
-        refresh = asg.describe_instance_refreshes(AutoScalingGroupName=names.WEB_ASG)[
-            "InstanceRefreshes"
-        ][0]
+        # A few real seconds; the world may run slower than asked on a busy machine
+        # (simulator.py), so wait on its progress, not on the wall clock.
+        deadline = time.monotonic() + 30
+        while True:
+            refresh = asg.describe_instance_refreshes(AutoScalingGroupName=names.WEB_ASG)[
+                "InstanceRefreshes"
+            ][0]
+            if refresh["PercentageComplete"] > 0 or time.monotonic() > deadline:
+                break
+            time.sleep(0.25)
         assert refresh["PercentageComplete"] > 0
         world_elapsed = (world.clock.now() - started).total_seconds()
-        assert 150 < world_elapsed < 400
+        assert 60 < world_elapsed < 600  # warmed up and health-checked in world minutes
         assert abs((refresh["StartTime"] - started).total_seconds()) < 30
         newest = max(
             point["Timestamp"]
