@@ -145,7 +145,8 @@ class Terminal:
         self.buffer = bytearray()
         self.lock = threading.Lock()
         self.changed = threading.Condition(self.lock)
-        threading.Thread(target=self._read, daemon=True).start()
+        self.reader = threading.Thread(target=self._read, daemon=True)
+        self.reader.start()
 
     def _read(self) -> None:
         while True:
@@ -181,6 +182,11 @@ class Terminal:
     def close(self) -> None:
         self.proc.kill()
         self.proc.wait()
+        # Close our side only once the reader has stopped (it does when the child's side goes).
+        # Closed under a live reader, the descriptor's number went to the next Terminal's pty,
+        # and the old reader, between two reads, read that terminal's output: now and then a
+        # marker never reached the buffer it was looked for in (a 30 s timeout, bare app too).
+        self.reader.join(timeout=5)
         os.close(self.master)
 
 
