@@ -64,13 +64,20 @@ def drive(tmp_path: Path) -> Callable[..., Drive]:
     return build
 
 
-async def until(pilot: Any, predicate: Callable[[], bool], timeout: float = 5.0) -> None:
-    """Let the app run until `predicate()` holds (fails the test after `timeout` seconds)."""
+async def until(
+    pilot: Any, predicate: Callable[[], bool], timeout: float = 5.0, what: str | None = None
+) -> None:
+    """Let the app run until `predicate()` holds; fail after `timeout` real seconds, naming
+    `what` was awaited and showing the screen as it was."""
+    from tests.app.screen_text import screen_text
+
     loop = asyncio.get_running_loop()
     end = loop.time() + timeout
     while not predicate():
         if loop.time() > end:
-            raise AssertionError(f"timed out waiting for {predicate}")
+            raise AssertionError(
+                f"no {what or predicate} after {timeout:g} s; the screen:\n{screen_text(pilot.app)}"
+            )
         await pilot.pause(0.02)
 
 

@@ -14,6 +14,7 @@ from typing import Any
 
 from textual.pilot import Pilot
 
+from tests.app.conftest import until
 from tests.app.screen_text import screen_text
 from tui.app.app import TurnoutApp
 from tui.app.screens.question import QuestionScreen
@@ -73,19 +74,6 @@ def rehearse_in_app(
         run_app=lambda app: asyncio.run(run_test(app)),
     )
     return Rehearsed(outcome, world)
-
-
-async def until(pilot: Pilot, predicate: Callable[[], bool], timeout: float, what: str) -> None:
-    """Let the app run until `predicate()` holds; fail after `timeout` real seconds, showing the
-    screen as it was."""
-    loop = asyncio.get_running_loop()
-    end = loop.time() + timeout
-    while not predicate():
-        if loop.time() > end:
-            raise AssertionError(
-                f"no {what} after {timeout:g} s; the screen:\n{screen_text(pilot.app)}"
-            )
-        await pilot.pause(0.05)
 
 
 def asked(app: TurnoutApp, kind: QuestionKind, title: str = "") -> bool:

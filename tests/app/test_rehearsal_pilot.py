@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.app.conftest import until
 from tests.app.rehearsal_pilot import (
     asked,
     confirm_checklist,
@@ -28,7 +29,6 @@ from tests.app.rehearsal_pilot import (
     panel,
     rehearse_in_app,
     template_version_on,
-    until,
 )
 from tests.app.screen_text import screen_text
 from tui.app.question import ENGINE_ACTOR
