@@ -88,7 +88,6 @@ class SimulatorStats:
     ticks: int = 0
     last_error: str | None = None
     slowed: int = 0  # steps after which the world had to slow down to keep up
-    speed: float | None = None  # the clock's speed now (None: a clock without one)
 
 
 class Simulator:
@@ -209,7 +208,6 @@ class Simulator:
             )
         if wanted != current:
             self.clock.speed = wanted  # type: ignore[attr-defined]
-        self.stats.speed = wanted
 
     def start(self) -> None:
         """Run `step` every interval of world time (at least `min_real_interval` apart)."""
