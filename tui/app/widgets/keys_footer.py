@@ -7,6 +7,7 @@ from typing import Any
 from textual.app import ComposeResult
 from textual.screen import Screen
 from textual.widgets import Footer
+from textual.widgets._footer import FooterKey
 
 
 class KeysFooter(Footer):
@@ -42,9 +43,16 @@ class KeysFooter(Footer):
         )
 
     def compose(self) -> ComposeResult:
-        """The keys, as Textual's footer draws them."""
+        """The keys, as Textual's footer draws them, each born in the footer's style.
+
+        A `FooterKey` starts compact and only then takes the footer's (not compact) style
+        from its binding: two restylings of each key, some 6 ms of the first paint. Given the
+        footer's value before it mounts, a key keeps it and is styled once."""
         self._drawn = self._keys()
-        yield from super().compose()
+        for widget in super().compose():
+            if isinstance(widget, FooterKey):
+                widget.set_reactive(FooterKey.compact, self.compact)
+            yield widget
 
     def bindings_changed(self, screen: Screen[Any]) -> None:
         """Recompose only when a key shown (or its state) changed."""
