@@ -19,7 +19,12 @@ from tests.app.screen_text import screen_text
 from tui.app.app import TurnoutApp
 from tui.app.screens.question import QuestionScreen
 from tui.app.session_app import AppOutcome, start_session_app
-from tui.commands.session import start_world, world_cloud_maker, world_debriefs
+from tui.commands.session import (
+    start_world,
+    world_cloud_maker,
+    world_debriefs,
+    world_person_speed,
+)
 from tui.engine.options import SessionOptions
 from tui.engine.ports import QuestionKind
 from tui.rehearsal.scenario import load_scenario
@@ -71,6 +76,7 @@ def rehearse_in_app(
         sessions_dir=str(sessions),
         options=SessionOptions(poll=POLL, mode="rehearsal", scenario=scenario),
         debrief=debrief,
+        wrap_operator=world_person_speed(world),
         run_app=lambda app: asyncio.run(run_test(app)),
     )
     return Rehearsed(outcome, world)

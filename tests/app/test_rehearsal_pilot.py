@@ -12,6 +12,7 @@ text; what AWS did is asked of the world through boto3.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -41,14 +42,18 @@ from tui.rehearsal.world import World
 pytestmark = pytest.mark.slow
 
 BREACH = "Guardrail breached during canary: roll back?"
-# 30x: the breach question's 2-minute countdown lasts 4 real seconds, time for the key to land
-# even on a loaded machine (the test presses it within a fraction of a second of the paint).
-CANARY_SPEED = 30.0
+CANARY_SPEED = 30.0  # between questions: while one waits, the world runs at real time
 # 60x, `rehearse --headless`'s default: at 100x a loaded machine starved the world's simulator
 # long enough to leave a one-minute period without GroupInServiceInstances, and the guardrail's
 # `missing_data: pause` then (rightly) stopped the refresh to ask.
 REFRESH_SPEED = 60.0
 NEW_AMI = "ami-0000000000000b002"  # web v2, the runbooks' default `ami`
+
+
+def countdown(text: str) -> int:
+    """Seconds left on the breach question's countdown ("… automatically in 1:58")."""
+    minutes, seconds = re.search(r"automatically in (\d+):(\d\d)", text).groups()  # type: ignore[union-attr]
+    return 60 * int(minutes) + int(seconds)
 
 
 @pytest.fixture
@@ -92,6 +97,12 @@ def test_bad_ami_canary_breaches_and_one_key_rolls_back_to_blue(
             "the breach question with its countdown",
         )
         seen["breach"] = screen_text(app)
+        # While the question waits for the person, the world runs at real time: its countdown
+        # loses a second a second (at 30x it ran out in four), and so does the world.
+        world_before, left_before = world.clock.now(), countdown(screen_text(app))
+        await pilot.pause(2.0)
+        seen["world seconds in 2 s"] = (world.clock.now() - world_before).total_seconds()
+        seen["countdown lost in 2 s"] = left_before - countdown(screen_text(app))
         await pilot.press("r")  # [r] Roll back now
 
         # The rollback plan's manual step: say it is done.
@@ -128,6 +139,10 @@ def test_bad_ami_canary_breaches_and_one_key_rolls_back_to_blue(
     assert "✗ BREACHED 2/2 → rollback" in guardrails, guardrails
     rate = number_after(guardrails, r"green 5xx rate\s+([0-9.]+) \(≤ 1\.00\)")
     assert rate > 1.0, guardrails  # the error rate, over its threshold of 1 %
+    assert 1.5 <= float(seen["world seconds in 2 s"]) <= 3.5, seen  # at 30x: 60
+    assert 1 <= float(seen["countdown lost in 2 s"]) <= 3, seen
+    # Between questions the world is fast again (the governor may hold it under 30x).
+    assert world.clock.speed > 1, world.clock.speed
 
     end = str(seen["end"])
     assert "SESSION ENDED: rolled back (exit 3)" in end

@@ -4,6 +4,7 @@ the debrief, the exit code, the audit log and the screenshots it left."""
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 import time
@@ -26,6 +27,13 @@ def _header(screen: str) -> str:
     return "\n".join(screen.splitlines()[:2])
 
 
+def _countdown(screen: str) -> int:
+    """Seconds left on the rollback question's countdown ("… automatically in 1:58")."""
+    found = re.search(r"automatically in (\d+):(\d\d)", screen)
+    assert found, screen
+    return 60 * int(found[1]) + int(found[2])
+
+
 def test_rehearse_alb_canary_bad_ami_rolls_back_in_tmux(tmp_path: Path) -> None:
     sessions = tmp_path / "sessions"
     tmux = Tmux(
@@ -35,7 +43,7 @@ def test_rehearse_alb_canary_bad_ami_rolls_back_in_tmux(tmp_path: Path) -> None:
             "--scenario",
             "bad-ami",
             "--speed",
-            "10",  # the speed a person gets: a 2-minute countdown lasts 12 s, time to see it
+            "10",  # the default when a person answers
             "--sessions-dir",
             str(sessions),
         ]
@@ -71,6 +79,12 @@ def test_rehearse_alb_canary_bad_ami_rolls_back_in_tmux(tmp_path: Path) -> None:
         assert "GUARDRAIL BREACHED · canary" in screen
         assert "green 5xx rate" in screen
         assert "Roll back now automatically in" in screen
+        # While the question waits, the world runs at real time: the countdown loses a second
+        # a second (at 10x it lost ten).
+        left = _countdown(screen)
+        time.sleep(2.0)
+        lost = left - _countdown(tmux.screen())
+        assert 1 <= lost <= 4, (left, lost)
         tmux.keys("Enter")
 
         # Rolling back: the manual rollback step asks to be done by hand; say it is.

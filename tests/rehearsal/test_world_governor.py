@@ -55,3 +55,37 @@ def test_a_slow_machine_slows_the_world_so_no_step_is_far_behind_the_last() -> N
         assert clock.speed == 100
     finally:
         simulator.stop()
+
+
+def test_while_a_person_decides_the_world_runs_at_real_time_then_as_fast_as_before() -> None:
+    clock = ScaledClock(30.0)
+    simulator = _Slow(clock)
+    simulator.delay = 0.0
+    simulator.start()
+    try:
+        time.sleep(1.5)
+        assert clock.speed == 30
+        with simulator.at_person_speed():
+            assert clock.speed == 1
+            before = clock.now()
+            time.sleep(1.5)  # the loop goes on, its steps on time: the governor would speed up
+            assert clock.speed == 1
+            assert 1.0 <= (clock.now() - before).total_seconds() <= 2.5
+        assert clock.speed == 30
+        # The loop was waiting for a step due at real time (5 world-s: 5 real s); at 30x again
+        # that wait would be a hole of minutes, so it steps again at once.
+        steps = len(simulator.starts)
+        time.sleep(0.5)
+        assert len(simulator.starts) > steps
+        gaps = [(b - a).total_seconds() for a, b in itertools.pairwise(simulator.starts)]
+        assert max(gaps) <= SLOW_AT, gaps
+    finally:
+        simulator.stop()
+
+
+def test_a_world_slower_than_real_time_stays_as_slow_while_a_person_decides() -> None:
+    clock = ScaledClock(0.5)
+    simulator = _Slow(clock)
+    with simulator.at_person_speed():
+        assert clock.speed == 0.5
+    assert clock.speed == 0.5

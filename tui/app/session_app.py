@@ -31,6 +31,8 @@ from tui.runbook.model import Runbook
 
 CloudMaker = Callable[[SessionCallRecorder], Cloud]
 """Builds the Cloud on the session's call recorder (the commands' `make_cloud`)."""
+OperatorWrapper = Callable[[Operator], Operator]
+"""What the engine asks through, given the app's operator (a rehearsal's `world_person_speed`)."""
 
 
 @dataclass(frozen=True)
@@ -49,11 +51,13 @@ def start_session_app(
     sessions_dir: str | None,
     options: SessionOptions,
     debrief: DebriefMaker | None = None,
+    wrap_operator: OperatorWrapper | None = None,
     run_app: AppRunner | None = None,
 ) -> AppOutcome:
     """Run a new session of `runbook` in the app; its exit code and directory. A rehearsal
-    passes its `debrief`, shown in the app when the session ends. `run_app` runs the app in
-    place of `App.run()` (see `run_session_app`)."""
+    passes its `debrief`, shown in the app when the session ends, and `wrap_operator`, which
+    the engine asks through. `run_app` runs the app in place of `App.run()` (see
+    `run_session_app`)."""
     session_dir = create_session_dir(runbook.name, clock.now(), sessions_dir)
     log = SessionLog.create(session_dir, clock)
     opts = replace(
@@ -63,7 +67,9 @@ def start_session_app(
         runbook_sha256=options.runbook_sha256 or file_sha256(runbook.file),
         argv=tuple(options.argv) or tuple(sys.argv),
     )
-    return _run(runbook, clock, make_cloud, log, opts, session_dir, None, debrief, run_app)
+    return _run(
+        runbook, clock, make_cloud, log, opts, session_dir, None, debrief, wrap_operator, run_app
+    )
 
 
 def resume_session_app(
@@ -114,12 +120,14 @@ def _run(
     session_dir: Path,
     state: ResumeState | None,
     debrief: DebriefMaker | None = None,
+    wrap_operator: OperatorWrapper | None = None,
     run_app: AppRunner | None = None,
 ) -> AppOutcome:
     def make_session(operator: Operator) -> _AppSession:
         recorder = SessionCallRecorder(log)
         cloud = make_cloud(recorder)
-        session = Session(runbook, cloud, operator, clock, log, options, recorder=recorder)
+        asked = wrap_operator(operator) if wrap_operator else operator
+        session = Session(runbook, cloud, asked, clock, log, options, recorder=recorder)
         return _AppSession(session, state)
 
     try:

@@ -1,9 +1,9 @@
 """`turnout run`, `turnout rehearse` and `turnout resume`: a session against AWS, against the
 embedded rehearsal world, or carried on from its audit log.
 
-Only the headless front end exists so far; without `--headless` these commands say so (exit 2)
-rather than pretend. AWS, the world and the engine are imported inside the handlers so that
-`turnout validate` stays light.
+Each runs in the app on a terminal, or with the plain or headless front end (`_front_end`). AWS,
+the world and the engine are imported inside the handlers so that `turnout validate` stays
+light.
 """
 
 from __future__ import annotations
@@ -16,6 +16,8 @@ from tui.errors import InputError
 from tui.exitcodes import ExitCode
 
 if TYPE_CHECKING:  # the engine is imported by the handlers, not by `turnout --help`
+    from collections.abc import Callable
+
     from tui.engine.ports import Operator
 
 RECOMMENDED_SPEED = 60.0
@@ -25,8 +27,9 @@ MAX_SPEED = 100.0
 """Beyond this the engine's polls outrun the world's metrics (measured: 100x completes the
 shipped runbooks; 200x leaves guardrails without data)."""
 PERSON_SPEED = 10.0
-"""The default speed when a person answers (the app, plain mode): a guardrail's two-minute
-rollback countdown then lasts twelve real seconds, time enough to read it and decide."""
+"""The default speed when a person answers (the app, plain mode). While a question waits for
+them the world runs at real time (`world_person_speed`), so a two-minute rollback countdown
+lasts two minutes and their reading costs the world what it would cost on the night."""
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -65,7 +68,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         metavar="X",
         help=f"world time runs X times faster (default {PERSON_SPEED:g} when a person answers, "
         f"{RECOMMENDED_SPEED:g} with --headless: every shipped runbook then rehearses in under "
-        "two minutes)",
+        "two minutes); while a question waits for you it runs at real time",
     )
     rehearse.add_argument(
         "--warp",
@@ -171,11 +174,13 @@ def _start(args: argparse.Namespace, runbook: Any, clock: Any, **flow: Any) -> A
         flow.pop("console", None)
         return start_session_app(runbook, clock=clock, **flow)
     flow.pop("debrief", None)  # printed after the session by the caller
+    wrap = flow.pop("wrap_operator", None)
+    operator = _plain_operator(args, clock, flow.get("console"))
     return start_session(
         runbook,
         clock=clock,
         auto_approve=args.auto_approve,
-        operator=_plain_operator(args, clock, flow.get("console")),
+        operator=wrap(operator) if wrap and operator else operator,
         **flow,
     )
 
@@ -337,6 +342,7 @@ def rehearse(
             options=SessionOptions(poll=poll, mode="rehearsal", scenario=scenario.name),
             console=console,
             debrief=debrief_in_app,
+            wrap_operator=world_person_speed(world),
         )
         print_debrief(debrief(outcome.session_dir), console)
         console.print(f"audit log: {outcome.session_dir}/audit.jsonl")
@@ -380,6 +386,14 @@ def world_debriefs(world: Any, scenario: Any) -> tuple[Any, Any]:
         return debrief_title(made), debrief_rows(made)
 
     return debrief, in_app
+
+
+def world_person_speed(world: Any) -> Callable[[Operator], Operator]:
+    """`wrap_operator` for a person's session on `world`: the world at real time while a
+    question waits for them (see the simulator's `at_person_speed`)."""
+    from tui.commands.person_speed import AskedAtPersonSpeed
+
+    return lambda operator: AskedAtPersonSpeed(operator, world.simulator.at_person_speed)
 
 
 def world_cloud_maker(world: Any) -> Any:

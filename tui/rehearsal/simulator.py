@@ -6,7 +6,8 @@ from __future__ import annotations
 import logging
 import random
 import threading
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
@@ -42,6 +43,11 @@ RECOVERY = 1.5  # how much faster, per step on time, a slowed (or starting) worl
 # slowing down has a step to go on: a fast world starts at this speed and works up to what was
 # asked by RECOVERY per step on time (from 10× to 100× in six steps, a second or two).
 START_SPEED = 10.0
+# While a person decides (a question waits for an answer), the world runs at no more than real
+# time: their reading and thinking cost the world what they would cost on the night, and a
+# two-minute rollback countdown lasts two minutes. At 10× a trainee's ten seconds of reading let
+# a bad canary serve errors for a hundred, and its countdown ran out in twelve.
+PERSON_SPEED = 1.0
 
 
 def governed_speed(current: float, asked: float, gap: float) -> float:
@@ -115,7 +121,12 @@ class Simulator:
         self._rng = random.Random(seed)
         self._last: datetime | None = None
         self._stop = threading.Event()
+        self._wake = threading.Event()  # ends the wait between steps early (and at stop)
         self._thread: threading.Thread | None = None
+        # The clock's speed is the governor's and `at_person_speed`'s to change, one at a time.
+        self._speed_lock = threading.Lock()
+        self._deciding = 0  # people deciding now (the engine asks one question at a time)
+        self._speed_before: float | None = None  # the speed to go back to once they have
 
     def step(self) -> None:
         """Advance the world to the clock's now: one interval of traffic and metrics."""
@@ -201,19 +212,51 @@ class Simulator:
                 log.exception("simulator step failed")
             speed = getattr(self.clock, "speed", 1.0)
             real = max(self.interval / speed, self.min_real_interval)
-            self._stop.wait(min(real, MAX_WORLD_GAP / speed))
+            self._wake.wait(min(real, MAX_WORLD_GAP / speed))
+            self._wake.clear()
 
     def _govern(self, asked: float, gap: float) -> None:
         """Slow the world's clock if the last step fell behind; speed it back up if not."""
-        current = self.clock.speed  # type: ignore[attr-defined]
-        wanted = governed_speed(current, asked, gap)
-        if wanted < current:
-            self.stats.slowed += 1
-            log.info(
-                "world fell %.0f s behind: running at %.0f× instead of %.0f×", gap, wanted, current
-            )
-        if wanted != current:
-            self.clock.speed = wanted  # type: ignore[attr-defined]
+        with self._speed_lock:
+            if self._deciding:
+                return  # at a person's speed, which is slow enough to keep up with
+            current = self.clock.speed  # type: ignore[attr-defined]
+            wanted = governed_speed(current, asked, gap)
+            if wanted < current:
+                self.stats.slowed += 1
+                log.info(
+                    "world fell %.0f s behind: running at %.0f× instead of %.0f×",
+                    gap,
+                    wanted,
+                    current,
+                )
+            if wanted != current:
+                self.clock.speed = wanted  # type: ignore[attr-defined]
+
+    @contextmanager
+    def at_person_speed(self) -> Iterator[None]:
+        """The world at no more than real time (PERSON_SPEED) while a person decides, then
+        back at the speed it ran at. A world on a clock without a speed (a test's manual clock)
+        is left alone."""
+        if not hasattr(self.clock, "speed"):
+            yield
+            return
+        with self._speed_lock:
+            self._deciding += 1
+            if self._deciding == 1:
+                self._speed_before = self.clock.speed
+                self.clock.speed = min(self._speed_before, PERSON_SPEED)
+        try:
+            yield
+        finally:
+            with self._speed_lock:
+                self._deciding -= 1
+                if self._deciding == 0 and self._speed_before is not None:
+                    self.clock.speed = self._speed_before
+                    self._speed_before = None
+            # The loop may be in a wait timed at real time; at full speed again, that wait
+            # would be a hole of minutes in the world's metrics.
+            self._wake.set()
 
     def start(self) -> None:
         """Run `step` every interval of world time (at least `min_real_interval` apart)."""
@@ -223,6 +266,7 @@ class Simulator:
     def stop(self) -> None:
         """Stop the loop and wait for its last step to finish."""
         self._stop.set()
+        self._wake.set()
         if self._thread is not None:
             self._thread.join(timeout=10)
             self._thread = None
