@@ -28,6 +28,15 @@ def test_web_asg_runs_four_instances_on_v1_across_both_zones(aws) -> None:
     assert images == {names.AMI_WEB_V1}
 
 
+def test_the_spot_and_on_demand_batch_fleet_runs_its_desired_four(aws) -> None:
+    clients, _ = _seed(aws)
+    group = clients.client("autoscaling").describe_auto_scaling_groups(
+        AutoScalingGroupNames=[names.BATCH_ASG]
+    )["AutoScalingGroups"][0]
+    assert group["DesiredCapacity"] == 4
+    assert len(group["Instances"]) == 4
+
+
 def test_listener_splits_blue_100_green_0(aws) -> None:
     clients, world = _seed(aws)
     action = clients.client("elbv2").describe_listeners(ListenerArns=[world["listener"]])[
