@@ -68,9 +68,10 @@ class Tmux:
         )
         return done.stdout
 
-    def screen(self) -> str:
-        """The pane's text as it is now."""
-        return self._tmux("capture-pane", "-p", "-t", self.name)
+    def screen(self, history: bool = False) -> str:
+        """The pane's text as it is now; with `history`, and what scrolled off its top."""
+        start = ("-S", "-") if history else ()
+        return self._tmux("capture-pane", "-p", *start, "-t", self.name)
 
     def keys(self, *keys: str) -> None:
         self._tmux("send-keys", "-t", self.name, *keys)

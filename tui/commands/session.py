@@ -300,18 +300,19 @@ def rehearse_command(args: argparse.Namespace) -> int:
     from tui.commands.session_flow import require_answerable
 
     require_answerable(runbook, _answers(args))
-    from tui.rehearsal.scenario import load_scenario
+    # The scenario's file is checked here; what plays it (moto's world) loads with the world.
+    from tui.rehearsal.scenario_loader import load_scenario_spec
 
     try:
-        scenario = load_scenario(args.scenario)
+        spec = load_scenario_spec(args.scenario)
     except RunbookInvalid as exc:
         return _print_problems(exc)
-    return rehearse(runbook, scenario, args.speed, warp, poll, args.sessions_dir, args)
+    return rehearse(runbook, spec, args.speed, warp, poll, args.sessions_dir, args)
 
 
 def rehearse(
     runbook: Any,
-    scenario: Any,
+    spec: Any,
     speed: float,
     warp: float,
     poll: float,
@@ -319,7 +320,6 @@ def rehearse(
     args: argparse.Namespace,
 ) -> int:
     """Start the world, run the session on its clock, print the debrief, stop the world."""
-    import sys
 
     from rich.console import Console
 
@@ -327,10 +327,7 @@ def rehearse(
     from tui.engine.options import SessionOptions
 
     console = Console(soft_wrap=True)
-    print(
-        f"starting the rehearsal world (scenario {scenario.name}, {speed:g}x)...", file=sys.stderr
-    )
-    world = start_world(scenario, speed, warp)
+    world, scenario = _start_world_showing_progress(spec, speed, warp)
     try:
         debrief, debrief_in_app = world_debriefs(world, scenario)
         outcome = _start(
@@ -351,14 +348,52 @@ def rehearse(
         world.stop()
 
 
-def start_world(scenario: Any, speed: float, warp: float = 0.0) -> Any:
+def _start_world_showing_progress(spec: Any, speed: float, warp: float) -> tuple[Any, Any]:
+    """The world and the `Scenario` playing `spec` on it (`start_world`): some seconds, most of
+    them loading moto. On a terminal a spinner names what it is doing, then says how long it
+    took; elsewhere (a captured stream) one line says it is starting."""
+    import sys
+    import time
+
+    from rich.console import Console
+
+    def start(tell: Callable[[str], None]) -> tuple[Any, Any]:
+        tell("loading moto")
+        from tui.rehearsal.scenario import Scenario  # its faults drive moto's backends
+
+        scenario = Scenario(spec)
+        return start_world(scenario, speed, warp, on_phase=tell), scenario
+
+    what = f"scenario {spec.name}, {speed:g}x"
+    err = Console(stderr=True, highlight=False)
+    if not err.is_terminal:
+        print(f"starting the rehearsal world ({what})...", file=sys.stderr)
+        return start(lambda phase: None)
+    began = time.monotonic()
+    with err.status("starting the rehearsal world") as status:
+        started = start(lambda phase: status.update(f"starting the rehearsal world: {phase}"))
+    err.print(f"rehearsal world ready ({what}) in {time.monotonic() - began:.1f} s")
+    return started
+
+
+def start_world(
+    scenario: Any,
+    speed: float,
+    warp: float = 0.0,
+    on_phase: Callable[[str], None] | None = None,
+) -> Any:
     """The world `rehearse` runs on: started with `scenario` at `speed`, its first metrics
-    published, then `warp` world seconds on. The caller stops it."""
+    published, then `warp` world seconds on. `on_phase` hears what it is doing (several
+    seconds in all). The caller stops it."""
+    tell = on_phase or (lambda phase: None)
+    tell("loading moto")
     from tui.rehearsal.world import World
 
     world = World(speed=speed, faults=scenario)
+    tell("building VPC, ALB, ASGs, ECS, RDS")
     world.start()
     try:
+        tell("waiting for the first metrics")
         _wait_for_metrics(world)
         if warp:
             world.clock.advance(warp)  # type: ignore[attr-defined]
