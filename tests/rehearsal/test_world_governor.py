@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import itertools
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from tui.clock import ScaledClock
 from tui.rehearsal.simulator import SLOW_AT, Simulator, governed_speed
@@ -33,12 +35,21 @@ class _Slow(Simulator):
         self.stats.ticks += 1
 
 
-def test_a_slow_machine_slows_the_world_so_no_step_is_far_behind_the_last() -> None:
-    clock = ScaledClock(100.0)
+@contextmanager
+def _running(speed: float) -> Iterator[tuple[ScaledClock, _Slow]]:
+    """A simulator looping at `speed`, its steps instant until a test slows them."""
+    clock = ScaledClock(speed)
     simulator = _Slow(clock)
     simulator.delay = 0.0
     simulator.start()
     try:
+        yield clock, simulator
+    finally:
+        simulator.stop()
+
+
+def test_a_slow_machine_slows_the_world_so_no_step_is_far_behind_the_last() -> None:
+    with _running(100.0) as (clock, simulator):
         time.sleep(2.5)
         assert clock.speed == 100  # started gently, then worked up to what was asked
         first = [(b - a).total_seconds() for a, b in itertools.pairwise(simulator.starts)]
@@ -53,16 +64,10 @@ def test_a_slow_machine_slows_the_world_so_no_step_is_far_behind_the_last() -> N
         simulator.delay = 0.0  # the machine is free again
         time.sleep(2.0)
         assert clock.speed == 100
-    finally:
-        simulator.stop()
 
 
 def test_while_a_person_decides_the_world_runs_at_real_time_then_as_fast_as_before() -> None:
-    clock = ScaledClock(30.0)
-    simulator = _Slow(clock)
-    simulator.delay = 0.0
-    simulator.start()
-    try:
+    with _running(30.0) as (clock, simulator):
         time.sleep(1.5)
         assert clock.speed == 30
         with simulator.at_person_speed():
@@ -79,8 +84,6 @@ def test_while_a_person_decides_the_world_runs_at_real_time_then_as_fast_as_befo
         assert len(simulator.starts) > steps
         gaps = [(b - a).total_seconds() for a, b in itertools.pairwise(simulator.starts)]
         assert max(gaps) <= SLOW_AT, gaps
-    finally:
-        simulator.stop()
 
 
 def test_a_world_slower_than_real_time_stays_as_slow_while_a_person_decides() -> None:
