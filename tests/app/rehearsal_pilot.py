@@ -23,7 +23,7 @@ from tui.commands.session import (
     start_world,
     world_cloud_maker,
     world_debriefs,
-    world_person_speed,
+    world_questions_at_real_time,
 )
 from tui.engine.options import SessionOptions
 from tui.engine.ports import QuestionKind
@@ -76,7 +76,7 @@ def rehearse_in_app(
         sessions_dir=str(sessions),
         options=SessionOptions(poll=POLL, mode="rehearsal", scenario=scenario),
         debrief=debrief,
-        wrap_operator=world_person_speed(world),
+        wrap_operator=world_questions_at_real_time(world),
         run_app=lambda app: asyncio.run(run_test(app)),
     )
     return Rehearsed(outcome, world)

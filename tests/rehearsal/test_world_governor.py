@@ -70,7 +70,7 @@ def test_while_a_person_decides_the_world_runs_at_real_time_then_as_fast_as_befo
     with _running(30.0) as (clock, simulator):
         time.sleep(1.5)
         assert clock.speed == 30
-        with simulator.at_person_speed():
+        with simulator.at_real_time():
             assert clock.speed == 1
             before = clock.now()
             time.sleep(1.5)  # the loop goes on, its steps on time: the governor would speed up
@@ -89,6 +89,6 @@ def test_while_a_person_decides_the_world_runs_at_real_time_then_as_fast_as_befo
 def test_a_world_slower_than_real_time_stays_as_slow_while_a_person_decides() -> None:
     clock = ScaledClock(0.5)
     simulator = _Slow(clock)
-    with simulator.at_person_speed():
+    with simulator.at_real_time():
         assert clock.speed == 0.5
     assert clock.speed == 0.5

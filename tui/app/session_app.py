@@ -32,7 +32,8 @@ from tui.runbook.model import Runbook
 CloudMaker = Callable[[SessionCallRecorder], Cloud]
 """Builds the Cloud on the session's call recorder (the commands' `make_cloud`)."""
 OperatorWrapper = Callable[[Operator], Operator]
-"""What the engine asks through, given the app's operator (a rehearsal's `world_person_speed`)."""
+"""What the engine asks through, given the app's operator (a rehearsal's
+`world_questions_at_real_time`)."""
 
 
 @dataclass(frozen=True)

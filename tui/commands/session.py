@@ -28,8 +28,8 @@ MAX_SPEED = 100.0
 shipped runbooks; 200x leaves guardrails without data)."""
 PERSON_SPEED = 10.0
 """The default speed when a person answers (the app, plain mode). While a question waits for
-them the world runs at real time (`world_person_speed`), so a two-minute rollback countdown
-lasts two minutes and their reading costs the world what it would cost on the night."""
+them the world runs at real time (`world_questions_at_real_time`), so a two-minute rollback
+countdown lasts two minutes and their reading costs the world what it would on the night."""
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -320,7 +320,6 @@ def rehearse(
     args: argparse.Namespace,
 ) -> int:
     """Start the world, run the session on its clock, print the debrief, stop the world."""
-
     from rich.console import Console
 
     from tui.commands.debrief_view import print_debrief
@@ -339,7 +338,7 @@ def rehearse(
             options=SessionOptions(poll=poll, mode="rehearsal", scenario=scenario.name),
             console=console,
             debrief=debrief_in_app,
-            wrap_operator=world_person_speed(world),
+            wrap_operator=world_questions_at_real_time(world),
         )
         print_debrief(debrief(outcome.session_dir), console)
         console.print(f"audit log: {outcome.session_dir}/audit.jsonl")
@@ -423,12 +422,12 @@ def world_debriefs(world: Any, scenario: Any) -> tuple[Any, Any]:
     return debrief, in_app
 
 
-def world_person_speed(world: Any) -> Callable[[Operator], Operator]:
+def world_questions_at_real_time(world: Any) -> Callable[[Operator], Operator]:
     """`wrap_operator` for a person's session on `world`: the world at real time while a
-    question waits for them (see the simulator's `at_person_speed`)."""
-    from tui.commands.person_speed import AskedAtPersonSpeed
+    question waits for them (see the simulator's `at_real_time`)."""
+    from tui.commands.real_time_questions import AskedAtRealTime
 
-    return lambda operator: AskedAtPersonSpeed(operator, world.simulator.at_person_speed)
+    return lambda operator: AskedAtRealTime(operator, world.simulator.at_real_time)
 
 
 def world_cloud_maker(world: Any) -> Any:

@@ -47,7 +47,7 @@ START_SPEED = 10.0
 # time: their reading and thinking cost the world what they would cost on the night, and a
 # two-minute rollback countdown lasts two minutes. At 10× a trainee's ten seconds of reading let
 # a bad canary serve errors for a hundred, and its countdown ran out in twelve.
-PERSON_SPEED = 1.0
+REAL_TIME = 1.0
 
 
 def governed_speed(current: float, asked: float, gap: float) -> float:
@@ -123,7 +123,7 @@ class Simulator:
         self._stop = threading.Event()
         self._wake = threading.Event()  # ends the wait between steps early (and at stop)
         self._thread: threading.Thread | None = None
-        # The clock's speed is the governor's and `at_person_speed`'s to change, one at a time.
+        # The clock's speed is the governor's and `at_real_time`'s to change, one at a time.
         self._speed_lock = threading.Lock()
         self._deciding = 0  # people deciding now (the engine asks one question at a time)
         self._speed_before: float | None = None  # the speed to go back to once they have
@@ -219,7 +219,7 @@ class Simulator:
         """Slow the world's clock if the last step fell behind; speed it back up if not."""
         with self._speed_lock:
             if self._deciding:
-                return  # at a person's speed, which is slow enough to keep up with
+                return  # at real time while a person decides, slow enough to keep up with
             current = self.clock.speed  # type: ignore[attr-defined]
             wanted = governed_speed(current, asked, gap)
             if wanted < current:
@@ -234,8 +234,8 @@ class Simulator:
                 self.clock.speed = wanted  # type: ignore[attr-defined]
 
     @contextmanager
-    def at_person_speed(self) -> Iterator[None]:
-        """The world at no more than real time (PERSON_SPEED) while a person decides, then
+    def at_real_time(self) -> Iterator[None]:
+        """The world at no more than real time while a person decides, then
         back at the speed it ran at. A world on a clock without a speed (a test's manual clock)
         is left alone."""
         if not hasattr(self.clock, "speed"):
@@ -245,7 +245,7 @@ class Simulator:
             self._deciding += 1
             if self._deciding == 1:
                 self._speed_before = self.clock.speed
-                self.clock.speed = min(self._speed_before, PERSON_SPEED)
+                self.clock.speed = min(self._speed_before, REAL_TIME)
         try:
             yield
         finally:
