@@ -233,9 +233,9 @@ def rss_over_polling(minutes: int = 30, poll: int = 10) -> list[tuple[int, float
     import tempfile
 
     from tests.app import states
+    from tests.session_logs import started_log
     from tui.app.app import TurnoutApp
     from tui.app.messages import EngineEvent
-    from tui.audit.session_log import SessionLog
     from tui.aws.protocol import Progress
     from tui.clock import ManualClock
     from tui.engine.events import GuardrailsPolled, StepProgress
@@ -248,19 +248,7 @@ def rss_over_polling(minutes: int = 30, poll: int = 10) -> list[tuple[int, float
 
     tmp = Path(tempfile.mkdtemp(prefix="bench-ui-"))
     clock = ManualClock(states.NOW)
-    log = SessionLog.create(tmp, clock, operator="bench")
-    log.session_start(
-        runbook_path="x",
-        runbook_name="alb-canary",
-        params={},
-        mode="rehearsal",
-        region="us-east-1",
-        runbook_sha256="0" * 64,
-        host="h",
-        user="u",
-        pid=1,
-        argv=[],
-    )
+    log = started_log(tmp, clock, "bench")
     state = states.canary_split()
     app = TurnoutApp(states.runbook(state.runbook), clock, tmp, who="bench")
     samples: list[tuple[int, float]] = []

@@ -106,6 +106,14 @@ async def confirm_checklist(pilot: Pilot, app: TurnoutApp) -> None:
         await pilot.press("y")
 
 
+async def confirm_first_step(pilot: Pilot, app: TurnoutApp, step: str) -> None:
+    """Through the checklist, then yes to the confirmation of `step`, the first that asks."""
+    await confirm_checklist(pilot, app)
+    await until(pilot, lambda: asked(app, QuestionKind.CONFIRM), 30, f"{step} confirmation")
+    assert f"Confirm the next step · {step}" in screen_text(app)
+    await pilot.press("y")
+
+
 def panel(text: str, title: str) -> str:
     """The lines of the panel titled `title` on the screen (`╭─ title ─…╮` to its `╰…╯`),
     without what lies left of it; empty if it is not on the screen."""

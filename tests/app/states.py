@@ -15,10 +15,10 @@ from pathlib import Path
 from typing import Any
 
 from tests.app.conftest import START, runbook
+from tests.session_logs import started_log
 from tui.app.app import TurnoutApp
 from tui.app.messages import LogRecords
 from tui.app.question import PendingQuestion
-from tui.audit.session_log import SessionLog
 from tui.aws.protocol import Identity, Progress
 from tui.clock import ManualClock
 from tui.engine import questions
@@ -281,19 +281,15 @@ def _log_records(state: SnapshotState, tmp: Path) -> list[Any]:
     from tui.audit.chain import read_log
 
     clock = ManualClock(START)
-    log = SessionLog.create(tmp, clock, operator="alice")
-    log.session_start(
+    log = started_log(
+        tmp,
+        clock,
+        "alice",
         runbook_path="runbooks/x.yaml",
         runbook_name=state.runbook,
-        params={},
         mode="rehearsal" if state.rehearsal else "real",
-        region="us-east-1",
         account="123456789012",
-        runbook_sha256="0" * 64,
-        host="h",
         user="alice",
-        pid=1,
-        argv=[],
     )
     for event in state.events:
         clock.advance(17)

@@ -21,7 +21,7 @@ import pytest
 from tests.app.conftest import until
 from tests.app.rehearsal_pilot import (
     asked,
-    confirm_checklist,
+    confirm_first_step,
     ended,
     group_instances,
     instance_refreshes,
@@ -71,10 +71,7 @@ def test_bad_ami_canary_breaches_and_one_key_rolls_back_to_blue(
     seen: dict[str, object] = {}
 
     async def person(pilot, app, world) -> None:
-        await confirm_checklist(pilot, app)
-        await until(pilot, lambda: asked(app, QuestionKind.CONFIRM), 30, "canary confirmation")
-        assert "Confirm the next step · canary" in screen_text(app)
-        await pilot.press("y")
+        await confirm_first_step(pilot, app, "canary")
 
         # The canary runs: the traffic split on screen, and the same weights in AWS.
         def canary_running() -> bool:
@@ -185,10 +182,7 @@ def test_healthy_instance_refresh_runs_to_successful_on_the_new_ami(
     seen: dict[str, str] = {}
 
     async def person(pilot, app, world) -> None:
-        await confirm_checklist(pilot, app)
-        await until(pilot, lambda: asked(app, QuestionKind.CONFIRM), 30, "refresh confirmation")
-        assert "Confirm the next step · refresh" in screen_text(app)
-        await pilot.press("y")
+        await confirm_first_step(pilot, app, "refresh")
 
         # Half the group is new: the refresh waits at its 50 % checkpoint (5 world minutes).
         def at_checkpoint() -> bool:

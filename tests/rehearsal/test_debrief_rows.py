@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from tui.audit.session_log import SessionLog
+from tests.session_logs import started_log
 from tui.clock import ManualClock
 from tui.commands.debrief_view import build_debrief, debrief_rows
 from tui.rehearsal.debrief import Ledger
@@ -14,19 +14,7 @@ START = datetime(2026, 3, 14, 9, 0, tzinfo=UTC)
 
 def _ended_session(tmp_path, exit_code: int = 3):
     clock = ManualClock(START)
-    log = SessionLog.create(tmp_path, clock, operator="alice")
-    log.session_start(
-        runbook_path="x",
-        runbook_name="alb-canary",
-        params={},
-        mode="rehearsal",
-        region="us-east-1",
-        runbook_sha256="0" * 64,
-        host="h",
-        user="u",
-        pid=1,
-        argv=[],
-    )
+    log = started_log(tmp_path, clock, "alice")
     clock.advance(60)
     log.session_end(exit_code)
     log.close()
