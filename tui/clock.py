@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
@@ -42,16 +43,24 @@ class ScaledClock:
     """Wall time running `speed` times faster from the moment it was made.
 
     `advance` jumps ahead (a drill skipping a bake); `speed` may change mid-run without the time
-    jumping, so metric timestamps never go backwards.
+    jumping, so metric timestamps never go backwards. `monotonic` is the real-time source (a
+    test gives its own, so what depends on real time is checked without waiting for it).
     """
 
-    def __init__(self, speed: float = 1.0, start: datetime | None = None) -> None:
+    def __init__(
+        self,
+        speed: float = 1.0,
+        start: datetime | None = None,
+        *,
+        monotonic: Callable[[], float] = time.monotonic,
+    ) -> None:
         if speed <= 0:
             raise ValueError("speed must be positive")
         self._lock = threading.Lock()
         self._speed = speed
         self._origin = start or datetime.now(UTC)
-        self._mono = time.monotonic()
+        self._monotonic = monotonic
+        self._mono = monotonic()
 
     @property
     def speed(self) -> float:
@@ -63,11 +72,11 @@ class ScaledClock:
             raise ValueError("speed must be positive")
         with self._lock:
             self._origin = self._now_locked()
-            self._mono = time.monotonic()
+            self._mono = self._monotonic()
             self._speed = value
 
     def _now_locked(self) -> datetime:
-        return self._origin + timedelta(seconds=(time.monotonic() - self._mono) * self._speed)
+        return self._origin + timedelta(seconds=(self._monotonic() - self._mono) * self._speed)
 
     def now(self) -> datetime:
         with self._lock:

@@ -4,9 +4,9 @@ metrics, and speeds back up once it can keep up."""
 from __future__ import annotations
 
 import itertools
-import time
-from collections.abc import Iterator
-from contextlib import contextmanager
+import threading
+
+import pytest
 
 from tui.clock import ScaledClock
 from tui.rehearsal.simulator import SLOW_AT, Simulator, governed_speed
@@ -21,74 +21,115 @@ def test_the_speed_drops_in_proportion_to_how_far_behind_and_recovers_gradually(
     assert governed_speed(90, 100, 10) == 100  # and never faster than asked
 
 
+class _RealTime:
+    """The real-time source of the test's clock: it moves only when a turn says so, so the
+    governor is checked on what a loaded machine would do without needing one."""
+
+    def __init__(self) -> None:
+        self.t = 0.0
+
+    def __call__(self) -> float:
+        return self.t
+
+
 class _Slow(Simulator):
     """The loop of the real simulator around a step that takes `delay` real seconds."""
 
-    def __init__(self, clock: ScaledClock) -> None:
+    def __init__(self, clock: ScaledClock, real: _RealTime) -> None:
         super().__init__(None, None, clock, min_real_interval=0.01)  # type: ignore[arg-type]
-        self.delay = 0.6
+        self.real = real
+        self.delay = 0.0
         self.starts: list = []
 
     def step(self) -> None:
         self.starts.append(self.clock.now())
-        time.sleep(self.delay)
+        self.real.t += self.delay
         self.stats.ticks += 1
 
 
-@contextmanager
-def _running(speed: float) -> Iterator[tuple[ScaledClock, _Slow]]:
-    """A simulator looping at `speed`, its steps instant until a test slows them."""
-    clock = ScaledClock(speed)
-    simulator = _Slow(clock)
-    simulator.delay = 0.0
+class _Loop:
+    """The simulator's loop, turn by turn: each turn steps, then waits the real time it asks
+    for (or none, when something woke it)."""
+
+    def __init__(self, speed: float) -> None:
+        self.real = _RealTime()
+        self.clock = ScaledClock(speed, monotonic=self.real)
+        self.simulator = _Slow(self.clock, self.real)
+        self.asked = self.simulator.start_gently()
+        self.began = None
+        self.due = 0.0  # the real time the loop's current wait ends
+
+    def run(self, real_seconds: float) -> None:
+        """Let `real_seconds` of real time pass, turning whenever the loop's wait ends (at
+        once, when something woke it)."""
+        until = self.real.t + real_seconds
+        while True:
+            if self.simulator._wake.is_set():  # woken: the wait under way ends now
+                self.simulator._wake.clear()
+                self.due = self.real.t
+            if self.due > until:
+                self.real.t = until
+                return
+            self.real.t = max(self.real.t, self.due)
+            self.began, wait = self.simulator.turn(self.asked, self.began)
+            self.due = self.real.t + wait
+
+    def gaps(self) -> list[float]:
+        starts = self.simulator.starts
+        return [(b - a).total_seconds() for a, b in itertools.pairwise(starts)]
+
+
+def test_a_slow_machine_slows_the_world_so_no_step_is_far_behind_the_last() -> None:
+    loop = _Loop(100.0)
+    assert loop.clock.speed == 10  # a fast world starts gently
+    loop.run(2.5)
+    assert loop.clock.speed == 100  # then works up to what was asked
+    assert max(loop.gaps()) <= SLOW_AT, loop.gaps()
+
+    loop.simulator.delay = 0.6  # the machine gets busy: at 100x a step is a world minute
+    loop.run(3.0)
+    assert loop.simulator.stats.slowed >= 1 and loop.clock.speed < 100
+    assert max(loop.gaps()[-3:]) <= SLOW_AT, loop.gaps()  # then it keeps up
+
+    loop.simulator.delay = 0.0  # the machine is free again
+    loop.run(2.0)
+    assert loop.clock.speed == 100
+
+
+def test_while_a_person_decides_the_world_runs_at_real_time_then_as_fast_as_before() -> None:
+    loop = _Loop(30.0)
+    loop.run(1.5)
+    assert loop.clock.speed == 30
+    with loop.simulator.at_real_time():
+        assert loop.clock.speed == 1
+        before = loop.clock.now()
+        loop.run(1.5)  # the loop goes on, its steps on time: the governor would speed up
+        assert loop.clock.speed == 1
+        assert (loop.clock.now() - before).total_seconds() == pytest.approx(1.5, abs=0.5)
+    assert loop.clock.speed == 30
+    # The loop was waiting for a step due at real time (5 world-s: 5 real s); at 30x again
+    # that wait would be a hole of minutes, so leaving real time wakes it: it steps at once.
+    assert loop.simulator._wake.is_set()
+    loop.run(0.5)
+    assert max(loop.gaps()) <= SLOW_AT, loop.gaps()
+
+
+def test_the_running_loop_steps_and_stops() -> None:
+    """The thread around `turn`: it steps until stopped (no timing asserted)."""
+    clock = ScaledClock(30.0)
+    simulator = Simulator(None, None, clock, min_real_interval=0.01)  # type: ignore[arg-type]
+    stepped = threading.Event()
+    simulator.step = stepped.set  # type: ignore[method-assign]
     simulator.start()
     try:
-        yield clock, simulator
+        assert stepped.wait(30)
     finally:
         simulator.stop()
 
 
-def test_a_slow_machine_slows_the_world_so_no_step_is_far_behind_the_last() -> None:
-    with _running(100.0) as (clock, simulator):
-        time.sleep(2.5)
-        assert clock.speed == 100  # started gently, then worked up to what was asked
-        first = [(b - a).total_seconds() for a, b in itertools.pairwise(simulator.starts)]
-        assert max(first) <= SLOW_AT, first
-
-        simulator.delay = 0.6  # the machine gets busy: at 100x a step is a world minute
-        time.sleep(3.0)
-        assert simulator.stats.slowed >= 1 and clock.speed < 100
-        gaps = [(b - a).total_seconds() for a, b in itertools.pairwise(simulator.starts)]
-        assert max(gaps[-3:]) <= SLOW_AT, gaps  # then it keeps up
-
-        simulator.delay = 0.0  # the machine is free again
-        time.sleep(2.0)
-        assert clock.speed == 100
-
-
-def test_while_a_person_decides_the_world_runs_at_real_time_then_as_fast_as_before() -> None:
-    with _running(30.0) as (clock, simulator):
-        time.sleep(1.5)
-        assert clock.speed == 30
-        with simulator.at_real_time():
-            assert clock.speed == 1
-            before = clock.now()
-            time.sleep(1.5)  # the loop goes on, its steps on time: the governor would speed up
-            assert clock.speed == 1
-            assert 1.0 <= (clock.now() - before).total_seconds() <= 2.5
-        assert clock.speed == 30
-        # The loop was waiting for a step due at real time (5 world-s: 5 real s); at 30x again
-        # that wait would be a hole of minutes, so it steps again at once.
-        steps = len(simulator.starts)
-        time.sleep(0.5)
-        assert len(simulator.starts) > steps
-        gaps = [(b - a).total_seconds() for a, b in itertools.pairwise(simulator.starts)]
-        assert max(gaps) <= SLOW_AT, gaps
-
-
 def test_a_world_slower_than_real_time_stays_as_slow_while_a_person_decides() -> None:
     clock = ScaledClock(0.5)
-    simulator = _Slow(clock)
+    simulator = _Slow(clock, _RealTime())
     with simulator.at_real_time():
         assert clock.speed == 0.5
     assert clock.speed == 0.5

@@ -195,25 +195,37 @@ class Simulator:
         put_all(cloudwatch, "AWS/AutoScaling", list(publish_tiers.auto_scaling(in_service, now)))
 
     def _run(self) -> None:
+        asked = self.start_gently()
+        began: datetime | None = None
+        while not self._stop.is_set():
+            began, wait = self.turn(asked, began)
+            self._wake.wait(wait)
+            self._wake.clear()
+
+    def start_gently(self) -> float | None:
+        """Start a fast world at START_SPEED; return the speed asked for (None: no speed)."""
         asked = getattr(self.clock, "speed", None)
         if asked is not None and asked > START_SPEED:
             self.clock.speed = START_SPEED  # type: ignore[attr-defined]
-        began: datetime | None = None
-        while not self._stop.is_set():
-            now = self.clock.now()
-            if asked is not None and began is not None:
-                self._govern(asked, (now - began).total_seconds())
-            began = now
-            try:
-                self.step()
-                self.stats.last_error = None
-            except Exception as exc:  # the world keeps moving; `turnout world` shows the error
-                self.stats.last_error = f"{type(exc).__name__}: {exc}"
-                log.exception("simulator step failed")
-            speed = getattr(self.clock, "speed", 1.0)
-            real = max(self.interval / speed, self.min_real_interval)
-            self._wake.wait(min(real, MAX_WORLD_GAP / speed))
-            self._wake.clear()
+        return asked
+
+    def turn(self, asked: float | None, began: datetime | None) -> tuple[datetime, float]:
+        """One turn of the loop: govern the speed on how late this step begins after the last
+        (`began`), step, and return when this step began and the real seconds to wait before
+        the next. The loop is split out so the governor is tested turn by turn on a clock of the
+        test's own, not by sleeping and hoping the machine is idle."""
+        now = self.clock.now()
+        if asked is not None and began is not None:
+            self._govern(asked, (now - began).total_seconds())
+        try:
+            self.step()
+            self.stats.last_error = None
+        except Exception as exc:  # the world keeps moving; `turnout world` shows the error
+            self.stats.last_error = f"{type(exc).__name__}: {exc}"
+            log.exception("simulator step failed")
+        speed = getattr(self.clock, "speed", 1.0)
+        real = max(self.interval / speed, self.min_real_interval)
+        return now, min(real, MAX_WORLD_GAP / speed)
 
     def _govern(self, asked: float, gap: float) -> None:
         """Slow the world's clock if the last step fell behind; speed it back up if not."""
