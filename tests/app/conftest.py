@@ -65,7 +65,7 @@ def drive(tmp_path: Path) -> Callable[..., Drive]:
 
 
 async def until(
-    pilot: Any, predicate: Callable[[], bool], timeout: float = 5.0, what: str | None = None
+    pilot: Any, predicate: Callable[[], bool], timeout: float = 30.0, what: str | None = None
 ) -> None:
     """Let the app run until `predicate()` holds; fail after `timeout` real seconds, naming
     `what` was awaited and showing the screen as it was."""

@@ -46,13 +46,13 @@ def test_ask_waits_for_the_answer_and_saves_the_screen(tmp_path) -> None:
     inbox, clock = Inbox(), ManualClock(START)
     op = TextualOperator(inbox, clock, tmp_path)
     out = _ask_in_thread(op, Question(QuestionKind.CONFIRM, "Go?", step="canary"))
-    assert inbox.asked.wait(2)
+    assert inbox.asked.wait(30)
     time.sleep(0.2)
     assert "answer" not in out  # still waiting: nobody answered
     pending = inbox.messages[-1].pending
     assert pending.settle(Answer("yes", "alice"), "<svg>seen</svg>")
     assert not pending.settle(Answer("no", "bob"))  # the first answer wins
-    out["thread"].join(2)  # type: ignore[attr-defined]
+    out["thread"].join(30)  # type: ignore[attr-defined]
     answer = out["answer"]
     assert (answer.choice, answer.who, answer.timed_out) == ("yes", "alice", False)
     assert (tmp_path / answer.screenshot).read_text() == "<svg>seen</svg>"
@@ -71,12 +71,12 @@ def test_deadline_passes_without_the_app_default_is_taken(tmp_path, monkeypatch)
         deadline=START + timedelta(seconds=120),
     )
     out = _ask_in_thread(op, question)
-    assert inbox.asked.wait(2)
+    assert inbox.asked.wait(30)
     clock.advance(119)
     time.sleep(0.5)
     assert "answer" not in out  # a second left on the engine's clock
     clock.advance(2)
-    out["thread"].join(3)  # type: ignore[attr-defined]
+    out["thread"].join(30)  # type: ignore[attr-defined]
     answer = out["answer"]
     assert (answer.choice, answer.timed_out, answer.who) == ("rollback", True, "turnout")
 
@@ -94,9 +94,9 @@ def test_closing_the_app_takes_the_cautious_choice(tmp_path) -> None:
         ),
     )
     out = _ask_in_thread(op, question)
-    assert inbox.asked.wait(2)
+    assert inbox.asked.wait(30)
     op.close()
-    out["thread"].join(2)  # type: ignore[attr-defined]
+    out["thread"].join(30)  # type: ignore[attr-defined]
     assert out["answer"].choice == "pause"
 
 

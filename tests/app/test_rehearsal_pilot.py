@@ -13,6 +13,7 @@ text; what AWS did is asked of the world through boto3.
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -96,10 +97,14 @@ def test_bad_ami_canary_breaches_and_one_key_rolls_back_to_blue(
         seen["breach"] = screen_text(app)
         # While the question waits for the person, the world runs at real time: its countdown
         # loses a second a second (at 30x it ran out in four), and so does the world.
+        # Both are measured against the real seconds between the readings, however many a
+        # busy machine makes of the two asked for.
         world_before, left_before = world.clock.now(), countdown(screen_text(app))
+        real_before = time.monotonic()
         await pilot.pause(2.0)
-        seen["world seconds in 2 s"] = (world.clock.now() - world_before).total_seconds()
-        seen["countdown lost in 2 s"] = left_before - countdown(screen_text(app))
+        seen["world seconds"] = (world.clock.now() - world_before).total_seconds()
+        seen["countdown lost"] = left_before - countdown(screen_text(app))
+        seen["real seconds"] = time.monotonic() - real_before
         await pilot.press("r")  # [r] Roll back now
 
         # The rollback plan's manual step: say it is done.
@@ -136,8 +141,9 @@ def test_bad_ami_canary_breaches_and_one_key_rolls_back_to_blue(
     assert "✗ BREACHED 2/2 → rollback" in guardrails, guardrails
     rate = number_after(guardrails, r"green 5xx rate\s+([0-9.]+) \(≤ 1\.00\)")
     assert rate > 1.0, guardrails  # the error rate, over its threshold of 1 %
-    assert 1.5 <= float(seen["world seconds in 2 s"]) <= 3.5, seen  # at 30x: 60
-    assert 1 <= float(seen["countdown lost in 2 s"]) <= 3, seen
+    real = float(seen["real seconds"])  # at least 2
+    assert 0.75 * real <= float(seen["world seconds"]) <= 1.25 * real + 0.5, seen  # 30x: 60
+    assert 1 <= float(seen["countdown lost"]) <= real + 1.5, seen
     # Between questions the world is fast again (the governor may hold it under 30x).
     assert world.clock.speed > 1, world.clock.speed
 
