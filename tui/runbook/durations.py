@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import re
 
+from tui.runbook.numbers import check_digits
+
 _DURATION = re.compile(r"^(?:(?P<h>\d+)h)?(?:(?P<m>\d+)m)?(?:(?P<s>\d+)s)?$")
+# No step, bake or window of an upgrade lasts a month; a longer one is a typo, and one of 30
+# digits validated and then overflowed the engine's timedelta mid-run (exit 1).
+MAX_SECONDS = 30 * 86400
 
 
 class Duration(int):
@@ -43,5 +48,12 @@ def parse_duration(text: str) -> Duration:
     match = _DURATION.match(text.strip())
     if not text.strip() or match is None:
         raise ValueError(f'"{text}" is not a duration: write it like 30s, 5m, 2h or 1h30m')
+    check_digits(text)
     hours, minutes, secs = (int(match.group(g) or 0) for g in "hms")
-    return Duration(hours * 3600 + minutes * 60 + secs, text.strip())
+    seconds = hours * 3600 + minutes * 60 + secs
+    if seconds > MAX_SECONDS:
+        raise ValueError(
+            f'"{text.strip()}" is longer than turnout waits for anything: at most '
+            f"{format_seconds(MAX_SECONDS)} ({MAX_SECONDS // 86400} days)"
+        )
+    return Duration(seconds, text.strip())

@@ -9,10 +9,18 @@ lowercase letter, as CloudWatch ids must), `+ - * / ^`, unary minus, parentheses
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 FUNCTIONS = ("ABS",)
+
+# CloudWatch takes a metric-math expression of at most 2048 characters (MetricDataQuery,
+# Expression: "Maximum length of 2048"), so a longer one could never be sent. Within that,
+# brackets a thousand deep or a thousand terms would recurse past Python's limit here and in
+# `names` and `evaluate`; real guardrails use a handful of terms, two or three brackets deep.
+MAX_CHARS = 2048
+MAX_DEPTH = 32
+MAX_TERMS = 100
 
 _TOKEN = re.compile(
     r"\s*(?:(?P<number>\d+(?:\.\d+)?(?:[eE][+-]?\d+)?)|(?P<name>[A-Za-z_][A-Za-z0-9_]*)"
@@ -92,6 +100,8 @@ class _Parser:
     def __init__(self, text: str) -> None:
         self.tokens = _tokens(text)
         self.pos = 0
+        self.depth = 0  # brackets, ABS( and unary minus around the current operand
+        self.terms = 0  # numbers and metric names so far
 
     def peek(self) -> tuple[str, str, int]:
         return self.tokens[self.pos]
@@ -115,26 +125,43 @@ class _Parser:
 
     def operand(self) -> Expr:
         kind, text, offset = self.take()
-        if kind == "number":
-            return Num(float(text))
+        if kind == "number" or (kind == "name" and self.peek()[1] != "("):
+            self.terms += 1
+            if self.terms > MAX_TERMS:
+                raise ExprError(
+                    f"more than {MAX_TERMS} numbers and metric names: split it into "
+                    "guardrails of their own",
+                    offset,
+                )
+            return Num(float(text)) if kind == "number" else Name(text, offset)
         if kind == "op" and text == "-":
-            return Unary(self.expression(3))
+            return Unary(self.nested(offset, lambda: self.expression(3)))
         if kind == "op" and text == "(":
-            inner = self.expression()
+            inner = self.nested(offset, self.expression)
             self.expect(")", offset, "this bracket is never closed")
             return inner
-        if kind == "name" and self.peek()[1] == "(":
+        if kind == "name":
             if text not in FUNCTIONS:
                 raise ExprError(f"unknown function {text}: turnout evaluates only ABS", offset)
             self.take()
-            inner = self.expression()
+            inner = self.nested(offset, self.expression)
             self.expect(")", offset, f"{text}( is never closed")
             return Call(text, inner)
-        if kind == "name":
-            return Name(text, offset)
         if kind == "end":
             raise ExprError("the expression ends where a value was expected", offset)
         raise ExprError(f'expected a number, a metric name or "(", found "{text}"', offset)
+
+    def nested(self, offset: int, parse: Callable[[], Expr]) -> Expr:
+        """`parse()` one level deeper, refused past MAX_DEPTH."""
+        if self.depth >= MAX_DEPTH:
+            raise ExprError(
+                f"brackets, ABS( and minus signs nest more than {MAX_DEPTH} deep here", offset
+            )
+        self.depth += 1
+        try:
+            return parse()
+        finally:
+            self.depth -= 1
 
     def expect(self, text: str, opened_at: int, message: str) -> None:
         kind, found, offset = self.take()
@@ -144,6 +171,11 @@ class _Parser:
 
 def parse_expr(text: str) -> Expr:
     """Parse a metric-math expression; raise ExprError at the offending character."""
+    if len(text) > MAX_CHARS:
+        raise ExprError(
+            f"{len(text)} characters long: CloudWatch metric math takes at most {MAX_CHARS}",
+            MAX_CHARS,
+        )
     parser = _Parser(text)
     tree = parser.expression()
     kind, found, offset = parser.peek()

@@ -14,6 +14,7 @@ from typing import Any
 from tui.errors import Location
 from tui.runbook.fields import Fields
 from tui.runbook.model import Param
+from tui.runbook.patterns import PatternError, compile_pattern
 from tui.runbook.problems import Problems, did_you_mean, one_of
 from tui.runbook.source import Node
 from tui.runbook.values import (
@@ -80,11 +81,11 @@ def _load_one(
     pattern = fields.get("pattern", ValueType.STRING)
     if isinstance(pattern, str):
         try:
-            re.compile(pattern)
-        except re.error as exc:
+            compile_pattern(pattern)
+        except PatternError as exc:
             problems.add(
                 fields.value_location("pattern"),
-                f"params.{name}.pattern: not a regular expression ({exc})",
+                f"params.{name}.pattern: {exc}",
             )
             pattern = None
     choices = _choices(fields, vtype, name, problems)
@@ -112,10 +113,10 @@ def _load_one(
         try:
             value = parse_text(override, vtype)
         except ValueError as exc:
-            problems.add(key_loc, f"--set {name}={override}: {exc}")
+            problems.add(key_loc, f"--set {name}={_shown(override)}: {exc}")
             value = INVALID
         else:
-            broken = check_constraints(value, rules, f"--set {name}={override}")
+            broken = check_constraints(value, rules, f"--set {name}={_shown(override)}")
             _report(problems, key_loc, broken, value)
             value = INVALID if broken else value
     elif value is None and vtype is not INVALID:
@@ -134,6 +135,11 @@ def _load_one(
     )
 
 
+def _shown(text: str) -> str:
+    """A `--set` value as messages echo it: a value of thousands of characters is cut short."""
+    return text if len(text) <= 60 else f"{text[:57]}…"
+
+
 def _report(problems: Problems, location: Location, messages: list[str], value: Any) -> None:
     if value is INVALID:
         return
@@ -149,6 +155,8 @@ def _param_type(fields: Fields, default_node: Node | None) -> Any:
         return ValueType(written)
     if default_node is None:
         return ValueType.STRING
+    if default_node.value is INVALID:
+        return INVALID  # already reported where it is written (a number too long to read)
     inferred = type_of(default_node.plain())
     if inferred is None:
         fields.problems.add(

@@ -13,6 +13,8 @@ from typing import Any
 import yaml
 
 from tui.errors import Location
+from tui.runbook.bounded_read import FileRefused, read_bounded_text
+from tui.runbook.numbers import digits_problem
 from tui.runbook.problems import Problems
 
 # libyaml parses several times faster than the pure-Python parser (bench/plan_large.py); both
@@ -39,6 +41,10 @@ class _Loader(_BaseLoader):
 
 # Aliases let a tiny file expand into a huge tree ("billion laughs"); no real runbook comes near.
 MAX_NODES = 200_000
+# Lists and mappings inside each other: a shipped runbook goes 10 deep. The walk below and every
+# later pass over the tree recurse once or twice a level, so `[[[[...]]]]` a thousand deep would
+# end in RecursionError; bound it well inside Python's recursion limit.
+MAX_DEPTH = 64
 
 _CORE_TAGS = {
     "tag:yaml.org,2002:int",
@@ -46,6 +52,7 @@ _CORE_TAGS = {
     "tag:yaml.org,2002:bool",
     "tag:yaml.org,2002:null",
 }
+_INT = "tag:yaml.org,2002:int"
 _MERGE = "tag:yaml.org,2002:merge"
 _STR = "tag:yaml.org,2002:str"
 _NOT_A_NAME = "a key must be a plain name, not a list or a mapping"
@@ -170,12 +177,18 @@ class _Walker:
         self.problems = problems
         self.count = 0
         self.active: set[int] = set()
+        self.depth = 0
 
     def walk(self, ynode: yaml.Node) -> Node:
         loc = _where(self.file, ynode.start_mark)
         self.count += 1
         if self.count > MAX_NODES:
-            raise _TooBig(Location(*loc))
+            # Counted after aliases are expanded, so a small file can get here by aliasing.
+            raise _TooBig(
+                Location(*loc),
+                f"the document holds more than {MAX_NODES} values once its aliases are "
+                "expanded: no runbook needs so many",
+            )
         if isinstance(ynode, yaml.ScalarNode):
             return self._scalar(ynode, loc)  # a scalar cannot contain an alias loop
         if id(ynode) in self.active:
@@ -183,7 +196,14 @@ class _Walker:
                 Location(*loc), "an alias refers to the node that contains it; remove the loop"
             )
             return Node(INVALID, loc)
+        if self.depth >= MAX_DEPTH:
+            raise _TooBig(
+                Location(*loc),
+                f"lists and mappings nest more than {MAX_DEPTH} deep here: no runbook needs "
+                "so deep a tree",
+            )
         self.active.add(id(ynode))
+        self.depth += 1
         try:
             if ynode.tag not in _COLLECTION_TAGS:
                 self.problems.add(
@@ -195,6 +215,7 @@ class _Walker:
             items = [self.walk(item) for item in ynode.value]
             return _flagged(Node(items, loc), any(item.refs for item in items))
         finally:
+            self.depth -= 1
             self.active.discard(id(ynode))
 
     def _scalar(self, ynode: yaml.ScalarNode, loc: tuple[str, int, int]) -> Node:
@@ -209,6 +230,9 @@ class _Walker:
         tag = ynode.tag
         if tag == _STR:
             value = ynode.value
+        elif tag == _INT and (too_long := digits_problem(ynode.value)) is not None:
+            self.problems.add(Location(*loc), too_long)
+            value = INVALID
         elif tag in _CORE_TAGS:
             # The safe constructor's own function for the tag, without construct_object's
             # bookkeeping for anchors and recursion (scalars have neither).
@@ -276,8 +300,9 @@ def _flagged(node: Node, refs: bool) -> Node:
 
 
 class _TooBig(Exception):
-    def __init__(self, location: Location) -> None:
+    def __init__(self, location: Location, what: str) -> None:
         self.location = location
+        self.what = what
 
 
 def _tab_at(text: str, mark: yaml.Mark | None) -> bool:
@@ -309,9 +334,7 @@ def parse_text(text: str, file: str, problems: Problems) -> Node | None:
     except yaml.YAMLError as exc:
         problems.add(Location(file, 1, 1), f"malformed YAML: {exc}")
     except _TooBig as exc:
-        problems.add(
-            exc.location, f"the document expands to more than {MAX_NODES} values (aliases?)"
-        )
+        problems.add(exc.location, exc.what)
     finally:
         loader.dispose()
     return None
@@ -321,7 +344,10 @@ def read_file(path: str | Path, problems: Problems) -> Node | None:
     """Read and parse a runbook file; a missing or unreadable file is a problem at its line 1."""
     file = str(path)
     try:
-        text = Path(path).read_text(encoding="utf-8")
+        text = read_bounded_text(path)
+    except FileRefused as exc:
+        problems.add(Location(file, 1, 1), exc.message)
+        return None
     except FileNotFoundError:
         problems.add(Location(file, 1, 1), "no such file: check the path")
         return None

@@ -6,12 +6,13 @@ a default and a step's `with:` are checked by the same rules.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
 from tui.runbook.durations import Duration, parse_duration
+from tui.runbook.numbers import check_digits
+from tui.runbook.patterns import matches
 from tui.runbook.problems import Problems
 from tui.runbook.source import INVALID, Node
 
@@ -178,7 +179,7 @@ def check_constraints(value: Any, rules: Constraints, label: str) -> list[str]:
     if rules.choices and value not in rules.choices:
         allowed = ", ".join(str(c) for c in rules.choices)
         found.append(f"{label}: {value!r} is not one of {allowed}")
-    if rules.pattern and isinstance(value, str) and re.search(rules.pattern, value) is None:
+    if rules.pattern and isinstance(value, str) and not matches(rules.pattern, value):
         found.append(f"{label}: {value!r} does not match the pattern {rules.pattern}")
     shown = str(value)
     if rules.minimum is not None and value < rules.minimum:
@@ -211,11 +212,13 @@ def parse_text(text: str, vtype: ValueType) -> Any:
             pairs[key.strip()] = parse_text(value.strip(), item)
         return pairs
     if vtype is ValueType.INTEGER:
+        check_digits(text)
         try:
             return int(text)
         except ValueError:
             raise ValueError(f'expected an integer, got "{text}"') from None
     if vtype is ValueType.NUMBER:
+        check_digits(text)
         try:
             return float(text) if any(c in text for c in ".eE") else int(text)
         except ValueError:
