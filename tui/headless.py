@@ -1,12 +1,13 @@
 """The headless front end: an `Operator` that prints a timestamped progress stream (rich) and
 answers questions by rule, never by asking.
 
-With `--auto-approve` it says yes to every CONFIRM, TYPED (typing the phrase), CHECKLIST and
-MANUAL question, recorded in the audit log with who = "auto-approve". Whatever the flag, it
-takes the safe answer to everything else: roll back on a breached guardrail, on a guardrail
-pause and on a failed step; stop on a failed precondition (exit 5); pause, resumable, on Ctrl-C.
-It never overrides a precondition or a guardrail. Without `--auto-approve` a run whose runbook
-would ask a person anything is refused before it starts (`questions_in`).
+It takes the safe answer to every question it is asked: roll back on a breached guardrail, on a
+guardrail pause and on a failed step; stop on a failed precondition (exit 5); pause, resumable,
+on Ctrl-C; "not now" to a confirmation. It never overrides a precondition or a guardrail.
+`--auto-approve` is not its business: `AutoApproving` (tui/engine/auto_approve.py) wraps it, as
+it wraps the app and plain mode, and answers the checklist, confirmations and manual steps
+before they reach it; this stream prints each of those answers. Without `--auto-approve` a run
+whose runbook would ask a person anything is refused before it starts (`questions_in`).
 """
 
 from __future__ import annotations
@@ -21,7 +22,6 @@ from tui.engine import events, questions
 from tui.engine.ports import Answer, Question, QuestionKind, StepState
 from tui.runbook.model import Runbook
 
-AUTO_APPROVER = "auto-approve"
 HEADLESS = "headless"
 
 # A symbol for every state, so the stream reads the same without colour.
@@ -45,7 +45,6 @@ STYLES = {
     StepState.RUNNING: "cyan",
     StepState.BAKING: "cyan",
 }
-_YES_KINDS = (QuestionKind.CONFIRM, QuestionKind.TYPED, QuestionKind.CHECKLIST, QuestionKind.MANUAL)
 _SAFE = {
     QuestionKind.BREACH: questions.ROLLBACK,
     QuestionKind.PAUSE: questions.ROLLBACK,
@@ -78,9 +77,8 @@ def questions_in(runbook: Runbook) -> list[str]:
 class HeadlessOperator:
     """Prints events; answers questions by rule (see the module docstring)."""
 
-    def __init__(self, console: Console, *, auto_approve: bool, clock: Any | None = None) -> None:
+    def __init__(self, console: Console, *, clock: Any | None = None) -> None:
         self.console = console
-        self.auto_approve = auto_approve
         self.clock = clock
         self.answered: list[tuple[Question, Answer]] = []
         self._last_progress: dict[str, tuple[Any, datetime | None]] = {}
@@ -189,19 +187,23 @@ class HeadlessOperator:
 
     def ask(self, question: Question) -> Answer:
         """Answer by rule, and print the question and the answer."""
-        if self.auto_approve and question.kind in _YES_KINDS:
-            answer = Answer(questions.YES, AUTO_APPROVER, text=question.expected_text)
-        else:
-            choice = _SAFE.get(question.kind) or (
-                questions.NO if question.choice(questions.NO) else question.default
-            )
-            if question.choice(choice or "") is None:
-                choice = question.default or question.choices[-1].key
-            who = AUTO_APPROVER if self.auto_approve else HEADLESS
-            answer = Answer(choice or "", who)
+        choice = _SAFE.get(question.kind) or (
+            questions.NO if question.choice(questions.NO) else question.default
+        )
+        if question.choice(choice or "") is None:
+            choice = question.default or question.choices[-1].key
+        answer = Answer(choice or "", HEADLESS)
         self.answered.append((question, answer))
+        self._print_answer(question, answer)
+        return answer
+
+    def _on_AutoApproved(self, e: events.AutoApproved) -> None:
+        self.answered.append((e.question, e.answer))
+        self._print_answer(e.question, e.answer, e.at)
+
+    def _print_answer(self, question: Question, answer: Answer, at: datetime | None = None) -> None:
         self._line(
             f"  [bold]?[/bold] {escape(question.title)} → [bold]{escape(answer.choice)}[/bold] "
-            f"({answer.who})"
+            f"({escape(answer.who)})",
+            at,
         )
-        return answer

@@ -54,6 +54,7 @@ def rehearse_in_app(
     drive: Drive,
     worlds: list[World],
     size: tuple[int, int] = (120, 40),
+    auto_approve: bool = False,
 ) -> Rehearsed:
     """Rehearse shipped runbook `name` on a new world at `speed` as `turnout rehearse` does in a
     terminal, `drive` pressing the keys. The world is appended to `worlds` for the caller to
@@ -78,6 +79,7 @@ def rehearse_in_app(
         debrief=debrief,
         wrap_operator=world_questions_at_real_time(world),
         run_app=lambda app: asyncio.run(run_test(app)),
+        auto_approve=auto_approve,
     )
     return Rehearsed(outcome, world)
 

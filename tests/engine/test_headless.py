@@ -13,24 +13,28 @@ from tests.engine.fakes import FakeCloud
 from tui.cli import main
 from tui.engine import questions
 from tui.engine.ports import Choice, Question, QuestionKind
-from tui.headless import AUTO_APPROVER, HeadlessOperator, questions_in
+from tui.engine.auto_approve import AutoApproving, auto_approver
+from tui.headless import HeadlessOperator, questions_in
 from tui.runbook.loader import load_text
 
 RUNBOOKS = Path(__file__).resolve().parents[2] / "runbooks"
 
 
-def operator(auto: bool = True) -> tuple[HeadlessOperator, io.StringIO]:
+def operator(auto: bool = True) -> tuple[HeadlessOperator | AutoApproving, io.StringIO]:
+    """The headless operator as `turnout --headless` builds it (behind AutoApproving with
+    --auto-approve)."""
     out = io.StringIO()
-    return HeadlessOperator(Console(file=out, width=200), auto_approve=auto), out
+    headless = HeadlessOperator(Console(file=out, width=200))
+    return (AutoApproving(headless) if auto else headless), out
 
 
 def test_auto_approve_says_yes_to_confirmations_and_types_the_phrase() -> None:
     op, out = operator()
     step = load_text(CANARY).order[1]
     answer = op.ask(questions.typed(step, "body", "shift it"))
-    assert (answer.choice, answer.text, answer.who) == ("yes", "shift it", AUTO_APPROVER)
+    assert (answer.choice, answer.text, answer.who) == ("yes", "shift it", auto_approver())
     assert op.ask(questions.checklist(1, 1, "item")).choice == "yes"
-    assert "→ yes (auto-approve)" in out.getvalue()
+    assert f"→ yes ({auto_approver()})" in out.getvalue()
 
 
 @pytest.mark.parametrize(
@@ -135,5 +139,5 @@ def test_headless_prints_breaches_against_thresholds(drive, cloud: FakeCloud) ->
     text = out.getvalue()
     assert d.code == 4  # never recovers: verification fails
     assert "BREACH error rate 5 (≤ 1; 3/3)" in text
-    assert "Guardrail breached during shift: roll back? → rollback (auto-approve)" in text
+    assert "Guardrail breached during shift: roll back? → rollback (headless)" in text
     assert "session ended, exit 4" in text

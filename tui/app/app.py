@@ -32,7 +32,7 @@ from tui.app.operator import TextualOperator
 from tui.app.question import PendingQuestion
 from tui.app.screens.session import ReplayScreen, SessionScreen
 from tui.clock import Clock
-from tui.engine.events import Notice, SessionEnded
+from tui.engine.events import AutoApproved, Notice, SessionEnded
 from tui.engine.ports import Operator
 from tui.errors import TurnoutError
 from tui.exitcodes import ExitCode
@@ -229,6 +229,13 @@ class TurnoutApp(Controls, App[int]):
                 title=event.step or "",
                 severity=severity,  # type: ignore[arg-type]
                 timeout={"error": 10, "warn": 6}.get(event.level, 3),
+                markup=False,
+            )
+        if isinstance(event, AutoApproved):  # no modal opens: say briefly what was approved
+            self.notify(
+                f"{event.question.title}: {event.answer.choice}",
+                title=event.answer.who,
+                timeout=4,
                 markup=False,
             )
         if changed:

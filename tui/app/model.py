@@ -14,6 +14,7 @@ from typing import Any
 
 from tui.aws.protocol import Progress
 from tui.engine.events import (
+    AutoApproved,
     ConditionResult,
     GuardrailReading,
     GuardrailsPolled,
@@ -200,6 +201,16 @@ class SessionModel:
             return {ENDED, HEADER, GUARDRAILS}
         return {ENDED, HEADER}
 
+    def _on_auto_approved(self, event: AutoApproved) -> set[str]:
+        # Nobody was asked, so no modal shows it: the notices (and the checklist) say it.
+        q, answer = event.question, event.answer
+        changed = self._on_notice(
+            Notice(f"auto-approved: {q.title} ({answer.who})", "info", q.step)
+        )
+        if q.kind == "checklist":
+            changed |= self.checklist_answered(q.body, True)
+        return changed
+
     def checklist_answered(self, item: str, confirmed: bool) -> set[str]:
         """A checklist item (by its text) was answered: the operator reports it as the engine
         asks, a replay from the log's `checklist.answer`."""
@@ -218,6 +229,7 @@ _HANDLERS = {
     Notice: SessionModel._on_notice,
     RollbackChanged: SessionModel._on_rollback,
     SessionEnded: SessionModel._on_ended,
+    AutoApproved: SessionModel._on_auto_approved,
 }
 
 

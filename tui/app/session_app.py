@@ -22,6 +22,7 @@ from tui.audit.session_log import SessionLog, file_sha256
 from tui.audit.sessiondir import create_session_dir
 from tui.aws.protocol import Cloud
 from tui.clock import Clock
+from tui.engine.auto_approve import AutoApproving
 from tui.engine.options import SessionOptions
 from tui.engine.ports import Operator
 from tui.engine.recorder import SessionCallRecorder
@@ -54,11 +55,13 @@ def start_session_app(
     debrief: DebriefMaker | None = None,
     wrap_operator: OperatorWrapper | None = None,
     run_app: AppRunner | None = None,
+    auto_approve: bool = False,
 ) -> AppOutcome:
     """Run a new session of `runbook` in the app; its exit code and directory. A rehearsal
     passes its `debrief`, shown in the app when the session ends, and `wrap_operator`, which
     the engine asks through. `run_app` runs the app in place of `App.run()` (see
-    `run_session_app`)."""
+    `run_session_app`). `auto_approve`: `AutoApproving` answers the checklist, confirmations
+    and manual steps (the app still shows each); everything else is asked as usual."""
     session_dir = create_session_dir(runbook.name, clock.now(), sessions_dir)
     log = SessionLog.create(session_dir, clock)
     opts = replace(
@@ -69,7 +72,16 @@ def start_session_app(
         argv=tuple(options.argv) or tuple(sys.argv),
     )
     return _run(
-        runbook, clock, make_cloud, log, opts, session_dir, None, debrief, wrap_operator, run_app
+        runbook,
+        clock,
+        make_cloud,
+        log,
+        opts,
+        session_dir,
+        None,
+        debrief,
+        _approving(wrap_operator, clock, auto_approve),
+        run_app,
     )
 
 
@@ -82,6 +94,8 @@ def resume_session_app(
     options: SessionOptions,
     repair_log: bool = False,
     break_stale_lock: bool = False,
+    auto_approve: bool = False,
+    run_app: AppRunner | None = None,
 ) -> AppOutcome:
     """Carry a session on from its log (`state`, from tui.audit.resume) in the app."""
     session_dir = state.path.parent
@@ -89,7 +103,18 @@ def resume_session_app(
         session_dir, clock, repair_torn=repair_log, break_stale_lock=break_stale_lock
     )
     opts = replace(options, session_dir=str(session_dir))
-    return _run(runbook, clock, make_cloud, log, opts, session_dir, state)
+    wrap = _approving(None, clock, auto_approve)
+    return _run(runbook, clock, make_cloud, log, opts, session_dir, state, None, wrap, run_app)
+
+
+def _approving(
+    wrap: OperatorWrapper | None, clock: Clock, auto_approve: bool
+) -> OperatorWrapper | None:
+    """`wrap`, then `AutoApproving` outside it when --auto-approve was given (an approved
+    question is never asked, so it never waits at real time)."""
+    if not auto_approve:
+        return wrap
+    return lambda operator: AutoApproving(wrap(operator) if wrap else operator, clock=clock)
 
 
 class _AppSession:

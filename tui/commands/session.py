@@ -172,7 +172,7 @@ def _start(args: argparse.Namespace, runbook: Any, clock: Any, **flow: Any) -> A
         from tui.app.session_app import start_session_app
 
         flow.pop("console", None)
-        return start_session_app(runbook, clock=clock, **flow)
+        return start_session_app(runbook, clock=clock, auto_approve=args.auto_approve, **flow)
     flow.pop("debrief", None)  # printed after the session by the caller
     wrap = flow.pop("wrap_operator", None)
     operator = _plain_operator(args, clock, flow.get("console"))
@@ -509,7 +509,7 @@ def resume_command(args: argparse.Namespace) -> int:
     if args.front == "app":
         from tui.app.session_app import resume_session_app
 
-        return resume_session_app(runbook, state, **flow).code
+        return resume_session_app(runbook, state, auto_approve=args.auto_approve, **flow).code
     outcome = resume_session(
         runbook,
         state,

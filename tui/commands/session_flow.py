@@ -22,6 +22,7 @@ from tui.audit.session_log import SessionLog, file_sha256
 from tui.audit.sessiondir import create_session_dir
 from tui.aws.protocol import Cloud
 from tui.clock import Clock
+from tui.engine.auto_approve import AutoApproving
 from tui.engine.options import SessionOptions
 from tui.engine.ports import Operator
 from tui.engine.recorder import SessionCallRecorder
@@ -104,9 +105,7 @@ def start_session(
             runbook_sha256=options.runbook_sha256 or file_sha256(runbook.file),
             argv=tuple(options.argv) or tuple(sys.argv),
         )
-        operator = operator or HeadlessOperator(
-            console or Console(soft_wrap=True), auto_approve=auto_approve, clock=clock
-        )
+        operator = _answering(operator, console, clock, auto_approve)
         session = Session(runbook, cloud, operator, clock, log, opts, recorder=recorder)
         with ctrl_c_asks(session):
             code = session.run()
@@ -137,15 +136,22 @@ def resume_session(
     try:
         cloud = make_cloud(recorder)
         opts = _with(options, session_dir=str(session_dir))
-        operator = operator or HeadlessOperator(
-            console or Console(soft_wrap=True), auto_approve=auto_approve, clock=clock
-        )
+        operator = _answering(operator, console, clock, auto_approve)
         session = Session(runbook, cloud, operator, clock, log, opts, recorder=recorder)
         with ctrl_c_asks(session):
             code = session.resume(state)
         return Outcome(code, session_dir, session.summary, recorder)
     finally:
         log.close()
+
+
+def _answering(
+    operator: Operator | None, console: Console | None, clock: Clock, auto_approve: bool
+) -> Operator:
+    """The front end's operator (headless when none is given), behind `AutoApproving` when
+    --auto-approve was given: the same rule for every front end."""
+    operator = operator or HeadlessOperator(console or Console(soft_wrap=True), clock=clock)
+    return AutoApproving(operator, clock=clock) if auto_approve else operator
 
 
 def _with(options: SessionOptions, **changes: Any) -> SessionOptions:

@@ -107,3 +107,13 @@ class SessionEnded:
     exit_code: int
     summary: str
     session_dir: str
+
+
+@dataclass(frozen=True)
+class AutoApproved:
+    """`--auto-approve` answered a question without asking anyone (tui/engine/auto_approve.py):
+    shown by every front end, so the person watching sees what was approved."""
+
+    question: Any  # the engine's Question
+    answer: Any  # the Answer given on their behalf
+    at: datetime | None = None

@@ -171,6 +171,15 @@ def event_lines(event: Any, now: datetime) -> Iterator[Text]:
     elif isinstance(event, ev.RollbackChanged):
         style = "bold red" if event.phase == "failed" else "bold yellow"
         yield _line(now, event.step, f"ROLLBACK {event.phase.upper()}: {event.text}", style)
+    elif isinstance(event, ev.AutoApproved):
+        q, answer = event.question, event.answer
+        typed = f', typed "{answer.text}"' if answer.text else ""
+        yield _line(
+            event.at or now,
+            q.step,
+            f"AUTO-APPROVED ({q.kind.value}): {q.title} - {answer.choice}{typed}, by {answer.who}",
+            "bold",
+        )
     elif isinstance(event, ev.SessionEnded):
         try:
             outcome = ExitCode(event.exit_code).name.replace("_", " ").lower()

@@ -1,0 +1,85 @@
+"""`--auto-approve` in the app (issue 14): the session runs to its end without a key, and the
+screen still says what was approved on the operator's behalf."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.app.conftest import START, run, runbook, until
+from tests.app.rehearsal_pilot import ended, rehearse_in_app
+from tests.app.screen_text import screen_text
+from tests.app.scripted import ScriptedSession
+from tui.app.app import TurnoutApp
+from tui.app.screens.question import QuestionScreen
+from tui.clock import ManualClock
+from tui.engine.auto_approve import AutoApproving
+from tui.exitcodes import ExitCode
+from tui.rehearsal.world import World
+
+
+WHO = "turnout --auto-approve (alice)"
+
+
+def test_the_app_reaches_the_end_without_a_key_and_shows_what_was_approved(
+    tmp_path: Path,
+) -> None:
+    clock, rb = ManualClock(START), runbook("alb-canary")
+    sessions: list[ScriptedSession] = []
+
+    def make(operator):
+        sessions.append(ScriptedSession(rb, AutoApproving(operator, who=WHO), clock, tmp_path))
+        return sessions[0]
+
+    app = TurnoutApp(rb, clock, tmp_path, make_session=make, who="alice")
+    modals: list[str] = []
+
+    async def body() -> None:
+        async with app.run_test(size=(160, 48)) as pilot:
+
+            def over() -> bool:
+                if isinstance(app.screen, QuestionScreen):
+                    modals.append(app.screen.question.title)
+                return app.model.ended is not None and "SESSION ENDED" in screen_text(app)
+
+            await until(pilot, over, 10, "the end, with no key pressed")
+            text = screen_text(app)
+            assert "SESSION ENDED: completed (exit 0)" in text
+            assert "✓ checklist  3/3 confirmed" in text
+            await pilot.press("q")
+
+    run(body)
+    assert modals == []  # nothing waited for a person
+    assert [a.who for _, a in sessions[0].answers] == [WHO] * 4
+    notes = [n.text for n in app.model.notices]
+    assert f"auto-approved: Checklist 1 of 3 ({WHO})" in notes
+    assert f"auto-approved: Run canary? ({WHO})" in notes
+
+
+@pytest.fixture
+def worlds():
+    started: list[World] = []
+    yield started
+    for world in started:
+        world.stop()
+
+
+@pytest.mark.slow
+def test_a_rehearsal_in_the_app_with_auto_approve_runs_to_the_end(
+    tmp_path: Path, worlds: list[World]
+) -> None:
+    """`start_session_app(..., auto_approve=True)`, the real engine and world: no key until the
+    end; the audit tail shows who approved."""
+    seen: dict[str, str] = {}
+
+    async def nobody(pilot, app, world) -> None:
+        await until(pilot, lambda: ended(app), 240, "the end of the session")
+        seen["end"] = screen_text(app)
+        await pilot.press("q")
+
+    result = rehearse_in_app(
+        "alb-canary", "healthy", 60.0, tmp_path, nobody, worlds, auto_approve=True
+    )
+    assert result.outcome.code == ExitCode.COMPLETED
+    assert "SESSION ENDED: completed (exit 0)" in seen["end"]
