@@ -10,10 +10,12 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
+from tui.audit.events import ENGINE_ACTOR
 from tui.audit.session_log import SessionLog
 from tui.aws.protocol import ActionDriver, Cloud
 from tui.clock import Clock
 from tui.engine import events, questions
+from tui.engine.asking import Watching, Withdrawn, answer_watching
 from tui.engine.control import Controls
 from tui.engine.options import SessionOptions
 from tui.engine.outcome import RollbackNeeded, Stop
@@ -72,6 +74,9 @@ class Core:
         self.current: str | None = None  # the step being worked on, for notes
         self.warned_window = False
         self.window_ends_at: datetime | None = None
+        # The guardrails kept watched while a question waits: the step in flight's, or the
+        # step just completed's until the next step's action begins; none during a rollback.
+        self.watching: Watching | None = None
 
     # -- time --------------------------------------------------------------------------------
 
@@ -121,32 +126,52 @@ class Core:
         """Ask, with the prompt and the answer in the audit log. Enforces what the engine owes
         the audit trail whatever the front end does: an override carries a typed reason, a
         typed confirmation matches its phrase, and an answer after the deadline is the
-        default."""
-        timeout = (question.deadline - self.now()).total_seconds() if question.deadline else None
-        prompt = self.log.confirm_prompt(
-            question.step,
-            kind=str(question.kind),
-            shown=f"{question.title}\n\n{question.body}".strip(),
-            expected=question.expected_text,
-            timeout_s=round(timeout, 3) if timeout is not None else None,
-            default_on_timeout=question.default if question.deadline else None,
-        )
-        if question.step:
-            self.state(question.step, StepState.WAITING, question.title)
-        answer = self._usable_answer(question)
-        self.log.confirm_answer(
-            prompt,
-            "timeout" if answer.timed_out else answer.choice,
-            accepted=answer.choice == _ACCEPTING.get(question.kind),
-            typed=answer.text,
-            who=None if answer.timed_out else answer.who,
-            screenshot=answer.screenshot,
-        )
-        return answer
+        default. The watch in force is polled while the question waits; a question withdrawn
+        for a guardrail's own (tui/engine/asking.py) is recorded as answered `withdrawn` by
+        turnout, and asked again if that guardrail's question lets the session go on."""
+        while True:
+            timeout = (
+                (question.deadline - self.now()).total_seconds() if question.deadline else None
+            )
+            prompt = self.log.confirm_prompt(
+                question.step,
+                kind=str(question.kind),
+                shown=f"{question.title}\n\n{question.body}".strip(),
+                expected=question.expected_text,
+                timeout_s=round(timeout, 3) if timeout is not None else None,
+                default_on_timeout=question.default if question.deadline else None,
+            )
+            if question.step:
+                self.state(question.step, StepState.WAITING, question.title)
+            try:
+                answer = self._usable_answer(question)
+            except Withdrawn as withdrawn:
+                self.log.confirm_answer(
+                    prompt, questions.WITHDRAWN, accepted=False, who=ENGINE_ACTOR
+                )
+                self.notice(
+                    f"{question.title}: withdrawn, guardrail {withdrawn.trip.guardrail.name} "
+                    f"triggered ({withdrawn.trip.decision}) while it waited",
+                    "warn",
+                    question.step,
+                )
+                withdrawn.watching.act(withdrawn.trip)  # RollbackNeeded or Stop end it here
+                continue
+            self.log.confirm_answer(
+                prompt,
+                "timeout" if answer.timed_out else answer.choice,
+                accepted=answer.choice == _ACCEPTING.get(question.kind),
+                typed=answer.text,
+                who=None if answer.timed_out else answer.who,
+                screenshot=answer.screenshot,
+            )
+            return answer
 
     def _usable_answer(self, question: Question) -> Answer:
         for _ in range(MAX_ASKS):
-            answer = self.operator.ask(question)
+            answer = answer_watching(
+                self.operator, question, self.clock, self.watching, self.options.poll
+            )
             late = (
                 question.deadline is not None
                 and not answer.timed_out

@@ -24,6 +24,9 @@ RETRY = "retry"
 STOP = "stop"
 LEAVE = "leave"
 CONTINUE = "continue"
+WITHDRAWN = "withdrawn"
+"""Not a choice: the answer recorded when the engine took a question down because a guardrail
+triggered while it waited (tui/engine/asking.py)."""
 
 _ROLL_BACK = Choice(ROLLBACK, "Roll back now")
 _PAUSE = Choice(PAUSE, "Pause here: stop, keep the session resumable (exit 130)")

@@ -83,6 +83,7 @@ class Rollback:
         """Roll back along `plan` (from `plan_rollback`, or what a resumed log had left)."""
         core = self.core
         core.current = None
+        core.watching = None  # a rollback's own questions yield to no guardrail
         core.log.rollback_start(
             trigger=trigger, reason=reason, plan=[i.label for i in plan], step=step
         )

@@ -4,6 +4,10 @@
 The order inside a step is the audit log's: `step.start`, preconditions, the question, then
 `undo.captured` before the driver's first change, then the action's progress and the
 guardrails' evaluations, then `step.end`.
+
+A step's poller becomes the session's watch in force when its action begins, and stays it
+after the step completes (phase `after`) until the next step's action begins: the previous
+canary step's guardrails do not go dark while the next step's confirmation waits.
 """
 
 from __future__ import annotations
@@ -17,7 +21,7 @@ from tui.engine import events, questions
 from tui.engine.core import Core
 from tui.engine.guardrails import Watch
 from tui.engine.outcome import RollbackNeeded, Stop
-from tui.engine.ports import StepState
+from tui.engine.ports import Answer, Question, StepState
 from tui.engine.preconditions import check_all
 from tui.engine.watching import GuardrailPoller
 from tui.exitcodes import ExitCode
@@ -66,6 +70,7 @@ class StepRunner:
         bake, and end the step."""
         core = self.core
         poller = GuardrailPoller(core, step.id, Watch(step.guardrails, since))
+        core.watching = poller
         if step.action == "manual":
             self._manual(step)
         elif step.action == "wait":
@@ -78,6 +83,7 @@ class StepRunner:
             core.state(step.id, StepState.BAKING, f"baking {step.bake}")
             self.watch_for(step, poller, float(step.bake), "bake")
         core.log.step_end(step.id, "completed")
+        poller.phase = "after"  # still watched while the next step's question waits
         core.progress.done.append(step)
         core.progress.in_flight, core.progress.driver = None, None
         core.state(step.id, StepState.DONE)
@@ -106,7 +112,7 @@ class StepRunner:
                 return
             body = "\n".join(f"- **{c.label}**: {c.text}" for c in failed)
             evidence = {c.label: c.value for c in failed}
-            answer = core.ask(questions.precondition(step, body, evidence))
+            answer = self._ask_before_change(step, questions.precondition(step, body, evidence))
             if answer.choice == questions.RETRY:
                 continue
             if answer.choice == questions.OVERRIDE:
@@ -131,7 +137,7 @@ class StepRunner:
             question = questions.confirm(step, step_body(step))
         else:
             return
-        answer = core.ask(question)
+        answer = self._ask_before_change(step, question)
         if answer.choice == questions.YES:
             return
         if answer.choice == questions.ROLLBACK:
@@ -141,11 +147,22 @@ class StepRunner:
         core.state(step.id, StepState.PENDING, "not confirmed")
         raise Stop(ExitCode.INTERRUPTED, f"{answer.who} did not confirm step {step.id}")
 
+    def _ask_before_change(self, step: Step, question: Question) -> Answer:
+        """`core.ask` for a step that has changed nothing yet. When a guardrail that triggered
+        while it waited takes the session elsewhere (its question chose to roll back or to
+        stop), the step ends `cancelled` first, as it would had the person said so."""
+        try:
+            return self.core.ask(question)
+        except (RollbackNeeded, Stop) as cut:
+            self.core.log.step_end(step.id, "cancelled", error=str(cut))
+            raise
+
     # -- the action --------------------------------------------------------------------------
 
     def _manual(self, step: Step) -> None:
         core = self.core
-        answer = core.ask(questions.manual(step, str(step.arguments.get("instructions", ""))))
+        instructions = str(step.arguments.get("instructions", ""))
+        answer = self._ask_before_change(step, questions.manual(step, instructions))
         if answer.choice == questions.ROLLBACK:
             core.log.step_end(step.id, "cancelled", error=f"{answer.who} chose to roll back")
             raise RollbackNeeded("operator", f"{answer.who} chose to roll back at {step.id}")

@@ -6,6 +6,10 @@ severe decides: rollback (a BREACH question with a deadline, defaulting to roll 
 pause (a PAUSE question: continue with a reason, roll back, or stop resumable), then warn (a
 Notice). A series that cannot be read is taken from the last poll that read it, so its
 missing periods age into missing data under the guardrail's policy instead of vanishing.
+
+While a question waits the poller is the session's watch in force (tui/engine/asking.py):
+`poll_while_asking` records and shows each poll, acts on warnings, and hands back a `pause`
+or `rollback` trigger more severe than the waiting question instead of asking on top of it.
 """
 
 from __future__ import annotations
@@ -17,11 +21,15 @@ from tui.engine import events, questions
 from tui.engine.core import Core
 from tui.engine.guardrails import Evaluation, Watch, guardrail_threshold
 from tui.engine.outcome import RollbackNeeded, Stop
+from tui.engine.ports import QuestionKind
 from tui.exitcodes import ExitCode
 from tui.runbook.describe import condition_text, threshold_text, value_text
 from tui.runbook.model import ExprCondition, MissingData
 
 _SEVERITY = {"rollback": 3, "pause": 2, "warn": 1}
+# What a waiting question of each kind already stands for: a BREACH is a rollback's question
+# and a PAUSE a pause's; every other question yields to either.
+_ASKING_SEVERITY = {QuestionKind.BREACH: 3, QuestionKind.PAUSE: 2}
 
 
 class GuardrailPoller:
@@ -29,6 +37,7 @@ class GuardrailPoller:
 
     def __init__(self, core: Core, step: str, watch: Watch) -> None:
         self.core, self.step, self.watch = core, step, watch
+        self.phase = "run"  # of the latest poll: run, bake, or after (the step has ended)
         self._last: dict[str, Series] = {}
         self._told_no_data: set[str] = set()
 
@@ -69,16 +78,30 @@ class GuardrailPoller:
 
     def poll(self, phase: str) -> None:
         """One poll, and act on what triggered (may raise RollbackNeeded or Stop)."""
+        self.phase = phase
+        for ev in self._triggered():
+            self.act(ev)
+
+    def poll_while_asking(self, kind: QuestionKind) -> Evaluation | None:
+        """One poll while a question of `kind` waits (phase as last polled): recorded, shown,
+        warnings noticed; the most severe trigger the question must give way to, or None."""
+        for ev in self._triggered():
+            if ev.decision == "warn":
+                self.act(ev)
+            elif _SEVERITY[ev.decision or "warn"] > _ASKING_SEVERITY.get(kind, 0):
+                return ev
+        return None
+
+    def _triggered(self) -> list[Evaluation]:
+        """Poll; the evaluations that triggered, the most severe first."""
         if not self.watch.guardrails:
-            return
-        evaluations = self.evaluate(phase)
+            return []
+        evaluations = self.evaluate(self.phase)
         self._tell_no_data(evaluations)
-        triggered = sorted(
+        return sorted(
             (e for e in evaluations if e.decision),
             key=lambda e: -_SEVERITY[e.decision or "warn"],
         )
-        for ev in triggered:
-            self._act(ev)
 
     def _record(self, ev: Evaluation, phase: str) -> None:
         guardrail = ev.guardrail
@@ -125,7 +148,8 @@ class GuardrailPoller:
                     self.step,
                 )
 
-    def _act(self, ev: Evaluation) -> None:
+    def act(self, ev: Evaluation) -> None:
+        """Take a triggered guardrail's decision: a notice, a BREACH or a PAUSE question."""
         core, guardrail = self.core, ev.guardrail
         text = _evidence_text(ev)
         evidence = {"guardrail": guardrail.name, "value": ev.value, "run": ev.run}
