@@ -83,8 +83,10 @@ def test_plain_rehearse_with_auto_approve_piped_completes(tmp_path: Path) -> Non
     """`turnout rehearse runbooks/alb-canary.yaml --plain --auto-approve | cat`: nothing on
     stdin, stdout a pipe (plain mode). It used to stop at the checklist with exit 130."""
     done = subprocess.run(
-        [sys.executable, "-m", "tui.cli", "rehearse", "runbooks/alb-canary.yaml", "--plain"]
-        + ["--auto-approve", "--speed", "100", "--sessions-dir", str(tmp_path)],
+        [
+            *(sys.executable, "-m", "tui.cli", "rehearse", "runbooks/alb-canary.yaml"),
+            *("--plain", "--auto-approve", "--speed", "100", "--sessions-dir", str(tmp_path)),
+        ],
         cwd=ROOT,
         stdin=subprocess.DEVNULL,
         capture_output=True,

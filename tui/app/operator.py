@@ -19,9 +19,10 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from tui.app.messages import EngineEvent, QuestionAsked, QuestionSettled
-from tui.app.question import PendingQuestion, screenshot_name
+from tui.app.question import ENGINE_ACTOR, PendingQuestion, screenshot_name
 from tui.clock import Clock
 from tui.engine.ports import Answer, Question
+from tui.engine.questions import WITHDRAWN
 
 # Real seconds the app has to settle an expired question before the engine's thread does.
 DEADLINE_GRACE_S = 2.0
@@ -68,6 +69,14 @@ class TextualOperator:
         settlement = pending.settlement
         assert settlement is not None
         return replace(settlement.answer, screenshot=self._save_svg(pending, settlement.svg))
+
+    def withdraw(self, question: Question) -> None:
+        """The engine takes `question` down (a guardrail triggered while it waited): settle it
+        as withdrawn by turnout, which closes its modal (tui/engine/asking.py)."""
+        with self._lock:
+            for pending in self._open:
+                if pending.question is question:
+                    pending.settle(Answer(WITHDRAWN, ENGINE_ACTOR))
 
     def close(self) -> None:
         """The app is leaving: settle every open question with its cautious choice."""

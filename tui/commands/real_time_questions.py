@@ -26,3 +26,9 @@ class AskedAtRealTime:
     def ask(self, question: Question) -> Answer:
         with self.real_time():
             return self.operator.ask(question)
+
+    def withdraw(self, question: Question) -> None:
+        """Pass the engine's withdrawal on (tui/engine/asking.py)."""
+        withdraw = getattr(self.operator, "withdraw", None)
+        if withdraw is not None:
+            withdraw(question)

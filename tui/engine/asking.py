@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import threading
 from datetime import datetime, timedelta
-from typing import Any, Protocol
+from typing import Protocol
 
 from tui.clock import Clock
 from tui.engine.guardrails import Evaluation

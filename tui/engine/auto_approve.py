@@ -55,3 +55,10 @@ class AutoApproving:
         at = self.clock.now() if self.clock is not None else None
         self.inner.notify(events.AutoApproved(question, answer, at))
         return answer
+
+    def withdraw(self, question: Question) -> None:
+        """Pass the engine's withdrawal on (tui/engine/asking.py): only questions the wrapped
+        operator was asked can be waiting."""
+        withdraw = getattr(self.inner, "withdraw", None)
+        if withdraw is not None:
+            withdraw(question)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import threading
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
@@ -35,6 +36,16 @@ class _TimedOut:
 TIMED_OUT: Any = _TimedOut()
 
 
+class _Withdrawn:
+    """The result of a prompt the engine took down (tui/engine/asking.py)."""
+
+    def __repr__(self) -> str:
+        return "WITHDRAWN"
+
+
+WITHDRAWN: Any = _Withdrawn()
+
+
 def announce_at(total: float) -> list[float]:
     """Remaining seconds at which a countdown line is printed, largest first: every minute
     above one minute (every 5 above 10), then 30 s and 10 s. Few lines, so a log stays short."""
@@ -54,27 +65,48 @@ def run_prompt(
     clock: Clock,
     deadline: datetime | None,
     say: Callable[[float], None],
+    *,
+    withdrawn: threading.Event | None = None,
+    drain: Callable[[], Callable[[], None] | None] | None = None,
 ) -> Any:
-    """The prompt's answer, or `TIMED_OUT` once `clock.now()` reaches `deadline`.
+    """The prompt's answer, `TIMED_OUT` once `clock.now()` reaches `deadline`, or `WITHDRAWN`
+    once `withdrawn` is set (the engine took the question down).
 
-    `say(remaining_seconds)` prints a countdown line (called above the running prompt).
-    KeyboardInterrupt (Ctrl-C) and EOFError (the input ended) propagate.
+    `say(remaining_seconds)` prints a countdown line and `drain()` gives what prints the
+    engine's reports meanwhile (None: nothing new), both above the running prompt, so nothing
+    goes dark while a person decides. KeyboardInterrupt (Ctrl-C) and EOFError (the input
+    ended) propagate.
     """
-    if deadline is None:
+    if deadline is None and withdrawn is None and drain is None:
         return prompt.unsafe_ask()
-    return asyncio.run(_run_until(prompt, clock, deadline, say))
+    return asyncio.run(_run_until(prompt, clock, deadline, say, withdrawn, drain))
 
 
 async def _run_until(
-    prompt: Prompt, clock: Clock, deadline: datetime, say: Callable[[float], None]
+    prompt: Prompt,
+    clock: Clock,
+    deadline: datetime | None,
+    say: Callable[[float], None],
+    withdrawn: threading.Event | None,
+    drain: Callable[[], Callable[[], None] | None] | None,
 ) -> Any:
     app = prompt.application
-    if clock.now() >= deadline:  # already past: nobody could answer in time
+    if deadline is not None and clock.now() >= deadline:  # past: nobody could answer in time
         return TIMED_OUT
-    marks = announce_at((deadline - clock.now()).total_seconds())
+    marks = announce_at((deadline - clock.now()).total_seconds()) if deadline else []
 
     async def watch() -> None:
         while True:
+            if withdrawn is not None and withdrawn.is_set() and app.is_running:
+                with contextlib.suppress(Exception):
+                    app.exit(result=WITHDRAWN)
+                return
+            printer = drain() if drain is not None else None
+            if printer is not None and app.is_running:
+                await run_in_terminal(printer)
+            if deadline is None:
+                await asyncio.sleep(POLL_SECONDS)
+                continue
             remaining = (deadline - clock.now()).total_seconds()
             if remaining <= 0 and app.is_running:
                 # An answer typed in the same instant wins: exit() refuses a second result.

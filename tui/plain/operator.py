@@ -29,10 +29,12 @@ import questionary
 from rich.console import Console
 from rich.text import Text
 
+from tui.audit.events import ENGINE_ACTOR
 from tui.clock import Clock
-from tui.engine.events import StepProgress
+from tui.engine.events import GuardrailsPolled, StepProgress
 from tui.engine.ports import Answer, Choice, Question, QuestionKind
-from tui.plain.deadline import TIMED_OUT, run_prompt
+from tui.engine.questions import WITHDRAWN as WITHDRAWN_CHOICE
+from tui.plain.deadline import TIMED_OUT, WITHDRAWN, run_prompt
 from tui.plain.stream import clock_time, countdown, event_lines, progress_text
 
 YES_NO = {"yes", "no"}
@@ -40,6 +42,10 @@ YES_NO = {"yes", "no"}
 
 class _Timeout(Exception):
     """The question's deadline passed during one of its prompts."""
+
+
+class _Withdrawn(Exception):
+    """The engine took the question down during one of its prompts."""
 
 
 class PlainOperator:
@@ -73,6 +79,7 @@ class PlainOperator:
         self._asking = False
         self._held: list[Any] = []  # events that arrived while a prompt held the terminal
         self._last_progress: dict[str, str] = {}  # per step: a repeat says nothing new
+        self._withdrawn = threading.Event()  # the engine took the open question down
 
     # -- the stream -------------------------------------------------------------------------
 
@@ -109,14 +116,38 @@ class PlainOperator:
                 answer = self._answer(question)
             except _Timeout:
                 answer = Answer(question.default or "", who="timeout", timed_out=True)
+            except _Withdrawn:
+                self.say("(withdrawn by turnout: a guardrail triggered while it waited)")
+                return Answer(WITHDRAWN_CHOICE, who=ENGINE_ACTOR)
             self._show_answer(question, answer)
             return answer
         finally:
+            self._withdrawn.clear()
             with self._lock:
                 self._asking = False
                 held, self._held = self._held, []
             for event in held:
                 self._print_event(event)
+
+    def withdraw(self, question: Question) -> None:
+        """The engine takes the open question down (tui/engine/asking.py): its prompt ends."""
+        self._withdrawn.set()
+
+    def _drain_held(self) -> Any:
+        """What prints the guardrail readings held while a prompt is open (run above the
+        prompt), or None when there are none: the evidence stays live while a person decides.
+        Other events wait for the answer."""
+        with self._lock:
+            readings = [e for e in self._held if isinstance(e, GuardrailsPolled)]
+            if not readings:
+                return None
+            self._held = [e for e in self._held if not isinstance(e, GuardrailsPolled)]
+
+        def show() -> None:
+            for event in readings:
+                self._print_event(event)
+
+        return show
 
     def _show(self, question: Question) -> None:
         now = self.clock.now()
@@ -183,12 +214,21 @@ class PlainOperator:
             self.say(f"? {message}")
         prompt = build(message, **options, **self._prompt_io)
         try:
-            result = run_prompt(prompt, self.clock, question.deadline, self._countdown)
+            result = run_prompt(
+                prompt,
+                self.clock,
+                question.deadline,
+                self._countdown,
+                withdrawn=self._withdrawn,
+                drain=self._drain_held,
+            )
         except EOFError:
             self.say("Input ended before an answer: stopping as if interrupted.", "bold red")
             raise KeyboardInterrupt from None
         if result is TIMED_OUT:
             raise _Timeout
+        if result is WITHDRAWN:
+            raise _Withdrawn
         return result
 
     def _countdown(self, remaining: float) -> None:
