@@ -69,6 +69,9 @@ def _pick_and_go() -> int:
     return main([choice.mode, str(choice.path)])
 
 
+EXIT_BROKEN_PIPE = 141
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one command and return its exit code (see `ExitCode`)."""
     parser = build_parser()
@@ -81,6 +84,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         return ExitCode.INVALID_INPUT
     try:
         return int(handler(args))
+    except BrokenPipeError:
+        # The reader stopped reading (`turnout plan ... | head -1`): nothing is wrong with the
+        # command, so no traceback. Point stdout at /dev/null so the interpreter's last flush
+        # cannot fail again, and exit 141 (128 + SIGPIPE), what a process ended by SIGPIPE
+        # reports, so `set -o pipefail` can still tell the output was cut short.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_BROKEN_PIPE
     except TurnoutError as exc:
         print(f"turnout: {exc}", file=sys.stderr)
         return int(exc.exit_code)

@@ -26,6 +26,11 @@ minutes."""
 MAX_SPEED = 100.0
 """Beyond this the engine's polls outrun the world's metrics (measured: 100x completes the
 shipped runbooks; 200x leaves guardrails without data)."""
+MIN_SPEED = 0.1
+"""Slower than a tenth of real time is no rehearsal; `--speed 1e-300` made every wait of the
+world's loop infinite and its clock overflow."""
+MIN_POLL = 1.0
+"""Engine seconds between polls, at least: `--poll 0s` polled AWS in a busy loop."""
 PERSON_SPEED = 10.0
 """The default speed when a person answers (the app, plain mode). While a question waits for
 them the world runs at real time (`world_questions_at_real_time`), so a two-minute rollback
@@ -201,9 +206,12 @@ def _duration(text: str, flag: str) -> float:
     from tui.runbook.durations import parse_duration
 
     try:
-        return float(parse_duration(text))
+        seconds = float(parse_duration(text))
     except ValueError as exc:
         raise InputError(f"{flag}: {exc}") from None
+    if flag == "--poll" and seconds < MIN_POLL:
+        raise InputError(f"--poll: {text} is too often: poll at least {MIN_POLL:g} s apart (1s)")
+    return seconds
 
 
 def _print_problems(exc: Any) -> int:
@@ -287,10 +295,11 @@ def rehearse_command(args: argparse.Namespace) -> int:
     _front_end(args)
     if args.speed is None:
         args.speed = RECOMMENDED_SPEED if args.front == "headless" else PERSON_SPEED
-    if not 0 < args.speed <= MAX_SPEED:
+    if not MIN_SPEED <= args.speed <= MAX_SPEED:  # also refuses nan
         raise InputError(
-            f"--speed must be above 0 and at most {MAX_SPEED:g}, not {args.speed:g}: faster, "
-            "a 10 s poll is shorter than a CloudWatch round trip and guardrails see no data"
+            f"--speed must be from {MIN_SPEED:g} to {MAX_SPEED:g}, not {args.speed:g}: faster, "
+            "a 10 s poll is shorter than a CloudWatch round trip and guardrails see no data; "
+            "slower than a tenth of real time, nothing moves"
         )
     poll, warp = _duration(args.poll, "--poll"), _duration(args.warp, "--warp")
     try:
