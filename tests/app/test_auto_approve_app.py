@@ -18,7 +18,6 @@ from tui.engine.auto_approve import AutoApproving
 from tui.exitcodes import ExitCode
 from tui.rehearsal.world import World
 
-
 WHO = "turnout --auto-approve (alice)"
 
 

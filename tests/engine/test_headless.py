@@ -12,8 +12,8 @@ from tests.engine.conftest import CANARY
 from tests.engine.fakes import FakeCloud
 from tui.cli import main
 from tui.engine import questions
-from tui.engine.ports import Choice, Question, QuestionKind
 from tui.engine.auto_approve import AutoApproving, auto_approver
+from tui.engine.ports import Choice, Question, QuestionKind
 from tui.headless import HeadlessOperator, questions_in
 from tui.runbook.loader import load_text
 
