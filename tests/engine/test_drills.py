@@ -10,6 +10,7 @@ import pytest
 
 from tests.engine.drill import RUNBOOKS, Drill, drill, missing_drivers
 from tui.audit.chain import read_log, require_intact
+from tui.engine.auto_approve import auto_approver
 from tui.rehearsal.fidelity import throttling
 from tui.runbook.loader import load_runbook
 
@@ -82,7 +83,11 @@ def test_bad_ami_trips_the_canary_error_guardrail_and_rolls_back(run) -> None:
     )
     assert next(r for r in log if r.type == "rollback.start").payload["trigger"] == "guardrail"
     answers = [r for r in log if r.type == "confirm.answer"]
-    assert {a.actor for a in answers} == {"auto-approve"}
+    # --auto-approve said yes to the confirmation; the breach was headless's own safe answer.
+    assert {(a.payload["answer"], a.actor) for a in answers} == {
+        ("yes", auto_approver()),
+        ("rollback", "headless"),
+    }
     # the green weight never went past the first canary step
     weights = [
         g["Weight"]
