@@ -20,6 +20,8 @@ from tui.runbook.loader import load_text
 
 ROOT = Path(__file__).resolve().parents[2]
 STEP = load_text(CANARY).order[1]
+REHEARSE_PLAIN = [sys.executable, "-m", "tui.cli", "rehearse", "runbooks/alb-canary.yaml"]
+REHEARSE_PLAIN += ["--plain", "--auto-approve"]
 
 
 def test_the_approver_names_turnout_and_the_os_user() -> None:
@@ -83,10 +85,7 @@ def test_plain_rehearse_with_auto_approve_piped_completes(tmp_path: Path) -> Non
     """`turnout rehearse runbooks/alb-canary.yaml --plain --auto-approve | cat`: nothing on
     stdin, stdout a pipe (plain mode). It used to stop at the checklist with exit 130."""
     done = subprocess.run(
-        [
-            *(sys.executable, "-m", "tui.cli", "rehearse", "runbooks/alb-canary.yaml"),
-            *("--plain", "--auto-approve", "--speed", "100", "--sessions-dir", str(tmp_path)),
-        ],
+        [*REHEARSE_PLAIN, "--speed", "100", "--sessions-dir", str(tmp_path)],
         cwd=ROOT,
         stdin=subprocess.DEVNULL,
         capture_output=True,

@@ -83,8 +83,11 @@ def test_bad_ami_trips_the_canary_error_guardrail_and_rolls_back(run) -> None:
     )
     assert next(r for r in log if r.type == "rollback.start").payload["trigger"] == "guardrail"
     answers = [r for r in log if r.type == "confirm.answer"]
-    # The confirmations by --auto-approve; the breach by headless's own rule (roll back).
-    assert {a.actor for a in answers} == {auto_approver(), "headless"}
+    # --auto-approve said yes to the confirmation; the breach was headless's own safe answer.
+    assert {(a.payload["answer"], a.actor) for a in answers} == {
+        ("yes", auto_approver()),
+        ("rollback", "headless"),
+    }
     # the green weight never went past the first canary step
     weights = [
         g["Weight"]

@@ -133,8 +133,9 @@ def _common(parser: argparse.ArgumentParser, *, with_sessions_dir: bool = True) 
     parser.add_argument(
         "--auto-approve",
         action="store_true",
-        help="answer yes to every confirmation, checklist item and manual step (recorded as "
-        "auto-approve); never overrides a failed precondition or a guardrail",
+        help="answer yes to every confirmation, checklist item and manual step, in the app, "
+        "plain mode and headless (recorded as 'turnout --auto-approve (<user>)'); never "
+        "overrides a failed precondition or a guardrail",
     )
     parser.add_argument("--poll", default="10s", metavar="DURATION", help="poll interval (10s)")
     if with_sessions_dir:
