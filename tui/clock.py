@@ -45,6 +45,12 @@ class ScaledClock:
     `advance` jumps ahead (a drill skipping a bake); `speed` may change mid-run without the time
     jumping, so metric timestamps never go backwards. `monotonic` is the real-time source (a
     test gives its own, so what depends on real time is checked without waiting for it).
+
+    `hold_within(limit)` keeps the clock from reading past `limit`: the world's simulator moves
+    the limit on each time it steps, so a machine too busy to simulate the world at this speed
+    makes the world slower (time stands at the limit until the simulator catches up) instead of
+    leaving minutes without metrics that a guardrail would rightly read as a fault. Time held
+    back is not made up later: the clock goes on from the limit, never jumps.
     """
 
     def __init__(
@@ -61,6 +67,8 @@ class ScaledClock:
         self._origin = start or datetime.now(UTC)
         self._monotonic = monotonic
         self._mono = monotonic()
+        self._limit: datetime | None = None
+        self.held = 0  # reads that found the clock at its limit
 
     @property
     def speed(self) -> float:
@@ -76,7 +84,18 @@ class ScaledClock:
             self._speed = value
 
     def _now_locked(self) -> datetime:
-        return self._origin + timedelta(seconds=(self._monotonic() - self._mono) * self._speed)
+        now = self._origin + timedelta(seconds=(self._monotonic() - self._mono) * self._speed)
+        if self._limit is not None and now > self._limit:
+            # Stand at the limit and go on from it later: the time not simulated is not lost.
+            self._origin, self._mono = self._limit, self._monotonic()
+            self.held += 1
+            return self._limit
+        return now
+
+    def hold_within(self, limit: datetime | None) -> None:
+        """Never read later than `limit` (None: no limit) until told otherwise."""
+        with self._lock:
+            self._limit = limit
 
     def now(self) -> datetime:
         with self._lock:
@@ -85,6 +104,8 @@ class ScaledClock:
     def advance(self, seconds: float) -> None:
         with self._lock:
             self._origin += timedelta(seconds=seconds)
+            if self._limit is not None:
+                self._limit += timedelta(seconds=seconds)  # a jump asked for is not held back
 
     def sleep(self, seconds: float) -> None:
         if seconds > 0:

@@ -9,7 +9,7 @@ import threading
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, Protocol
 
 from tui.clock import Clock
@@ -31,32 +31,17 @@ REQUESTS_PER_SECOND = 50.0
 MAX_WORLD_GAP = 30.0
 
 # A loaded machine cannot always keep up with a fast world: a step that takes half a real second
-# is 50 world-seconds at 100×, and a step more than a minute after the last leaves a one-minute
+# is 50 world-seconds at 100x, and a step more than a minute after the last leaves a one-minute
 # period without a datapoint, which a `missing_data: breach` guardrail rightly reads as a fault.
-# So the world slows down (the clock's speed, which the engine and moto share) when a step begins
-# more than SLOW_AT world-seconds after the one before, to put the next about KEEP_UP apart; and
-# speeds back up towards what was asked once steps are MAX_WORLD_GAP apart or less again.
-SLOW_AT = 50.0
-KEEP_UP = 40.0
-RECOVERY = 1.5  # how much faster, per step on time, a slowed (or starting) world gets
-# The first steps after start-up are the slowest (first calls to every service), before the
-# slowing down has a step to go on: a fast world starts at this speed and works up to what was
-# asked by RECOVERY per step on time (from 10× to 100× in six steps, a second or two).
-START_SPEED = 10.0
+# So each step holds the world's clock (which the engine and moto share) within MAX_WORLD_GAP of
+# the step's own time: a machine that falls behind makes the world slower, never leaves a hole.
+# (A governor that slowed the clock after a late step came before this; it could not stop the
+# first late step, and a busy CI machine stalled long enough to empty two periods.)
 # While a person decides (a question waits for an answer), the world runs at no more than real
 # time: their reading and thinking cost the world what they would cost on the night, and a
 # two-minute rollback countdown lasts two minutes. At 10× a trainee's ten seconds of reading let
 # a bad canary serve errors for a hundred, and its countdown ran out in twelve.
 REAL_TIME = 1.0
-
-
-def governed_speed(current: float, asked: float, gap: float) -> float:
-    """The world's next speed, given the world-seconds `gap` since the previous step began."""
-    if gap > SLOW_AT:
-        return max(1.0, current * KEEP_UP / gap)
-    if gap <= MAX_WORLD_GAP:
-        return min(asked, current * RECOVERY)
-    return current
 
 
 class Faults(Protocol):
@@ -97,7 +82,7 @@ class SimulatorStats:
 
     ticks: int = 0
     last_error: str | None = None
-    slowed: int = 0  # steps after which the world had to slow down to keep up
+    slowed: int = 0  # steps that found the world's clock held back for them (the machine was busy)
 
 
 class Simulator:
@@ -119,11 +104,12 @@ class Simulator:
         self.ledger = Ledger()
         self.stats = SimulatorStats()
         self._rng = random.Random(seed)
-        self._last: datetime | None = None
+        self._last: datetime | None = None  # the world time of the last step's metrics
+        self._turned: datetime | None = None  # when the loop last turned
         self._stop = threading.Event()
         self._wake = threading.Event()  # ends the wait between steps early (and at stop)
         self._thread: threading.Thread | None = None
-        # The clock's speed is the governor's and `at_real_time`'s to change, one at a time.
+        # The clock's speed is `at_real_time`'s to change, one person deciding at a time.
         self._speed_lock = threading.Lock()
         self._deciding = 0  # people deciding now (the engine asks one question at a time)
         self._speed_before: float | None = None  # the speed to go back to once they have
@@ -195,55 +181,34 @@ class Simulator:
         put_all(cloudwatch, "AWS/AutoScaling", list(publish_tiers.auto_scaling(in_service, now)))
 
     def _run(self) -> None:
-        asked = self.start_gently()
-        began: datetime | None = None
         while not self._stop.is_set():
-            began, wait = self.turn(asked, began)
+            wait = self.turn()
             self._wake.wait(wait)
             self._wake.clear()
 
-    def start_gently(self) -> float | None:
-        """Start a fast world at START_SPEED; return the speed asked for (None: no speed)."""
-        asked = getattr(self.clock, "speed", None)
-        if asked is not None and asked > START_SPEED:
-            self.clock.speed = START_SPEED  # type: ignore[attr-defined]
-        return asked
-
-    def turn(self, asked: float | None, began: datetime | None) -> tuple[datetime, float]:
-        """One turn of the loop: govern the speed on how late this step begins after the last
-        (`began`), step, and return when this step began and the real seconds to wait before
-        the next. The loop is split out so the governor is tested turn by turn on a clock of the
-        test's own, not by sleeping and hoping the machine is idle."""
+    def turn(self) -> float:
+        """One turn of the loop: step at the clock's now, hold the clock within MAX_WORLD_GAP of
+        it, and return the real seconds to wait before the next. Split out of the loop so the
+        hold is tested turn by turn on a clock of the test's own, not by sleeping and hoping the
+        machine is idle."""
+        hold = getattr(self.clock, "hold_within", None)
         now = self.clock.now()
-        if asked is not None and began is not None:
-            self._govern(asked, (now - began).total_seconds())
+        late = self._turned is not None and (now - self._turned).total_seconds() >= MAX_WORLD_GAP
+        if hold is not None and late:
+            self.stats.slowed += 1  # the clock stood waiting for this step
+        self._turned = now
         try:
             self.step()
             self.stats.last_error = None
         except Exception as exc:  # the world keeps moving; `turnout world` shows the error
             self.stats.last_error = f"{type(exc).__name__}: {exc}"
             log.exception("simulator step failed")
+        if hold is not None:  # also when the step failed: the world goes on, held to this turn
+            stepped = max(now, self._last or now)  # the time the step's metrics carry
+            hold(stepped + timedelta(seconds=MAX_WORLD_GAP))
         speed = getattr(self.clock, "speed", 1.0)
         real = max(self.interval / speed, self.min_real_interval)
-        return now, min(real, MAX_WORLD_GAP / speed)
-
-    def _govern(self, asked: float, gap: float) -> None:
-        """Slow the world's clock if the last step fell behind; speed it back up if not."""
-        with self._speed_lock:
-            if self._deciding:
-                return  # at real time while a person decides, slow enough to keep up with
-            current = self.clock.speed  # type: ignore[attr-defined]
-            wanted = governed_speed(current, asked, gap)
-            if wanted < current:
-                self.stats.slowed += 1
-                log.info(
-                    "world fell %.0f s behind: running at %.0f× instead of %.0f×",
-                    gap,
-                    wanted,
-                    current,
-                )
-            if wanted != current:
-                self.clock.speed = wanted  # type: ignore[attr-defined]
+        return min(real, MAX_WORLD_GAP / speed)
 
     @contextmanager
     def at_real_time(self) -> Iterator[None]:
@@ -276,9 +241,12 @@ class Simulator:
         self._thread.start()
 
     def stop(self) -> None:
-        """Stop the loop and wait for its last step to finish."""
+        """Stop the loop and wait for its last step to finish; the clock runs free again."""
         self._stop.set()
         self._wake.set()
         if self._thread is not None:
             self._thread.join(timeout=10)
             self._thread = None
+        hold = getattr(self.clock, "hold_within", None)
+        if hold is not None:
+            hold(None)
