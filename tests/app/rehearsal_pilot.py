@@ -55,11 +55,12 @@ def rehearse_in_app(
     worlds: list[World],
     size: tuple[int, int] = (120, 40),
     auto_approve: bool = False,
+    overrides: dict[str, str] | None = None,
 ) -> Rehearsed:
     """Rehearse shipped runbook `name` on a new world at `speed` as `turnout rehearse` does in a
     terminal, `drive` pressing the keys. The world is appended to `worlds` for the caller to
-    stop (after asking it what it looks like)."""
-    runbook = load_runbook(ROOT / "runbooks" / f"{name}.yaml")
+    stop (after asking it what it looks like). `overrides` are `--set` values."""
+    runbook = load_runbook(ROOT / "runbooks" / f"{name}.yaml", overrides)
     drill = load_scenario(scenario)
     world = start_world(drill, speed)
     worlds.append(world)

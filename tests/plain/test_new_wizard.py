@@ -166,6 +166,8 @@ def test_a_wizard_runbook_rehearses_to_completion(tmp_path: Path) -> None:
             str(target),
             "--headless",
             "--auto-approve",
+            "--set",
+            "min_healthy=50",  # two instances at a time: the same steps, half the refresh
             "--speed",
             "100",
             "--sessions-dir",

@@ -13,11 +13,14 @@ import time
 from datetime import UTC, datetime, timedelta
 from urllib.parse import urlparse
 
+import pytest
+
 from tui.aws.resolve import elb_dimension
 from tui.rehearsal import names
 from tui.rehearsal.world import World
 
 
+@pytest.mark.slow
 def test_turnout_world_prints_the_endpoint_and_stops_cleanly_on_ctrl_c() -> None:
     process = subprocess.Popen(
         [sys.executable, "-m", "tui", "world", "--speed", "5"],
@@ -55,6 +58,7 @@ def test_the_world_serves_loopback_only_and_leaves_no_thread_behind() -> None:
     assert {t.name for t in threading.enumerate()} <= before
 
 
+@pytest.mark.slow
 def test_an_accelerated_world_keeps_refresh_progress_and_metric_time_in_step() -> None:
     """At 60x, a refresh with a 60 s warmup advances within a few real seconds, and the metrics
     the simulator publishes carry the world's time, not the wall clock's."""
@@ -100,6 +104,7 @@ def test_an_accelerated_world_keeps_refresh_progress_and_metric_time_in_step() -
         assert newest > datetime.now(UTC) + timedelta(seconds=60)
 
 
+@pytest.mark.slow
 def test_a_fast_world_leaves_no_one_minute_period_without_data() -> None:
     """At 100x (the fastest `rehearse` allows) a tick every half real second would be 50 world
     seconds apart plus the step's own time; the simulator publishes often enough that every
