@@ -182,6 +182,8 @@ class HeadlessOperator:
             "bold green" if e.exit_code == 0 else "bold red" if e.exit_code == 4 else "bold yellow"
         )
         self._line(f"[{style}]session ended, exit {e.exit_code}[/{style}]: {escape(e.summary)}")
+        for line in e.end_summary.lines() if e.end_summary else ():
+            self._line(f"  {escape(line)}")
 
     # -- answers -----------------------------------------------------------------------------
 

@@ -96,6 +96,12 @@ def test_bad_ami_trips_the_canary_error_guardrail_and_rolls_back(run) -> None:
         if g["TargetGroupArn"] == d.world.seeded["target_group:green"]
     ]
     assert max(weights) == 5 and weights[-1] == 0
+    # The session ends saying, from AWS, where traffic is now, where the log is and its anchor.
+    end = log[-1]
+    assert "web-alb:80 forwards web-blue 100, web-green 0" in end.payload["aws_state"]
+    assert "outcome: rolled back (exit 3)" in d.output
+    assert "    web-alb:80 forwards web-blue 100, web-green 0" in d.output
+    assert f"last hash: {end.hash}" in d.output
 
 
 def test_replica_lag_blocks_the_switchover(run) -> None:

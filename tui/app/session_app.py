@@ -27,6 +27,7 @@ from tui.engine.options import SessionOptions
 from tui.engine.ports import Operator
 from tui.engine.recorder import SessionCallRecorder
 from tui.engine.session import Session
+from tui.engine.summary import EndSummary
 from tui.exitcodes import ExitCode
 from tui.runbook.model import Runbook
 
@@ -43,6 +44,7 @@ class AppOutcome:
 
     code: ExitCode
     session_dir: Path
+    end_summary: EndSummary | None = None
 
 
 def start_session_app(
@@ -149,11 +151,14 @@ def _run(
     wrap_operator: OperatorWrapper | None = None,
     run_app: AppRunner | None = None,
 ) -> AppOutcome:
+    made: list[Session] = []
+
     def make_session(operator: Operator) -> _AppSession:
         recorder = SessionCallRecorder(log)
         cloud = make_cloud(recorder)
         asked = wrap_operator(operator) if wrap_operator else operator
         session = Session(runbook, cloud, asked, clock, log, options, recorder=recorder)
+        made.append(session)
         return _AppSession(session, state)
 
     try:
@@ -168,4 +173,8 @@ def _run(
         )
     finally:
         log.close()
-    return AppOutcome(ExitCode(code), session_dir)
+    summary = made[0].end_summary if made else None
+    if summary is not None:
+        # The app's screen is gone once it exits: the terminal keeps the summary.
+        print("\n".join(summary.lines()), flush=True)
+    return AppOutcome(ExitCode(code), session_dir, summary)

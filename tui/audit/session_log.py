@@ -168,15 +168,32 @@ class SessionLog(AwsRecords):
             },
         )
 
-    def session_end(self, exit_code: int, *, reason: str | None = None) -> Record:
-        """The last record: how the session ended, as the process exit code (exitcodes.py)."""
-        try:
-            outcome = ExitCode(exit_code).name.lower()
-        except ValueError:
-            outcome = "unknown"
-        return self._append(
-            Event.SESSION_END, {"exit_code": int(exit_code), "outcome": outcome, "reason": reason}
-        )
+    def session_end(
+        self,
+        exit_code: int,
+        *,
+        reason: str | None = None,
+        outcome: str | None = None,
+        aws_state: list[str] | None = None,
+        overrides: int = 0,
+    ) -> Record:
+        """The last record: how the session ended, as the process exit code (exitcodes.py);
+        `outcome` when it says more than the code (`completed_with_override`), the overrides
+        counted over the whole session, and `aws_state`, what AWS showed at the end (the
+        summary's lines, tui/engine/summary.py)."""
+        if outcome is None:
+            try:
+                outcome = ExitCode(exit_code).name.lower()
+            except ValueError:
+                outcome = "unknown"
+        payload: dict[str, Any] = {
+            "exit_code": int(exit_code),
+            "outcome": outcome,
+            "reason": reason,
+        }
+        if aws_state is not None:
+            payload.update(aws_state=list(aws_state), overrides=int(overrides))
+        return self._append(Event.SESSION_END, payload)
 
     def note(self, text: str, *, step: str | None = None, who: str | None = None) -> Record:
         """A free-text note from the operator, attached to a step or to the session."""
@@ -375,20 +392,24 @@ class SessionLog(AwsRecords):
         who: str | None = None,
         elapsed_s: float | None = None,
         screenshot: str | None = None,
+        override: bool = False,
     ) -> Record:
         """The answer to `prompt`: what was chosen (`yes`, `no`, `timeout`…), whether it let the
         action go ahead, what was typed, who answered, how long they took, and the SVG of the
-        screen they answered on (a path relative to the session directory) if one was saved."""
+        screen they answered on (a path relative to the session directory) if one was saved.
+        `override`: a person went on past a failed precondition or a guardrail (the choice
+        that needs a typed reason); the outcome then says "completed with override"."""
+        payload: dict[str, Any] = {
+            "prompt_seq": prompt.seq,
+            "step": prompt.payload.get("step"),
+            "answer": answer,
+            "accepted": accepted,
+            "typed": typed,
+            "elapsed_s": self._since(prompt) if elapsed_s is None else elapsed_s,
+            "screenshot": screenshot,
+        }
+        if override:
+            payload["override"] = True
         return self._append(
-            Event.CONFIRM_ANSWER,
-            {
-                "prompt_seq": prompt.seq,
-                "step": prompt.payload.get("step"),
-                "answer": answer,
-                "accepted": accepted,
-                "typed": typed,
-                "elapsed_s": self._since(prompt) if elapsed_s is None else elapsed_s,
-                "screenshot": screenshot,
-            },
-            who or (self.operator if answer != "timeout" else None),
+            Event.CONFIRM_ANSWER, payload, who or (self.operator if answer != "timeout" else None)
         )

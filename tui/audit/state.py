@@ -115,6 +115,13 @@ class SessionFold:
         return self.records[-1].time if self.records else None
 
     @property
+    def overrides(self) -> list[Record]:
+        """Every answer that went on past a failed precondition or a guardrail."""
+        return [
+            c.answer for c in self.confirmations if c.answer and c.answer.payload.get("override")
+        ]
+
+    @property
     def in_flight(self) -> StepState | None:
         """The step started and not ended, if any (at most one runs at a time)."""
         running = [s for s in self.steps.values() if s.status is StepStatus.RUNNING]

@@ -157,6 +157,7 @@ class Core:
                 )
                 withdrawn.watching.act(withdrawn.trip)  # RollbackNeeded or Stop end it here
                 continue
+            chosen = question.choice(answer.choice)
             self.log.confirm_answer(
                 prompt,
                 "timeout" if answer.timed_out else answer.choice,
@@ -164,6 +165,7 @@ class Core:
                 typed=answer.text,
                 who=None if answer.timed_out else answer.who,
                 screenshot=answer.screenshot,
+                override=bool(chosen and chosen.needs_reason and not answer.timed_out),
             )
             return answer
 

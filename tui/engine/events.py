@@ -9,6 +9,7 @@ from typing import Any
 
 from tui.aws.protocol import Identity, Progress
 from tui.engine.ports import StepState
+from tui.engine.summary import EndSummary
 
 
 @dataclass(frozen=True)
@@ -102,11 +103,14 @@ class RollbackChanged:
 
 @dataclass(frozen=True)
 class SessionEnded:
-    """The session is over: the exit code of design.md and a one-line summary."""
+    """The session is over: the exit code of design.md and a one-line summary; `end_summary`
+    the lines every front end shows last (tui/engine/summary.py; None when the log could not
+    take its last record)."""
 
     exit_code: int
     summary: str
     session_dir: str
+    end_summary: EndSummary | None = None
 
 
 @dataclass(frozen=True)

@@ -28,6 +28,7 @@ from tui.engine.ports import Operator, StepState
 from tui.engine.recorder import SessionCallRecorder
 from tui.engine.rollback import PlanItem, Rollback, has_undo, plan_rollback
 from tui.engine.steps import StepRunner
+from tui.engine.summary import EndSummary, end_summary
 from tui.exitcodes import ExitCode
 from tui.runbook.model import Runbook, Step
 
@@ -53,6 +54,7 @@ class Session:
         self.rollback = Rollback(self.core)
         self.exit_code: ExitCode | None = None
         self.summary = ""
+        self.end_summary: EndSummary | None = None
         self.identity: Identity | None = None
 
     # -- for front ends (any thread) ---------------------------------------------------------
@@ -305,6 +307,6 @@ class Session:
 
     def _end(self, code: ExitCode, reason: str) -> ExitCode:
         self.exit_code, self.summary = code, reason
-        self.core.log.session_end(int(code), reason=reason)
-        self.core.notify(events.SessionEnded(int(code), reason, self._dir()))
+        self.end_summary = end_summary(self.runbook, self.core, int(code), reason, self._dir())
+        self.core.notify(events.SessionEnded(int(code), reason, self._dir(), self.end_summary))
         return code

@@ -17,6 +17,7 @@ from rich.text import Text
 from tui.aws.protocol import Progress
 from tui.engine import events as ev
 from tui.engine.ports import StepState
+from tui.engine.summary import outcome_words
 from tui.exitcodes import ExitCode
 
 # Words carry the meaning; the style is a second channel for those who see colour.
@@ -185,10 +186,16 @@ def event_lines(event: Any, now: datetime) -> Iterator[Text]:
             outcome = ExitCode(event.exit_code).name.replace("_", " ").lower()
         except ValueError:
             outcome = "unknown"
+        if event.end_summary:
+            outcome = outcome_words(event.end_summary.outcome)
         style = "bold green" if event.exit_code == 0 else "bold red"
         yield _line(now, None, f"Session ended: exit {event.exit_code} ({outcome})", style)
         if event.summary:
             yield _line(now, None, event.summary)
-        yield _line(now, None, f"Session log: {event.session_dir}")
+        if event.end_summary:
+            for text in event.end_summary.lines()[1:]:  # the outcome is the line above
+                yield _line(now, None, text)
+        else:
+            yield _line(now, None, f"Session log: {event.session_dir}")
     else:  # an event added to the engine after this front end: still show something
         yield _line(now, getattr(event, "step", None), f"{type(event).__name__}: {event}")

@@ -11,6 +11,7 @@ from textual.widgets import Static
 from tui.app.model import SessionModel
 from tui.app.question import PendingQuestion
 from tui.app.symbols import duration_text
+from tui.engine.summary import outcome_words
 from tui.exitcodes import ExitCode
 
 
@@ -28,7 +29,12 @@ def status_text(
     """What to say, and the CSS class for its urgency (`-ended`, `-alarm`, `-ask`, `-quiet`)."""
     if model.ended is not None:
         end = model.ended
-        text = Text(f"■ SESSION ENDED: {outcome_word(end.exit_code)} (exit {end.exit_code})")
+        word = (
+            outcome_words(end.end_summary.outcome)
+            if end.end_summary
+            else outcome_word(end.exit_code)
+        )
+        text = Text(f"■ SESSION ENDED: {word} (exit {end.exit_code})")
         text.append(f" — {end.summary}" if end.summary else "")
         text.append("   press q to leave" if not replay else "")
         return text, "-ended"

@@ -72,3 +72,9 @@ class Driver:
     def poll_undo(self) -> Progress:
         """Where the undo stands (done at once unless the subclass follows it)."""
         return self._undo_progress
+
+    def state(self) -> str | None:
+        """What AWS shows now of what this step changes, in one line, for the summary every
+        session ends with ("web-alb:80 forwards web-blue 100, web-green 0"). Read-only; None
+        when the action leaves nothing worth a line."""
+        return None

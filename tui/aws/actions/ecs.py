@@ -63,6 +63,12 @@ class UpdateServiceDriver(Driver):
     def _service(self) -> dict[str, Any]:
         return lookup.ecs_service(self.client("ecs"), self.cluster, self.service)
 
+    def state(self) -> str:
+        primary = next(
+            (d for d in deployments_detail(self._service()) if d["status"] == "PRIMARY"), None
+        )
+        return f"{self.resource}: " + (_line(primary) if primary else "no primary deployment")
+
     def _task_definition(self) -> str:
         """The ARN of the step's task definition (family:revision, or family for the latest)."""
         wanted = str(self.args["task_definition"])

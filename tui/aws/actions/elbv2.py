@@ -56,6 +56,11 @@ def _restore(ctx: AwsContext, resource: str, captured: Mapping[str, Any]) -> Pro
     )
 
 
+def _listener_state(ctx: AwsContext, load_balancer: str, port: int) -> str:
+    now = listeners.weights_of(listeners.forward_state(ctx, load_balancer, port))
+    return f"{load_balancer}:{port} forwards {listeners.describe(now)}"
+
+
 class SetWeights(Driver):
     """`elbv2.set_weights`: one ModifyListener; undo forwards exactly as before."""
 
@@ -93,6 +98,9 @@ class SetWeights(Driver):
     def undo(self, captured: Mapping[str, Any]) -> Progress:
         self.undo_progress = _restore(self.ctx, self.resource, captured)
         return self.undo_progress
+
+    def state(self) -> str:
+        return _listener_state(self.ctx, self.load_balancer, self.port)
 
 
 class ShiftWeights(Driver):
@@ -206,6 +214,9 @@ class ShiftWeights(Driver):
         self.undo_progress = _restore(self.ctx, self.resource, captured)
         return self.undo_progress
 
+    def state(self) -> str:
+        return _listener_state(self.ctx, self.load_balancer, self.port)
+
 
 class SetDeregistrationDelay(Driver):
     """`elbv2.set_deregistration_delay`: one ModifyTargetGroupAttributes; undo sets the old
@@ -223,6 +234,10 @@ class SetDeregistrationDelay(Driver):
             TargetGroupArn=arn,
             Attributes=[{"Key": DELAY_KEY, "Value": str(delay)}],
         )
+
+    def state(self) -> str:
+        delay = deregistration_delay(self.ctx, self.target_group)
+        return f"{self.target_group} deregistration delay {delay} s"
 
     def capture(self) -> dict[str, Any]:
         """The target group (name, ARN) and its deregistration delay before the change."""

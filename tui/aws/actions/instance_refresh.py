@@ -53,6 +53,15 @@ class InstanceRefreshDriver(Driver):
         )["InstanceRefreshes"]
         return found[0] if found else None
 
+    def state(self) -> str:
+        newest = self._describe()
+        if newest is None:
+            return f"{self.group}: no instance refresh"
+        done = newest.get("PercentageComplete")
+        return f"{self.group}: newest instance refresh {newest['Status']}" + (
+            f", {done} % complete" if done is not None else ""
+        )
+
     def _refresh(self, refresh_id: str) -> dict[str, Any]:
         found = self._describe(refresh_id)
         if found is None:

@@ -283,6 +283,10 @@ class SwitchoverDriver(Driver):
         self.name = str(self.args["deployment"])
         self.deployment_id: str | None = None
 
+    def state(self) -> str:
+        view = blue_green_detail(lookup.require_blue_green(self.client("rds"), self.name))
+        return f"{self.name}: {view['status']} (blue {view['source']}, green {view['target']})"
+
     def capture(self) -> dict[str, Any]:
         """The deployment's status and its source and target instances before the switchover."""
         found = lookup.require_blue_green(self.client("rds"), self.name)

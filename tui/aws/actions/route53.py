@@ -52,6 +52,11 @@ class SetWeights(Driver):
             )
         return zone_id, [r for r in weighted if r["SetIdentifier"] in self.weights]
 
+    def state(self) -> str:
+        _, records = self._weighted()
+        weights = ", ".join(f"{r['SetIdentifier']} {r['Weight']}" for r in records)
+        return f"{self.record} in {zone_name(self.zone)} weighs {weights}"
+
     def capture(self) -> dict[str, Any]:
         """The zone id and every weighted record set the change touches, whole."""
         zone_id, records = self._weighted()
