@@ -8,6 +8,7 @@ from __future__ import annotations
 from tests.engine.conftest import CANARY
 from tests.engine.test_session import errors_from
 from tui.audit.chain import read_log
+from tui.audit.report.model import build_report
 from tui.engine import questions
 from tui.engine.ports import Answer, QuestionKind
 from tui.engine.summary import EndSummary
@@ -29,6 +30,9 @@ def test_an_overridden_precondition_makes_the_outcome_completed_with_override(
     summary = d.session.end_summary
     assert summary is not None and summary.outcome == "completed_with_override"
     assert summary.lines()[0] == "outcome: completed with override (exit 0)"
+    # The report's headline says it too (it used to read "completed").
+    report = build_report(read_log(d.dir))
+    assert report.outcome.startswith("completed with override (exit 0)"), report.outcome
 
 
 def test_continuing_past_a_pause_guardrail_is_an_override_too(
