@@ -74,6 +74,8 @@ def test_a_rehearsal_in_the_app_with_auto_approve_runs_to_the_end(
 
     async def nobody(pilot, app, world) -> None:
         await until(pilot, lambda: ended(app), 240, "the end of the session")
+        # The end summary, on screen: what AWS shows now, read back, and the log's last hash.
+        await until(pilot, lambda: "last hash" in screen_text(app), 30, "the end summary")
         seen["end"] = screen_text(app)
         await pilot.press("q")
 
@@ -90,3 +92,4 @@ def test_a_rehearsal_in_the_app_with_auto_approve_runs_to_the_end(
     )
     assert result.outcome.code == ExitCode.COMPLETED
     assert "SESSION ENDED: completed (exit 0)" in seen["end"]
+    assert "web-alb:80 forwards web-blue 0, web-green 100" in seen["end"]

@@ -192,16 +192,14 @@ class SessionModel:
 
     def _on_ended(self, event: SessionEnded) -> set[str]:
         self.ended = event
-        for line in event.end_summary.lines()[1:] if event.end_summary else ():
-            self.notices.append(Notice(line.strip(), "info", None))
         # The rollback's verification polled last, but the story is the step that breached:
         # once it is over, the guardrails panel goes back to that step's charts.
         trigger = next((r.step for r in self.rollback if r.phase == "started" and r.step), None)
         view = self.step(trigger)
         if view is not None and view.guardrails and trigger != self.watched:
             self.watched = trigger
-            return {ENDED, HEADER, GUARDRAILS, NOTICES}
-        return {ENDED, HEADER, NOTICES}
+            return {ENDED, HEADER, GUARDRAILS}
+        return {ENDED, HEADER}
 
     def _on_auto_approved(self, event: AutoApproved) -> set[str]:
         # Nobody was asked, so no modal shows it: the notices (and the checklist) say it.

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tui.aws.protocol import Identity, Progress
 from tui.engine.ports import StepState
-from tui.engine.summary import EndSummary
+
+if TYPE_CHECKING:  # summary.py reads the steps, which send events
+    from tui.engine.summary import EndSummary
 
 
 @dataclass(frozen=True)

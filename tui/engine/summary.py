@@ -56,23 +56,35 @@ class EndSummary:
     carry_on: str = ""
     last_hash: str = ""
 
-    def lines(self) -> list[str]:
-        """The summary as plain lines, the same in every front end."""
-        out = [f"outcome: {outcome_words(self.outcome)} (exit {self.exit_code})"]
+    def rows(self) -> list[tuple[str, str]]:
+        """The summary as (what, value) rows: a table in the app, `lines` everywhere else."""
+        rows = [("outcome", f"{outcome_words(self.outcome)} (exit {self.exit_code})")]
         if self.overrides:
-            out.append(f"overrides: {self.overrides} (a person went on past a check; see the log)")
+            rows.append(("overrides", f"{self.overrides} (a person went on past a check)"))
         if self.aws_state:
-            out.append("AWS now:")
-            out += [f"  {line}" for line in self.aws_state]
+            rows += [("AWS now", line) for line in self.aws_state]
         elif self.touched:
-            out.append("AWS now: the steps that ran leave nothing to read back")
+            rows.append(("AWS now", "the steps that ran leave nothing to read back"))
         else:
-            out.append("AWS now: nothing was changed")
-        out.append(f"session: {self.session_dir}")
+            rows.append(("AWS now", "nothing was changed"))
+        rows.append(("session", self.session_dir))
         if self.carry_on:
-            out.append(f"next: {self.carry_on}")
+            rows.append(("next", self.carry_on))
         if self.last_hash:
-            out.append(f"last hash: {self.last_hash}  (quote it in the change ticket)")
+            rows.append(("last hash", f"{self.last_hash}  (quote it in the change ticket)"))
+        return rows
+
+    def lines(self) -> list[str]:
+        """The summary as plain lines, the same in every text front end: AWS's state as an
+        indented list under "AWS now:" when there is any."""
+        out: list[str] = []
+        for what, value in self.rows():
+            if what == "AWS now" and self.aws_state:
+                if "AWS now:" not in out:
+                    out.append("AWS now:")
+                out.append(f"  {value}")
+            else:
+                out.append(f"{what}: {value}")
         return out
 
 

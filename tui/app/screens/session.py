@@ -78,6 +78,7 @@ class SessionScreen(Screen[None]):
         self.panel_mode = "both"
         self._early_records: list[Any] = []  # records that came before the screen was mounted
         self._early_debrief: tuple[str, list[tuple[str, str]]] | None = None  # likewise
+        self._early_summary: list[tuple[str, str]] | None = None  # likewise
         # Whether the widgets are there to draw on: from the start of `on_mount`, whereas
         # Textual's `is_mounted` turns true only once `on_mount` has returned (so the drawing
         # of everything that `on_mount` asks for would be skipped).
@@ -127,6 +128,8 @@ class SessionScreen(Screen[None]):
         self.update_parts(everything)
         self.add_records(self._early_records)
         self._early_records = []
+        if self._early_summary is not None:
+            self.query_one(DebriefPanel).show_summary(self._early_summary)
         if self._early_debrief is not None:
             self.query_one(DebriefPanel).show_debrief(*self._early_debrief)
         self.turnout.tick()  # the header and the status bar
@@ -199,6 +202,13 @@ class SessionScreen(Screen[None]):
         elif records:
             for tail in self.query(AuditTail):  # none while the app closes
                 tail.add_records(records)
+
+    def show_summary(self, rows: list[tuple[str, str]]) -> None:
+        """The session is over: its end summary heads the story (kept until mounted)."""
+        if not self._drawable:
+            self._early_summary = rows
+            return
+        self.query_one(DebriefPanel).show_summary(rows)
 
     def show_debrief(self, title: str, rows: list[tuple[str, str]]) -> None:
         """The drill is over: its debrief heads the story (kept until the screen is mounted)."""
