@@ -192,6 +192,7 @@ class SessionScreen(Screen[None]):
         try:
             self.query_one(SessionHeader).show_session(self.model, now)
             self.query_one(StatusBar).show_status(self.model, pending, now, self.replay)
+            self.query_one(TrafficPanel).tick(now)
         except NoMatches:  # the app is closing
             return
 

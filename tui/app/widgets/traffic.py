@@ -4,6 +4,7 @@ reads without colour), the canary step in progress and the bake time left."""
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import datetime
 from typing import Any
 
 from rich.console import Group, RenderableType
@@ -45,7 +46,17 @@ def legend(weights: Mapping[str, float]) -> Text:
     return text
 
 
-def canary_line(split: Mapping[str, Any]) -> Text:
+def bake_left(split: Mapping[str, Any], now: datetime | None) -> float | None:
+    """Seconds of the bake left at `now` (counted from `bake_until`, so it moves between
+    polls), else the remaining time of the last poll."""
+    until = split.get("bake_until")
+    if until and now is not None:
+        return max(0.0, (datetime.fromisoformat(str(until)) - now).total_seconds())
+    remaining = split.get("bake_remaining")
+    return None if remaining is None else float(remaining)
+
+
+def canary_line(split: Mapping[str, Any], now: datetime | None = None) -> Text:
     """`canary step 2 of 4 · bake 3:12 left`."""
     text = Text()
     step, steps = split.get("step"), split.get("steps")
@@ -54,7 +65,7 @@ def canary_line(split: Mapping[str, Any]) -> Text:
         text.append(f"canary step {step}" + (f" of {count}" if count else ""), style="bold")
         if isinstance(steps, list | tuple) and steps:
             text.append(f" ({', '.join(str(s) for s in steps)} %)", style="dim")
-    remaining = split.get("bake_remaining")
+    remaining = bake_left(split, now)
     if remaining is not None:
         text.append(" · " if text else "")
         text.append(f"bake {duration_text(float(remaining))} left", style="yellow")
@@ -68,6 +79,14 @@ class TrafficPanel(Panel):
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self.border_title = "Traffic split"
         self._split: Mapping[str, Any] = {}
+        self._now: datetime | None = None
+
+    def tick(self, now: datetime) -> None:
+        """The clock moved: count the bake down (no repaint when nothing shown moves)."""
+        before = canary_line(self._split, self._now).plain
+        self._now = now
+        if self._split.get("bake_until") and canary_line(self._split, now).plain != before:
+            self.refresh()
 
     def show_split(self, split: Mapping[str, Any] | None) -> None:
         """Draw the `weights` detail of a Progress (tui/aws/protocol.py), or hide."""
@@ -84,7 +103,7 @@ class TrafficPanel(Panel):
             split_bar(weights, width),
             legend(weights),
         ]
-        canary = canary_line(self._split)
+        canary = canary_line(self._split, self._now)
         if canary:
             lines.append(canary)
         return Group(*lines)

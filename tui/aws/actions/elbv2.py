@@ -34,13 +34,20 @@ def _weights_detail(
     step: int | None = None,
     steps: list[int] | None = None,
     bake: float | None = None,
+    now: datetime | None = None,
 ) -> dict[str, Any]:
     """The `weights` detail the app's traffic panel draws; the canary's step and bake only
     while a canary runs (a one-shot change or an undo has neither: "step 1 of 1, bake 0:00
-    left" on a rolled-back split told the operator something that was not happening)."""
+    left" on a rolled-back split told the operator something that was not happening).
+    `bake_until` (when the bake ends, on the engine's clock) lets a front end count the bake
+    down between polls: while a question waits the driver is not polled, and a remaining time
+    alone stood still on screen for as long as the person took."""
     split: dict[str, Any] = {"resource": resource, "weights": dict(weights)}
     if step is not None:
-        split.update(step=step, steps=steps, bake_remaining=max(0.0, bake or 0.0))
+        left = max(0.0, bake or 0.0)
+        split.update(step=step, steps=steps, bake_remaining=left)
+        if now is not None and left > 0:
+            split["bake_until"] = (now + timedelta(seconds=left)).isoformat()
     return {"weights": split}
 
 
@@ -183,7 +190,7 @@ class ShiftWeights(Driver):
         if self._index < steps - 1:
             left = self.bake - (now - self._changed_at).total_seconds()
             summary = f"{self.resource} step {step}/{steps}: {shown}; next step in {left:.0f} s"
-            detail = _weights_detail(self.resource, weights, step, self.steps, left)
+            detail = _weights_detail(self.resource, weights, step, self.steps, left, now)
             return Progress("running", summary, 100.0 * step / steps, detail)
         detail = _weights_detail(self.resource, weights, step, self.steps, 0.0)
         if self._drain_until is not None and now < self._drain_until:
