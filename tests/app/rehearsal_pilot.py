@@ -33,6 +33,10 @@ from tui.runbook.loader import load_runbook
 
 ROOT = Path(__file__).resolve().parents[2]
 POLL = 10.0  # `rehearse --poll`'s default, in world seconds
+# How long a test waits for the world to get somewhere: a safety net, never a timing claim. A
+# busy machine holds the world's clock back (it slows rather than leave holes in its metrics),
+# so a world-minute can cost many real seconds; CI once needed more than the 60 s this was.
+PATIENCE = 240.0
 
 Drive = Callable[[Pilot, TurnoutApp, World], Awaitable[None]]
 """What the person does: press keys and read the screen until they leave the app."""
@@ -105,14 +109,14 @@ async def confirm_checklist(pilot: Pilot, app: TurnoutApp) -> None:
     """Say yes to each checklist item, one `y` each, as it comes up."""
     for n in range(1, len(app.model.checklist) + 1):
         title = f"Checklist {n} of"
-        await until(pilot, lambda t=title: asked(app, QuestionKind.CHECKLIST, t), 30, title)
+        await until(pilot, lambda t=title: asked(app, QuestionKind.CHECKLIST, t), PATIENCE, title)
         await pilot.press("y")
 
 
 async def confirm_first_step(pilot: Pilot, app: TurnoutApp, step: str) -> None:
     """Through the checklist, then yes to the confirmation of `step`, the first that asks."""
     await confirm_checklist(pilot, app)
-    await until(pilot, lambda: asked(app, QuestionKind.CONFIRM), 30, f"{step} confirmation")
+    await until(pilot, lambda: asked(app, QuestionKind.CONFIRM), PATIENCE, f"{step} confirmation")
     assert f"Confirm the next step · {step}" in screen_text(app)
     await pilot.press("y")
 

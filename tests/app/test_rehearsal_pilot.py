@@ -21,6 +21,7 @@ import pytest
 
 from tests.app.conftest import until
 from tests.app.rehearsal_pilot import (
+    PATIENCE,
     asked,
     confirm_first_step,
     ended,
@@ -82,7 +83,7 @@ def test_bad_ami_canary_breaches_and_one_key_rolls_back_to_blue(
             text = screen_text(app)
             return "▶ canary  running" in text and "web-green 5 %" in panel(text, "Traffic split")
 
-        await until(pilot, canary_running, 30, "the canary running with its traffic split")
+        await until(pilot, canary_running, PATIENCE, "the canary running with its traffic split")
         seen["running"] = listener_weights(world)
 
         # Green answers 5xx: the guardrail breaches and the question counts down.
@@ -91,7 +92,7 @@ def test_bad_ami_canary_breaches_and_one_key_rolls_back_to_blue(
             lambda: (
                 asked(app, QuestionKind.BREACH, BREACH) and "unless you answer" in screen_text(app)
             ),
-            60,
+            PATIENCE,
             "the breach question with its countdown",
         )
         seen["breach"] = screen_text(app)
@@ -108,13 +109,13 @@ def test_bad_ami_canary_breaches_and_one_key_rolls_back_to_blue(
         await pilot.press("r")  # [r] Roll back now
 
         # The rollback plan's manual step: say it is done.
-        await until(pilot, lambda: asked(app, QuestionKind.MANUAL), 30, "the manual undo")
+        await until(pilot, lambda: asked(app, QuestionKind.MANUAL), PATIENCE, "the manual undo")
         await pilot.press("y")
-        await until(pilot, lambda: ended(app), 60, "the end of the session")
+        await until(pilot, lambda: ended(app), PATIENCE, "the end of the session")
         seen["end"] = screen_text(app)
         # The drill's debrief, on the screen before anyone leaves.
         await until(
-            pilot, lambda: "Debrief: scenario bad-ami" in screen_text(app), 15, "the debrief"
+            pilot, lambda: "Debrief: scenario bad-ami" in screen_text(app), PATIENCE, "the debrief"
         )
         seen["debrief"] = screen_text(app)
         await pilot.press("q")
@@ -199,8 +200,8 @@ def test_healthy_instance_refresh_runs_to_successful_on_the_new_ami(
             seen["checkpoint"] = panel(screen_text(app), "Instance refresh")
             return "InProgress" in seen["checkpoint"] and "checkpoint 50 %" in seen["checkpoint"]
 
-        await until(pilot, at_checkpoint, 60, "the refresh at its 50 % checkpoint")
-        await until(pilot, lambda: ended(app), 60, "the end of the session")
+        await until(pilot, at_checkpoint, PATIENCE, "the refresh at its 50 % checkpoint")
+        await until(pilot, lambda: ended(app), PATIENCE, "the end of the session")
         seen["end"] = screen_text(app)
         await pilot.press("q")
 

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.app.rehearsal_pilot import PATIENCE
 from tests.app.tmux_driver import REPO, Tmux, have_tmux
 
 pytestmark = [
@@ -51,28 +52,28 @@ def test_rehearse_alb_canary_bad_ami_rolls_back_in_tmux(tmp_path: Path) -> None:
     try:
         # The checklist, one item at a time, confirmed with y.
         for n in (1, 2, 3):
-            screen = tmux.wait_for(f"Checklist {n} of 3", 90)
+            screen = tmux.wait_for(f"Checklist {n} of 3", PATIENCE)
             assert "REHEARSAL" in _header(screen), _header(screen)
             tmux.keys("y")
 
-        screen = tmux.wait_for("Confirm the next step · canary", 60)
+        screen = tmux.wait_for("Confirm the next step · canary", PATIENCE)
         assert "elbv2.shift_weights" in screen
         tmux.keys("y")
 
         # The canary runs: the step list says so and the traffic split appears.
         screen = tmux.wait_for(
             lambda s: "▶ canary  running" in s or "◷ canary  baking" in s or BREACH in s,
-            60,
+            PATIENCE,
             what="the canary step running",
         )
-        screen = tmux.wait_for("Traffic split", 60)
+        screen = tmux.wait_for("Traffic split", PATIENCE)
         assert "web-green" in screen
 
         # The error rate climbs on green: the rollback question, with its countdown.
         # Wait for the whole modal, not just the status line that announces it.
         screen = tmux.wait_for(
             lambda s: BREACH in s and "Roll back now automatically in" in s,
-            90,
+            PATIENCE,
             what="the rollback question with its countdown",
         )
         assert "GUARDRAIL BREACHED · canary" in screen
@@ -95,22 +96,22 @@ def test_rehearse_alb_canary_bad_ami_rolls_back_in_tmux(tmp_path: Path) -> None:
             return "SESSION ENDED" in s or "[y] Done" in s
 
         while True:
-            screen = tmux.wait_for(ended_or_asks, 90, what="the end or a manual undo")
+            screen = tmux.wait_for(ended_or_asks, PATIENCE, what="the end or a manual undo")
             if "SESSION ENDED" in screen:
                 break
             tmux.keys("y")
-            tmux.wait_for(lambda s: "[y] Done" not in s, 60, what="the manual step answered")
+            tmux.wait_for(lambda s: "[y] Done" not in s, PATIENCE, what="the manual step answered")
 
         assert "SESSION ENDED: rolled back (exit 3)" in screen
         assert "REHEARSAL · simulated AWS" in _header(screen)
         assert "↩ canary  rolled back" in screen
         assert "web-blue 100 %" in screen
         # The drill's debrief, in the app, before anyone leaves it.
-        screen = tmux.wait_for("Debrief: scenario bad-ami", 60)
+        screen = tmux.wait_for("Debrief: scenario bad-ami", PATIENCE)
         assert "time to detect" in screen and "errors served to users" in screen
 
         tmux.keys("q")
-        screen = tmux.wait_for("EXIT=", 60)
+        screen = tmux.wait_for("EXIT=", PATIENCE)
         assert "EXIT=3" in screen
         # Before the app, the world's start said what it was doing, then that it was ready.
         assert "rehearsal world ready (scenario bad-ami, 10x) in" in tmux.screen(history=True)
