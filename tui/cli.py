@@ -92,6 +92,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         return EXIT_BROKEN_PIPE
+    except SystemExit as exc:
+        # rich's Console meets the same broken pipe itself, points stdout at /dev/null and
+        # raises SystemExit(1) from it (`Console.on_broken_pipe`): the same cut-short output.
+        if isinstance(exc.__context__, BrokenPipeError):
+            return EXIT_BROKEN_PIPE
+        raise
     except TurnoutError as exc:
         print(f"turnout: {exc}", file=sys.stderr)
         return int(exc.exit_code)
