@@ -15,3 +15,23 @@ class ExitCode(IntEnum):
     LEFT_FOR_OPERATOR = 4  # e.g. a rollback that failed; a person must look
     REFUSED = 5  # a precondition refused the step, which changed nothing
     INTERRUPTED = 130  # session saved and resumable
+
+
+COMPLETED_WITH_OVERRIDE = "completed_with_override"
+"""The outcome of a session that completed after a person overrode a failed precondition or a
+guardrail: exit 0 (it did complete), but never reported as a plain "completed"."""
+
+
+def outcome_name(code: int, overrides: int = 0) -> str:
+    """`completed`, `completed_with_override`, `rolled_back`, …: the `session.end` outcome of
+    exit `code` (`unknown` for a number that is not one of ours)."""
+    try:
+        name = ExitCode(code).name.lower()
+    except ValueError:
+        return "unknown"
+    return COMPLETED_WITH_OVERRIDE if code == ExitCode.COMPLETED and overrides else name
+
+
+def outcome_words(outcome: str) -> str:
+    """`completed with override`: an outcome as a person reads it."""
+    return outcome.replace("_", " ")

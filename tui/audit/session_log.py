@@ -25,7 +25,7 @@ from tui.audit.events import Event, Mode, StepStatus
 from tui.audit.session_log_aws import AwsRecords
 from tui.audit.writer import AuditWriter
 from tui.clock import Clock
-from tui.exitcodes import ExitCode
+from tui.exitcodes import outcome_name
 
 
 def file_sha256(path: str | Path) -> str:
@@ -182,10 +182,7 @@ class SessionLog(AwsRecords):
         counted over the whole session, and `aws_state`, what AWS showed at the end (the
         summary's lines, tui/engine/summary.py)."""
         if outcome is None:
-            try:
-                outcome = ExitCode(exit_code).name.lower()
-            except ValueError:
-                outcome = "unknown"
+            outcome = outcome_name(exit_code)
         payload: dict[str, Any] = {
             "exit_code": int(exit_code),
             "outcome": outcome,

@@ -18,29 +18,11 @@ from tui.audit.events import StepStatus
 from tui.audit.state import SessionFold
 from tui.aws.protocol import Cloud
 from tui.engine.steps import ENGINE_ACTIONS
-from tui.exitcodes import ExitCode
+from tui.exitcodes import ExitCode, outcome_name, outcome_words
 from tui.runbook.model import Runbook
 
 if TYPE_CHECKING:
     from tui.engine.core import Core
-
-COMPLETED_WITH_OVERRIDE = "completed_with_override"
-"""The outcome of a session that completed after a person overrode a failed precondition or a
-guardrail: exit 0 (it did complete), but never reported as a plain "completed"."""
-
-
-def outcome_name(exit_code: int, overrides: int) -> str:
-    """`completed`, `completed_with_override`, `rolled_back`, …: the `session.end` outcome."""
-    try:
-        name = ExitCode(exit_code).name.lower()
-    except ValueError:
-        return "unknown"
-    return COMPLETED_WITH_OVERRIDE if name == "completed" and overrides else name
-
-
-def outcome_words(outcome: str) -> str:
-    """`completed with override`: an outcome as a person reads it."""
-    return outcome.replace("_", " ")
 
 
 @dataclass(frozen=True)

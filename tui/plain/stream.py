@@ -17,8 +17,7 @@ from rich.text import Text
 from tui.aws.protocol import Progress
 from tui.engine import events as ev
 from tui.engine.ports import StepState
-from tui.engine.summary import outcome_words
-from tui.exitcodes import ExitCode
+from tui.exitcodes import outcome_name, outcome_words
 
 # Words carry the meaning; the style is a second channel for those who see colour.
 STATE_STYLE: dict[StepState, str] = {
@@ -182,10 +181,7 @@ def event_lines(event: Any, now: datetime) -> Iterator[Text]:
             "bold",
         )
     elif isinstance(event, ev.SessionEnded):
-        try:
-            outcome = ExitCode(event.exit_code).name.replace("_", " ").lower()
-        except ValueError:
-            outcome = "unknown"
+        outcome = outcome_words(outcome_name(event.exit_code))
         if event.end_summary:
             outcome = outcome_words(event.end_summary.outcome)
         style = "bold green" if event.exit_code == 0 else "bold red"

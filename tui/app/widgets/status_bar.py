@@ -11,16 +11,13 @@ from textual.widgets import Static
 from tui.app.model import SessionModel
 from tui.app.question import PendingQuestion
 from tui.app.symbols import duration_text
-from tui.engine.summary import outcome_words
-from tui.exitcodes import ExitCode
+from tui.exitcodes import outcome_name, outcome_words
 
 
 def outcome_word(code: int) -> str:
     """`completed`, `rolled back`, …: the exit code in words."""
-    try:
-        return ExitCode(code).name.lower().replace("_", " ")
-    except ValueError:
-        return f"exit {code}"
+    outcome = outcome_name(code)
+    return f"exit {code}" if outcome == "unknown" else outcome_words(outcome)
 
 
 def status_text(
