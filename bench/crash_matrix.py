@@ -6,9 +6,10 @@ action kind, resume it, and count what went wrong.
 For each case (a runbook and a scenario: ALB weights, weights rolling back on a bad AMI, an
 instance refresh, an ECS update, an RDS switchover) a reference session runs uninterrupted on a
 fresh world. Then, for every record type it wrote (intents split into mutating and read) in
-each step, one trial (the first such record; and the first after `rollback.start` when the
-reference rolled back) runs the session on a fresh world in a child that SIGKILLs itself right
-after that record is on disk (bench/crash_child.py), then `turnout resume`s it the same way.
+each step that changes AWS, one trial (the first such record; and the first after
+`rollback.start` when the reference rolled back) runs the session on a fresh world in a child
+that SIGKILLs itself right after that record is on disk (bench/crash_child.py), then resumes
+it the same way.
 
 A trial **resumed correctly** when the resumed session ends with the reference's exit code,
 its log verifies, and, once a rollback began, no forward step started again. A **duplicate
@@ -179,16 +180,21 @@ def forward_after_rollback(records: list[Record]) -> bool:
 
 
 def points(reference: list[str]) -> list[str]:
-    """`TYPE#N` for the first record of each type, and the first after rollback.start."""
+    """`KIND#N` for the first record of each type in each step that changes AWS (a step with
+    a mutating intent in the reference), again once the rollback began, and the session's own
+    records (no step) once each."""
+    mutating = {n.split("@", 1)[1] for n in reference if n.startswith("api.intent:mutating@")}
     counts: Counter[str] = Counter()
     chosen: dict[str, str] = {}
     rolling = False
     for name in reference:
         counts[name] += 1
         rolling = rolling or name.startswith("rollback.start")
+        step = name.split("@", 1)[1] if "@" in name else None
+        if name.startswith("session.end") or (step is not None and step not in mutating):
+            continue
         key = f"{name} (rollback)" if rolling else name
-        if not name.startswith("session.end") and key not in chosen:
-            chosen[key] = f"{name}#{counts[name]}"
+        chosen.setdefault(key, f"{name}#{counts[name]}")
     return list(dict.fromkeys(chosen.values()))
 
 
