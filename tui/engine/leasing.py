@@ -178,7 +178,7 @@ class Leasing:
         lines.append(
             "Wait for that session to end (it releases its leases at its end), or, if its "
             "holder is dead (killed, its machine gone: a STALE lease), run again with "
-            "--break-lease, which is recorded in both logs' story."
+            "--break-lease (recorded in this session's log as lease.broken)."
             if not broke
             else "Those sessions are still running here: end them first."
         )
