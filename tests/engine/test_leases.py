@@ -187,3 +187,22 @@ def test_renewal_reports_a_lease_broken_by_another_session(tmp_path, clock):
     assert lost and LISTENER in lost[0]
     leasing.release()
     log.close()
+
+
+def test_verify_and_the_report_tell_the_lease_story(drive, tmp_path):
+    from tui.audit.chain import read_log
+    from tui.audit.report.model import build_report
+    from tui.audit.verify import verify
+
+    store = LocalLeaseStore(tmp_path / ".leases")
+    _foreign(store, LISTENER, expires_at=1.0)
+    refused = drive(CANARY, options=_options(store))
+    verdict = verify(refused.dir)
+    assert verdict.ok and "refused: target leased by another session 1×" in verdict.text
+    broke = drive(CANARY, options=_options(store, break_lease=True))
+    report = build_report(read_log(broke.dir))
+    lines = {entry.type: entry for entry in report.timeline}
+    assert "20261207T060000Z-alb-canary" in lines["lease.broken"].text
+    assert lines["lease.broken"].alert
+    assert LISTENER in lines["lease.taken"].text
+    assert [r.type for r in report.fold.leases] == ["lease.broken", "lease.taken", "lease.released"]
