@@ -206,3 +206,15 @@ def test_verify_and_the_report_tell_the_lease_story(drive, tmp_path):
     assert lines["lease.broken"].alert
     assert LISTENER in lines["lease.taken"].text
     assert [r.type for r in report.fold.leases] == ["lease.broken", "lease.taken", "lease.released"]
+
+
+def test_a_session_retakes_the_lease_its_killed_process_left(drive, tmp_path):
+    """`turnout resume` of a session killed with -9: the same session id is the same holder,
+    so its own lease (left behind, on a dead pid) is retaken without --break-lease."""
+    store = LocalLeaseStore(tmp_path / ".leases")
+    left = _foreign(store, LISTENER)
+    left_by_me = {**left, "session_id": "s1", "pid": 1}
+    store.release(LISTENER, left["session_id"])
+    assert store.take(left_by_me) is None
+    run = drive(CANARY, options=_options(store))  # drive's first session directory is s1
+    assert run.code == 0 and run.of("lease.broken") == []

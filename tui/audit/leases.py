@@ -75,7 +75,7 @@ def describe_holder(holder: HolderRecord, now: float) -> str:
     it is being renewed (live) or not any more (stale: its session probably died)."""
     expires = float(holder.get("expires_at") or 0)
     state = (
-        f"renewed, expires {utc_text(expires)}"
+        f"expires {utc_text(expires)} unless its session renews it"
         if expires > now
         else f"STALE: not renewed, expired {utc_text(expires)}"
     )

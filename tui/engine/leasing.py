@@ -173,7 +173,13 @@ class Leasing:
             "refusing before any change:"
         ]
         for holder in refused:
-            alive = " (its pid is alive on this host: not broken)" if holder.get("alive") else ""
+            alive = (
+                " (its pid is alive on this host: not broken)"
+                if holder.get("alive")
+                else " (its pid is not running on this host: it is dead)"
+                if _dead_here(holder)
+                else ""
+            )
             lines.append(f"  {holder['lease_key']}: {describe_holder(holder, now)}{alive}")
         lines.append(
             "Wait for that session to end (it releases its leases at its end), or, if its "
@@ -235,6 +241,11 @@ class Leasing:
             # On failure it is left to expire: the next session sees it STALE and may break it.
             with contextlib.suppress(TurnoutError):
                 self.store.release(str(holder["lease_key"]), self.session_id)
+
+
+def _dead_here(holder: Mapping[str, Any]) -> bool:
+    """True if the holder was a process on this host that is not running any more."""
+    return holder.get("host") == socket.gethostname() and not _alive_here(holder)
 
 
 def _alive_here(holder: Mapping[str, Any]) -> bool:

@@ -124,9 +124,7 @@ _DESCRIBE: dict[str, Callable[[dict[str, Any]], str]] = {
         f"refused: leased by another session ({p.get('store')}): "
         + "; ".join(_holder(h) for h in p.get("held") or [])
     ),
-    Event.LEASE_BROKEN: lambda p: (
-        f"lease on {p.get('lease_key')} broken: {_holder(p.get('previous_holder') or {})}"
-    ),
+    Event.LEASE_BROKEN: lambda p: f"lease broken: {_holder(p.get('previous_holder') or {})}",
     Event.LEASE_RELEASED: lambda p: (
         f"leases released ({p.get('store')}): {len(p.get('lease_keys') or [])}"
         + (f"; lost to --break-lease: {', '.join(p['lost'])}" if p.get("lost") else "")
