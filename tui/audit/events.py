@@ -37,6 +37,10 @@ class Event(StrEnum):
     NOTE = "note"
     LOG_REPAIR = "log.repair"
     LOCK_BROKEN = "lock.broken"
+    LEASE_TAKEN = "lease.taken"
+    LEASE_REFUSED = "lease.refused"
+    LEASE_BROKEN = "lease.broken"
+    LEASE_RELEASED = "lease.released"
 
 
 class StepStatus(StrEnum):

@@ -2,10 +2,11 @@
 same way (docs/audit.md lists each payload).
 
 Every method returns the durable `Record` it wrote. The AWS-facing methods (API calls, undo data,
-rollback) live in session_log_aws.py and are inherited. Human answers (checklist, confirmations,
-notes) are written with the person as actor; everything else with actor `turnout`. Durations
-the caller does not give are measured on the session's clock from the record they answer (a
-prompt, an API intent), so tests on a `ManualClock` get exact figures.
+rollback) live in session_log_aws.py and the leases in session_log_lease.py; both are inherited.
+Human answers (checklist, confirmations, notes) are written with the person as actor; everything
+else with actor `turnout`. Durations the caller does not give are measured on the session's clock
+from the record they answer (a prompt, an API intent), so tests on a `ManualClock` get exact
+figures.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from tui import __version__
 from tui.audit.chain import Record
 from tui.audit.events import Event, Mode, StepStatus
 from tui.audit.session_log_aws import AwsRecords
+from tui.audit.session_log_lease import LeaseRecords
 from tui.audit.writer import AuditWriter
 from tui.clock import Clock
 from tui.exitcodes import outcome_name
@@ -45,7 +47,7 @@ def os_user() -> str:
         return f"uid {os.getuid()}"
 
 
-class SessionLog(AwsRecords):
+class SessionLog(AwsRecords, LeaseRecords):
     """A session's audit log, open for writing by this process (it holds the lock)."""
 
     def __init__(self, writer: AuditWriter, clock: Clock, operator: str | None = None) -> None:

@@ -91,6 +91,7 @@ class SessionFold:
         self.notes: list[Record] = []
         self.repairs: list[Record] = []
         self.lock_breaks: list[Record] = []
+        self.leases: list[Record] = []  # lease.taken / refused / broken / released, in order
         self.confirmations: list[Confirmation] = []
         self.calls: list[ApiCall] = []
         self._prompts: dict[int, Confirmation] = {}
@@ -158,6 +159,9 @@ class SessionFold:
 
     def _on_lock_broken(self, record: Record) -> None:
         self.lock_breaks.append(record)
+
+    def _on_lease(self, record: Record) -> None:
+        self.leases.append(record)
 
     def _on_step_start(self, record: Record) -> None:
         step_id = str(record.payload["step"])
@@ -241,6 +245,10 @@ _HANDLERS = {
     Event.NOTE: SessionFold._on_note,
     Event.LOG_REPAIR: SessionFold._on_repair,
     Event.LOCK_BROKEN: SessionFold._on_lock_broken,
+    Event.LEASE_TAKEN: SessionFold._on_lease,
+    Event.LEASE_REFUSED: SessionFold._on_lease,
+    Event.LEASE_BROKEN: SessionFold._on_lease,
+    Event.LEASE_RELEASED: SessionFold._on_lease,
     Event.STEP_START: SessionFold._on_step_start,
     Event.STEP_END: SessionFold._on_step_end,
     Event.STEP_PROGRESS: SessionFold._on_progress,

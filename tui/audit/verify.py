@@ -84,6 +84,8 @@ def summary_text(reading: LogReading) -> str:
             (Event.SESSION_RESUME, "resumed"),
             (Event.LOG_REPAIR, "torn line repaired"),
             (Event.LOCK_BROKEN, "stale lock broken"),
+            (Event.LEASE_REFUSED, "refused: target leased by another session"),
+            (Event.LEASE_BROKEN, "another session's lease broken"),
         ]
         if counts[event]
     ]

@@ -12,6 +12,7 @@ import argparse
 import os
 from typing import TYPE_CHECKING, Any
 
+from tui.commands.leases import add_lease_flags
 from tui.errors import InputError
 from tui.exitcodes import ExitCode
 
@@ -50,6 +51,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     run.add_argument("--profile", metavar="P", help="AWS profile (default: the credential chain)")
     run.add_argument("--region", metavar="R", help="AWS region (default: the runbook's target)")
     _common(run)
+    add_lease_flags(run)
     run.set_defaults(handler=run_command)
 
     rehearse = subparsers.add_parser(
@@ -83,6 +85,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "inside a scenario's fault (default 0s)",
     )
     _common(rehearse)
+    add_lease_flags(rehearse, rehearsal=True)
     rehearse.set_defaults(handler=rehearse_command)
 
     resume = subparsers.add_parser(
@@ -108,6 +111,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="cut a torn final line (a write cut off by a crash) before appending (recorded)",
     )
     _common(resume, with_sessions_dir=False)
+    add_lease_flags(resume)
     resume.set_defaults(handler=resume_command)
 
 
@@ -243,13 +247,17 @@ def run_command(args: argparse.Namespace) -> int:
     region = args.region or runbook.target.region
     _check_aws_config(args.profile, region)
     clock = SystemClock()
+    from tui.audit.sessiondir import sessions_root
+    from tui.commands.leases import aws_lease_store
+
+    leases = aws_lease_store(args, args.profile, region, sessions_root(args.sessions_dir))
     outcome = _start(
         args,
         runbook,
         clock,
         make_cloud=_aws_cloud_maker(args.profile, region, clock),
         sessions_dir=args.sessions_dir,
-        options=SessionOptions(poll=poll, mode="real"),
+        options=SessionOptions(poll=poll, mode="real", leases=leases, break_lease=args.break_lease),
     )
     return outcome.code
 
@@ -333,6 +341,7 @@ def rehearse(
     from rich.console import Console
 
     from tui.commands.debrief_view import print_debrief
+    from tui.commands.leases import world_lease_store
     from tui.engine.options import SessionOptions
 
     console = Console(soft_wrap=True)
@@ -345,7 +354,13 @@ def rehearse(
             world.clock,
             make_cloud=world_cloud_maker(world),
             sessions_dir=sessions_dir,
-            options=SessionOptions(poll=poll, mode="rehearsal", scenario=scenario.name),
+            options=SessionOptions(
+                poll=poll,
+                mode="rehearsal",
+                scenario=scenario.name,
+                leases=world_lease_store(world, args),
+                break_lease=getattr(args, "break_lease", False),
+            ),
             console=console,
             debrief=debrief_in_app,
             wrap_operator=world_questions_at_real_time(world),
@@ -476,6 +491,7 @@ def resume_command(args: argparse.Namespace) -> int:
     from tui.audit.resume import resume_state
     from tui.audit.session_log import file_sha256
     from tui.clock import SystemClock
+    from tui.commands.leases import aws_lease_store
     from tui.commands.session_flow import overrides_from_log, require_answerable, resume_session
     from tui.engine.options import SessionOptions
     from tui.engine.resuming import check_resumable
@@ -511,7 +527,12 @@ def resume_command(args: argparse.Namespace) -> int:
         "clock": clock,
         "make_cloud": _aws_cloud_maker(args.profile, region, clock),
         "options": SessionOptions(
-            poll=poll, mode="real", runbook_path=str(path), runbook_sha256=state.runbook_sha256
+            poll=poll,
+            mode="real",
+            runbook_path=str(path),
+            runbook_sha256=state.runbook_sha256,
+            leases=aws_lease_store(args, args.profile, region, state.path.parent.parent),
+            break_lease=args.break_lease,
         ),
         "repair_log": args.repair_log,
         "break_stale_lock": args.break_stale_lock,

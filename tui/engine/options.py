@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from tui.audit.leases import LeaseStore
+
 
 @dataclass(frozen=True)
 class SessionOptions:
@@ -13,7 +15,9 @@ class SessionOptions:
     `poll` is the poll interval in engine-clock seconds (guardrails and action progress);
     `verify_within` bounds post-rollback verification (None: the longer of five minutes and
     three periods of the slowest guardrail metric); `confirm_timeout` is the deadline of a
-    `rollback` guardrail's question when the runbook gives none.
+    `rollback` guardrail's question when the runbook gives none. `leases` is where the session
+    leases what it changes (None: no leases, as in the engine's unit tests); `break_lease`
+    breaks other sessions' leases on them first (`--break-lease`, recorded).
     """
 
     poll: float = 10.0
@@ -26,6 +30,8 @@ class SessionOptions:
     verify_within: float | None = None
     confirm_timeout: float = 300.0
     operator_name: str | None = None
+    leases: LeaseStore | None = None
+    break_lease: bool = False
 
     @property
     def rehearsal(self) -> bool:

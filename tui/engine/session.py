@@ -4,15 +4,18 @@
     code = session.run()            # or session.resume(resume_state(session_dir))
 
 Order (docs/engine.md): STS identity against `runbook.target` (a mismatch refuses, exit 5,
-before anything changes) → `session.start` → the checklist, item by item → `runbook.order`, each
-step through `StepRunner` → `session.end`. A `Stop` ends the session with its code; a
-`RollbackNeeded` rolls back (exit 3, or 4 when the rollback or its verification fails).
+before anything changes) → `session.start` → a lease on every resource the runbook changes
+(tui/engine/leasing.py; one held by another session refuses, exit 5) → the checklist, item by
+item → `runbook.order`, each step through `StepRunner` → `session.end` (the leases released).
+A `Stop` ends the session with its code; a `RollbackNeeded` rolls back (exit 3, or 4 when the
+rollback or its verification fails).
 Front ends call `request_rollback`, `request_pause`, `request_interrupt` and `add_note` from
 any thread; the engine's thread acts on them at its next safe point.
 """
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 
 from tui.audit.errors import AuditWriteError
@@ -22,6 +25,7 @@ from tui.aws.protocol import Cloud, CloudError, Identity
 from tui.clock import Clock
 from tui.engine import events, questions
 from tui.engine.core import Core
+from tui.engine.leasing import Leasing
 from tui.engine.options import SessionOptions
 from tui.engine.outcome import RollbackNeeded, Stop
 from tui.engine.ports import Operator, StepState
@@ -56,6 +60,7 @@ class Session:
         self.summary = ""
         self.end_summary: EndSummary | None = None
         self.identity: Identity | None = None
+        self.leasing: Leasing | None = None
 
     # -- for front ends (any thread) ---------------------------------------------------------
 
@@ -79,10 +84,11 @@ class Session:
 
     def run(self) -> ExitCode:
         """Run the runbook from the start; return the exit code of design.md."""
-        refusal = self._identity_and_start()
+        refusal = self._identity_and_start() or self._lease()
         if refusal is not None:
             return refusal
         self._announce(resumed=False)
+        self._lease_notice()
         return self._guarded(lambda: self._forward(None))
 
     def resume(self, state: ResumeState) -> ExitCode:
@@ -90,10 +96,11 @@ class Session:
         steps are skipped, the step in flight is looked for in AWS (`find_started`) before
         anything is sent again, an unfinished rollback is finished. The log must already be
         reopened with `SessionLog.resume` (which writes `session.resume`)."""
-        refusal = self._identity(resumed=True)
+        refusal = self._identity(resumed=True) or self._lease()
         if refusal is not None:
             return refusal
         self._announce(resumed=True)
+        self._lease_notice()
         if state.rolling_back:
             return self._guarded(lambda: self._finish_rollback(state))
         return self._guarded(lambda: self._forward(state))
@@ -113,6 +120,8 @@ class Session:
             self.exit_code, self.summary = ExitCode.LEFT_FOR_OPERATOR, str(exc)
             self.core.notify(events.SessionEnded(int(self.exit_code), str(exc), self._dir()))
             return self.exit_code
+        finally:
+            self._release_leases()  # whatever ended the body: a bug, a second Ctrl-C
         done = len(self.core.progress.done)
         return self._end(
             ExitCode.COMPLETED, f"completed: {done} of {len(self.runbook.order)} steps"
@@ -302,11 +311,44 @@ class Session:
             )
         )
 
+    def _lease(self) -> ExitCode | None:
+        """Lease what the runbook changes (options.leases); the refusal's exit code if another
+        session holds any of it. Nothing has changed yet, and a refusal changes nothing."""
+        store = self.options.leases
+        if store is None or self.identity is None:
+            return None
+        log = self.core.log
+        self.leasing = Leasing(store, log, on_lost=lambda text: log.note(text))
+        refused = self.leasing.take(
+            self.runbook, self.identity, self._dir(), break_lease=self.options.break_lease
+        )
+        if refused is None:
+            return None
+        code, text = refused
+        self.core.notice(text, "error")
+        return self._end(code, text)
+
+    def _lease_notice(self) -> None:
+        store = self.options.leases
+        if store is not None and store.local_only and self.leasing and self.leasing.held:
+            self.core.notice(
+                f"the leases on what this session changes are local only ({store.where}): they "
+                "keep out sessions using this sessions directory, not an operator on another "
+                "machine; name a DynamoDB lock table with --lock-table or TURNOUT_LOCK_TABLE",
+                "warn",
+            )
+
+    def _release_leases(self) -> None:
+        if self.leasing is not None:
+            with contextlib.suppress(AuditWriteError):  # released; the log cannot say so
+                self.leasing.release()
+
     def _dir(self) -> str:
         return self.options.session_dir or str(self.core.log.path.parent)
 
     def _end(self, code: ExitCode, reason: str) -> ExitCode:
         self.exit_code, self.summary = code, reason
+        self._release_leases()
         self.end_summary = end_summary(self.runbook, self.core, int(code), reason, self._dir())
         self.core.notify(events.SessionEnded(int(code), reason, self._dir(), self.end_summary))
         return code

@@ -28,4 +28,5 @@ ECS_CLUSTER, ECS_SERVICE, ECS_FAMILY = "shop", "api", "api"
 WORKER_SERVICE, WORKER_FAMILY = "worker", "worker"
 REPORTS_INSTANCE = "reports-1"
 ONCALL_TOPIC = "turnout-oncall"
+LEASE_TABLE = "turnout-leases"  # the DynamoDB lock table rehearsals lease their targets in
 APP_HOST = "app.shop.example.com"

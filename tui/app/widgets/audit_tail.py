@@ -25,6 +25,16 @@ _DESCRIBE: dict[str, Callable[[dict[str, Any]], str]] = {
     ),
     "session.resume": lambda p: f"session resumed after record {p.get('from_seq')}",
     "session.end": lambda p: f"session ended: {p.get('outcome')} (exit {p.get('exit_code')})",
+    "lease.taken": lambda p: f"leases taken: {len(p.get('leases') or [])} ({p.get('store')})",
+    "lease.refused": lambda p: (
+        "REFUSED: leased by session "
+        + ", ".join(sorted({str(h.get("session_id")) for h in p.get("held") or []}))
+    ),
+    "lease.broken": lambda p: (
+        f"lease broken: {p.get('lease_key')} "
+        f"(was {(p.get('previous_holder') or {}).get('session_id')})"
+    ),
+    "lease.released": lambda p: f"leases released: {len(p.get('lease_keys') or [])}",
     "checklist.answer": lambda p: (
         f"checklist {p.get('index')}: {'confirmed' if p.get('confirmed') else 'NOT confirmed'}"
     ),

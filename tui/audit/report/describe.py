@@ -116,7 +116,27 @@ _DESCRIBE: dict[str, Callable[[dict[str, Any]], str]] = {
     Event.LOCK_BROKEN: lambda p: (
         f"stale lock broken (owner was pid {(p.get('previous_owner') or {}).get('pid')})"
     ),
+    Event.LEASE_TAKEN: lambda p: (
+        f"leases taken ({p.get('store')}): "
+        + ", ".join(str(x.get("lease_key")) for x in p.get("leases") or [])
+    ),
+    Event.LEASE_REFUSED: lambda p: (
+        f"refused: leased by another session ({p.get('store')}): "
+        + "; ".join(_holder(h) for h in p.get("held") or [])
+    ),
+    Event.LEASE_BROKEN: lambda p: f"lease broken: {_holder(p.get('previous_holder') or {})}",
+    Event.LEASE_RELEASED: lambda p: (
+        f"leases released ({p.get('store')}): {len(p.get('lease_keys') or [])}"
+        + (f"; lost to --break-lease: {', '.join(p['lost'])}" if p.get("lost") else "")
+    ),
 }
+
+
+def _holder(h: Any) -> str:
+    return (
+        f"{h.get('lease_key')} held by {h.get('who')} on {h.get('host')} pid {h.get('pid')} "
+        f"since {h.get('since')}, session {h.get('session_id')}"
+    )
 
 
 def describe(record: Record) -> str:

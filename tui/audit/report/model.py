@@ -260,7 +260,14 @@ def _timeline(records: list[Record], offsets: dict[int, str]) -> list[TimelineEn
             continue
         alert = (
             (record.type == Event.GUARDRAIL and bool(p.get("breached")))
-            or record.type in (Event.ROLLBACK_START, Event.LOG_REPAIR, Event.LOCK_BROKEN)
+            or record.type
+            in (
+                Event.ROLLBACK_START,
+                Event.LOG_REPAIR,
+                Event.LOCK_BROKEN,
+                Event.LEASE_REFUSED,
+                Event.LEASE_BROKEN,
+            )
             or (record.type == Event.API_RESULT and p.get("outcome") != "ok")
             or (record.type == Event.STEP_END and p.get("status") not in ("completed", "skipped"))
             or (record.type == Event.PRECONDITION and not p.get("passed"))
