@@ -55,11 +55,13 @@ def rehearse_in_app(
     worlds: list[World],
     size: tuple[int, int] = (120, 40),
     auto_approve: bool = False,
+    sets: dict[str, str] | None = None,
 ) -> Rehearsed:
-    """Rehearse shipped runbook `name` on a new world at `speed` as `turnout rehearse` does in a
-    terminal, `drive` pressing the keys. The world is appended to `worlds` for the caller to
-    stop (after asking it what it looks like)."""
-    runbook = load_runbook(ROOT / "runbooks" / f"{name}.yaml")
+    """Rehearse shipped runbook `name` (or the runbook file `name`, a path ending .yaml) on a new
+    world at `speed` as `turnout rehearse` does in a terminal, `drive` pressing the keys. The
+    world is appended to `worlds` for the caller to stop (after asking it what it looks like)."""
+    path = Path(name) if name.endswith(".yaml") else ROOT / "runbooks" / f"{name}.yaml"
+    runbook = load_runbook(path, sets or {})
     drill = load_scenario(scenario)
     world = start_world(drill, speed)
     worlds.append(world)
