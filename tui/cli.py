@@ -14,7 +14,7 @@ import os
 import sys
 import tempfile
 import traceback
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from tui import __version__
 from tui.errors import TurnoutError
@@ -54,8 +54,10 @@ def build_parser() -> argparse.ArgumentParser:
 def _report_internal_error(exc: BaseException) -> str:
     """Keep the traceback for a bug report without showing it on the operator's screen."""
     fd, path = tempfile.mkstemp(prefix="turnout-error-", suffix=".txt")
+    from tui.runbook.secrets import MaskedStream
+
     with os.fdopen(fd, "w") as fh:
-        traceback.print_exception(exc, file=fh)
+        traceback.print_exception(exc, file=MaskedStream(fh))
     return path
 
 
@@ -82,6 +84,18 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _pick_and_go()
         parser.print_help(sys.stderr)
         return ExitCode.INVALID_INPUT
+    from tui.runbook.secrets import MaskedStream
+
+    # Every secret value a command loads is masked in all it prints (tui/runbook/secrets.py).
+    saved = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = MaskedStream(sys.stdout), MaskedStream(sys.stderr)
+    try:
+        return _run(handler, args)
+    finally:
+        sys.stdout, sys.stderr = saved
+
+
+def _run(handler: Callable[[argparse.Namespace], int], args: argparse.Namespace) -> int:
     try:
         return int(handler(args))
     except BrokenPipeError:

@@ -61,10 +61,12 @@ def rehearse_in_app(
     auto_approve: bool = False,
     overrides: dict[str, str] | None = None,
 ) -> Rehearsed:
-    """Rehearse shipped runbook `name` on a new world at `speed` as `turnout rehearse` does in a
-    terminal, `drive` pressing the keys. The world is appended to `worlds` for the caller to
-    stop (after asking it what it looks like). `overrides` are `--set` values."""
-    runbook = load_runbook(ROOT / "runbooks" / f"{name}.yaml", overrides)
+    """Rehearse shipped runbook `name` (or the runbook file `name`, a path ending .yaml) on a new
+    world at `speed` as `turnout rehearse` does in a terminal, `drive` pressing the keys. The
+    world is appended to `worlds` for the caller to stop (after asking it what it looks like).
+    `overrides` are `--set` values."""
+    path = Path(name) if name.endswith(".yaml") else ROOT / "runbooks" / f"{name}.yaml"
+    runbook = load_runbook(path, overrides or {})
     drill = load_scenario(scenario)
     world = start_world(drill, speed)
     worlds.append(world)

@@ -28,6 +28,7 @@ from tui.engine.events import (
 from tui.engine.ports import StepState
 from tui.runbook.model import Runbook
 from tui.runbook.plan import plan_document
+from tui.runbook.secrets import SECRETS
 
 HEADER, STEPS, DETAIL, GUARDRAILS, PROGRESS, NOTICES, ROLLBACK, ENDED, CHECKLIST = (
     "header",
@@ -72,6 +73,8 @@ class SessionModel:
     """The session's state for the screen; fed engine events in order by one thread."""
 
     def __init__(self, runbook: Runbook | None, runbook_name: str = "") -> None:
+        # The screen shows the runbook with its secret values masked; the engine has the real one.
+        runbook = SECRETS.data(runbook)
         self.runbook = runbook
         self.name = runbook.name if runbook else runbook_name
         self.title = runbook.title if runbook else ""

@@ -2,9 +2,10 @@
 
 A key is secret-looking when, lower-cased with everything but letters and digits removed, it
 contains one of `SECRET_WORDS` (so `MasterUserPassword`, `db_password`, `X-Auth-Token`,
-`SecretAccessKey`, `UserData`, `client_secret` all match). The whole value under such a key is
-replaced, whatever its type, because a nested structure under `Credentials` is as secret as a
-string.
+`SecretAccessKey`, `UserData`, `client_secret` all match; the rule lives in
+tui/runbook/secrets.py, which also decides which params are secret). The whole value under
+such a key is replaced, whatever its type, because a nested structure under `Credentials` is
+as secret as a string.
 
 AWS and ECS also carry secrets as name/value pairs (`{"Name": "DB_PASSWORD", "Value": "…"}` in
 ECS environments, `{"Key": "token", "Value": "…"}` in tags, `ParameterKey`/`ParameterValue` in
@@ -16,52 +17,20 @@ Over-redaction is the safe side: a pagination `NextToken` is hidden along with r
 
 from __future__ import annotations
 
-import functools
 import re
 from collections.abc import Mapping
 from typing import Any
 
+from tui.runbook.secrets import SECRET_WORDS, is_secret_key, normalise_key
+
+__all__ = ["REDACTED", "SECRET_WORDS", "is_secret_key", "normalise_key", "redact"]
+
 REDACTED = "[REDACTED]"
 """What a secret value becomes in the log."""
 
-SECRET_WORDS = (
-    "password",
-    "passwd",
-    "passphrase",
-    "secret",
-    "token",
-    "apikey",
-    "accesskey",
-    "privatekey",
-    "credential",
-    "authorization",
-    "cookie",
-    "userdata",
-    "sessionkey",
-    "signature",
-    "connectionstring",
-)
-_EXACT_SECRET_KEYS = frozenset({"auth", "pwd", "keymaterial"})
 _NAME_KEYS = ("name", "key", "parameterkey")
 _VALUE_KEYS = ("value", "parametervalue", "secretvalue")
 _PRIVATE_KEY = re.compile(r"-----BEGIN [A-Z ]*PRIVATE KEY-----")
-_NOT_ALNUM = re.compile(r"[^a-z0-9]")
-
-
-def normalise_key(key: str) -> str:
-    """A key as it is matched: lower case, letters and digits only."""
-    return _NOT_ALNUM.sub("", key.lower())
-
-
-def is_secret_key(key: object) -> bool:
-    """Whether a mapping key (or the name in a name/value pair) looks like it holds a secret."""
-    return isinstance(key, str) and _is_secret_text(key)
-
-
-@functools.lru_cache(maxsize=4096)  # the same few hundred keys recur in every record
-def _is_secret_text(key: str) -> bool:
-    flat = normalise_key(key)
-    return flat in _EXACT_SECRET_KEYS or any(word in flat for word in SECRET_WORDS)
 
 
 def redact(value: Any) -> Any:

@@ -23,6 +23,7 @@ from tui.audit.lock import LockOwner, SessionLock
 from tui.audit.redact import redact
 from tui.audit.sessiondir import fsync_dir, write_all
 from tui.clock import Clock
+from tui.runbook.secrets import SECRETS
 
 REPAIR_FLAG = "--repair-log"
 """The command-line flag front ends offer for truncating a torn final line (named in messages)."""
@@ -166,11 +167,13 @@ class AuditWriter:
     def append(self, event: str, payload: Mapping[str, Any], actor: str = ENGINE_ACTOR) -> Record:
         """Append one record and return it once it is on the disk.
 
-        The payload is converted to JSON data and redacted (redact.py) first. Thread-safe.
+        The payload is converted to JSON data and redacted (redact.py) first, then every
+        secret param value in it is masked (tui/runbook/secrets.py): the record hashed and
+        written is the masked one, so the chain verifies. Thread-safe.
         Raises AuditWriteError if the record could not be made durable; the log is then cut
         back to its last good record.
         """
-        clean = redact(to_jsonable(payload))
+        clean = SECRETS.data(redact(to_jsonable(payload)))
         with self._mutex:
             if self._fd is None:
                 raise AuditWriteError(f"{self.path}: the session log is closed")

@@ -17,6 +17,7 @@ from tui.clock import Clock
 from tui.engine import events, questions
 from tui.engine.asking import Watching, Withdrawn, answer_watching
 from tui.engine.control import Controls
+from tui.engine.masked import masked
 from tui.engine.options import SessionOptions
 from tui.engine.outcome import RollbackNeeded, Stop
 from tui.engine.ports import Answer, Operator, Question, QuestionKind, StepState
@@ -67,7 +68,8 @@ class Core:
         options: SessionOptions,
         recorder: SessionCallRecorder | None,
     ) -> None:
-        self.runbook, self.cloud, self.operator = runbook, cloud, operator
+        self.runbook, self.cloud = runbook, cloud
+        self.operator = masked(operator)  # front ends never see a secret value
         self.clock, self.log, self.options, self.recorder = clock, log, options, recorder
         self.controls = Controls()
         self.progress = Progressed()

@@ -19,6 +19,7 @@ import contextlib
 from collections.abc import Callable
 
 from tui.audit.errors import AuditWriteError
+from tui.audit.redact import REDACTED
 from tui.audit.resume import ResumeState
 from tui.audit.session_log import SessionLog
 from tui.aws.protocol import Cloud, CloudError, Identity
@@ -280,7 +281,8 @@ class Session:
             runbook_path=options.runbook_path or runbook.file,
             runbook_name=runbook.name,
             runbook_sha256=options.runbook_sha256,
-            params={name: param.value for name, param in runbook.params.items()},
+            # A secret is not in the log: resuming asks for it again with --set.
+            params={n: REDACTED if p.secret else p.value for n, p in runbook.params.items()},
             mode=options.mode,
             region=ident.region if ident else runbook.target.region,
             account=ident.account if ident else None,

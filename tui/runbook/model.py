@@ -60,6 +60,7 @@ class Param:
     required: bool
     description: str
     location: Location
+    secret: bool = False  # declared `secret: true`, or a string param whose name looks secret
 
 
 @dataclass(frozen=True)

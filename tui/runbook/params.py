@@ -16,6 +16,7 @@ from tui.runbook.fields import Fields
 from tui.runbook.model import Param
 from tui.runbook.patterns import PatternError, compile_pattern
 from tui.runbook.problems import Problems, did_you_mean, one_of
+from tui.runbook.secrets import MASK, MIN_SECRET_LENGTH, SECRETS, is_secret_key, secret_text
 from tui.runbook.source import Node
 from tui.runbook.values import (
     INVALID,
@@ -27,7 +28,7 @@ from tui.runbook.values import (
     type_of,
 )
 
-PARAM_KEYS = ("type", "default", "required", "pattern", "choices", "description")
+PARAM_KEYS = ("type", "default", "required", "pattern", "choices", "description", "secret")
 NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _REFERENCE = re.compile(r"\$\$\{|\$\{([^}]*)\}|\$\{")
 
@@ -93,6 +94,13 @@ def _load_one(
         choices=tuple(choices), pattern=pattern if isinstance(pattern, str) else None
     )
     required = fields.get("required", ValueType.BOOLEAN, False)
+    secret = _is_secret(name, fields.get("secret", ValueType.BOOLEAN), vtype)
+    if secret:
+        # Known before any message is written, so no message (nor the log) can show it. One
+        # too short to mask is refused below instead.
+        raw = [override] if override is not None else []
+        raw += secret_text(default_node.plain() if default_node else None)
+        SECRETS.add(t for t in raw if len(t) >= MIN_SECRET_LENGTH)
     default = INVALID if vtype is INVALID else None
     if default_node is not None and vtype is not INVALID:
         default = check_node(default_node, vtype, f"params.{name}.default", problems)
@@ -113,10 +121,10 @@ def _load_one(
         try:
             value = parse_text(override, vtype)
         except ValueError as exc:
-            problems.add(key_loc, f"--set {name}={_shown(override)}: {exc}")
+            problems.add(key_loc, f"--set {name}={_shown(override, secret)}: {exc}")
             value = INVALID
         else:
-            broken = check_constraints(value, rules, f"--set {name}={_shown(override)}")
+            broken = check_constraints(value, rules, f"--set {name}={_shown(override, secret)}")
             _report(problems, key_loc, broken, value)
             value = INVALID if broken else value
     elif value is None and vtype is not INVALID:
@@ -124,6 +132,8 @@ def _load_one(
             key_loc, f'param "{name}" is required and has no value: pass --set {name}=VALUE'
         )
         value = INVALID
+    if secret and value is not INVALID:
+        _check_secret_length(name, value, key_loc, problems)
     return Param(
         name=name,
         type=vtype if vtype is not INVALID else ValueType.STRING,
@@ -132,11 +142,34 @@ def _load_one(
         required=bool(required is True or default_node is None),
         description=fields.get("description", ValueType.STRING, "") or "",
         location=key_loc,
+        secret=secret,
     )
 
 
-def _shown(text: str) -> str:
-    """A `--set` value as messages echo it: a value of thousands of characters is cut short."""
+def _is_secret(name: str, declared: Any, vtype: Any) -> bool:
+    """`secret: true|false` as written; otherwise a string param whose name looks secret (a
+    number called `max_tokens` is not)."""
+    if isinstance(declared, bool):
+        return declared
+    return vtype is ValueType.STRING and is_secret_key(name)
+
+
+def _check_secret_length(name: str, value: Any, location: Location, problems: Problems) -> None:
+    short = [t for t in secret_text(value) if 0 < len(t) < MIN_SECRET_LENGTH]
+    if short:
+        problems.add(
+            location,
+            f"params.{name}: a secret must be at least {MIN_SECRET_LENGTH} characters (it is "
+            "masked wherever it appears, and a shorter one would be masked inside ordinary "
+            f"words); give a longer value, or write `secret: false` if {name} is not a secret",
+        )
+
+
+def _shown(text: str, secret: bool = False) -> str:
+    """A `--set` value as messages echo it: a value of thousands of characters is cut short,
+    a secret is never shown."""
+    if secret:
+        return MASK
     return text if len(text) <= 60 else f"{text[:57]}…"
 
 

@@ -28,12 +28,14 @@ from tui.runbook.model import (
     Step,
 )
 from tui.runbook.ordering import wave_of_step
+from tui.runbook.secrets import MASK, SECRETS
 
 FORMAT = "turnout.plan/1"
 
 
 def plan_document(runbook: Runbook) -> dict[str, Any]:
-    """The whole run, in the order it will happen, with each step's checks and undo."""
+    """The whole run, in the order it will happen, with each step's checks and undo; secret
+    values masked (it is only ever shown), a secret param marked `"secret": true`."""
     explicit: dict[str, list[str]] = {}
     for step in runbook.rollback:
         if step.undoes:
@@ -47,31 +49,38 @@ def plan_document(runbook: Runbook) -> dict[str, Any]:
         {op for doc in (*steps, *rollback) for op in (*doc["operations"], *doc["check_operations"])}
         | {op for doc in steps for op in doc["undo"]["operations"]}
     )
-    return {
-        "format": FORMAT,
-        "runbook": {
-            "name": runbook.name,
-            "title": runbook.title,
-            "description": runbook.description,
-            "file": runbook.file,
-        },
-        "target": {"account": runbook.target.account, "region": runbook.target.region},
-        "window_seconds": runbook.window,
-        "params": {
-            p.name: {"type": str(p.type), "value": p.value, "source": p.source}
-            for p in runbook.params.values()
-        },
-        "checklist": list(runbook.checklist),
-        "waves": [list(wave) for wave in runbook.waves],
-        "steps": steps,
-        "rollback": {
-            "automatic": "completed steps are undone in reverse order; a step named in a "
-            "rollback step's `undoes` is undone by that step instead; rollback steps without "
-            "`undoes` run last, in file order",
-            "steps": rollback,
-        },
-        "operations": operations,
-    }
+    return SECRETS.data(
+        {
+            "format": FORMAT,
+            "runbook": {
+                "name": runbook.name,
+                "title": runbook.title,
+                "description": runbook.description,
+                "file": runbook.file,
+            },
+            "target": {"account": runbook.target.account, "region": runbook.target.region},
+            "window_seconds": runbook.window,
+            "params": {
+                p.name: {
+                    "type": str(p.type),
+                    "value": MASK if p.secret else p.value,
+                    "source": p.source,
+                }
+                | ({"secret": True} if p.secret else {})
+                for p in runbook.params.values()
+            },
+            "checklist": list(runbook.checklist),
+            "waves": [list(wave) for wave in runbook.waves],
+            "steps": steps,
+            "rollback": {
+                "automatic": "completed steps are undone in reverse order; a step named in a "
+                "rollback step's `undoes` is undone by that step instead; rollback steps without "
+                "`undoes` run last, in file order",
+                "steps": rollback,
+            },
+            "operations": operations,
+        }
+    )
 
 
 def _step(step: Step, order: int, runbook: Runbook, undone_by: list[str]) -> dict[str, Any]:

@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from tui.errors import InputError, Location
+from tui.runbook.secrets import SECRETS
 
 
 @dataclass(frozen=True, order=True)
@@ -30,15 +31,16 @@ class Problems:
         """Record a problem at `location`."""
         self._items.append(Problem(location, message))
 
+    def sorted(self) -> list[Problem]:
+        """Every problem in file order, each reported once, with secret values masked (a
+        `pattern` mismatch quotes the value; the secret was known before it was checked)."""
+        return sorted({Problem(p.location, SECRETS.text(p.message)) for p in self._items})
+
     def __bool__(self) -> bool:
         return bool(self._items)
 
     def __len__(self) -> int:
         return len(self._items)
-
-    def sorted(self) -> list[Problem]:
-        """Every problem in file order, each reported once."""
-        return sorted(set(self._items))
 
 
 class RunbookInvalid(InputError):

@@ -246,6 +246,11 @@ def _defs() -> dict[str, Any]:
                         "pattern": _STR,
                         "choices": {"type": "array"},
                         "description": _STR,
+                        "secret": {
+                            "type": "boolean",
+                            "description": "Mask the value everywhere it would be shown or "
+                            "logged (default: true for a string param whose name looks secret).",
+                        },
                     },
                 },
             ],
