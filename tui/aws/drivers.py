@@ -3,6 +3,7 @@ that are trivial for an action done in one call (nothing to follow, nothing to c
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from tui.aws.context import AwsContext
@@ -30,3 +31,8 @@ class Driver:
     def poll_undo(self) -> Progress:
         """The undo's progress: for a one-call undo, what `undo` returned."""
         return self.undo_progress
+
+    def find_undone(self, captured: Mapping[str, Any]) -> Progress | None:
+        """Cannot tell from AWS: the undo is sent (again). Drivers whose undo shows in AWS
+        (weights, a delay) override this."""
+        return None

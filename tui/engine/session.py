@@ -92,7 +92,7 @@ class Session:
         if refusal is not None:
             return refusal
         self._announce(resumed=True)
-        if state.rolling_back:
+        if state.rollback_begun:
             return self._guarded(lambda: self._finish_rollback(state))
         return self._guarded(lambda: self._forward(state))
 
@@ -198,6 +198,9 @@ class Session:
         self.steps.act(step, since, driver=driver)
 
     def _finish_rollback(self, state: ResumeState) -> None:
+        """A log that shows `rollback.start` never goes forward again: the rollback is
+        finished from its plan minus what is undone (each undo looked for in AWS before it is
+        sent), then the guardrails of every step it covers are verified."""
         core = self.core
         for step in self.runbook.order:
             if step.id in state.completed:
@@ -211,12 +214,36 @@ class Session:
             undo = state.undo.get(step.id)
             if undo:
                 core.progress.captured[step.id] = dict(undo[0])
-        start = state.fold.rollback.start if state.fold and state.fold.rollback else None
+        known = {s.id: s for s in self.runbook.order}
+        core.progress.covered = [
+            known[s]
+            for s in state.rollback_steps
+            if s in known
+            and known[s] not in core.progress.done
+            and known[s] is not core.progress.in_flight
+        ]
+        rollback = state.fold.rollback if state.fold else None
+        first = (rollback.first or rollback.start) if rollback else None
+        before = first.payload.get("reason") if first else None
+        reason = f"finishing the rollback begun before the interruption ({before})"
+        if state.rollback_ended:
+            if state.rollback_failed:
+                failed = ", ".join(state.rollback_failed)
+                raise Stop(ExitCode.LEFT_FOR_OPERATOR, f"rollback incomplete: {failed}")
+            core.notice("the rollback had ended before the interruption: verifying it")
+            code, text = self.rollback.verified(str(before))
+            raise Stop(code, text)
+        start = rollback.start if rollback else None
         labels = list(start.payload.get("plan") or []) if start else []
         plan = [self._plan_item(label) for label in labels if label not in state.rolled_back]
-        before = start.payload.get("reason") if start else None
-        reason = f"finishing the rollback begun before the interruption ({before})"
-        code, text = self.rollback.run("operator", reason, None, [p for p in plan if p])
+        code, text = self.rollback.run(
+            "operator",
+            reason,
+            None,
+            [p for p in plan if p],
+            resumed=True,
+            failed_before=state.rollback_failed,
+        )
         raise Stop(code, text)
 
     def _plan_item(self, label: str) -> PlanItem | None:
