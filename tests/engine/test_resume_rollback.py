@@ -117,3 +117,32 @@ def test_verification_does_not_pass_on_silence_alone(drive, cloud, clock, operat
     d = drive(CANARY)
     assert d.code == 4, d.session.summary
     assert "no data" in d.session.summary
+
+
+BLUE_GUARDED = (
+    CANARY
+    + """
+rollback:
+  - id: blue-takes-over
+    action: manual
+    with: {instructions: Say that traffic is back on blue}
+    guardrails:
+      - name: blue error rate
+        metric: {namespace: Test, name: BlueErrorRate, stat: Average}
+        max: 1
+        for: 2
+        on_breach: rollback
+"""
+)
+
+
+@pytest.mark.parametrize(("blue", "code"), [(0.1, 3), (9.0, 4)])
+def test_verification_reads_the_side_now_taking_the_traffic(drive, breaching, blue, code):
+    """The shift's guardrail (green) goes silent after the rollback; blue, named by the
+    runbook's rollback step, decides: healthy verifies (3), failing does not (4)."""
+    breaching.metrics["ErrorRate"] = lambda t: 5.0 if "shift" in breaching.changed else None
+    breaching.metrics["BlueErrorRate"] = lambda t: blue
+    d = drive(BLUE_GUARDED)
+    assert d.code == code, d.session.summary
+    verified = {r.payload["name"] for r in d.records if r.payload.get("phase") == "verify"}
+    assert verified == {"error rate", "blue error rate"}

@@ -226,7 +226,7 @@ class Core:
                 reason = f"{request.who} asked to roll back: {request.reason}".rstrip(": ")
                 raise RollbackNeeded("operator", reason, step)
         if self.controls.take_pause():
-            raise Stop(ExitCode.INTERRUPTED, "paused at the operator's request")
+            raise Stop(ExitCode.INTERRUPTED, self.controls.pause_reason)
 
     def _check_window(self) -> None:
         if self.window_ends_at and not self.warned_window and self.now() > self.window_ends_at:

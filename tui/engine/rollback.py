@@ -197,10 +197,11 @@ class Rollback:
     # -- verifying ---------------------------------------------------------------------------
 
     def guardrails(self) -> list[Guardrail]:
-        """Every guardrail of the steps that ran, once each."""
+        """Every guardrail of the steps that ran, then of the runbook's `rollback:` steps
+        (where a runbook says how the side taking the traffic back looks healthy), once each."""
         progress, seen, found = self.core.progress, set(), []
         steps = list(progress.done) + ([progress.in_flight] if progress.in_flight else [])
-        steps += progress.covered
+        steps += progress.covered + list(self.core.runbook.rollback)
         for step in steps:
             for guardrail in step.guardrails:
                 key = (guardrail.name, condition_text(guardrail.condition))

@@ -14,6 +14,7 @@ any thread; the engine's thread acts on them at its next safe point.
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 from tui.audit.errors import AuditWriteError
 from tui.audit.resume import ResumeState
@@ -61,9 +62,9 @@ class Session:
         """Roll back at the next safe point (after the operator confirms)."""
         self.core.controls.request_rollback(who, reason)
 
-    def request_pause(self) -> None:
+    def request_pause(self, reason: str | None = None) -> None:
         """Stop at the next safe point, resumable (exit 130)."""
-        self.core.controls.request_pause()
+        self.core.controls.request_pause(reason)
 
     def request_interrupt(self) -> None:
         """Ctrl-C: ask the operator (roll back, pause, continue) at the next safe point."""
@@ -292,8 +293,12 @@ class Session:
 
     def _start_record(self, ident: Identity | None) -> None:
         runbook, options = self.runbook, self.options
+        path = options.runbook_path or runbook.file
+        # Absolute, so `turnout resume` finds the runbook from any working directory.
+        if Path(path).is_file():
+            path = str(Path(path).resolve())
         self.core.log.session_start(
-            runbook_path=options.runbook_path or runbook.file,
+            runbook_path=path,
             runbook_name=runbook.name,
             runbook_sha256=options.runbook_sha256,
             params={name: param.value for name, param in runbook.params.items()},
