@@ -257,3 +257,24 @@ def test_access_denied_names_the_operation_and_the_resource(world, recorder):
     assert "lack this permission" in str(caught.value)
     assert recorder.calls[-1].result["ok"] is False
     assert weights(world) == {"web-blue": 100, "web-green": 0}
+
+
+def test_an_undo_that_reached_aws_before_a_crash_is_found_not_resent(world, ctx, recorder):
+    driver = set_weights(ctx, **{"web-blue": 50, "web-green": 50})
+    captured = driver.capture()
+    driver.start()
+    assert set_weights(ctx, **{"web-blue": 50, "web-green": 50}).find_undone(captured) is None
+    driver.undo(captured)  # reached AWS; the process died before its result was logged
+    recorder.clear()
+    found = set_weights(ctx, **{"web-blue": 50, "web-green": 50}).find_undone(captured)
+    assert found is not None and found.done
+    assert recorder.operations("ModifyListener") == []  # only described
+    assert weights(world) == {"web-blue": 100, "web-green": 0}
+
+    delay_step = step("elbv2.set_deregistration_delay", target_group="web-blue", delay="7s")
+    setter = SetDeregistrationDelay(ctx, delay_step)
+    before = setter.capture()
+    setter.start()
+    assert SetDeregistrationDelay(ctx, delay_step).find_undone(before) is None
+    setter.undo(before)
+    assert SetDeregistrationDelay(ctx, delay_step).find_undone(before) is not None

@@ -32,6 +32,7 @@ class DriverScript:
     undo_polls: int = 1
     fail_undo: str | None = None
     found_started: bool = False
+    found_undone: bool = False  # find_undone: AWS shows the undo done
 
 
 class FakeDriver:
@@ -81,6 +82,13 @@ class FakeDriver:
             return Progress("failed", reason=self.script.fail_undo)
         self.cloud.changed.discard(self.step.id)
         return Progress("running") if self.script.undo_polls else Progress("done")
+
+    def find_undone(self, captured: Mapping[str, Any]) -> Progress | None:
+        self._log("find_undone")
+        if not self.script.found_undone:
+            return None
+        self.cloud.changed.discard(self.step.id)
+        return Progress("done", "already undone")
 
     def poll_undo(self) -> Progress:
         self._log("poll_undo")

@@ -11,6 +11,9 @@ taken) and returns a `ResumeState`. The engine's rules, documented in docs/audit
 - `undo` holds every step's undo data, in the order captured, for a rollback after the crash;
 - `unfinished_calls` lists every such call in the session, including a rollback's own calls
   (a crash mid-rollback leaves no step in flight, but `rolling_back` is set);
+- a session whose log shows `rollback.start` (`rollback_begun`) never goes forward again: it
+  finishes the rollback (`rolled_back` is done; `rollback_ended` says the undo part is over),
+  verifies the guardrails of every step in `rollback_steps`, and ends;
 - an unanswered confirmation (`pending_confirmation`) must be asked again;
 - `ended` sessions cannot be resumed; check `runbook_sha256` against the runbook on disk.
 """
@@ -59,6 +62,15 @@ class ResumeState:
     """Every mutating intent in the log with no result, rollback calls included."""
     rolling_back: bool = False
     rolled_back: tuple[str, ...] = ()
+    rollback_begun: bool = False
+    """A rollback started (ended or not): a resumed session only finishes it."""
+    rollback_ended: bool = False
+    """`rollback.end` is durable: only verification (and `session.end`) is left."""
+    rollback_failed: tuple[str, ...] = ()
+    """Plan items whose `rollback.step` (or `rollback.end`) recorded an error."""
+    rollback_steps: tuple[str, ...] = ()
+    """The forward steps a rollback covers, in the order they started: completed, in flight
+    when it began, or cancelled by it. Verification reads every one's guardrails."""
     ended: bool = False
     exit_code: int | None = None
     torn: bool = False
@@ -102,6 +114,10 @@ def resume_state(session: str | Path) -> ResumeState:
         unfinished_calls=tuple(c for c in fold.calls if c.mutating and not c.finished),
         rolling_back=rollback is not None and rollback.end is None,
         rolled_back=tuple(rollback.undone) if rollback else (),
+        rollback_begun=rollback is not None,
+        rollback_ended=rollback is not None and rollback.end is not None,
+        rollback_failed=_rollback_failed(fold),
+        rollback_steps=_rollback_steps(fold),
         ended=fold.end is not None,
         exit_code=fold.end.payload.get("exit_code") if fold.end else None,
         torn=reading.torn,
@@ -124,3 +140,30 @@ def _in_flight(fold: SessionFold) -> InFlight | None:
         mutation_result=bool(mutating) and all(call.finished for call in mutating),
         unfinished_calls=tuple(step.unfinished_calls),
     )
+
+
+def _rollback_failed(fold: SessionFold) -> tuple[str, ...]:
+    rollback = fold.rollback
+    if rollback is None:
+        return ()
+    failed = [s for s, r in rollback.undone.items() if r.payload.get("outcome") == "error"]
+    if rollback.end is not None and rollback.end.payload.get("outcome") == "failed" and not failed:
+        failed.append(str(rollback.end.payload.get("error") or "the rollback"))
+    return tuple(failed)
+
+
+def _rollback_steps(fold: SessionFold) -> tuple[str, ...]:
+    """Completed steps, the step in flight, and steps whose `step.end cancelled` came after
+    the first `rollback.start` (the rollback cancelled them while their action ran)."""
+    rollback = fold.rollback
+    if rollback is None:
+        return ()
+    begun = (rollback.first or rollback.start).seq
+    covered = []
+    for step in fold.steps.values():
+        cancelled_by_it = (
+            step.status is StepStatus.CANCELLED and step.end is not None and step.end.seq > begun
+        )
+        if step.status in (StepStatus.COMPLETED, StepStatus.RUNNING) or cancelled_by_it:
+            covered.append(step.id)
+    return tuple(covered)

@@ -75,6 +75,8 @@ class RollbackState:
     start: Record
     undone: dict[str, Record] = field(default_factory=dict)
     end: Record | None = None
+    first: Record | None = None
+    """The first `rollback.start` (a resumed session writes another to finish it)."""
 
 
 class SessionFold:
@@ -226,7 +228,13 @@ class SessionFold:
             step.undo.append(dict(record.payload.get("data") or {}))
 
     def _on_rollback_start(self, record: Record) -> None:
-        self.rollback = RollbackState(record)
+        # A resumed session finishing a rollback writes rollback.start again: what the first
+        # one undid stays undone, so a second crash never undoes a step twice.
+        before = self.rollback
+        if before is None:
+            self.rollback = RollbackState(record, first=record)
+        else:
+            self.rollback = RollbackState(record, dict(before.undone), first=before.first)
 
     def _on_rollback_step(self, record: Record) -> None:
         if self.rollback is not None:

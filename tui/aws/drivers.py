@@ -3,6 +3,7 @@ that are trivial for an action done in one call (nothing to follow, nothing to c
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from tui.aws.context import AwsContext
@@ -35,4 +36,9 @@ class Driver:
         """What AWS shows now of what this step changes, in one line, for the summary every
         session ends with ("web-alb:80 forwards web-blue 100, web-green 0"). Read-only; None
         when the action leaves nothing worth a line."""
+        return None
+
+    def find_undone(self, captured: Mapping[str, Any]) -> Progress | None:
+        """Cannot tell from AWS: the undo is sent (again). Drivers whose undo shows in AWS
+        (weights, a delay) override this."""
         return None

@@ -113,6 +113,12 @@ class ActionDriver(Protocol):
         """Follow the undo until it is done or failed."""
         ...
 
+    def find_undone(self, captured: Mapping[str, Any]) -> Progress | None:
+        """After a crash mid-rollback, before the undo is sent again: does AWS show it done
+        (its Progress is done) or under way (then `poll_undo` follows it)? None: send it.
+        Read-only."""
+        ...
+
 
 @dataclass(frozen=True)
 class SeriesRequest:

@@ -101,6 +101,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     resume.add_argument("--profile", metavar="P", help="AWS profile")
     resume.add_argument("--region", metavar="R", help="AWS region (default: the session's)")
     resume.add_argument(
+        "--runbook",
+        metavar="FILE",
+        help="the runbook file, when the one named in the log is not found (same SHA-256)",
+    )
+    resume.add_argument(
         "--break-stale-lock",
         action="store_true",
         help="take over a log whose writer died on this host (recorded as lock.broken)",
@@ -486,7 +491,6 @@ def _wait_for_metrics(world: Any, ticks: int = 2, limit: float = 20.0) -> None:
 
 def resume_command(args: argparse.Namespace) -> int:
     """`turnout resume`: carry a session on from its log."""
-    from pathlib import Path
 
     from tui.audit.resume import resume_state
     from tui.audit.session_log import file_sha256
@@ -494,7 +498,7 @@ def resume_command(args: argparse.Namespace) -> int:
     from tui.commands.leases import aws_lease_store
     from tui.commands.session_flow import overrides_from_log, require_answerable, resume_session
     from tui.engine.options import SessionOptions
-    from tui.engine.resuming import check_resumable
+    from tui.engine.resuming import check_resumable, session_runbook
     from tui.runbook.loader import load_runbook
     from tui.runbook.params import parse_overrides
     from tui.runbook.problems import RunbookInvalid
@@ -508,9 +512,7 @@ def resume_command(args: argparse.Namespace) -> int:
             f"{state.path}: a rehearsal cannot be resumed: its world ended with the process "
             "that ran it. Rehearse again."
         )
-    path = Path((start.get("runbook") or {}).get("path") or "")
-    if not path.is_file():
-        raise InputError(f"{state.path}: the session's runbook {path} is not there any more")
+    path = session_runbook(state, args.runbook)
     given, bad = parse_overrides(args.set)
     if bad:
         raise InputError("; ".join(bad))

@@ -60,24 +60,40 @@ def require_answerable(runbook: Runbook, auto_approve: bool) -> None:
         )
 
 
+# A process manager's stop (SIGTERM) or a lost terminal (SIGHUP) pauses the session as a
+# Ctrl-C answered "pause" would: session.end 130, resumable. Nobody may be there to ask.
+STOP_SIGNALS = {"SIGTERM": "SIGTERM (asked to stop)", "SIGHUP": "SIGHUP (the terminal went away)"}
+
+
 @contextmanager
 def ctrl_c_asks(session: Session) -> Iterator[None]:
     """The first Ctrl-C asks the engine's INTERRUPT question at its next safe point; a second
-    one interrupts at once (the log stays resumable)."""
+    one interrupts at once (the log stays resumable). SIGTERM and SIGHUP pause the session at
+    its next safe point (exit 130, resumable); a second one ends the process at once."""
 
     def first(signum: int, frame: object) -> None:
         signal.signal(signal.SIGINT, signal.default_int_handler)
         session.request_interrupt()
 
+    def stop(signum: int, frame: object) -> None:
+        name = signal.Signals(signum).name
+        signal.signal(signum, signal.SIG_DFL)
+        session.request_pause(f"paused by {STOP_SIGNALS.get(name, name)}")
+
     try:
-        previous = signal.signal(signal.SIGINT, first)
+        previous = {signal.SIGINT: signal.signal(signal.SIGINT, first)}
     except ValueError:  # not the main thread (tests): no signal handling
         yield
         return
+    for name in STOP_SIGNALS:
+        number = getattr(signal, name, None)
+        if number is not None:
+            previous[number] = signal.signal(number, stop)
     try:
         yield
     finally:
-        signal.signal(signal.SIGINT, previous)
+        for number, handler in previous.items():
+            signal.signal(number, handler)
 
 
 def start_session(

@@ -27,16 +27,19 @@ class Controls:
         self._rollback: RollbackRequest | None = None
         self._pause = False
         self._interrupt = False
+        self.pause_reason = "paused at the operator's request"
 
     def request_rollback(self, who: str, reason: str) -> None:
         """Ask to roll back at the next safe point (the engine confirms first)."""
         with self._lock:
             self._rollback = RollbackRequest(who, reason)
 
-    def request_pause(self) -> None:
-        """Stop at the next safe point, resumable (exit 130)."""
+    def request_pause(self, reason: str | None = None) -> None:
+        """Stop at the next safe point, resumable (exit 130); `reason` goes in session.end."""
         with self._lock:
             self._pause = True
+            if reason:
+                self.pause_reason = reason
 
     def request_interrupt(self) -> None:
         """Ctrl-C: ask the operator what to do at the next safe point."""

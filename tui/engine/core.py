@@ -53,6 +53,9 @@ class Progressed:
     started_at: dict[str, datetime] = field(default_factory=dict)  # step -> first start
     in_flight: Step | None = None  # the step whose action was started and has not ended
     driver: ActionDriver | None = None  # the in-flight step's driver
+    # Steps a resumed rollback covers beyond `done` and `in_flight`: those the rollback had
+    # cancelled before the crash. Verification reads their guardrails too.
+    covered: list[Step] = field(default_factory=list)
 
 
 class Core:
@@ -227,7 +230,7 @@ class Core:
                 reason = f"{request.who} asked to roll back: {request.reason}".rstrip(": ")
                 raise RollbackNeeded("operator", reason, step)
         if self.controls.take_pause():
-            raise Stop(ExitCode.INTERRUPTED, "paused at the operator's request")
+            raise Stop(ExitCode.INTERRUPTED, self.controls.pause_reason)
 
     def _check_window(self) -> None:
         if self.window_ends_at and not self.warned_window and self.now() > self.window_ends_at:

@@ -3,7 +3,10 @@ reopened for writing (docs/engine.md, "Resume")."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from tui.audit.resume import ResumeState
+from tui.audit.session_log import file_sha256
 from tui.errors import InputError
 from tui.exitcodes import ExitCode, outcome_name
 
@@ -23,3 +26,33 @@ def check_resumable(state: ResumeState, runbook_sha256: str | None) -> None:
             f"{state.runbook_sha256[:12]}… then, {runbook_sha256[:12]}… now); resuming would "
             "run steps the session never confirmed. Restore the runbook or start a new session."
         )
+
+
+def session_runbook(state: ResumeState, given: str | None = None) -> Path:
+    """The runbook file a resumed session reloads: `given` (`--runbook`) when passed, else the
+    path in `session.start`. Logs written since paths are stored absolute name it exactly; an
+    older log's relative path is looked for from the directory that held `sessions/` (the
+    session directory's grandparent: the default layout), then from the working directory,
+    preferring the file whose SHA-256 is the session's. InputError (exit 2) when none is."""
+    if given:
+        path = Path(given).expanduser()
+        if not path.is_file():
+            raise InputError(f"--runbook {given}: no such file")
+        return path.resolve()
+    start = state.fold.start.payload if state.fold and state.fold.start else {}
+    logged = str((start.get("runbook") or {}).get("path") or "")
+    if not logged:
+        raise InputError(f"{state.path}: the log names no runbook; pass it with --runbook PATH")
+    path = Path(logged)
+    candidates = [path] if path.is_absolute() else [state.path.parent.parent.parent / path, path]
+    found = [c.resolve() for c in candidates if c.is_file()]
+    for candidate in found:
+        if state.runbook_sha256 and file_sha256(candidate) == state.runbook_sha256:
+            return candidate
+    if found:
+        return found[0]  # check_resumable says it changed
+    where = "" if path.is_absolute() else f" (looked in {', '.join(str(c) for c in candidates)})"
+    raise InputError(
+        f"{state.path}: the session's runbook {logged} is not there any more{where}; "
+        "pass the file it ran with --runbook PATH (its SHA-256 must match the log's)"
+    )

@@ -9,7 +9,9 @@ it made (a backup image, a snapshot) or changed nothing have nothing to undo.
 
 Then the guardrails of every step that ran must come back healthy within a bound: for each,
 a datapoint from a period that began after the rollback ended, inside its band. A guardrail
-that shows no data by the bound passes only under `missing_data: ignore` (and says so).
+that shows no data by the bound passes only under `missing_data: ignore` (and says so), and
+only when another guardrail read a healthy value: silence alone verifies nothing. A resumed
+rollback verifies the guardrails of every step it covers (`Progressed.covered`).
 """
 
 from __future__ import annotations
@@ -78,9 +80,18 @@ class Rollback:
         self.core = core
 
     def run(
-        self, trigger: str, reason: str, step: str | None, plan: list[PlanItem]
+        self,
+        trigger: str,
+        reason: str,
+        step: str | None,
+        plan: list[PlanItem],
+        *,
+        resumed: bool = False,
+        failed_before: tuple[str, ...] = (),
     ) -> tuple[ExitCode, str]:
-        """Roll back along `plan` (from `plan_rollback`, or what a resumed log had left)."""
+        """Roll back along `plan` (from `plan_rollback`, or what a resumed log had left:
+        `resumed` looks for each undo in AWS before sending it; `failed_before` are items
+        whose undo failed before the interruption)."""
         core = self.core
         core.current = None
         core.watching = None  # a rollback's own questions yield to no guardrail
@@ -89,9 +100,9 @@ class Rollback:
         )
         core.notify(events.RollbackChanged("started", f"rolling back: {reason}", step))
         self._cancel_in_flight(reason)
-        problems = []
+        problems = [f"{label}: its undo failed before the interruption" for label in failed_before]
         for item in plan:
-            error = self.undo(item)
+            error = self.undo(item, resumed=resumed)
             core.log.rollback_step(item.label, ok=error is None, error=error)
             target = item.undoes or item.label
             if error is None:
@@ -104,6 +115,10 @@ class Rollback:
         core.log.rollback_end(ok=not problems, error="; ".join(problems) or None)
         if problems:
             return ExitCode.LEFT_FOR_OPERATOR, "rollback incomplete: " + "; ".join(problems)
+        return self.verified(reason)
+
+    def verified(self, reason: str) -> tuple[ExitCode, str]:
+        """Verify the guardrails after the undo; the exit code and summary of the rollback."""
         ok, text = self.verify()
         if not ok:
             return ExitCode.LEFT_FOR_OPERATOR, f"rolled back, but {text}"
@@ -125,8 +140,9 @@ class Rollback:
 
     # -- undoing -----------------------------------------------------------------------------
 
-    def undo(self, item: PlanItem) -> str | None:
-        """Carry out one plan item; None when it worked, else what went wrong."""
+    def undo(self, item: PlanItem, *, resumed: bool = False) -> str | None:
+        """Carry out one plan item; None when it worked, else what went wrong. `resumed`: the
+        undo may have been sent before a crash, so AWS is looked at first (`find_undone`)."""
         core = self.core
         target = item.undoes or item.label
         core.state(target, StepState.ROLLING_BACK)
@@ -146,6 +162,12 @@ class Rollback:
                     return self._follow(target, driver.start(), driver.poll)
                 driver = self._driver_for(item.step)
                 captured = core.progress.captured[item.step.id]
+                if resumed:
+                    found = driver.find_undone(captured)
+                    if found is not None:
+                        state = "done" if found.done else "under way"
+                        core.notice(f"{target}: AWS shows its undo {state}; not sending it again")
+                        return self._follow(target, found, driver.poll_undo)
                 return self._follow(target, driver.undo(captured), driver.poll_undo)
         except (CloudError, KeyError, NotImplementedError) as exc:
             return str(exc)
@@ -175,9 +197,11 @@ class Rollback:
     # -- verifying ---------------------------------------------------------------------------
 
     def guardrails(self) -> list[Guardrail]:
-        """Every guardrail of the steps that ran, once each."""
+        """Every guardrail of the steps that ran, then of the runbook's `rollback:` steps
+        (where a runbook says how the side taking the traffic back looks healthy), once each."""
         progress, seen, found = self.core.progress, set(), []
         steps = list(progress.done) + ([progress.in_flight] if progress.in_flight else [])
+        steps += progress.covered + list(self.core.runbook.rollback)
         for step in steps:
             for guardrail in step.guardrails:
                 key = (guardrail.name, condition_text(guardrail.condition))
@@ -217,17 +241,18 @@ class Rollback:
                 return True, "every guardrail is healthy again"
             # A guardrail under `ignore` that stays silent for two whole periods after the
             # rollback (green at weight 0 serves nothing) will not come back: stop waiting.
+            # Silence alone verifies nothing: some guardrail must read a healthy value (the
+            # side now taking the traffic), else the rollback is not called healthy.
             settled = core.now() >= ended + timedelta(seconds=2 * longest)
-            if core.now() >= deadline or (
-                settled and len(healthy) + len(silent) == len(evaluations)
-            ):
-                if len(healthy) + len(silent) == len(evaluations):
+            accepted = healthy and len(healthy) + len(silent) == len(evaluations)
+            if core.now() >= deadline or (settled and accepted):
+                if accepted:
                     names = ", ".join(e.guardrail.name for e in silent)
                     text = f"guardrails healthy; no data to verify {names} (missing_data: ignore)"
                     core.notice(text, "warn")
                     core.notify(events.RollbackChanged("verified", text))
                     return True, text
-                bad = [e for e in evaluations if e not in healthy and e not in silent]
+                bad = [e for e in evaluations if e not in healthy]
                 text = "not healthy after the rollback within {:g}s: {}".format(
                     bound,
                     "; ".join(

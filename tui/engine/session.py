@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable
+from pathlib import Path
 
 from tui.audit.errors import AuditWriteError
 from tui.audit.redact import REDACTED
@@ -69,9 +70,9 @@ class Session:
         """Roll back at the next safe point (after the operator confirms)."""
         self.core.controls.request_rollback(who, reason)
 
-    def request_pause(self) -> None:
+    def request_pause(self, reason: str | None = None) -> None:
         """Stop at the next safe point, resumable (exit 130)."""
-        self.core.controls.request_pause()
+        self.core.controls.request_pause(reason)
 
     def request_interrupt(self) -> None:
         """Ctrl-C: ask the operator (roll back, pause, continue) at the next safe point."""
@@ -102,7 +103,7 @@ class Session:
             return refusal
         self._announce(resumed=True)
         self._lease_notice()
-        if state.rolling_back:
+        if state.rollback_begun:
             return self._guarded(lambda: self._finish_rollback(state))
         return self._guarded(lambda: self._forward(state))
 
@@ -210,6 +211,9 @@ class Session:
         self.steps.act(step, since, driver=driver)
 
     def _finish_rollback(self, state: ResumeState) -> None:
+        """A log that shows `rollback.start` never goes forward again: the rollback is
+        finished from its plan minus what is undone (each undo looked for in AWS before it is
+        sent), then the guardrails of every step it covers are verified."""
         core = self.core
         for step in self.runbook.order:
             if step.id in state.completed:
@@ -223,12 +227,36 @@ class Session:
             undo = state.undo.get(step.id)
             if undo:
                 core.progress.captured[step.id] = dict(undo[0])
-        start = state.fold.rollback.start if state.fold and state.fold.rollback else None
+        known = {s.id: s for s in self.runbook.order}
+        core.progress.covered = [
+            known[s]
+            for s in state.rollback_steps
+            if s in known
+            and known[s] not in core.progress.done
+            and known[s] is not core.progress.in_flight
+        ]
+        rollback = state.fold.rollback if state.fold else None
+        first = (rollback.first or rollback.start) if rollback else None
+        before = first.payload.get("reason") if first else None
+        reason = f"finishing the rollback begun before the interruption ({before})"
+        if state.rollback_ended:
+            if state.rollback_failed:
+                failed = ", ".join(state.rollback_failed)
+                raise Stop(ExitCode.LEFT_FOR_OPERATOR, f"rollback incomplete: {failed}")
+            core.notice("the rollback had ended before the interruption: verifying it")
+            code, text = self.rollback.verified(str(before))
+            raise Stop(code, text)
+        start = rollback.start if rollback else None
         labels = list(start.payload.get("plan") or []) if start else []
         plan = [self._plan_item(label) for label in labels if label not in state.rolled_back]
-        before = start.payload.get("reason") if start else None
-        reason = f"finishing the rollback begun before the interruption ({before})"
-        code, text = self.rollback.run("operator", reason, None, [p for p in plan if p])
+        code, text = self.rollback.run(
+            "operator",
+            reason,
+            None,
+            [p for p in plan if p],
+            resumed=True,
+            failed_before=state.rollback_failed,
+        )
         raise Stop(code, text)
 
     def _plan_item(self, label: str) -> PlanItem | None:
@@ -277,8 +305,12 @@ class Session:
 
     def _start_record(self, ident: Identity | None) -> None:
         runbook, options = self.runbook, self.options
+        path = options.runbook_path or runbook.file
+        # Absolute, so `turnout resume` finds the runbook from any working directory.
+        if Path(path).is_file():
+            path = str(Path(path).resolve())
         self.core.log.session_start(
-            runbook_path=options.runbook_path or runbook.file,
+            runbook_path=path,
             runbook_name=runbook.name,
             runbook_sha256=options.runbook_sha256,
             # A secret is not in the log: resuming asks for it again with --set.

@@ -109,3 +109,24 @@ def test_a_bad_api_2_is_reported_failed_with_the_circuit_breaker_reason(world) -
     assert resumed.find_started(captured)
     again = resumed.poll()
     assert again.failed and "circuit breaker" in again.reason, again
+
+
+def test_after_a_crash_mid_undo_the_rollout_back_is_followed_not_sent_again(world) -> None:
+    step = _step()
+    driver = UpdateServiceDriver(context(world, step), step)
+    captured = driver.capture()
+    driver.start()
+    final, _ = follow(world, driver.poll, interval=30, limit=1800)
+    assert final.done, final
+    # Before the undo: ECS runs api:2, so nothing shows the undo made.
+    assert UpdateServiceDriver(context(world, step), step).find_undone(captured) is None
+    driver.undo(captured)  # UpdateService back to api:1 reached ECS, then the process died
+
+    resumed = UpdateServiceDriver(context(world, step), step)
+    found = resumed.find_undone(captured)
+    assert found is not None
+    final, _ = follow(world, resumed.poll_undo, interval=30, limit=1800)
+    assert final.done, final
+    deployments = _service(world)["deployments"]
+    assert [d["taskDefinition"].rsplit("/", 1)[-1] for d in deployments] == ["api:1"]
+    assert _running_revisions(world) == {"api:1": 4}

@@ -78,3 +78,8 @@ class Driver:
         session ends with ("web-alb:80 forwards web-blue 100, web-green 0"). Read-only; None
         when the action leaves nothing worth a line."""
         return None
+
+    def find_undone(self, captured: Mapping[str, Any]) -> Progress | None:
+        """Cannot tell from AWS: the undo is sent (again). Drivers whose undo can be seen
+        (the weights, the service's task definition) override this."""
+        return None

@@ -189,6 +189,22 @@ class UpdateServiceDriver(Driver):
         self.watch_for(self.args["timeout"])
         return self.poll_undo()
 
+    def find_undone(self, captured: Mapping[str, Any]) -> Progress | None:
+        """The service's PRIMARY deployment already runs the recorded task definition (the
+        UpdateService back reached ECS before a crash, or its circuit breaker rolled back):
+        follow that rollout instead of sending UpdateService again."""
+        target = str(captured["task_definition"])
+        primary = _primary_on(self._service(), target)
+        on_target = any(
+            d.get("id") == primary and d.get("taskDefinition") == target
+            for d in self._service().get("deployments", [])
+        )
+        if not on_target:
+            return None
+        self._undo_target, self._undo_deployment = target, primary
+        self.watch_for(self.args["timeout"])
+        return self.poll_undo()
+
     def poll_undo(self) -> Progress:
         """Follow the rollout back until COMPLETED."""
         if self._undo_deployment is None:

@@ -68,6 +68,22 @@ def _listener_state(ctx: AwsContext, load_balancer: str, port: int) -> str:
     return f"{load_balancer}:{port} forwards {listeners.describe(now)}"
 
 
+def _already_restored(
+    ctx: AwsContext, load_balancer: str, port: int, captured: Mapping[str, Any]
+) -> Progress | None:
+    """Done when the listener already forwards with the captured weights (the undo reached
+    AWS before a crash): re-sending ModifyListener would be a second mutation for one intent."""
+    back = listeners.weights_of(captured)
+    current = listeners.weights_of(listeners.forward_state(ctx, load_balancer, port))
+    if any(current.get(name, 0) != weight for name, weight in back.items()):
+        return None
+    resource = f"{load_balancer}:{port}"
+    detail = _weights_detail(resource, back)
+    return Progress(
+        "done", f"{resource} already forwards {listeners.describe(back)}", 100.0, detail
+    )
+
+
 class SetWeights(Driver):
     """`elbv2.set_weights`: one ModifyListener; undo forwards exactly as before."""
 
@@ -108,6 +124,11 @@ class SetWeights(Driver):
 
     def state(self) -> str:
         return _listener_state(self.ctx, self.load_balancer, self.port)
+
+    def find_undone(self, captured: Mapping[str, Any]) -> Progress | None:
+        found = _already_restored(self.ctx, self.load_balancer, self.port, captured)
+        self.undo_progress = found or self.undo_progress
+        return found
 
 
 class ShiftWeights(Driver):
@@ -224,6 +245,11 @@ class ShiftWeights(Driver):
     def state(self) -> str:
         return _listener_state(self.ctx, self.load_balancer, self.port)
 
+    def find_undone(self, captured: Mapping[str, Any]) -> Progress | None:
+        found = _already_restored(self.ctx, self.load_balancer, self.port, captured)
+        self.undo_progress = found or self.undo_progress
+        return found
+
 
 class SetDeregistrationDelay(Driver):
     """`elbv2.set_deregistration_delay`: one ModifyTargetGroupAttributes; undo sets the old
@@ -263,6 +289,14 @@ class SetDeregistrationDelay(Driver):
 
     def find_started(self, captured: Mapping[str, Any]) -> bool:
         return deregistration_delay(self.ctx, self.target_group) == self.delay
+
+    def find_undone(self, captured: Mapping[str, Any]) -> Progress | None:
+        if deregistration_delay(self.ctx, self.target_group) != int(captured["delay"]):
+            return None
+        self.undo_progress = Progress(
+            "done", f"{self.target_group} deregistration delay is already {captured['delay']} s"
+        )
+        return self.undo_progress
 
     def undo(self, captured: Mapping[str, Any]) -> Progress:
         self._set(captured["arn"], int(captured["delay"]))

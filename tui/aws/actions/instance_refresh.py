@@ -251,6 +251,33 @@ class InstanceRefreshDriver(Driver):
             return self._refresh_back()
         return self.poll_undo()
 
+    def find_undone(self, captured: Mapping[str, Any]) -> Progress | None:
+        """Before undoing again after a crash: a rollback of the step's refresh already asked
+        for (RollbackInProgress, RollbackSuccessful), or a refresh back to the recorded template
+        already started, is followed; undoing again would roll back the refresh back."""
+        self._undo_captured = captured
+        newest = self._describe()
+        if newest is None or newest["InstanceRefreshId"] == captured.get("previous_refresh"):
+            return None
+        status, target = newest["Status"], _rollback_target(captured)
+        if status.startswith("Rollback"):
+            self._undo_mode = "rollback"
+        elif (
+            target is not None
+            and _refreshes_to(newest, target)
+            and newest.get("Status")
+            in (
+                *refresh_view.FORWARD,
+                "Successful",
+            )
+        ):
+            self._undo_mode = "back"
+        else:
+            return None
+        self._undo_refresh = newest["InstanceRefreshId"]
+        self.watch_for(self.args["timeout"])
+        return self.poll_undo()
+
     def poll_undo(self) -> Progress:
         """Follow the rollback, the cancellation before a refresh back, or the refresh back."""
         if self._undo_mode is None:
@@ -351,6 +378,12 @@ def _rollback_target(captured: Mapping[str, Any]) -> group_config.Spec | None:
     if spec and str(spec.get("Version", "")).isdigit():
         return dict(spec)
     return dict(captured["instances_on"]) if captured.get("instances_on") else spec
+
+
+def _refreshes_to(refresh: Mapping[str, Any], target: Mapping[str, Any]) -> bool:
+    """Whether `refresh` is a refresh back: its desired launch template is `target`."""
+    desired = (refresh.get("DesiredConfiguration") or {}).get("LaunchTemplate")
+    return bool(desired) and group_config.same_template(dict(desired), dict(target))
 
 
 def _spec_text(spec: Mapping[str, Any]) -> str:

@@ -111,6 +111,18 @@ class SetWeights(Driver):
         self._undone = {r["SetIdentifier"]: r["Weight"] for r in captured["records"]}
         return self.poll_undo()
 
+    def find_undone(self, captured: Mapping[str, Any]) -> Progress | None:
+        """Done when every captured record already has its old weight (a change still PENDING
+        is followed to INSYNC by the undo's GetChange only when this driver sent it; Route 53
+        answers reads with the new weights at once, so seeing them is enough)."""
+        _, records = self._weighted()
+        now = {r["SetIdentifier"]: r["Weight"] for r in records}
+        before = {r["SetIdentifier"]: r["Weight"] for r in captured["records"]}
+        if any(now.get(name) != weight for name, weight in before.items()):
+            return None
+        self._undone, self._undo_change = before, None
+        return self.poll_undo()
+
     def poll_undo(self) -> Progress:
         self.undo_progress = self._follow(self._undo_change, self._undone, undo=True)
         return self.undo_progress
