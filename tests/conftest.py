@@ -6,6 +6,12 @@ import os
 
 import pytest
 
+from tui.rehearsal.world import DEFAULT_IMAGES_SETTING
+
+# Every moto backend in the suite starts as the world's do, without moto's sample of public
+# images (see tui/rehearsal/world.py): the same AWS whichever test made a world first.
+os.environ[DEFAULT_IMAGES_SETTING] = "false"
+
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Files with `slow` tests first. `make test` hands whole files to two workers in collection

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import faulthandler
+import signal
 import sys
 import threading
 
@@ -51,6 +53,7 @@ def run(args: argparse.Namespace) -> int:
     )
     world = World(speed=args.speed, faults=scenario)
     world.start()
+    stop = _stop_on_signals()
     try:
         print(
             f"rehearsal world ready at {world.endpoint_url}\n"
@@ -60,9 +63,26 @@ def run(args: argparse.Namespace) -> int:
             "Press Ctrl-C to stop.",
             flush=True,
         )
-        threading.Event().wait()
+        # A wait with a timeout, not one without: Python runs a signal's handler on the main
+        # thread, and a signal the kernel hands to another thread (the simulator's, a request's)
+        # cannot wake a main thread blocked for good; a `turnout world` once ignored Ctrl-C
+        # for 20 s on a busy CI machine. Each turn of this loop is a chance to run the handler.
+        while not stop.wait(0.5):
+            pass
     except KeyboardInterrupt:
-        print("stopping the rehearsal world", file=sys.stderr)
+        pass
     finally:
+        print("stopping the rehearsal world", file=sys.stderr)
         world.stop()
     return ExitCode.COMPLETED
+
+
+def _stop_on_signals() -> threading.Event:
+    """An event set by Ctrl-C, SIGTERM (a process manager's stop) or SIGHUP (the terminal went
+    away): each stops the world cleanly, freeing its ports. SIGUSR1 prints every thread's stack
+    to stderr, for a world that seems stuck."""
+    stop = threading.Event()
+    for number in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        signal.signal(number, lambda *_: stop.set())
+    faulthandler.register(signal.SIGUSR1, all_threads=True)
+    return stop

@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+import os
 from datetime import UTC, datetime, timedelta
 from types import TracebackType
 from typing import Any
@@ -33,6 +34,13 @@ SIMULATOR_USER_AGENT = "turnout-world-simulator"
 # AVAILABLE (about 22 minutes of provisioning with an engine upgrade), ECS services have
 # finished their first rollout and every target has passed its health checks.
 SETTLE_SECONDS = 1500
+
+
+# moto fills every EC2 backend it makes with its sample of public images (thousands of them,
+# parsed again at every reset): 58 s of the test suite's CPU, 10 %, by py-spy. The world's
+# runbooks name only its own two images (tui/rehearsal/images.py). A person who wants the
+# sample in `turnout world` sets MOTO_EC2_LOAD_DEFAULT_AMIS=true.
+DEFAULT_IMAGES_SETTING = "MOTO_EC2_LOAD_DEFAULT_AMIS"
 
 
 class World:
@@ -75,6 +83,7 @@ class World:
 
     def start(self) -> World:
         """Serve (or mock), seed and set the simulator going."""
+        os.environ.setdefault(DEFAULT_IMAGES_SETTING, "false")
         if self.serve:
             # moto's backends are process-wide: a world starts from an empty AWS, never from
             # what an earlier world in this process left behind.

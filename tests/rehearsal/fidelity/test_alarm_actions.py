@@ -24,7 +24,7 @@ from botocore.exceptions import ClientError
 
 from tui.rehearsal.fidelity import alarm_actions, instance_status_checks
 
-AMI = "ami-12c6146b"  # one of moto's built-in images
+AMI = "ami-12c6146b"  # any id: moto does not check that the image exists
 
 
 def launch(aws: Any) -> str:

@@ -15,7 +15,7 @@ from typing import Any
 
 from tui.rehearsal.fidelity import instance_status_checks
 
-AMI = "ami-12c6146b"  # one of moto's built-in images
+AMI = "ami-12c6146b"  # any id: moto does not check that the image exists
 
 
 def test_a_failed_system_check_shows_in_describe_instance_status(aws: Any) -> None:
