@@ -63,7 +63,7 @@ def write_attack_runbook(directory: Path) -> Path:
     )
     # Short bakes: the attack is about text, not time.
     text = text.replace("bake: {default: 5m", "bake: {default: 1m")
-    text = text.replace("duration: 10m, reason", "duration: 1m, reason")
+    text = text.replace("full_bake: {default: 10m", "full_bake: {default: 1m")
     path = directory / "attack.yaml"
     path.write_text(text, encoding="utf-8")
     return path

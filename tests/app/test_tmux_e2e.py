@@ -44,7 +44,10 @@ def test_rehearse_alb_canary_bad_ami_rolls_back_in_tmux(tmp_path: Path) -> None:
             "--scenario",
             "bad-ami",
             "--speed",
-            "10",  # the default when a person answers
+            # Not the default 10x: the rollback's verification waits two minutes of world time
+            # for its evidence (12 s at 10x). While a question waits the world runs at real
+            # time whatever the speed, which is what the countdown check below reads.
+            "30",
             "--sessions-dir",
             str(sessions),
         ]
@@ -83,9 +86,8 @@ def test_rehearse_alb_canary_bad_ami_rolls_back_in_tmux(tmp_path: Path) -> None:
         assert "green 5xx rate" in screen
         assert "Roll back now automatically in" in screen
         # While the question waits, the world runs at real time: the countdown loses a second
-        # a second (at 10x it lost ten).
-        # Measured against the real time between the two readings, however long a busy
-        # machine makes it: at 10x the countdown would lose ten seconds for each one.
+        # a second. Measured against the real time between the two readings, however long a
+        # busy machine makes it: at 30x the countdown would lose thirty seconds for each one.
         # Wait for it to lose two seconds, then compare with the real time that took.
         left, read_at = _countdown(screen), time.monotonic()
         later = tmux.wait_for(
@@ -121,7 +123,7 @@ def test_rehearse_alb_canary_bad_ami_rolls_back_in_tmux(tmp_path: Path) -> None:
         screen = tmux.wait_for("EXIT=", PATIENCE)
         assert "EXIT=3" in screen
         # Before the app, the world's start said what it was doing, then that it was ready.
-        assert "rehearsal world ready (scenario bad-ami, 10x) in" in tmux.screen(history=True)
+        assert "rehearsal world ready (scenario bad-ami, 30x) in" in tmux.screen(history=True)
         assert "time to detect" in screen
         assert "outcome" in screen and "rolled back" in screen
     finally:

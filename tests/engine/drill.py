@@ -96,8 +96,10 @@ def drill(
     config: Any = None,
     interval: float = 30.0,
 ) -> Drill:
-    """Run shipped runbook `name` headless with --auto-approve against a fresh world."""
-    runbook = load_runbook(RUNBOOKS / f"{name}.yaml", sets or {})
+    """Run shipped runbook `name` (or the runbook file `name`, a path ending .yaml) headless
+    with --auto-approve against a fresh world."""
+    path = Path(name) if name.endswith(".yaml") else RUNBOOKS / f"{name}.yaml"
+    runbook = load_runbook(path, sets or {})
     world = start_world(scenario)
     clock = DrillClock(world, interval)
     clock.sleep(warp or WARM_UP)

@@ -153,26 +153,21 @@ def test_without_a_file_it_asks_where(tmp_path: Path, monkeypatch: pytest.Monkey
     assert {"green has caught up", "connections can drain"} <= names
 
 
-@pytest.mark.slow
 def test_a_wizard_runbook_rehearses_to_completion(tmp_path: Path) -> None:
-    """The issue's promise: Enter throughout, then the runbook rehearses on the healthy world."""
-    from tui.cli import main
+    """The issue's promise: Enter throughout, then the runbook rehearses on the healthy world,
+    headless with --auto-approve, on the drill's clock (tests/engine/drill.py: the same session
+    as `turnout rehearse --headless --auto-approve`, its world time moved by the engine's
+    waits, so a half-hour refresh takes seconds). The real command on the real clock is run by
+    tests/engine/test_auto_approve.py and tests/test_secrets_attack.py."""
+    from tests.engine.drill import drill
+    from tui.audit.verify import verify
 
     target = tmp_path / "my-asg.yaml"
     assert new(target, ENTER * 40, pattern="instance-refresh") == ExitCode.COMPLETED
-    code = main(
-        [
-            "rehearse",
-            str(target),
-            "--headless",
-            "--auto-approve",
-            "--set",
-            "min_healthy=50",  # two instances at a time: the same steps, half the refresh
-            "--speed",
-            "100",
-            "--sessions-dir",
-            str(tmp_path / "sessions"),
-        ]
-    )
-    assert code == ExitCode.COMPLETED
-    assert main(["audit", "verify", str(next((tmp_path / "sessions").iterdir()))]) == 0
+    # Two instances at a time: the same steps, half the refresh.
+    done = drill(str(target), tmp_path / "sessions", sets={"min_healthy": "50"})
+    try:
+        assert done.code == ExitCode.COMPLETED, done.output[-3000:]
+        assert verify(done.outcome.session_dir).ok
+    finally:
+        done.world.stop()

@@ -18,7 +18,7 @@ from tui.rehearsal.debrief import Ledger, Sample
 from tui.rehearsal.fidelity import ecs_rollout, launch_templates
 from tui.rehearsal.publish import alb_metrics, put_all
 from tui.rehearsal.seed import SeededWorld
-from tui.rehearsal.topology import green_instance, read_topology
+from tui.rehearsal.topology import Placement, green_instances, read_topology
 from tui.rehearsal.traffic import Behaviour, simulate_interval
 
 log = logging.getLogger(__name__)
@@ -104,6 +104,7 @@ class Simulator:
         self.ledger = Ledger()
         self.stats = SimulatorStats()
         self._rng = random.Random(seed)
+        self._placements: dict[str, Placement] = {}  # see read_topology
         self._last: datetime | None = None  # the world time of the last step's metrics
         self._turned: datetime | None = None  # when the loop last turned
         self._stop = threading.Event()
@@ -121,7 +122,7 @@ class Simulator:
         self._last = now
         fidelity.tick()
         self.faults.apply(now, self.clients, self.world, self.ledger)
-        topology, group_arns = read_topology(self.clients, self.world)
+        topology, group_arns = read_topology(self.clients, self.world, self._placements)
         requests = round(REQUESTS_PER_SECOND * max(elapsed, 0.0))
         traffic = simulate_interval(topology, requests, self.faults.behaviours(now), self._rng)
         cloudwatch = self.clients.client("cloudwatch")
@@ -141,7 +142,7 @@ class Simulator:
 
     def serve_one(self, rng: random.Random) -> dict[str, Any]:
         """Serve a single user request on the current topology (for the front door)."""
-        topology, _ = read_topology(self.clients, self.world)
+        topology, _ = read_topology(self.clients, self.world, self._placements)
         return simulate_interval(topology, 1, self.faults.behaviours(self.clock.now()), rng, 1)
 
     def _publish_tiers(
@@ -155,24 +156,29 @@ class Simulator:
         put_all(cloudwatch, "AWS/EC2", list(publish_tiers.ec2_cpu(per_instance, now, self._rng)))
         rps = sum(g.requests for g in traffic.values()) / seconds
         data = []
+        greens = green_instances(self.clients)
         for db, deployment, share in (
             (names.DB_INSTANCE, names.BLUE_GREEN, 1.0),
             (names.INVENTORY_DB, names.INVENTORY_BLUE_GREEN, 0.3),
         ):
             lag = self.faults.replica_lag if db == names.DB_INSTANCE else 0.0
             long_write = self.faults.long_write and db == names.DB_INSTANCE
-            green = green_instance(self.clients, deployment)
+            green = greens.get(deployment)
             data += publish_tiers.rds(db, green, lag, long_write, rps * share, now, self._rng)
         put_all(cloudwatch, "AWS/RDS", data)
         data = []
-        for service in (names.ECS_SERVICE, names.WORKER_SERVICE):
+        services = (names.ECS_SERVICE, names.WORKER_SERVICE)
+        described = self.clients.client("ecs").describe_services(
+            cluster=names.ECS_CLUSTER, services=list(services)
+        )["services"]
+        desired = {d["serviceName"]: d["desiredCount"] for d in described}
+        for service in services:
             running = sum(
                 ecs_rollout.running_tasks_by_task_definition(names.ECS_CLUSTER, service).values()
             )
-            desired = self.clients.client("ecs").describe_services(
-                cluster=names.ECS_CLUSTER, services=[service]
-            )["services"][0]["desiredCount"]
-            data += publish_tiers.ecs(names.ECS_CLUSTER, service, running, desired, now, self._rng)
+            data += publish_tiers.ecs(
+                names.ECS_CLUSTER, service, running, desired[service], now, self._rng
+            )
         put_all(cloudwatch, "AWS/ECS", data)
         in_service: dict[str, int] = {}
         for member in launch_templates.fleet():
