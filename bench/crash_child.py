@@ -2,8 +2,12 @@
 auto-approved session against a served world, started or resumed, that SIGKILLs itself right
 after its audit log has durably taken a chosen record.
 
-    python bench/crash_child.py start RUNBOOK SETS ENDPOINT DIR WORLD_NOW WALL_REF SPEED KILL_AT
-    python bench/crash_child.py resume RUNBOOK SETS ENDPOINT LOG WORLD_NOW WALL_REF SPEED -
+    python bench/crash_child.py start RUNBOOK SETS ENDPOINT HOSTS DIR CLOCK_FILE KILL_AT
+    python bench/crash_child.py resume RUNBOOK SETS ENDPOINT HOSTS LOG CLOCK_FILE -
+
+HOSTS is a JSON object of the world's HTTP hosts (its front door: host name -> 127.0.0.1:port),
+so a smoke test reaches the world as it does in `turnout rehearse`.
+CLOCK_FILE is where the world's process publishes its clock (tui/rehearsal/shared_clock.py).
 
 SETS is a JSON object of `--set` values.
 
@@ -20,8 +24,6 @@ import json
 import os
 import signal
 import sys
-import time
-from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -37,21 +39,8 @@ from tui.aws.context import AwsContext
 from tui.commands.session_flow import resume_session, start_session
 from tui.engine.options import SessionOptions
 from tui.rehearsal.server import FAKE_CREDENTIALS
+from tui.rehearsal.shared_clock import ClockFile
 from tui.runbook.loader import load_runbook
-
-
-class SharedClock:
-    """World time: `world_now` at wall time `wall_ref`, running `speed` times faster."""
-
-    def __init__(self, world_now: datetime, wall_ref: float, speed: float) -> None:
-        self.world_now, self.wall_ref, self.speed = world_now, wall_ref, speed
-
-    def now(self) -> datetime:
-        return self.world_now + timedelta(seconds=(time.time() - self.wall_ref) * self.speed)
-
-    def sleep(self, seconds: float) -> None:
-        if seconds > 0:
-            time.sleep(seconds / self.speed)
 
 
 def kind(event: str, payload: Any) -> str:
@@ -83,8 +72,8 @@ def kill_at(point: str) -> None:
 
 
 def main() -> int:
-    mode, runbook, sets, endpoint, where, world_now, wall_ref, speed, point = sys.argv[1:10]
-    clock = SharedClock(datetime.fromisoformat(world_now), float(wall_ref), float(speed))
+    mode, runbook, sets, endpoint, hosts, where, clock_file, point = sys.argv[1:9]
+    clock = ClockFile(Path(clock_file))
     kill_at(point)
 
     def make_cloud(recorder):  # type: ignore[no-untyped-def]
@@ -94,7 +83,7 @@ def main() -> int:
             credentials=FAKE_CREDENTIALS,
             recorder=recorder,
         )
-        return AwsCloud(AwsContext(clients, clock))
+        return AwsCloud(AwsContext(clients, clock, json.loads(hosts)))
 
     book = load_runbook(runbook, json.loads(sets))
     quiet = Console(file=io.StringIO())

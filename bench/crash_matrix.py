@@ -26,7 +26,6 @@ import json
 import subprocess
 import sys
 import tempfile
-import time
 from collections import Counter
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -40,6 +39,7 @@ from bench import crash_child  # noqa: E402
 from tui.audit.chain import read_log  # noqa: E402
 from tui.audit.record import Record  # noqa: E402
 from tui.rehearsal.scenario import load_scenario  # noqa: E402
+from tui.rehearsal.shared_clock import ClockPublisher  # noqa: E402
 from tui.rehearsal.world import World  # noqa: E402
 
 CHILD = ROOT / "bench" / "crash_child.py"
@@ -54,7 +54,7 @@ class Case:
 
 
 CASES = (
-    Case("weights", "runbooks/alb-canary.yaml", "healthy", {"bake": "30s"}),
+    Case("weights", "runbooks/alb-canary.yaml", "healthy", {"bake": "30s", "full_bake": "30s"}),
     Case("weights-rollback", "runbooks/alb-canary.yaml", "bad-ami", {"bake": "2m"}),
     Case("refresh", "tests/engine/runbooks/refresh-only.yaml", "healthy", {}),
     Case("ecs", "runbooks/ecs-rolling.yaml", "healthy", {}),
@@ -126,8 +126,8 @@ def run_session(case: Case, speed: float, point: str) -> tuple[Run, Run | None]:
     with (
         World(speed=speed, faults=load_scenario(case.scenario)) as world,
         tempfile.TemporaryDirectory() as sessions,
+        ClockPublisher(world.clock, Path(sessions) / "clock.json") as published,
     ):
-        world_now, wall_ref = world.clock.now(), time.time()
 
         def child(mode: str, where: str, kill: str) -> int:
             done = subprocess.run(
@@ -138,10 +138,9 @@ def run_session(case: Case, speed: float, point: str) -> tuple[Run, Run | None]:
                     str(ROOT / case.runbook),
                     json.dumps(case.sets),
                     world.endpoint_url or "",
+                    json.dumps(world.http_hosts),
                     where,
-                    world_now.isoformat(),
-                    repr(wall_ref),
-                    str(speed),
+                    str(published.path),
                     kill,
                 ],
                 capture_output=True,

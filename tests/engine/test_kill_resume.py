@@ -24,6 +24,7 @@ from tui.commands.session_flow import resume_session
 from tui.engine.options import SessionOptions
 from tui.engine.resuming import check_resumable
 from tui.rehearsal.server import FAKE_CREDENTIALS
+from tui.rehearsal.shared_clock import ClockPublisher
 from tui.rehearsal.world import World
 from tui.runbook.loader import load_runbook
 
@@ -34,55 +35,60 @@ SPEED = 30.0
 pytestmark = pytest.mark.slow
 
 
-def _started_refresh(log: Path) -> bool:
+def _polled_refresh(log: Path) -> bool:
+    """The log shows StartInstanceRefresh answered, then a poll of its progress."""
     if not log.exists():
         return False
+    started = False
     for line in log.read_text().splitlines():
         try:
             record = json.loads(line)
         except ValueError:
+            continue  # the line being written
+        if record["type"] != "api.result":
             continue
-        payload = record["payload"]
-        if record["type"] == "api.result" and payload.get("operation") == "StartInstanceRefresh":
+        operation = record["payload"].get("operation")
+        started = started or operation == "StartInstanceRefresh"
+        if started and operation == "DescribeInstanceRefreshes":
             return True
     return False
 
 
 def test_a_session_killed_mid_refresh_resumes_without_starting_a_second_refresh(tmp_path):
-    with World(speed=SPEED) as world:
-        world_now, wall_ref = world.clock.now(), time.time()
+    with (
+        World(speed=SPEED) as world,
+        ClockPublisher(world.clock, tmp_path / "clock.json") as published,
+    ):
         child = subprocess.Popen(
             [
                 sys.executable,
                 str(HERE / "kill_child.py"),
                 str(RUNBOOK),
                 world.endpoint_url or "",
-                str(tmp_path),
-                world_now.isoformat(),
-                repr(wall_ref),
-                str(SPEED),
+                str(tmp_path / "sessions"),
+                str(published.path),
             ],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
             env={**os.environ, "PYTHONPATH": str(HERE.parents[1])},
         )
         try:
-            deadline = time.monotonic() + 60
+            # A safety net for a busy machine, not a timing claim.
+            deadline = time.monotonic() + 240
             while time.monotonic() < deadline:
-                logs = list(tmp_path.glob("*/audit.jsonl"))
-                if logs and _started_refresh(logs[0]):
-                    break
+                logs = list((tmp_path / "sessions").glob("*/audit.jsonl"))
+                if logs and _polled_refresh(logs[0]):
+                    break  # mid-refresh, a poll of it on record
                 assert child.poll() is None, child.stderr.read().decode() if child.stderr else ""
                 time.sleep(0.05)
             else:
-                pytest.fail("the child never started the instance refresh")
-            time.sleep(0.3)  # a poll or two of the refresh
+                pytest.fail("the child never started and polled the instance refresh")
             child.send_signal(signal.SIGKILL)
             child.wait(10)
         finally:
             if child.poll() is None:
                 child.kill()
-        (log,) = tmp_path.glob("*/audit.jsonl")
+        (log,) = (tmp_path / "sessions").glob("*/audit.jsonl")
         state = resume_state(log)
         assert state.in_flight is not None and state.in_flight.step == "refresh"
         assert not state.ended
