@@ -59,8 +59,9 @@ class SessionControl(Protocol):
         """Roll back at the next safe point (thread-safe)."""
         ...
 
-    def request_pause(self) -> None:
-        """Pause at the next safe point, keeping the session resumable (thread-safe)."""
+    def request_pause(self, reason: str | None = None) -> None:
+        """Pause at the next safe point, keeping the session resumable (thread-safe); `reason`
+        goes in session.end (the engine keeps the first one given)."""
         ...
 
     def add_note(self, text: str) -> None:

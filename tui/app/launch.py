@@ -8,14 +8,19 @@ the engine to pause and waits for it, so no AWS change is left half-watched by n
 
 from __future__ import annotations
 
+import asyncio
+import os
+import signal
 import sys
 import threading
 from collections.abc import Callable
 from pathlib import Path
+from typing import TextIO
 
 from tui.app.app import DebriefMaker, SessionControl, SessionFactory, TurnoutApp
 from tui.audit.replay import Replay
 from tui.clock import Clock
+from tui.engine.control import STOP_SIGNALS
 from tui.engine.ports import Operator
 from tui.exitcodes import ExitCode
 from tui.runbook.model import Runbook
@@ -54,19 +59,66 @@ def run_session_app(
         return _Watched(session, engine_stopped)
 
     app = TurnoutApp(runbook, clock, session_dir, make_session=make, who=who, debrief=debrief)
-    result = app.run() if run_app is None else run_app(app)
+    result = _run_hearing_stop_signals(app, sessions) if run_app is None else run_app(app)
     if sessions and not engine_stopped.is_set():
-        print("turnout: pausing the session before leaving…", file=sys.stderr)
+        say("turnout: pausing the session before leaving…", sys.stderr)
         sessions[0].request_pause()
         if not engine_stopped.wait(STOP_WAIT_S):
-            print(
+            say(
                 "turnout: the engine did not stop; the session may need `turnout resume`.",
-                file=sys.stderr,
+                sys.stderr,
             )
             return int(ExitCode.INTERRUPTED)
     if app.exit_code is not None:
         return int(app.exit_code)
     return int(result) if result is not None else int(ExitCode.INTERRUPTED)
+
+
+def say(text: str, stream: TextIO) -> None:
+    """Print `text` to the terminal, which may be gone (SIGHUP: writing to it fails with EIO).
+    Then nobody is there to read it, and what matters is that the session still pauses and its
+    exit code stands (the log says everything): stdout and stderr go to /dev/null, so no later
+    write fails either."""
+    try:
+        print(text, file=stream, flush=True)
+    except OSError:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        for fd in (1, 2):
+            os.dup2(devnull, fd)
+
+
+def _run_hearing_stop_signals(app: TurnoutApp, sessions: list[SessionControl]) -> int | None:
+    """`app.run()`, but SIGTERM (a process manager's stop) and SIGHUP (the terminal went away)
+    pause the session with that reason and close the app, as in headless and plain mode:
+    session.end 130, resumable, the terminal restored. Left to their defaults they kill the
+    process mid-step with the terminal still in the app's mode. A second one acts at once
+    (its default), for a process that will not stop."""
+
+    loop = asyncio.new_event_loop()
+
+    def stop(number: int, why: str) -> None:
+        loop.remove_signal_handler(number)
+        if sessions:
+            sessions[0].request_pause(f"paused by {why}")
+        app.exit()
+
+    heard: list[int] = []
+    for name, why in STOP_SIGNALS.items():
+        number = getattr(signal, name, None)
+        if number is None or signal.getsignal(number) == signal.SIG_IGN:  # nohup: left ignored
+            continue
+        try:
+            loop.add_signal_handler(number, stop, number, why)
+        except (RuntimeError, ValueError, NotImplementedError):  # not the main thread
+            continue
+        heard.append(number)
+    try:
+        return app.run(loop=loop)
+    finally:
+        for number in heard:
+            loop.remove_signal_handler(number)
+        loop.run_until_complete(loop.shutdown_asyncgens())
+        loop.close()
 
 
 class _Watched:
@@ -85,8 +137,8 @@ class _Watched:
     def request_rollback(self, who: str, reason: str) -> None:
         self._session.request_rollback(who, reason)
 
-    def request_pause(self) -> None:
-        self._session.request_pause()
+    def request_pause(self, reason: str | None = None) -> None:
+        self._session.request_pause(reason)
 
     def add_note(self, text: str) -> None:
         self._session.add_note(text)

@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from tui.app.app import DebriefMaker
-from tui.app.launch import AppRunner, run_session_app
+from tui.app.launch import AppRunner, run_session_app, say
 from tui.audit.resume import ResumeState
 from tui.audit.session_log import SessionLog, file_sha256
 from tui.audit.sessiondir import create_session_dir
@@ -132,8 +132,8 @@ class _AppSession:
     def request_rollback(self, who: str, reason: str) -> None:
         self.session.request_rollback(who, reason)
 
-    def request_pause(self) -> None:
-        self.session.request_pause()
+    def request_pause(self, reason: str | None = None) -> None:
+        self.session.request_pause(reason)
 
     def add_note(self, text: str) -> None:
         self.session.add_note(text)
@@ -176,5 +176,5 @@ def _run(
     summary = made[0].end_summary if made else None
     if summary is not None:
         # The app's screen is gone once it exits: the terminal keeps the summary.
-        print("\n".join(summary.lines()), flush=True)
+        say("\n".join(summary.lines()), sys.stdout)
     return AppOutcome(ExitCode(code), session_dir, summary)

@@ -23,6 +23,7 @@ from tui.audit.sessiondir import create_session_dir
 from tui.aws.protocol import Cloud
 from tui.clock import Clock
 from tui.engine.auto_approve import AutoApproving
+from tui.engine.control import STOP_SIGNALS
 from tui.engine.options import SessionOptions
 from tui.engine.ports import Operator
 from tui.engine.recorder import SessionCallRecorder
@@ -60,10 +61,6 @@ def require_answerable(runbook: Runbook, auto_approve: bool) -> None:
         )
 
 
-# A process manager's stop (SIGTERM) or a lost terminal (SIGHUP) pauses the session as a
-# Ctrl-C answered "pause" would: session.end 130, resumable. Nobody may be there to ask.
-STOP_SIGNALS = {"SIGTERM": "SIGTERM (asked to stop)", "SIGHUP": "SIGHUP (the terminal went away)"}
-
 
 @contextmanager
 def ctrl_c_asks(session: Session) -> Iterator[None]:
@@ -87,7 +84,7 @@ def ctrl_c_asks(session: Session) -> Iterator[None]:
         return
     for name in STOP_SIGNALS:
         number = getattr(signal, name, None)
-        if number is not None:
+        if number is not None and signal.getsignal(number) != signal.SIG_IGN:  # nohup: ignored
             previous[number] = signal.signal(number, stop)
     try:
         yield

@@ -9,6 +9,11 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass
 
+# A process manager's stop (SIGTERM) or a lost terminal (SIGHUP) pauses a session as a Ctrl-C
+# answered "pause" would: session.end 130, resumable. Nobody may be there to ask. Every front
+# end (headless, plain, the app) hears these two; the value is the reason session.end gives.
+STOP_SIGNALS = {"SIGTERM": "SIGTERM (asked to stop)", "SIGHUP": "SIGHUP (the terminal went away)"}
+
 
 @dataclass(frozen=True)
 class RollbackRequest:

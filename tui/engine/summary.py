@@ -37,10 +37,14 @@ class EndSummary:
     touched: int = 0  # steps that may have changed AWS
     carry_on: str = ""
     last_hash: str = ""
+    reason: str = ""  # session.end's reason: which pause, which rollback, what refused
+
 
     def rows(self) -> list[tuple[str, str]]:
         """The summary as (what, value) rows: a table in the app, `lines` everywhere else."""
         rows = [("outcome", f"{outcome_words(self.outcome)} (exit {self.exit_code})")]
+        if self.reason and self.exit_code != ExitCode.COMPLETED:  # "completed: 6 of 6" says less
+            rows.append(("why", self.reason))
         if self.overrides:
             rows.append(("overrides", f"{self.overrides} (a person went on past a check)"))
         if self.aws_state:
@@ -131,4 +135,5 @@ def end_summary(
         touched=len(ran),
         carry_on=carry_on(exit_code, session_dir, core.options.rehearsal),
         last_hash=record.hash,
+        reason=reason,
     )

@@ -1,0 +1,38 @@
+"""The child of the app's stop-signal test: RUNBOOK in the full-screen app on a real terminal
+(tmux), on the fake Cloud and the wall clock, auto-approved, until a signal stops it. Writes its
+pid to PID_FILE before the app starts, so the test signals this process and no other, and the
+exit code to PID_FILE.code at the end (the terminal it would print to may be gone).
+
+    python tests/app/signal_app_child.py RUNBOOK SESSIONS_DIR PID_FILE
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+from tests.engine.fakes import FakeCloud
+from tui.app.session_app import start_session_app
+from tui.clock import SystemClock
+from tui.engine.options import SessionOptions
+from tui.runbook.loader import load_runbook
+
+
+def main() -> int:
+    runbook, sessions, pid_file = sys.argv[1:4]
+    Path(pid_file).write_text(str(os.getpid()))
+    outcome = start_session_app(
+        load_runbook(runbook),
+        clock=SystemClock(),
+        make_cloud=lambda recorder: FakeCloud(),
+        sessions_dir=sessions,
+        options=SessionOptions(poll=1, mode="real"),
+        auto_approve=True,
+    )
+    Path(f"{pid_file}.code").write_text(str(int(outcome.code)))
+    return int(outcome.code)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
