@@ -89,7 +89,7 @@ class ScriptedSession:
         self.rollback_requests.append((who, reason))
         self._rollback.set()
 
-    def request_pause(self) -> None:
+    def request_pause(self, reason: str | None = None) -> None:
         """Stop at the next poll, resumable."""
         self.pause_requested.set()
 

@@ -71,12 +71,13 @@ def test_a_crash_mid_step_resumes_following_the_change_without_resending(drive, 
     starts = [s for what, s in cloud.calls if what == "start"]
     assert starts == ["backup", "shift", "dns"]  # nothing sent twice
     assert ("find_started", "shift") in cloud.calls
-    skipped = [
+    done_before = [
         e
         for e in session.core.operator.events
-        if isinstance(e, events.StepChanged) and e.state is StepState.SKIPPED
+        if isinstance(e, events.StepChanged) and e.message == "completed before the resume"
     ]
-    assert [e.step for e in skipped] == ["backup"]
+    # shown done (it ran), not skipped: the old code said "skipped"
+    assert [(e.step, e.state) for e in done_before] == [("backup", StepState.DONE)]
     # the checklist and the shift's confirmation were answered before the crash
     assert session.core.operator.asked == []
     attempts = [

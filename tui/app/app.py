@@ -375,6 +375,11 @@ class TurnoutApp(Controls, App[int]):
     @on(LogRecords)
     def _records(self, message: LogRecords) -> None:
         self.session_screen.add_records(message.records)
+        # A resumed session's checklist was answered before the resume: only the log says so.
+        for r in message.records:
+            if r.type == "checklist.answer" and self.player is None:
+                item, ok = str(r.payload.get("item", "")), bool(r.payload.get("confirmed"))
+                self.session_screen.update_parts(self.model.checklist_answered(item, ok))
 
     # -- replay ------------------------------------------------------------------------------
 

@@ -175,7 +175,9 @@ class Session:
         undo = state.undo.get(step.id) if state else None
         if undo:
             core.progress.captured[step.id] = dict(undo[0])
-        core.state(step.id, StepState.SKIPPED, "completed before the resume")
+        # DONE, not SKIPPED: it did run, and a front end showing "skipped" beside a step that
+        # shifted traffic an hour ago told the operator the opposite of what AWS holds.
+        core.state(step.id, StepState.DONE, "completed before the resume")
 
     def _resume_in_flight(self, step: Step, index: int, state: ResumeState) -> None:
         core, in_flight = self.core, state.in_flight
