@@ -45,8 +45,10 @@ def test_a_resumed_session_shows_the_checklist_and_the_steps_done_before(tmp_pat
         async with app.run_test(size=(120, 40)) as pilot:
             await until(
                 pilot,
-                lambda: isinstance(app.screen, QuestionScreen)
-                and app.screen.question.kind is QuestionKind.CONFIRM,
+                lambda: (
+                    isinstance(app.screen, QuestionScreen)
+                    and app.screen.question.kind is QuestionKind.CONFIRM
+                ),
                 what="the shift's confirmation, asked again",
             )
             await until(pilot, lambda: "1/1" in screen_text(app), what="the checklist count")

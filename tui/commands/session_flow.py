@@ -61,7 +61,6 @@ def require_answerable(runbook: Runbook, auto_approve: bool) -> None:
         )
 
 
-
 @contextmanager
 def ctrl_c_asks(session: Session) -> Iterator[None]:
     """The first Ctrl-C asks the engine's INTERRUPT question at its next safe point; a second

@@ -39,7 +39,6 @@ class EndSummary:
     last_hash: str = ""
     reason: str = ""  # session.end's reason: which pause, which rollback, what refused
 
-
     def rows(self) -> list[tuple[str, str]]:
         """The summary as (what, value) rows: a table in the app, `lines` everywhere else."""
         rows = [("outcome", f"{outcome_words(self.outcome)} (exit {self.exit_code})")]
