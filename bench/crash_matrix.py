@@ -16,7 +16,8 @@ its log verifies, and, once a rollback began, no forward step started again. A *
 mutation** is a mutating call the world received more often than in the reference, per
 operation (counted where moto serves it, since a crash between a call and its result leaves
 the log unable to say whether AWS got it). Prints one line per trial, then the figure:
-tried / resumed correctly / duplicate mutations, per case and in all.
+tried / resumed correctly / duplicate mutations / not reached (the child ended on its own
+before the record, its stderr printed), per case and in all.
 """
 
 from __future__ import annotations
@@ -77,11 +78,12 @@ class Run:
     mutations: Counter[str]  # mutating calls the world received, so far, by operation
     forward_after_rollback: bool
     intact: bool
+    error: str = ""  # the last line the child wrote to stderr, when it failed on its own
 
 
-def summarise(code: int | None, log: Path | None) -> Run:
+def summarise(code: int | None, log: Path | None, error: str = "") -> Run:
     if log is None:
-        return Run(code, [], Counter(), False, False)
+        return Run(code, [], Counter(), False, False, error)
     reading = read_log(log)
     records = reading.records
     return Run(
@@ -90,6 +92,7 @@ def summarise(code: int | None, log: Path | None) -> Run:
         Counter(SENT),
         forward_after_rollback(records),
         not reading.torn and reading.records[-1].type == "session.end" if records else False,
+        error,
     )
 
 
@@ -129,7 +132,7 @@ def run_session(case: Case, speed: float, point: str) -> tuple[Run, Run | None]:
         ClockPublisher(world.clock, Path(sessions) / "clock.json") as published,
     ):
 
-        def child(mode: str, where: str, kill: str) -> int:
+        def child(mode: str, where: str, kill: str) -> tuple[int, str]:
             done = subprocess.run(
                 [
                     sys.executable,
@@ -147,18 +150,19 @@ def run_session(case: Case, speed: float, point: str) -> tuple[Run, Run | None]:
                 text=True,
                 timeout=900,
             )
-            return done.returncode
+            lines = done.stderr.strip().splitlines()
+            return done.returncode, (lines[-1] if lines and done.returncode not in (0, -9) else "")
 
         count_what_the_world_receives()  # after the world's own patches (throttling's)
         SENT.clear()
-        code = child("start", sessions, point)
+        code, error = child("start", sessions, point)
         logs = list(Path(sessions).glob("*/audit.jsonl"))
         log = logs[0] if logs else None
-        first = summarise(code, log)
+        first = summarise(code, log, error)
         if code != -9 or log is None:
             return first, None
-        code = child("resume", str(log), "-")
-        return first, summarise(code, log)
+        code, error = child("resume", str(log), "-")
+        return first, summarise(code, log, error)
 
 
 def mutations(records: list[Record]) -> Counter[str]:
@@ -224,7 +228,9 @@ def main() -> int:
             runs = pool.map(trial, [case] * len(todo), [args.speed] * len(todo), todo)
             for point, killed, resumed in runs:
                 if resumed is None:
-                    print(f"  {point:32} not reached (exit {killed.code})", flush=True)
+                    why = f": {killed.error}" if getattr(killed, "error", "") else ""
+                    print(f"  {point:32} not reached (exit {killed.code}){why}", flush=True)
+                    tally["not reached"] += 1
                     continue
                 tally["tried"] += 1
                 extra = resumed.mutations - expected
@@ -235,18 +241,22 @@ def main() -> int:
                 )
                 tally["resumed correctly"] += ok
                 tally["duplicate mutations"] += sum(extra.values())
+                why = f": {resumed.error}" if not ok and getattr(resumed, "error", "") else ""
                 print(
                     f"  {point:32} resumed exit {resumed.code}"
-                    f"{'' if ok else '  WRONG'}{f'  duplicates {dict(extra)}' if extra else ''}",
+                    f"{'' if ok else '  WRONG'}{f'  duplicates {dict(extra)}' if extra else ''}"
+                    f"{why}",
                     flush=True,
                 )
         figure[case.name] = tally
     total: Counter[str] = sum(figure.values(), Counter())
-    print("\ncase               tried  resumed correctly  duplicate mutations")
+    # "not reached": the child ended before the chosen record (it failed on its own, its
+    # stderr printed above), so nothing was killed there; counted apart, never as correct.
+    print("\ncase               tried  resumed correctly  duplicate mutations  not reached")
     for name, tally in [*figure.items(), ("all", total)]:
         print(
             f"{name:18} {tally['tried']:5}  {tally['resumed correctly']:17}  "
-            f"{tally['duplicate mutations']:19}"
+            f"{tally['duplicate mutations']:19}  {tally['not reached']:11}"
         )
     return 0
 
