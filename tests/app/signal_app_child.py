@@ -1,14 +1,17 @@
 """The child of the app's stop-signal test: RUNBOOK in the full-screen app on a real terminal
 (tmux), on the fake Cloud and the wall clock, auto-approved, until a signal stops it. Writes its
 pid to PID_FILE before the app starts, so the test signals this process and no other, and the
-exit code to PID_FILE.code at the end (the terminal it would print to may be gone).
+exit code to PID_FILE.code at the end (the terminal it would print to may be gone). SIGUSR1
+writes every thread's stack to PID_FILE.stacks (the test asks for it when the app hangs).
 
     python tests/app/signal_app_child.py RUNBOOK SESSIONS_DIR PID_FILE
 """
 
 from __future__ import annotations
 
+import faulthandler
 import os
+import signal
 import sys
 from pathlib import Path
 
@@ -21,6 +24,8 @@ from tui.runbook.loader import load_runbook
 
 def main() -> int:
     runbook, sessions, pid_file = sys.argv[1:4]
+    stacks = open(f"{pid_file}.stacks", "w")  # noqa: SIM115 (open until the process ends)
+    faulthandler.register(signal.SIGUSR1, file=stacks, all_threads=True)
     Path(pid_file).write_text(str(os.getpid()))
     outcome = start_session_app(
         load_runbook(runbook),

@@ -28,14 +28,25 @@ HERE = Path(__file__).parent
 PATIENCE = 120.0  # a bound on a broken test, not a speed target
 
 
-def _until(condition, what: str, pid: int | None = None) -> None:
+def _until(condition, what: str, pid: int | None = None, stacks: Path | None = None) -> None:
     deadline = time.monotonic() + PATIENCE
     while not condition():
         if pid is not None and not _alive(pid):
             pytest.fail(f"the app died before it {what} (killed by the signal?)")
         if time.monotonic() > deadline:
-            pytest.fail(f"the app never {what}")
+            pytest.fail(f"the app never {what}{_stacks(pid, stacks)}")
         time.sleep(0.05)
+
+
+def _stacks(pid: int | None, stacks: Path | None) -> str:
+    """Where a hung child is stuck: it dumps every thread's stack on SIGUSR1."""
+    if pid is None or stacks is None or not _alive(pid):
+        return ""
+    os.kill(pid, signal.SIGUSR1)
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and not stacks.read_text().strip():
+        time.sleep(0.05)
+    return f"; its threads:\n{stacks.read_text()}"
 
 
 def _alive(pid: int) -> bool:
@@ -69,7 +80,7 @@ def test_a_stop_signal_pauses_the_app_session_resumably(tmp_path: Path, signum: 
             os.kill(pid, signum)
         else:
             tmux.close()  # the terminal goes away: the kernel sends SIGHUP
-        _until(code_file.exists, "ended", pid)
+        _until(code_file.exists, "ended", pid, Path(f"{pid_file}.stacks"))
         if signum == signal.SIGTERM:  # the terminal is back to normal, the summary on it
             screen = tmux.wait_for("EXIT=", PATIENCE)
             assert "outcome: interrupted (exit 130)" in screen, screen

@@ -9,6 +9,7 @@ refresh progress and timeouts all on one clock.
 from __future__ import annotations
 
 import io
+import threading
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -41,6 +42,10 @@ class DrillClock:
         self.world, self.interval = world, interval
         self.manual = world.clock
         self._next = self.manual.now().timestamp() + interval
+        # Two threads sleep on it at once: the engine's, polling guardrails while a question
+        # waits, and a scripted person's (or a question's asker). Unserialised, both stepped
+        # the simulator at the same time and raced `_next`.
+        self._lock = threading.Lock()
         world.simulator.step()  # the world has metrics before the session looks at any
 
     def now(self) -> datetime:
@@ -50,12 +55,13 @@ class DrillClock:
         self.sleep(seconds)
 
     def sleep(self, seconds: float) -> None:
-        target = self.manual.now().timestamp() + max(seconds, 0.0)
-        while self._next <= target:
-            self.manual.advance(self._next - self.manual.now().timestamp())
-            self.world.simulator.step()
-            self._next += self.interval
-        self.manual.advance(target - self.manual.now().timestamp())
+        with self._lock:
+            target = self.manual.now().timestamp() + max(seconds, 0.0)
+            while self._next <= target:
+                self.manual.advance(self._next - self.manual.now().timestamp())
+                self.world.simulator.step()
+                self._next += self.interval
+            self.manual.advance(target - self.manual.now().timestamp())
 
 
 @dataclass

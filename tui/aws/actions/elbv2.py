@@ -116,7 +116,17 @@ class SetWeights(Driver):
         current = listeners.weights_of(
             listeners.forward_state(self.ctx, self.load_balancer, self.port)
         )
-        return all(current.get(name) == weight for name, weight in self.weights.items())
+        if not all(current.get(name) == weight for name, weight in self.weights.items()):
+            return False
+        # One call makes the change, so found is done. `poll` repeats `self.progress`, which a
+        # driver made after a crash never set: a resumed session followed "not started" forever.
+        self.progress = Progress(
+            "done",
+            f"{self.resource} forwards {listeners.describe(current)}",
+            100.0,
+            _weights_detail(self.resource, current),
+        )
+        return True
 
     def undo(self, captured: Mapping[str, Any]) -> Progress:
         self.undo_progress = _restore(self.ctx, self.resource, captured)
@@ -288,7 +298,13 @@ class SetDeregistrationDelay(Driver):
         return self.progress
 
     def find_started(self, captured: Mapping[str, Any]) -> bool:
-        return deregistration_delay(self.ctx, self.target_group) == self.delay
+        if deregistration_delay(self.ctx, self.target_group) != self.delay:
+            return False
+        # Found is done (one call): see SetWeights.find_started.
+        self.progress = Progress(
+            "done", f"{self.target_group} deregistration delay is {self.delay} s", 100.0
+        )
+        return True
 
     def find_undone(self, captured: Mapping[str, Any]) -> Progress | None:
         if deregistration_delay(self.ctx, self.target_group) != int(captured["delay"]):
