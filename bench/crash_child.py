@@ -36,7 +36,7 @@ from tui.audit.writer import AuditWriter
 from tui.aws.clients import ClientFactory
 from tui.aws.cloud import AwsCloud
 from tui.aws.context import AwsContext
-from tui.commands.session_flow import resume_session, start_session
+from tui.commands.session_flow import SessionRequest, open_session
 from tui.engine.options import SessionOptions
 from tui.rehearsal.server import FAKE_CREDENTIALS
 from tui.rehearsal.shared_clock import ClockFile
@@ -89,27 +89,27 @@ def main() -> int:
     quiet = Console(file=io.StringIO())
     options = SessionOptions(poll=10, mode="real")
     if mode == "start":
-        outcome = start_session(
+        request = SessionRequest(
             book,
-            clock=clock,
-            make_cloud=make_cloud,
-            sessions_dir=where,
-            options=options,
+            clock,
+            make_cloud,
+            options,
             auto_approve=True,
+            sessions_dir=where,
             console=quiet,
         )
     else:
-        outcome = resume_session(
+        request = SessionRequest(
             book,
-            resume_state(where),
-            clock=clock,
-            make_cloud=make_cloud,
-            options=options,
+            clock,
+            make_cloud,
+            options,
             auto_approve=True,
+            resume=resume_state(where),
             break_stale_lock=True,  # the killed process still "holds" the lock file
             console=quiet,
         )
-    return int(outcome.code)
+    return int(open_session(request).code)
 
 
 if __name__ == "__main__":

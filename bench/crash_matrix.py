@@ -16,8 +16,8 @@ its log verifies, and, once a rollback began, no forward step started again. A *
 mutation** is a mutating call the world received more often than in the reference, per
 operation (counted where moto serves it, since a crash between a call and its result leaves
 the log unable to say whether AWS got it). Prints one line per trial, then the figure:
-tried / resumed correctly / duplicate mutations / not reached (the child ended on its own
-before the record, its stderr printed), per case and in all.
+tried / resumed correctly / duplicate mutations / not reached (the session ended before that
+record: a late poll of the reference may not come in another run), per case and in all.
 """
 
 from __future__ import annotations
@@ -250,8 +250,10 @@ def main() -> int:
                 )
         figure[case.name] = tally
     total: Counter[str] = sum(figure.values(), Counter())
-    # "not reached": the child ended before the chosen record (it failed on its own, its
-    # stderr printed above), so nothing was killed there; counted apart, never as correct.
+    # "not reached": the child's session ended (its exit code shown, and its stderr's last line
+    # when it failed) before writing the chosen record, so nothing was killed there: a late
+    # record of the reference (the 16th poll of a canary) may not come in a run whose world
+    # moved a little differently. Counted apart, never as correct.
     print("\ncase               tried  resumed correctly  duplicate mutations  not reached")
     for name, tally in [*figure.items(), ("all", total)]:
         print(

@@ -1,5 +1,5 @@
 """Whole rehearsals in the real app, driven with key presses: `turnout rehearse`'s own wiring (its
-world, its Cloud, `start_session_app` with the engine's `Session`) with `App.run_test()` in place
+world, its Cloud, `open_session` with the app as front end) with `App.run_test()` in place
 of `App.run()`, and the world left running after the session so a test can ask it, through
 boto3, what a person would check in AWS."""
 
@@ -18,13 +18,13 @@ from tests.app.conftest import until
 from tests.app.screen_text import screen_text
 from tui.app.app import TurnoutApp
 from tui.app.screens.question import QuestionScreen
-from tui.app.session_app import AppOutcome, start_session_app
-from tui.commands.session import (
+from tui.commands.rehearse import (
     start_world,
     world_cloud_maker,
     world_debriefs,
     world_questions_at_real_time,
 )
+from tui.commands.session_flow import Outcome, SessionRequest, open_session
 from tui.engine.options import SessionOptions
 from tui.engine.ports import QuestionKind
 from tui.rehearsal.scenario import load_scenario
@@ -46,7 +46,7 @@ Drive = Callable[[Pilot, TurnoutApp, World], Awaitable[None]]
 class Rehearsed:
     """How a rehearsal in the app ended, and its world (still running: ask it, then stop it)."""
 
-    outcome: AppOutcome
+    outcome: Outcome
     world: World
 
 
@@ -77,17 +77,19 @@ def rehearse_in_app(
             await drive(pilot, app, world)
         return app.return_value
 
-    outcome = start_session_app(
+    request = SessionRequest(
         runbook,
-        clock=world.clock,
-        make_cloud=world_cloud_maker(world),
-        sessions_dir=str(sessions),
-        options=SessionOptions(poll=POLL, mode="rehearsal", scenario=scenario),
-        debrief=debrief,
-        wrap_operator=world_questions_at_real_time(world),
-        run_app=lambda app: asyncio.run(run_test(app)),
+        world.clock,
+        world_cloud_maker(world),
+        SessionOptions(poll=POLL, mode="rehearsal", scenario=scenario),
+        front="app",
         auto_approve=auto_approve,
+        sessions_dir=str(sessions),
+        wrap_operator=world_questions_at_real_time(world),
+        debrief=debrief,
+        run_app=lambda app: asyncio.run(run_test(app)),
     )
+    outcome = open_session(request)
     return Rehearsed(outcome, world)
 
 

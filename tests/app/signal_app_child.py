@@ -16,8 +16,8 @@ import sys
 from pathlib import Path
 
 from tests.engine.fakes import FakeCloud
-from tui.app.session_app import start_session_app
 from tui.clock import SystemClock
+from tui.commands.session_flow import SessionRequest, open_session
 from tui.engine.options import SessionOptions
 from tui.runbook.loader import load_runbook
 
@@ -27,14 +27,16 @@ def main() -> int:
     stacks = open(f"{pid_file}.stacks", "w")  # noqa: SIM115 (open until the process ends)
     faulthandler.register(signal.SIGUSR1, file=stacks, all_threads=True)
     Path(pid_file).write_text(str(os.getpid()))
-    outcome = start_session_app(
+    request = SessionRequest(
         load_runbook(runbook),
-        clock=SystemClock(),
-        make_cloud=lambda recorder: FakeCloud(),
-        sessions_dir=sessions,
-        options=SessionOptions(poll=1, mode="real"),
+        SystemClock(),
+        lambda recorder: FakeCloud(),
+        SessionOptions(poll=1, mode="real"),
+        front="app",
         auto_approve=True,
+        sessions_dir=sessions,
     )
+    outcome = open_session(request)
     Path(f"{pid_file}.code").write_text(str(int(outcome.code)))
     return int(outcome.code)
 

@@ -68,8 +68,8 @@ def worlds():
 def test_a_rehearsal_in_the_app_with_auto_approve_runs_to_the_end(
     tmp_path: Path, worlds: list[World]
 ) -> None:
-    """`start_session_app(..., auto_approve=True)`, the real engine and world: no key until the
-    end; the audit tail shows who approved."""
+    """`open_session` in the app with `auto_approve=True`, the real engine and world: no key
+    until the end; the audit tail shows who approved."""
     seen: dict[str, str] = {}
 
     async def nobody(pilot, app, world) -> None:

@@ -12,10 +12,10 @@ from tests.app.screen_text import screen_text
 from tests.engine.conftest import CANARY, START
 from tests.engine.fakes import FakeCloud, FakeOperator
 from tui.app.screens.question import QuestionScreen
-from tui.app.session_app import resume_session_app
 from tui.audit.resume import resume_state
 from tui.audit.session_log import SessionLog
 from tui.clock import ManualClock
+from tui.commands.session_flow import SessionRequest, open_session
 from tui.engine import questions
 from tui.engine.options import SessionOptions
 from tui.engine.ports import QuestionKind
@@ -58,14 +58,16 @@ def test_a_resumed_session_shows_the_checklist_and_the_steps_done_before(tmp_pat
             await pilot.press("q")
         return app.return_value
 
-    outcome = resume_session_app(
+    request = SessionRequest(
         runbook,
-        resume_state(tmp_path / "audit.jsonl"),
-        clock=clock,
-        make_cloud=lambda recorder: _cloud(),
-        options=options,
+        clock,
+        lambda recorder: _cloud(),
+        options,
+        front="app",
+        resume=resume_state(tmp_path / "audit.jsonl"),
         run_app=lambda app: asyncio.run(drive(app)),
     )
+    outcome = open_session(request)
     assert outcome.code == ExitCode.INTERRUPTED
     (screen,) = sidebar
     assert "checklist  1/1" in screen, screen

@@ -21,7 +21,7 @@ from tests.rehearsal.world_drill import start_world
 from tui.aws.clients import ClientFactory
 from tui.aws.cloud import AwsCloud, driver_classes
 from tui.aws.context import AwsContext
-from tui.commands.session_flow import Outcome, start_session
+from tui.commands.session_flow import Outcome, SessionRequest, open_session
 from tui.engine.options import SessionOptions
 from tui.rehearsal import names
 from tui.rehearsal.server import FAKE_CREDENTIALS
@@ -118,13 +118,15 @@ def drill(
         return AwsCloud(AwsContext(clients, clock, world.http_hosts))
 
     out = io.StringIO()
-    outcome = start_session(
-        runbook,
-        clock=clock,
-        make_cloud=make_cloud,
-        sessions_dir=str(tmp),
-        options=SessionOptions(poll=poll, mode="rehearsal", scenario=scenario),
-        auto_approve=True,
-        console=Console(file=out, width=200, soft_wrap=True),
+    outcome = open_session(
+        SessionRequest(
+            runbook,
+            clock=clock,
+            make_cloud=make_cloud,
+            sessions_dir=str(tmp),
+            options=SessionOptions(poll=poll, mode="rehearsal", scenario=scenario),
+            auto_approve=True,
+            console=Console(file=out, width=200, soft_wrap=True),
+        )
     )
     return Drill(world, outcome, out.getvalue())

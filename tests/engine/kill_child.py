@@ -13,7 +13,7 @@ from pathlib import Path
 from tui.aws.clients import ClientFactory
 from tui.aws.cloud import AwsCloud
 from tui.aws.context import AwsContext
-from tui.commands.session_flow import start_session
+from tui.commands.session_flow import SessionRequest, open_session
 from tui.engine.options import SessionOptions
 from tui.rehearsal.server import FAKE_CREDENTIALS
 from tui.rehearsal.shared_clock import ClockFile
@@ -33,13 +33,15 @@ def main() -> int:
         )
         return AwsCloud(AwsContext(clients, clock))
 
-    outcome = start_session(
-        load_runbook(runbook),
-        clock=clock,
-        make_cloud=make_cloud,
-        sessions_dir=sessions,
-        options=SessionOptions(poll=10, mode="real"),
-        auto_approve=True,
+    outcome = open_session(
+        SessionRequest(
+            load_runbook(runbook),
+            clock,
+            make_cloud,
+            SessionOptions(poll=10, mode="real"),
+            auto_approve=True,
+            sessions_dir=sessions,
+        )
     )
     return int(outcome.code)
 

@@ -10,20 +10,22 @@ import sys
 
 from tests.engine.fakes import FakeCloud
 from tui.clock import SystemClock
-from tui.commands.session_flow import start_session
+from tui.commands.session_flow import SessionRequest, open_session
 from tui.engine.options import SessionOptions
 from tui.runbook.loader import load_runbook
 
 
 def main() -> int:
     runbook, sessions = sys.argv[1:3]
-    outcome = start_session(
-        load_runbook(runbook),
-        clock=SystemClock(),
-        make_cloud=lambda recorder: FakeCloud(),
-        sessions_dir=sessions,
-        options=SessionOptions(poll=1, mode="real"),
-        auto_approve=True,
+    outcome = open_session(
+        SessionRequest(
+            load_runbook(runbook),
+            clock=SystemClock(),
+            make_cloud=lambda recorder: FakeCloud(),
+            sessions_dir=sessions,
+            options=SessionOptions(poll=1, mode="real"),
+            auto_approve=True,
+        )
     )
     return int(outcome.code)
 

@@ -99,12 +99,12 @@ def test_the_front_end_follows_the_flags_and_the_terminal(
     import argparse
     import sys
 
-    from tui.commands.session import _front_end
+    from tui.commands.session_args import choose_front_end
 
     monkeypatch.setattr(sys, "stdout", _Stdout(tty))
     monkeypatch.setenv("TERM", term)
     args = argparse.Namespace(headless="--headless" in flags, plain="--plain" in flags)
-    _front_end(args)
+    choose_front_end(args)
     assert args.front == front
     assert (args.plain_reason is not None) == (front == "plain")
 

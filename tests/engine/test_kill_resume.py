@@ -20,7 +20,7 @@ from tui.audit.resume import resume_state
 from tui.aws.clients import ClientFactory
 from tui.aws.cloud import AwsCloud
 from tui.aws.context import AwsContext
-from tui.commands.session_flow import resume_session
+from tui.commands.session_flow import SessionRequest, open_session
 from tui.engine.options import SessionOptions
 from tui.engine.resuming import check_resumable
 from tui.rehearsal.server import FAKE_CREDENTIALS
@@ -105,15 +105,17 @@ def test_a_session_killed_mid_refresh_resumes_without_starting_a_second_refresh(
             )
             return AwsCloud(AwsContext(clients, world.clock))
 
-        outcome = resume_session(
-            runbook,
-            state,
-            clock=world.clock,
-            make_cloud=make_cloud,
-            options=SessionOptions(poll=10, mode="real"),
-            auto_approve=True,
-            break_stale_lock=True,  # the killed child still "holds" the lock file
-            console=Console(file=io.StringIO()),
+        outcome = open_session(
+            SessionRequest(
+                runbook,
+                world.clock,
+                make_cloud,
+                SessionOptions(poll=10, mode="real"),
+                auto_approve=True,
+                resume=state,
+                break_stale_lock=True,  # the killed child still "holds" the lock file
+                console=Console(file=io.StringIO()),
+            )
         )
         assert outcome.code == 0
         reading = read_log(log)

@@ -16,7 +16,7 @@ from tui.audit.resume import resume_state
 from tui.audit.session_log import SessionLog
 from tui.cli import main
 from tui.clock import ManualClock
-from tui.commands.session_flow import start_session
+from tui.commands.session_flow import SessionRequest, open_session
 from tui.engine.options import SessionOptions
 from tui.errors import InputError
 from tui.runbook.loader import load_runbook
@@ -54,14 +54,16 @@ def test_a_new_session_stores_the_runbook_path_absolute(project, monkeypatch):
     fake = FakeCloud()
     fake.reads["healthy_targets"] = 2
     fake.metrics["ErrorRate"] = lambda t: 0.1
-    outcome = start_session(
-        load_runbook("canary.yaml"),  # relative, as typed on the command line
-        clock=ManualClock(START),
-        make_cloud=lambda recorder: fake,
-        sessions_dir="sessions",
-        options=SessionOptions(poll=10),
-        auto_approve=True,
-        console=Console(file=io.StringIO()),
+    outcome = open_session(
+        SessionRequest(
+            load_runbook("canary.yaml"),  # relative, as typed on the command line
+            clock=ManualClock(START),
+            make_cloud=lambda recorder: fake,
+            sessions_dir="sessions",
+            options=SessionOptions(poll=10),
+            auto_approve=True,
+            console=Console(file=io.StringIO()),
+        )
     )
     from tui.engine.resuming import session_runbook
 

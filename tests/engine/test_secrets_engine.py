@@ -23,10 +23,11 @@ from tui.audit.resume import resume_state
 from tui.aws.clients import ClientFactory
 from tui.aws.cloud import AwsCloud
 from tui.aws.context import AwsContext
-from tui.commands.session_flow import overrides_from_log, resume_session, start_session
+from tui.commands.session_flow import SessionRequest, open_session
 from tui.engine import questions
 from tui.engine.options import SessionOptions
 from tui.engine.ports import QuestionKind
+from tui.engine.resuming import overrides_from_log
 from tui.errors import InputError
 from tui.exitcodes import ExitCode
 from tui.rehearsal.server import FAKE_CREDENTIALS
@@ -57,13 +58,15 @@ def test_a_secret_goes_to_aws_and_nowhere_else_and_is_asked_for_again_on_resume(
 
         flow = {"clock": world.clock, "make_cloud": make_cloud, "auto_approve": False}
         first, screen = FakeOperator({QuestionKind.CONFIRM: _stop_at_canary}), io.StringIO()
-        outcome = start_session(
-            load_runbook(path, values),
-            sessions_dir=str(tmp_path / "sessions"),
-            options=SessionOptions(poll=10, mode="real"),
-            operator=first,
-            console=Console(file=screen),
-            **flow,
+        outcome = open_session(
+            SessionRequest(
+                load_runbook(path, values),
+                sessions_dir=str(tmp_path / "sessions"),
+                options=SessionOptions(poll=10, mode="real"),
+                operator=first,
+                console=Console(file=screen),
+                **flow,
+            )
         )
         assert outcome.code == ExitCode.INTERRUPTED
         (alarm,) = world.clients.client("cloudwatch").describe_alarms()["MetricAlarms"]
@@ -81,13 +84,15 @@ def test_a_secret_goes_to_aws_and_nowhere_else_and_is_asked_for_again_on_resume(
                 overrides_from_log(state.params, path, others)
 
         again = FakeOperator({QuestionKind.CONFIRM: _stop_at_canary})
-        resumed = resume_session(
-            load_runbook(path, overrides_from_log(state.params, path, values)),
-            state,
-            options=SessionOptions(poll=10, mode="real"),
-            operator=again,
-            console=Console(file=screen),
-            **flow,
+        resumed = open_session(
+            SessionRequest(
+                load_runbook(path, overrides_from_log(state.params, path, values)),
+                resume=state,
+                options=SessionOptions(poll=10, mode="real"),
+                operator=again,
+                console=Console(file=screen),
+                **flow,
+            )
         )
         assert resumed.code == ExitCode.INTERRUPTED
         assert [q.step for q in again.asked] == ["canary"]  # the alarm is not sent again

@@ -1,7 +1,15 @@
-"""What `turnout run`, `rehearse` and `resume` share: a session directory and its log, the call
-recorder, the Cloud built on it, the headless front end, Ctrl-C, and the session itself.
+"""One way to open a session, for every front end: `open_session(SessionRequest)` is what
+`turnout run`, `rehearse` and `resume` call, whether the app, plain mode or headless asks.
 
-Kept free of argument parsing so tests (and the resume test's child process) drive exactly
+It makes (or reopens) the session directory and its log, the call recorder, the Cloud built on
+it and the engine's `Session`, wires the front end's operator the same way for all three
+(a person's questions through the rehearsal's `wrap_operator`, then `--auto-approve` outermost),
+hears Ctrl-C, SIGTERM and SIGHUP, runs or resumes, and closes the log. Only who asks differs:
+the app runs the session on its worker thread (building the Cloud may call AWS), plain and
+headless on the caller's. So a flag such as `--auto-approve` cannot work in one front end and
+not another: there is no second path for it to be missing from.
+
+Kept free of argument parsing so tests (and the crash tests' child processes) drive exactly
 what the commands drive.
 """
 
@@ -9,11 +17,11 @@ from __future__ import annotations
 
 import signal
 import sys
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Literal
 
 from rich.console import Console
 
@@ -28,23 +36,192 @@ from tui.engine.options import SessionOptions
 from tui.engine.ports import Operator
 from tui.engine.recorder import SessionCallRecorder
 from tui.engine.session import Session
+from tui.engine.summary import EndSummary
 from tui.errors import InputError
 from tui.exitcodes import ExitCode
 from tui.headless import HeadlessOperator, questions_in
 from tui.runbook.model import Runbook
 
+if TYPE_CHECKING:  # the app is imported only when it is the front end
+    from tui.app.app import DebriefMaker
+    from tui.app.launch import AppRunner
+
 CloudMaker = Callable[[SessionCallRecorder], Cloud]
+"""Builds the Cloud on the session's call recorder (the commands' `make_cloud`)."""
+OperatorWrapper = Callable[[Operator], Operator]
+"""What a person's questions go through (a rehearsal's `world_questions_at_real_time`)."""
+Front = Literal["app", "plain", "headless"]
+
+
+@dataclass(frozen=True)
+class SessionRequest:
+    """Everything a session needs, whichever front end asks.
+
+    A new session goes under `sessions_dir`; with `resume` (from tui.audit.resume) the session
+    is carried on from its log (`repair_log`, `break_stale_lock`: its flags). `front` chooses
+    who asks: `operator` replaces the one it would make (tests), `plain_reason` is printed
+    first in plain mode, `console` takes the headless and plain stream. `wrap_operator` is
+    what a person's questions go through (not headless: nobody waits there). The app shows
+    `debrief` when the session ends; `run_app` runs it in place of `App.run()` (the tests'
+    seam, see `tui.app.launch.run_session_app`).
+    """
+
+    runbook: Runbook
+    clock: Clock
+    make_cloud: CloudMaker
+    options: SessionOptions
+    front: Front = "headless"
+    auto_approve: bool = False
+    sessions_dir: str | None = None
+    resume: ResumeState | None = None
+    repair_log: bool = False
+    break_stale_lock: bool = False
+    wrap_operator: OperatorWrapper | None = None
+    operator: Operator | None = None
+    plain_reason: str | None = None
+    console: Console | None = None
+    debrief: DebriefMaker | None = None
+    run_app: AppRunner | None = None
 
 
 @dataclass
 class Outcome:
-    """How a session ended, and where its log is."""
+    """How a session ended, where its log is, and the summary it ended with."""
 
     code: ExitCode
     session_dir: Path
     summary: str = ""
     recorder: SessionCallRecorder | None = None
-    extra: dict[str, Any] = field(default_factory=dict)
+    end_summary: EndSummary | None = None
+
+
+def open_session(request: SessionRequest) -> Outcome:
+    """Run (or resume) the session `request` describes to its end; its Outcome."""
+    session_dir, log = _open_log(request)
+    options = _options(request, session_dir)
+    recorder = SessionCallRecorder(log)
+    made: list[Session] = []
+
+    def make_session(front_operator: Operator) -> Session:
+        cloud = request.make_cloud(recorder)
+        operator = _asking_through(request, front_operator)
+        runbook, clock = request.runbook, request.clock
+        session = Session(runbook, cloud, operator, clock, log, options, recorder=recorder)
+        made.append(session)
+        return session
+
+    try:
+        if request.front == "app":
+            code = _in_app(request, make_session, session_dir, log.operator)
+        else:
+            session = make_session(request.operator or _stream_operator(request))
+            with ctrl_c_asks(session):
+                code = session.resume(request.resume) if request.resume else session.run()
+    finally:
+        log.close()
+    session = made[0] if made else None
+    end = session.end_summary if session else None
+    if request.front == "app" and end is not None:
+        from tui.app.launch import say
+
+        say("\n".join(end.lines()), sys.stdout)  # the app's screen is gone: the terminal keeps it
+    return Outcome(ExitCode(code), session_dir, session.summary if session else "", recorder, end)
+
+
+def _open_log(request: SessionRequest) -> tuple[Path, SessionLog]:
+    """A new session's directory and log, or the resumed one's log reopened (it writes
+    `session.resume`); a bad directory is an error here, before any front end starts."""
+    clock = request.clock
+    if request.resume is None:
+        session_dir = create_session_dir(request.runbook.name, clock.now(), request.sessions_dir)
+        return session_dir, SessionLog.create(session_dir, clock)
+    session_dir = request.resume.path.parent
+    log = SessionLog.resume(
+        session_dir,
+        clock,
+        repair_torn=request.repair_log,
+        break_stale_lock=request.break_stale_lock,
+    )
+    return session_dir, log
+
+
+def _options(request: SessionRequest, session_dir: Path) -> SessionOptions:
+    """The options as the engine gets them: the session's directory, and for a new session
+    what `session.start` records (the runbook's absolute path, so a resume works from any
+    directory, its SHA-256 and the command line)."""
+    options, runbook = request.options, request.runbook
+    if request.resume is not None:
+        return replace(options, session_dir=str(session_dir))
+    return replace(
+        options,
+        session_dir=str(session_dir),
+        runbook_path=options.runbook_path or runbook.file,
+        runbook_sha256=options.runbook_sha256 or file_sha256(runbook.file),
+        argv=tuple(options.argv) or tuple(sys.argv),
+    )
+
+
+def _asking_through(request: SessionRequest, operator: Operator) -> Operator:
+    """The front end's operator as the engine asks it, the same rule for every front end: a
+    person's questions through `wrap_operator` (headless has no person), then `AutoApproving`
+    outside it when --auto-approve was given (an approved question is never asked, so it never
+    waits at real time)."""
+    if request.wrap_operator is not None and request.front != "headless":
+        operator = request.wrap_operator(operator)
+    if request.auto_approve:
+        operator = AutoApproving(operator, clock=request.clock)
+    return operator
+
+
+def _stream_operator(request: SessionRequest) -> Operator:
+    """Headless's progress stream, or plain mode's prompts."""
+    console = request.console or Console(soft_wrap=True)
+    if request.front == "plain":
+        from tui.plain import make_plain_operator
+
+        return make_plain_operator(console, clock=request.clock, reason=request.plain_reason)
+    return HeadlessOperator(console, clock=request.clock)
+
+
+def _in_app(
+    request: SessionRequest,
+    make_session: Callable[[Operator], Session],
+    session_dir: Path,
+    who: str,
+) -> int:
+    """The session in the full-screen app: made and run on the app's engine thread."""
+    from tui.app.launch import run_session_app
+
+    resume = request.resume
+    return run_session_app(
+        lambda operator: _AppSession(make_session(operator), resume),
+        request.runbook,
+        request.clock,
+        session_dir,
+        who=who,
+        debrief=request.debrief,
+        run_app=request.run_app,
+    )
+
+
+class _AppSession:
+    """A `Session` as the app drives it (`tui.app.app.SessionControl`): `run()` starts it, or
+    resumes it from `state`."""
+
+    def __init__(self, session: Session, state: ResumeState | None) -> None:
+        self.session, self.state = session, state
+
+    def run(self) -> int:
+        return self.session.run() if self.state is None else self.session.resume(self.state)
+
+    def request_rollback(self, who: str, reason: str) -> None:
+        self.session.request_rollback(who, reason)
+
+    def request_pause(self, reason: str | None = None) -> None:
+        self.session.request_pause(reason)
+
+    def add_note(self, text: str) -> None:
+        self.session.add_note(text)
 
 
 def require_answerable(runbook: Runbook, auto_approve: bool) -> None:
@@ -65,7 +242,8 @@ def require_answerable(runbook: Runbook, auto_approve: bool) -> None:
 def ctrl_c_asks(session: Session) -> Iterator[None]:
     """The first Ctrl-C asks the engine's INTERRUPT question at its next safe point; a second
     one interrupts at once (the log stays resumable). SIGTERM and SIGHUP pause the session at
-    its next safe point (exit 130, resumable); a second one ends the process at once."""
+    its next safe point (exit 130, resumable); a second one ends the process at once. (The
+    app hears SIGTERM and SIGHUP on its own event loop: `tui.app.launch`.)"""
 
     def first(signum: int, frame: object) -> None:
         signal.signal(signal.SIGINT, signal.default_int_handler)
@@ -90,132 +268,3 @@ def ctrl_c_asks(session: Session) -> Iterator[None]:
     finally:
         for number, handler in previous.items():
             signal.signal(number, handler)
-
-
-def start_session(
-    runbook: Runbook,
-    *,
-    clock: Clock,
-    make_cloud: CloudMaker,
-    sessions_dir: str | None,
-    options: SessionOptions,
-    auto_approve: bool,
-    console: Console | None = None,
-    operator: Operator | None = None,
-) -> Outcome:
-    """Create the session directory and log, build the Cloud on the recorder, run it with
-    `operator` (headless when none is given)."""
-    session_dir = create_session_dir(runbook.name, clock.now(), sessions_dir)
-    log = SessionLog.create(session_dir, clock)
-    recorder = SessionCallRecorder(log)
-    try:
-        cloud = make_cloud(recorder)
-        opts = _with(
-            options,
-            session_dir=str(session_dir),
-            runbook_path=options.runbook_path or runbook.file,
-            runbook_sha256=options.runbook_sha256 or file_sha256(runbook.file),
-            argv=tuple(options.argv) or tuple(sys.argv),
-        )
-        operator = _answering(operator, console, clock, auto_approve)
-        session = Session(runbook, cloud, operator, clock, log, opts, recorder=recorder)
-        with ctrl_c_asks(session):
-            code = session.run()
-        return Outcome(code, session_dir, session.summary, recorder)
-    finally:
-        log.close()
-
-
-def resume_session(
-    runbook: Runbook,
-    state: ResumeState,
-    *,
-    clock: Clock,
-    make_cloud: CloudMaker,
-    options: SessionOptions,
-    auto_approve: bool,
-    repair_log: bool = False,
-    break_stale_lock: bool = False,
-    console: Console | None = None,
-    operator: Operator | None = None,
-) -> Outcome:
-    """Reopen the log (`session.resume`), build the Cloud, carry the session on."""
-    session_dir = state.path.parent
-    log = SessionLog.resume(
-        session_dir, clock, repair_torn=repair_log, break_stale_lock=break_stale_lock
-    )
-    recorder = SessionCallRecorder(log)
-    try:
-        cloud = make_cloud(recorder)
-        opts = _with(options, session_dir=str(session_dir))
-        operator = _answering(operator, console, clock, auto_approve)
-        session = Session(runbook, cloud, operator, clock, log, opts, recorder=recorder)
-        with ctrl_c_asks(session):
-            code = session.resume(state)
-        return Outcome(code, session_dir, session.summary, recorder)
-    finally:
-        log.close()
-
-
-def _answering(
-    operator: Operator | None, console: Console | None, clock: Clock, auto_approve: bool
-) -> Operator:
-    """The front end's operator (headless when none is given), behind `AutoApproving` when
-    --auto-approve was given: the same rule for every front end."""
-    operator = operator or HeadlessOperator(console or Console(soft_wrap=True), clock=clock)
-    return AutoApproving(operator, clock=clock) if auto_approve else operator
-
-
-def _with(options: SessionOptions, **changes: Any) -> SessionOptions:
-    from dataclasses import replace
-
-    return replace(options, **changes)
-
-
-def override_text(value: Any) -> str:
-    """A param's value as `--set` would write it (the inverse of the loader's reading)."""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, list):
-        return ",".join(str(v) for v in value)
-    if isinstance(value, Mapping):
-        return ",".join(f"{k}:{v}" for k, v in value.items())
-    return str(value)
-
-
-def overrides_from_log(
-    logged: Mapping[str, Any], runbook_file: str | Path, given: Mapping[str, str]
-) -> dict[str, str]:
-    """The `--set` values that reproduce a session's params from its log (every param, as
-    text), with those given again now winning (a redacted secret must be given again)."""
-    durations = _duration_params(runbook_file)
-    overrides: dict[str, str] = {}
-    for name, value in logged.items():
-        if name in given:
-            continue
-        if value == "[REDACTED]":
-            raise InputError(
-                f"param {name} was secret and is not in the log: give it again with "
-                f"--set {name}=VALUE"
-            )
-        overrides[name] = f"{value}s" if name in durations else override_text(value)
-    overrides.update(given)
-    return overrides
-
-
-def _duration_params(path: str | Path) -> set[str]:
-    """Params declared `type: duration` (logged as whole seconds, written back with a unit)."""
-    import yaml
-
-    try:
-        doc = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError):
-        return set()
-    params = doc.get("params") if isinstance(doc, dict) else None
-    if not isinstance(params, dict):
-        return set()
-    return {
-        name
-        for name, decl in params.items()
-        if isinstance(decl, dict) and decl.get("type") == "duration"
-    }

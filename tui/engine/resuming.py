@@ -3,7 +3,9 @@ reopened for writing (docs/engine.md, "Resume")."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 from tui.audit.resume import ResumeState
 from tui.audit.session_log import file_sha256
@@ -56,3 +58,52 @@ def session_runbook(state: ResumeState, given: str | None = None) -> Path:
         f"{state.path}: the session's runbook {logged} is not there any more{where}; "
         "pass the file it ran with --runbook PATH (its SHA-256 must match the log's)"
     )
+
+
+def override_text(value: Any) -> str:
+    """A param's value as `--set` would write it (the inverse of the loader's reading)."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list):
+        return ",".join(str(v) for v in value)
+    if isinstance(value, Mapping):
+        return ",".join(f"{k}:{v}" for k, v in value.items())
+    return str(value)
+
+
+def overrides_from_log(
+    logged: Mapping[str, Any], runbook_file: str | Path, given: Mapping[str, str]
+) -> dict[str, str]:
+    """The `--set` values that reproduce a session's params from its log (every param, as
+    text), with those given again now winning (a redacted secret must be given again)."""
+    durations = _duration_params(runbook_file)
+    overrides: dict[str, str] = {}
+    for name, value in logged.items():
+        if name in given:
+            continue
+        if value == "[REDACTED]":
+            raise InputError(
+                f"param {name} was secret and is not in the log: give it again with "
+                f"--set {name}=VALUE"
+            )
+        overrides[name] = f"{value}s" if name in durations else override_text(value)
+    overrides.update(given)
+    return overrides
+
+
+def _duration_params(path: str | Path) -> set[str]:
+    """Params declared `type: duration` (logged as whole seconds, written back with a unit)."""
+    import yaml
+
+    try:
+        doc = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError):
+        return set()
+    params = doc.get("params") if isinstance(doc, dict) else None
+    if not isinstance(params, dict):
+        return set()
+    return {
+        name
+        for name, decl in params.items()
+        if isinstance(decl, dict) and decl.get("type") == "duration"
+    }

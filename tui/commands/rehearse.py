@@ -1,0 +1,270 @@
+"""`turnout rehearse`: the runbook against the embedded AWS world (moto on 127.0.0.1) on the
+world's accelerated clock, then the debrief; and the glue a rehearsal adds to a session: the
+world started with its progress shown, the Cloud pointed at it, a person's questions at real
+time, the debrief.
+
+The world and the engine are imported inside the handler so that `turnout --help` stays light.
+"""
+
+from __future__ import annotations
+
+import argparse
+from typing import TYPE_CHECKING, Any
+
+from tui.commands.leases import add_lease_flags
+from tui.commands.session_args import (
+    add_session_flags,
+    choose_front_end,
+    duration_flag,
+    print_problems,
+    request_for,
+    someone_answers,
+)
+from tui.errors import InputError
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from tui.engine.ports import Operator
+
+RECOMMENDED_SPEED = 60.0
+"""`turnout rehearse --headless`'s default speed: every shipped runbook rehearses in under two
+minutes."""
+MAX_SPEED = 100.0
+"""Beyond this the engine's polls outrun the world's metrics (measured: 100x completes the
+shipped runbooks; 200x leaves guardrails without data)."""
+MIN_SPEED = 0.1
+"""Slower than a tenth of real time is no rehearsal; `--speed 1e-300` made every wait of the
+world's loop infinite and its clock overflow."""
+PERSON_SPEED = 10.0
+"""The default speed when a person answers (the app, plain mode). While a question waits for
+them the world runs at real time (`world_questions_at_real_time`), so a two-minute rollback
+countdown lasts two minutes and their reading costs the world what it would on the night."""
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    """Add rehearse (called by `tui.commands.session.register`, between run and resume)."""
+    rehearse = subparsers.add_parser(
+        "rehearse",
+        help="rehearse a runbook against the embedded AWS world, then debrief",
+        description="Start the embedded AWS world (moto on 127.0.0.1) with a fault scenario, run "
+        "the runbook against it on the world's accelerated clock, and print a debrief: time to "
+        "detect, time to roll back, errors served to users.",
+    )
+    rehearse.add_argument("runbook", metavar="RUNBOOK")
+    rehearse.add_argument(
+        "--scenario",
+        default="healthy",
+        metavar="NAME|FILE",
+        help="fault scenario (default: healthy)",
+    )
+    rehearse.add_argument(
+        "--speed",
+        type=float,
+        default=None,
+        metavar="X",
+        help=f"world time runs X times faster (default {PERSON_SPEED:g} when a person answers, "
+        f"{RECOMMENDED_SPEED:g} with --headless: every shipped runbook then rehearses in under "
+        "two minutes); while a question waits for you it runs at real time",
+    )
+    rehearse.add_argument(
+        "--warp",
+        default="0s",
+        metavar="DURATION",
+        help="let the world run this long before the session starts, e.g. 2m30s to begin "
+        "inside a scenario's fault (default 0s)",
+    )
+    add_session_flags(rehearse)
+    add_lease_flags(rehearse, rehearsal=True)
+    rehearse.set_defaults(handler=rehearse_command)
+
+
+def rehearse_command(args: argparse.Namespace) -> int:
+    """`turnout rehearse`: the runbook against the embedded world, then the debrief."""
+    from tui.runbook.loader import load_runbook_with_set
+    from tui.runbook.problems import RunbookInvalid
+
+    choose_front_end(args)
+    if args.speed is None:
+        args.speed = RECOMMENDED_SPEED if args.front == "headless" else PERSON_SPEED
+    if not MIN_SPEED <= args.speed <= MAX_SPEED:  # also refuses nan
+        raise InputError(
+            f"--speed must be from {MIN_SPEED:g} to {MAX_SPEED:g}, not {args.speed:g}: faster, "
+            "a 10 s poll is shorter than a CloudWatch round trip and guardrails see no data; "
+            "slower than a tenth of real time, nothing moves"
+        )
+    poll, warp = duration_flag(args.poll, "--poll"), duration_flag(args.warp, "--warp")
+    try:
+        runbook = load_runbook_with_set(args.runbook, args.set)
+    except RunbookInvalid as exc:
+        return print_problems(exc)
+    from tui.commands.session_flow import require_answerable
+
+    require_answerable(runbook, someone_answers(args))
+    # The scenario's file is checked here; what plays it (moto's world) loads with the world.
+    from tui.rehearsal.scenario_loader import load_scenario_spec
+
+    try:
+        spec = load_scenario_spec(args.scenario)
+    except RunbookInvalid as exc:
+        return print_problems(exc)
+    return rehearse(runbook, spec, args.speed, warp, poll, args.sessions_dir, args)
+
+
+def rehearse(
+    runbook: Any,
+    spec: Any,
+    speed: float,
+    warp: float,
+    poll: float,
+    sessions_dir: str | None,
+    args: argparse.Namespace,
+) -> int:
+    """Start the world, run the session on its clock, print the debrief, stop the world."""
+    from rich.console import Console
+
+    from tui.commands.debrief_view import print_debrief
+    from tui.commands.leases import world_lease_store
+    from tui.commands.session_flow import open_session
+    from tui.engine.options import SessionOptions
+
+    console = Console(soft_wrap=True)
+    world, scenario = _start_world_showing_progress(spec, speed, warp)
+    try:
+        debrief, debrief_in_app = world_debriefs(world, scenario)
+        options = SessionOptions(
+            poll=poll,
+            mode="rehearsal",
+            scenario=scenario.name,
+            leases=world_lease_store(world, args),
+            break_lease=getattr(args, "break_lease", False),
+        )
+        request = request_for(
+            args,
+            runbook,
+            world.clock,
+            make_cloud=world_cloud_maker(world),
+            options=options,
+            sessions_dir=sessions_dir,
+            console=console,
+            debrief=debrief_in_app,
+            wrap_operator=world_questions_at_real_time(world),
+        )
+        outcome = open_session(request)
+        print_debrief(debrief(outcome.session_dir), console)
+        console.print(f"audit log: {outcome.session_dir}/audit.jsonl")
+        return outcome.code
+    finally:
+        world.stop()
+
+
+def _start_world_showing_progress(spec: Any, speed: float, warp: float) -> tuple[Any, Any]:
+    """The world and the `Scenario` playing `spec` on it (`start_world`): some seconds, most of
+    them loading moto. On a terminal a spinner names what it is doing, then says how long it
+    took; elsewhere (a captured stream) one line says it is starting."""
+    import sys
+    import time
+
+    from rich.console import Console
+
+    def start(tell: Callable[[str], None]) -> tuple[Any, Any]:
+        tell("loading moto")
+        from tui.rehearsal.scenario import Scenario  # its faults drive moto's backends
+
+        scenario = Scenario(spec)
+        return start_world(scenario, speed, warp, on_phase=tell), scenario
+
+    what = f"scenario {spec.name}, {speed:g}x"
+    err = Console(stderr=True, highlight=False)
+    if not err.is_terminal:
+        print(f"starting the rehearsal world ({what})...", file=sys.stderr)
+        return start(lambda phase: None)
+    began = time.monotonic()
+    with err.status("starting the rehearsal world") as status:
+        started = start(lambda phase: status.update(f"starting the rehearsal world: {phase}"))
+    err.print(f"rehearsal world ready ({what}) in {time.monotonic() - began:.1f} s")
+    return started
+
+
+def start_world(
+    scenario: Any,
+    speed: float,
+    warp: float = 0.0,
+    on_phase: Callable[[str], None] | None = None,
+) -> Any:
+    """The world `rehearse` runs on: started with `scenario` at `speed`, its first metrics
+    published, then `warp` world seconds on. `on_phase` hears what it is doing (several
+    seconds in all). The caller stops it."""
+    tell = on_phase or (lambda phase: None)
+    tell("loading moto")
+    from tui.rehearsal.world import World
+
+    world = World(speed=speed, faults=scenario)
+    tell("building VPC, ALB, ASGs, ECS, RDS")
+    world.start()
+    try:
+        tell("waiting for the first metrics")
+        _wait_for_metrics(world)
+        if warp:
+            world.clock.advance(warp)  # type: ignore[attr-defined]
+    except BaseException:
+        world.stop()
+        raise
+    return world
+
+
+def world_debriefs(world: Any, scenario: Any) -> tuple[Any, Any]:
+    """The drill's debrief from a session directory: as a `Debrief` (printed after the app),
+    and as the app's `DebriefMaker` (title and rows, shown in the app when the session ends)."""
+    from tui.commands.debrief_view import build_debrief, debrief_rows, debrief_title
+
+    def debrief(session_dir: Any) -> Any:
+        return build_debrief(
+            scenario.name,
+            world.simulator.ledger,
+            session_dir,
+            faults_planned=bool(scenario.spec.faults),
+        )
+
+    def in_app(session_dir: Any) -> tuple[str, list[tuple[str, str]]]:
+        made = debrief(session_dir)
+        return debrief_title(made), debrief_rows(made)
+
+    return debrief, in_app
+
+
+def world_questions_at_real_time(world: Any) -> Callable[[Operator], Operator]:
+    """`wrap_operator` for a person's session on `world`: the world at real time while a
+    question waits for them (see the simulator's `at_real_time`)."""
+    from tui.commands.real_time_questions import AskedAtRealTime
+
+    return lambda operator: AskedAtRealTime(operator, world.simulator.at_real_time)
+
+
+def world_cloud_maker(world: Any) -> Any:
+    """`make_cloud` for a session on `world`: the AWS adapters, pointed at it."""
+    from tui.aws.clients import ClientFactory
+    from tui.aws.cloud import AwsCloud
+    from tui.aws.context import AwsContext
+    from tui.rehearsal import names
+    from tui.rehearsal.server import FAKE_CREDENTIALS
+
+    def make_cloud(recorder: Any) -> Any:
+        clients = ClientFactory(
+            region=names.REGION,
+            endpoint_url=world.endpoint_url,
+            credentials=FAKE_CREDENTIALS,
+            recorder=recorder,
+        )
+        return AwsCloud(AwsContext(clients, world.clock, world.http_hosts))
+
+    return make_cloud
+
+
+def _wait_for_metrics(world: Any, ticks: int = 2, limit: float = 20.0) -> None:
+    """Let the simulator publish before the session reads a metric (as AWS has history)."""
+    import time
+
+    deadline = time.monotonic() + limit
+    while world.simulator.stats.ticks < ticks and time.monotonic() < deadline:
+        time.sleep(0.05)

@@ -1,0 +1,110 @@
+"""What `turnout run`, `rehearse` and `resume` share on the command line: their common flags,
+the choice of front end, durations given as flags, and the `SessionRequest` a parsed command
+line makes (`request_for`), which `open_session` runs whichever front end was chosen.
+"""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from tui.errors import InputError
+from tui.exitcodes import ExitCode
+
+MIN_POLL = 1.0
+"""Engine seconds between polls, at least: `--poll 0s` polled AWS in a busy loop."""
+
+
+def add_session_flags(parser: argparse.ArgumentParser, *, with_sessions_dir: bool = True) -> None:
+    parser.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="give a param a value (repeatable)",
+    )
+    parser.add_argument(
+        "--headless",
+        action="store_true",
+        help="no UI: a timestamped progress stream; questions need --auto-approve",
+    )
+    parser.add_argument(
+        "--plain",
+        action="store_true",
+        help="plain-terminal prompts and a line-by-line stream (chosen by itself when stdout is "
+        "not a terminal or TERM is dumb)",
+    )
+    parser.add_argument(
+        "--auto-approve",
+        action="store_true",
+        help="answer yes to every confirmation, checklist item and manual step, in the app, "
+        "plain mode and headless (recorded as 'turnout --auto-approve (<user>)'); never "
+        "overrides a failed precondition or a guardrail",
+    )
+    parser.add_argument("--poll", default="10s", metavar="DURATION", help="poll interval (10s)")
+    if with_sessions_dir:
+        parser.add_argument(
+            "--sessions-dir",
+            metavar="D",
+            help="where session directories go (default ./sessions or $TURNOUT_SESSIONS)",
+        )
+
+
+def choose_front_end(args: argparse.Namespace) -> None:
+    """Choose who asks the operator: `headless`, `plain` (asked for, or the terminal needs it:
+    `args.plain_reason` says why) or the interactive `app` (a terminal, the default)."""
+    import os
+    import sys
+
+    from tui.plain import should_use_plain
+
+    args.plain_reason = None
+    if args.headless:
+        args.front = "headless"
+        return
+    reason = should_use_plain(sys.stdout, os.environ)
+    if args.plain or reason:
+        args.front, args.plain_reason = "plain", reason or ""
+        return
+    args.front = "app"
+
+
+def someone_answers(args: argparse.Namespace) -> bool:
+    """Whether someone (a person, or --auto-approve) can answer the runbook's questions."""
+    return args.auto_approve or args.front != "headless"
+
+
+def duration_flag(text: str, flag: str) -> float:
+    from tui.runbook.durations import parse_duration
+
+    try:
+        seconds = float(parse_duration(text))
+    except ValueError as exc:
+        raise InputError(f"{flag}: {exc}") from None
+    if flag == "--poll" and seconds < MIN_POLL:
+        raise InputError(f"--poll: {text} is too often: poll at least {MIN_POLL:g} s apart (1s)")
+    return seconds
+
+
+def print_problems(exc: Any) -> int:
+    import sys
+
+    for problem in exc.problems:
+        print(problem, file=sys.stderr)
+    return ExitCode.INVALID_INPUT
+
+
+def request_for(args: argparse.Namespace, runbook: Any, clock: Any, **fields: Any) -> Any:
+    """The `SessionRequest` for this command line: the front end `choose_front_end` picked,
+    --auto-approve, and `fields` (make_cloud, options, and a new session's sessions_dir or a
+    resumed one's resume state and flags, a rehearsal's wrap_operator and debrief)."""
+    from tui.commands.session_flow import SessionRequest
+
+    return SessionRequest(
+        runbook=runbook,
+        clock=clock,
+        front=args.front,
+        plain_reason=args.plain_reason,
+        auto_approve=args.auto_approve,
+        **fields,
+    )
