@@ -120,70 +120,127 @@ def rehearse(
     sessions_dir: str | None,
     args: argparse.Namespace,
 ) -> int:
-    """Start the world, run the session on its clock, print the debrief, stop the world."""
+    """Open the session at once, start the world as its first act (the app is painted by then,
+    and shows the world's progress), run the session on the world's clock, print the debrief,
+    stop the world."""
+    from datetime import UTC, datetime
+
     from rich.console import Console
 
     from tui.commands.debrief_view import print_debrief
-    from tui.commands.leases import world_lease_store
     from tui.commands.session_flow import open_session
     from tui.engine.options import SessionOptions
 
     console = Console(soft_wrap=True)
-    world, scenario = _start_world_showing_progress(spec, speed, warp)
+    options = SessionOptions(poll=poll, mode="rehearsal", scenario=spec.name)
+    boot = WorldBoot(spec, options, speed, warp, args)
+    request = request_for(
+        args,
+        runbook,
+        boot.clock,
+        make_cloud=boot.make_cloud,
+        options=options,
+        sessions_dir=sessions_dir,
+        console=console,
+        debrief=boot.debrief_in_app,
+        wrap_operator=boot.questions_at_real_time,
+        boot=boot.start,
+        named_at=datetime.now(UTC),
+    )
     try:
-        debrief, debrief_in_app = world_debriefs(world, scenario)
-        options = SessionOptions(
-            poll=poll,
-            mode="rehearsal",
-            scenario=scenario.name,
-            leases=world_lease_store(world, args),
-            break_lease=getattr(args, "break_lease", False),
-        )
-        request = request_for(
-            args,
-            runbook,
-            world.clock,
-            make_cloud=world_cloud_maker(world),
-            options=options,
-            sessions_dir=sessions_dir,
-            console=console,
-            debrief=debrief_in_app,
-            wrap_operator=world_questions_at_real_time(world),
-        )
         outcome = open_session(request)
-        print_debrief(debrief(outcome.session_dir), console)
+        if boot.world is not None:
+            print_debrief(boot.debrief(outcome.session_dir), console)
         console.print(f"audit log: {outcome.session_dir}/audit.jsonl")
         return outcome.code
     finally:
-        world.stop()
+        boot.stop()
 
 
-def _start_world_showing_progress(spec: Any, speed: float, warp: float) -> tuple[Any, Any]:
-    """The world and the `Scenario` playing `spec` on it (`start_world`): some seconds, most of
-    them loading moto. On a terminal a spinner names what it is doing, then says how long it
-    took; elsewhere (a captured stream) one line says it is starting."""
-    import sys
-    import time
+class WorldBoot:
+    """A rehearsal's world, started when the session asks (`start`, the session's `Boot`) and
+    read lazily by what the session was given before it existed: the Cloud, a person's
+    questions at real time, the debrief. Its `clock` exists from the start (no moto needed),
+    so the session's log and the app run on it while the world boots."""
 
-    from rich.console import Console
+    def __init__(
+        self, spec: Any, options: Any, speed: float, warp: float, args: argparse.Namespace
+    ) -> None:
+        from tui.rehearsal.world_clock import new_world_clock
 
-    def start(tell: Callable[[str], None]) -> tuple[Any, Any]:
+        self.spec, self.options, self.speed, self.warp, self.args = spec, options, speed, warp, args
+        self.clock = new_world_clock(speed)
+        self.world: Any = None
+        self.scenario: Any = None
+
+    def start(self, front: str, operator: Operator) -> Any:
+        """Start the world, showing its progress where the front end shows things: the app's
+        notices (it is painted already), else a spinner on a terminal's stderr or one line on a
+        captured one. Returns the session's options with the world's lease store."""
+        import time
+        from dataclasses import replace
+
+        from tui.commands.leases import world_lease_store
+        from tui.engine.events import Notice
+
+        what = f"scenario {self.spec.name}, {self.speed:g}x"
+        began = time.monotonic()
+        if front == "app":
+            operator.notify(Notice(f"starting the rehearsal world ({what})…", "info"))
+            self._start(lambda phase: operator.notify(Notice(f"rehearsal world: {phase}", "info")))
+            took = time.monotonic() - began
+            operator.notify(Notice(f"rehearsal world ready ({what}) in {took:.1f} s", "info"))
+        else:
+            self._start_on_stderr(what, began)
+        assert self.world is not None
+        return replace(
+            self.options,
+            leases=world_lease_store(self.world, self.args),
+            break_lease=getattr(self.args, "break_lease", False),
+        )
+
+    def _start(self, tell: Callable[[str], None]) -> None:
         tell("loading moto")
         from tui.rehearsal.scenario import Scenario  # its faults drive moto's backends
 
-        scenario = Scenario(spec)
-        return start_world(scenario, speed, warp, on_phase=tell), scenario
+        self.scenario = Scenario(self.spec)
+        self.world = start_world(self.scenario, self.speed, self.warp, tell, clock=self.clock)
 
-    what = f"scenario {spec.name}, {speed:g}x"
-    err = Console(stderr=True, highlight=False)
-    if not err.is_terminal:
-        print(f"starting the rehearsal world ({what})...", file=sys.stderr)
-        return start(lambda phase: None)
-    began = time.monotonic()
-    with err.status("starting the rehearsal world") as status:
-        started = start(lambda phase: status.update(f"starting the rehearsal world: {phase}"))
-    err.print(f"rehearsal world ready ({what}) in {time.monotonic() - began:.1f} s")
-    return started
+    def _start_on_stderr(self, what: str, began: float) -> None:
+        import sys
+        import time
+
+        from rich.console import Console
+
+        err = Console(stderr=True, highlight=False)
+        if not err.is_terminal:
+            print(f"starting the rehearsal world ({what})...", file=sys.stderr)
+            self._start(lambda phase: None)
+            return
+        with err.status("starting the rehearsal world") as status:
+            self._start(lambda phase: status.update(f"starting the rehearsal world: {phase}"))
+        err.print(f"rehearsal world ready ({what}) in {time.monotonic() - began:.1f} s")
+
+    def make_cloud(self, recorder: Any) -> Any:
+        """The session's Cloud: the AWS adapters pointed at the (booted) world."""
+        return world_cloud_maker(self.world)(recorder)
+
+    def questions_at_real_time(self, operator: Operator) -> Operator:
+        """A person's questions with the world at real time (`world_questions_at_real_time`),
+        the world looked up when a question is asked (it has booted by then)."""
+        from tui.commands.real_time_questions import AskedAtRealTime
+
+        return AskedAtRealTime(operator, lambda: self.world.simulator.at_real_time())
+
+    def debrief(self, session_dir: Any) -> Any:
+        return world_debriefs(self.world, self.scenario)[0](session_dir)
+
+    def debrief_in_app(self, session_dir: Any) -> tuple[str, list[tuple[str, str]]]:
+        return world_debriefs(self.world, self.scenario)[1](session_dir)
+
+    def stop(self) -> None:
+        if self.world is not None:
+            self.world.stop()
 
 
 def start_world(
@@ -191,15 +248,17 @@ def start_world(
     speed: float,
     warp: float = 0.0,
     on_phase: Callable[[str], None] | None = None,
+    *,
+    clock: Any = None,
 ) -> Any:
-    """The world `rehearse` runs on: started with `scenario` at `speed`, its first metrics
-    published, then `warp` world seconds on. `on_phase` hears what it is doing (several
-    seconds in all). The caller stops it."""
+    """The world `rehearse` runs on: started with `scenario` at `speed` (on `clock`, a
+    `new_world_clock`, when given), its first metrics published, then `warp` world seconds
+    on. `on_phase` hears what it is doing (several seconds in all). The caller stops it."""
     tell = on_phase or (lambda phase: None)
     tell("loading moto")
     from tui.rehearsal.world import World
 
-    world = World(speed=speed, faults=scenario)
+    world = World(speed=speed, faults=scenario, clock=clock)
     tell("building VPC, ALB, ASGs, ECS, RDS")
     world.start()
     try:

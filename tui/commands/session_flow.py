@@ -20,6 +20,7 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
@@ -51,6 +52,11 @@ CloudMaker = Callable[[SessionCallRecorder], Cloud]
 OperatorWrapper = Callable[[Operator], Operator]
 """What a person's questions go through (a rehearsal's `world_questions_at_real_time`)."""
 Front = Literal["app", "plain", "headless"]
+Boot = Callable[[Front, Operator], SessionOptions | None]
+"""What must happen before the Cloud can be built (a rehearsal's world starting): run first on
+the session's thread, so the app has painted by then; given the front end and its operator to
+show its progress on; returns the options to run with instead (a rehearsal's lease store is in
+its world), or None."""
 
 
 @dataclass(frozen=True)
@@ -63,7 +69,9 @@ class SessionRequest:
     first in plain mode, `console` takes the headless and plain stream. `wrap_operator` is
     what a person's questions go through (not headless: nobody waits there). The app shows
     `debrief` when the session ends; `run_app` runs it in place of `App.run()` (the tests'
-    seam, see `tui.app.launch.run_session_app`).
+    seam, see `tui.app.launch.run_session_app`). `boot` runs before the Cloud is built (see
+    `Boot`). A new session's directory is named for `named_at` (default: the clock's now; a
+    rehearsal's world clock stands in the past until its world has booted).
     """
 
     runbook: Runbook
@@ -82,6 +90,8 @@ class SessionRequest:
     console: Console | None = None
     debrief: DebriefMaker | None = None
     run_app: AppRunner | None = None
+    boot: Boot | None = None
+    named_at: datetime | None = None
 
 
 @dataclass
@@ -103,6 +113,10 @@ def open_session(request: SessionRequest) -> Outcome:
     made: list[Session] = []
 
     def make_session(front_operator: Operator) -> Session:
+        nonlocal options
+        if request.boot is not None:
+            booted = request.boot(request.front, front_operator)
+            options = _options(replace(request, options=booted), session_dir) if booted else options
         cloud = request.make_cloud(recorder)
         operator = _asking_through(request, front_operator)
         runbook, clock = request.runbook, request.clock
@@ -133,7 +147,8 @@ def _open_log(request: SessionRequest) -> tuple[Path, SessionLog]:
     `session.resume`); a bad directory is an error here, before any front end starts."""
     clock = request.clock
     if request.resume is None:
-        session_dir = create_session_dir(request.runbook.name, clock.now(), request.sessions_dir)
+        named = request.named_at or clock.now()
+        session_dir = create_session_dir(request.runbook.name, named, request.sessions_dir)
         return session_dir, SessionLog.create(session_dir, clock)
     session_dir = request.resume.path.parent
     log = SessionLog.resume(

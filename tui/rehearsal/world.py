@@ -9,7 +9,6 @@
 from __future__ import annotations
 
 import os
-from datetime import UTC, datetime, timedelta
 from types import TracebackType
 from typing import Any
 
@@ -18,22 +17,19 @@ from moto import mock_aws
 from moto.moto_api._internal.models import moto_api_backend
 
 from tui.aws.clients import ClientFactory
-from tui.clock import Clock, ScaledClock
+from tui.clock import Clock
 from tui.rehearsal import fidelity, names
 from tui.rehearsal.fidelity import throttling
 from tui.rehearsal.front_door import FrontDoor
 from tui.rehearsal.seed import SeededWorld, seed_world
 from tui.rehearsal.server import FAKE_CREDENTIALS, MotoServer
 from tui.rehearsal.simulator import Faults, Simulator
+from tui.rehearsal.world_clock import SETTLE_SECONDS, new_world_clock
 
 # The simulator marks its own calls so an injected throttling fault spares them: a throttled
 # world would stop moving, which is not what a throttled AWS does.
 SIMULATOR_USER_AGENT = "turnout-world-simulator"
 
-# The world is born settled: as if seeded this long ago, so the Blue/Green deployment is
-# AVAILABLE (about 22 minutes of provisioning with an engine upgrade), ECS services have
-# finished their first rollout and every target has passed its health checks.
-SETTLE_SECONDS = 1500
 
 
 # moto fills every EC2 backend it makes with its sample of public images (thousands of them,
@@ -54,11 +50,7 @@ class World:
         serve: bool = True,
         simulate: bool = True,
     ) -> None:
-        # A world of our own starts its clock in the past, so that once settled it stands at
-        # the wall clock's now: an AWS CLI asking for "the last hour" then sees its metrics.
-        self.clock: Clock = clock or ScaledClock(
-            speed, start=datetime.now(UTC) - timedelta(seconds=SETTLE_SECONDS)
-        )
+        self.clock: Clock = clock or new_world_clock(speed)
         self.faults = faults
         self.serve, self.simulate = serve, simulate
         self.endpoint_url: str | None = None
