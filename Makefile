@@ -16,7 +16,8 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
-# The test command: lint, layering, then the suite on both cores.
+# The test command: lint, then the suite on both cores (the layering is checked inside it, by
+# tests/test_import_hygiene.py).
 test: $(STAMP)
 	$(BIN)/ruff check tui tests bench
 	$(BIN)/pytest -n 2 --dist loadfile

@@ -1,4 +1,5 @@
-"""The layering of design.md, checked at run time in a clean interpreter (as harlequin does).
+"""The layering of docs/architecture.md#layers, checked at run time in a clean interpreter (as
+harlequin does).
 
 import-linter checks the static imports (pyproject.toml); this catches what it cannot see, such
 as a module importing boto3 lazily at import time through a helper.

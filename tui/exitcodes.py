@@ -1,4 +1,4 @@
-"""The process exit codes of design.md, one name each, shared by every front end."""
+"""The process exit codes (docs/engine.md#exit-codes), one name each, shared by every front end."""
 
 from __future__ import annotations
 

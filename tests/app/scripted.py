@@ -102,7 +102,7 @@ class ScriptedSession:
     # -- the script --------------------------------------------------------------------------
 
     def run(self) -> int:
-        """Walk the runbook; the exit code of design.md."""
+        """Walk the runbook; its exit code (tui/exitcodes.py)."""
         self.log = SessionLog.create(self.session_dir, self.clock, operator="tester")
         rb = self.runbook
         self.log.session_start(

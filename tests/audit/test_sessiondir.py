@@ -1,5 +1,5 @@
-"""Session directories: named and placed as design.md says, and refused before anything mutates
-when they cannot hold a log."""
+"""Session directories: named and placed as docs/audit.md#session-directories says, and
+refused before anything mutates when they cannot hold a log."""
 
 from __future__ import annotations
 

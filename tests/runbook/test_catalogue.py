@@ -14,6 +14,8 @@ from tui.runbook.loader import load_text
 from tui.runbook.model import Risk
 from tui.runbook.problems import RunbookInvalid
 
+# The actions the upgrade patterns need (the shipped runbooks, `turnout new`'s patterns); the
+# catalogue may hold more. docs/runbook-language.md#actions documents each one.
 DESIGN_ACTIONS = {
     "manual",
     "wait",
@@ -40,6 +42,7 @@ def _all_operations() -> set[str]:
 
 
 def test_every_action_design_md_lists_is_in_the_catalogue() -> None:
+    """Every action the upgrade patterns need (DESIGN_ACTIONS, above) is in the catalogue."""
     assert set(CATALOGUE) >= DESIGN_ACTIONS
 
 

@@ -52,7 +52,7 @@ class SessionControl(Protocol):
     """What the app needs of the engine's `Session` (tui/engine/session.py)."""
 
     def run(self) -> int:
-        """Run the session to its end; the exit code of design.md."""
+        """Run the session to its end; its exit code (tui/exitcodes.py)."""
         ...
 
     def request_rollback(self, who: str, reason: str) -> None:

@@ -41,7 +41,7 @@ def run_session_app(
     debrief: DebriefMaker | None = None,
     run_app: AppRunner | None = None,
 ) -> int:
-    """Run one session in the Textual app and return its exit code (design.md's codes).
+    """Run one session in the Textual app and return its exit code (tui/exitcodes.py).
 
     `make_session(operator)` builds the engine's `Session` with the app's operator; it is called
     on the engine's worker thread (it may call AWS). `clock` is the engine's clock (countdowns

@@ -105,9 +105,9 @@ class RollbackChanged:
 
 @dataclass(frozen=True)
 class SessionEnded:
-    """The session is over: the exit code of design.md and a one-line summary; `end_summary`
-    the lines every front end shows last (tui/engine/summary.py; None when the log could not
-    take its last record)."""
+    """The session is over: its exit code (docs/engine.md#exit-codes) and a one-line summary;
+    `end_summary` the lines every front end shows last (tui/engine/summary.py; None when the log
+    could not take its last record)."""
 
     exit_code: int
     summary: str

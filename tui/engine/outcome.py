@@ -1,5 +1,5 @@
 """How a session's flow is cut short: the engine raises these inside, and `Session` turns them
-into its exit code (design.md's exit codes)."""
+into its exit code (docs/engine.md#exit-codes)."""
 
 from __future__ import annotations
 

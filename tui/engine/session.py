@@ -85,7 +85,7 @@ class Session:
     # -- running -----------------------------------------------------------------------------
 
     def run(self) -> ExitCode:
-        """Run the runbook from the start; return the exit code of design.md."""
+        """Run the runbook from the start; return its exit code (docs/engine.md#exit-codes)."""
         refusal = self._identity_and_start() or self._lease()
         if refusal is not None:
             return refusal
