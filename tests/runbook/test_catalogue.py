@@ -16,7 +16,7 @@ from tui.runbook.problems import RunbookInvalid
 
 # The actions the upgrade patterns need (the shipped runbooks, `turnout new`'s patterns); the
 # catalogue may hold more. docs/runbook-language.md#actions documents each one.
-DESIGN_ACTIONS = {
+PATTERN_ACTIONS = {
     "manual",
     "wait",
     "ec2.create_image",
@@ -41,9 +41,9 @@ def _all_operations() -> set[str]:
     return ops | {op for refs in RESOURCE_REFS.values() for op in refs}
 
 
-def test_every_action_design_md_lists_is_in_the_catalogue() -> None:
-    """Every action the upgrade patterns need (DESIGN_ACTIONS, above) is in the catalogue."""
-    assert set(CATALOGUE) >= DESIGN_ACTIONS
+def test_every_action_the_upgrade_patterns_need_is_in_the_catalogue() -> None:
+    """Every action the upgrade patterns need (PATTERN_ACTIONS, above) is in the catalogue."""
+    assert set(CATALOGUE) >= PATTERN_ACTIONS
 
 
 @functools.cache
