@@ -24,8 +24,11 @@ test: $(STAMP)
 
 # The main job: rehearse a runbook against the embedded AWS world (moto on 127.0.0.1), in the
 # full-screen app on a terminal (plain prompts otherwise), and read the debrief at the end.
+# turnout ends with its own summary and exit code ("outcome: rolled back (exit 3)": the
+# bad-ami drill's good ending); make would add "make: *** [Makefile] Error 3" under it, which
+# reads as if the rehearsal broke. Scripts wanting the code run turnout itself.
 rehearse: $(STAMP)
-	$(BIN)/turnout rehearse $(RUNBOOK) --scenario $(SCENARIO)
+	@$(BIN)/turnout rehearse $(RUNBOOK) --scenario $(SCENARIO) || true
 
 lint: $(STAMP)
 	$(BIN)/ruff check --fix tui tests bench

@@ -36,18 +36,30 @@ def pick(operator: PlainOperator, terminal: Terminal, question: Question, key: s
 
 
 def test_checklist_item_confirmed_with_y(operator: PlainOperator, terminal: Terminal) -> None:
-    terminal.type("y")
+    terminal.type(f"y{ENTER}")
     question = Question(QuestionKind.CHECKLIST, "Old and new versions serve side by side")
     assert operator.ask(question) == Answer("yes", who="alice")
     assert "QUESTION (checklist): Old and new versions serve side by side" in terminal.text
     assert "ANSWER: yes (Yes) by alice" in terminal.text
 
 
+def test_y_then_enter_answers_one_question_not_the_next(
+    operator: PlainOperator, terminal: Terminal
+) -> None:
+    """A person types y and Enter for each checklist item. The old prompt took the bare y at
+    once, and the Enter answered the next item with its default: "not confirmed", a refusal."""
+    terminal.type(f"y{ENTER}y{ENTER}")
+    first = Question(QuestionKind.CHECKLIST, "Old and new versions serve side by side")
+    second = Question(QuestionKind.CHECKLIST, "Sessions live in the shared store")
+    assert operator.ask(first).choice == "yes"
+    assert operator.ask(second).choice == "yes"
+
+
 def test_confirm_declined_and_an_idle_enter_declines(
     operator: PlainOperator, terminal: Terminal
 ) -> None:
     question = Question(QuestionKind.CONFIRM, "Start the instance refresh?", step="refresh")
-    terminal.type("n")
+    terminal.type(f"n{ENTER}")
     assert operator.ask(question).choice == "no"
     terminal.type(ENTER)  # no default given: Enter must not start a mutation
     assert operator.ask(question).choice == "no"

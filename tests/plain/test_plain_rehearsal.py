@@ -111,7 +111,7 @@ def careful_person(kind: str, question: str) -> str | None:
     """Confirms everything, types phrases exactly, and says done to manual steps."""
     listed = "\n    1. yes:" in question.split("\n? ", 1)[0]
     if kind in ("checklist", "confirm"):
-        return "yes\r" if listed else "y"  # a choice list, or a yes/no prompt
+        return "yes\r" if listed else "y\r"  # a choice list, or a yes/no prompt (y, Enter)
     if kind == "typed":
         phrase = re.search(r"type exactly: (.+)", question)
         return f"{phrase[1].strip()}\r" if phrase else None

@@ -127,7 +127,7 @@ def scripted_session(operator: PlainOperator, clock: ManualClock) -> list[str]:
 def test_a_scripted_session_reads_line_by_line_in_a_captured_file(
     operator: PlainOperator, terminal: Terminal, clock: ManualClock
 ) -> None:
-    terminal.type("y" + "y")
+    terminal.type(f"y{ENTER}y{ENTER}")
     terminal.type(ENTER)  # the default: rollback
     assert scripted_session(operator, clock) == ["yes", "yes", "rollback"]
     text = terminal.text
@@ -175,7 +175,7 @@ def test_events_arriving_during_a_question_are_printed_after_the_answer(
         started.set()
 
     operator._show = show_then_signal  # type: ignore[method-assign]
-    terminal.type("y")
+    terminal.type(f"y{ENTER}")
     operator.ask(Question(QuestionKind.CONFIRM, "Go?"))
     assert started.is_set()
     assert terminal.text.index("ANSWER: yes") < terminal.text.index(
@@ -235,7 +235,7 @@ def test_with_no_terminal_at_all_the_file_holds_clean_lines_only(clock: ManualCl
             line_mode=True,
             echo_prompts=True,
         )
-        pipe.send_text(f"yy{ENTER}")
+        pipe.send_text(f"y{ENTER}y{ENTER}{ENTER}")
         scripted_session(operator, clock)
     lines = buffer.getvalue().splitlines()
     assert "? Nobody else is changing web-asg" in lines

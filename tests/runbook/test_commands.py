@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import jsonschema
+import pytest
 
 from tui.commands.runbook import schema_text
 from tui.runbook.schema import runbook_schema
@@ -134,3 +135,20 @@ def test_plan_wraps_a_checklist_item_under_its_own_text(turnout, monkeypatch) ->
     first = next(n for n, line in enumerate(lines) if line.startswith("  [ ] 1. Green"))
     # The item goes on past 80 columns: its next line starts under "Green", not at the margin.
     assert lines[first + 1].startswith(" " * 9) and lines[first + 1].strip(), lines[first + 1]
+
+
+@pytest.mark.parametrize("name", sorted(p.stem for p in (ROOT / "runbooks").glob("*.yaml")))
+def test_plan_fits_80_columns_without_cutting_anything(turnout, monkeypatch, name) -> None:
+    """At 80 columns no line is wider and nothing is cut short with "…": the old plan showed
+    "full-traffic-b…", "mutating (y…" and "irreversible (type…", and cut the title."""
+    monkeypatch.setenv("COLUMNS", "80")
+    out = turnout("plan", str(ROOT / "runbooks" / f"{name}.yaml")).out
+    assert all(len(line) <= 80 for line in out.splitlines())
+    assert "…" not in out, [line for line in out.splitlines() if "…" in line]
+
+
+def test_the_plan_checks_nothing_so_marks_nothing_checked(turnout) -> None:
+    """A plan makes no AWS call: its preconditions are to be checked (○), not passed (✓)."""
+    out = turnout("plan", str(ROOT / "runbooks" / "alb-canary.yaml")).out
+    assert "○ at least 2 healthy targets in web-green" in out
+    assert "✓" not in out

@@ -47,12 +47,13 @@ def _header(doc: dict[str, Any]) -> Panel:
         ("   window ", "dim"),
         _seconds(doc["window_seconds"]),
     )
-    parts: list[Any] = [facts]
+    # The title goes in the body, where it wraps: as the panel's title a long one was cut at
+    # 80 columns ("…as a canary  (al─").
+    title = Text.assemble((book["title"], "bold"), ("  ", ""), (f"({book['name']})", "dim"))
+    parts: list[Any] = [title, facts]
     if book["description"]:
         parts += [Text(""), Markdown(book["description"])]
-    return Panel(
-        Group(*parts), title=f"[b]{book['title']}[/b]  ({book['name']})", title_align="left"
-    )
+    return Panel(Group(*parts))
 
 
 def _params(doc: dict[str, Any]) -> Table:
@@ -73,16 +74,21 @@ def _summary(doc: dict[str, Any]) -> Table:
         box=box.SIMPLE_HEAD,
         pad_edge=False,
     )
-    table.add_column("# step", no_wrap=True)
-    table.add_column("wave: service", no_wrap=True)
+    # Step names, actions and risk labels are never cut (a person reads them to know what is
+    # next and how dangerous it is): no column wraps, and a step's wave and service go on a dim
+    # line under its name, so the table fits 80 columns with a multi-service runbook too.
+    waves = any(step["service"] for step in doc["steps"])
+    table.add_column("# step (wave: service)" if waves else "# step", no_wrap=True)
     table.add_column("action", no_wrap=True)
     table.add_column("risk", no_wrap=True)
     for step in doc["steps"]:
         confirm = step["confirm"]
         asks = " (typed)" if confirm["phrase"] else (" (y/n)" if confirm["required"] else "")
         risk = Text(step["risk"], style=RISK_STYLE[step["risk"]]) + Text(asks, style="dim")
-        where = f"{step['wave']}: {step['service']}" if step["service"] else "-"
-        table.add_row(f"{step['order']:>2} {step['id']}", where, step["action"], risk)
+        name = Text(f"{step['order']:>2} {step['id']}")
+        if step["service"]:
+            name.append(f"\n   {step['wave']}: {step['service']}", style="dim")
+        table.add_row(name, step["action"], risk)
     return table
 
 
@@ -109,7 +115,8 @@ def _step_detail(step: dict[str, Any]) -> Group:
     if step["records"]:
         _row(grid, "records", step["records"])
     for i, pre in enumerate(step["preconditions"]):
-        _row(grid, "before" if i == 0 else "", f"✓ {pre['text']}")
+        # ○, not ✓: nothing has been checked when a plan is drawn (no AWS call is made).
+        _row(grid, "checks first" if i == 0 else "", f"○ {pre['text']}")
     for i, guard in enumerate(step["guardrails"]):
         _row(grid, "watches" if i == 0 else "", f"◆ {guard['text']}")
     if step["check_operations"]:

@@ -197,8 +197,15 @@ class PlainOperator:
         if question.kind is QuestionKind.TYPED and question.expected_text:
             return self._typed(question)
         if self._is_yes_no(question):
+            # auto_enter=False: y (or n) is confirmed with Enter. With questionary's default a
+            # bare y answered at once and the Enter a person types after it, out of habit,
+            # answered the next question with its default: a checklist item "not confirmed".
             yes = self._prompt(
-                question, questionary.confirm, question.title, default=question.default == "yes"
+                question,
+                questionary.confirm,
+                question.title,
+                default=question.default == "yes",
+                auto_enter=False,
             )
             return Answer("yes" if yes else "no", who=self.who)
         choice = self._choose(question)

@@ -31,7 +31,6 @@ from tui.rehearsal.world_clock import SETTLE_SECONDS, new_world_clock
 SIMULATOR_USER_AGENT = "turnout-world-simulator"
 
 
-
 # moto fills every EC2 backend it makes with its sample of public images (thousands of them,
 # parsed again at every reset): 58 s of the test suite's CPU, 10 %, by py-spy. The world's
 # runbooks name only its own two images (tui/rehearsal/images.py). A person who wants the
