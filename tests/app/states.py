@@ -271,6 +271,12 @@ def build_app(state: SnapshotState, tmp: Path) -> tuple[TurnoutApp, Callable[[An
         if state.debrief is not None:
             app.session_screen.show_debrief(*state.debrief)
         await pilot.pause()
+        # A typed confirmation's cursor blinks every 0.5 s: on a busy machine the picture was
+        # taken after the first blink, with the cursor off (a snapshot "failure"). Steady on.
+        from textual.widgets import Input
+
+        for field in app.screen.query(Input):
+            field.cursor_blink = False
         app.tick()
         await pilot.pause()
 

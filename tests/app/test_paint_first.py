@@ -1,0 +1,78 @@
+"""`turnout rehearse` paints the session screen first, then boots the world: the session's
+`boot` runs on the app's engine thread once the app is up, and says what it is doing there.
+The old command booted the world (4 s quiet, 12-17 s under load) before the app existed."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import threading
+from pathlib import Path
+
+from tests.app.conftest import until
+from tests.app.screen_text import screen_text
+from tests.engine.conftest import CANARY, START
+from tests.engine.fakes import FakeCloud, FakeOperator
+from tui.clock import ManualClock
+from tui.commands.session_flow import SessionRequest, open_session
+from tui.engine.events import Notice
+from tui.engine.options import SessionOptions
+from tui.exitcodes import ExitCode
+from tui.runbook.loader import load_text
+
+
+def test_the_app_is_on_screen_before_the_boot_runs(tmp_path: Path) -> None:
+    painted = threading.Event()
+    booted_after_paint: list[bool] = []
+
+    def boot(front, operator):  # what WorldBoot.start is to the session
+        operator.notify(Notice("starting the rehearsal world (scenario healthy, 10x)…", "info"))
+        # The old order: nothing on screen until this returned. Now the app is up and waits.
+        booted_after_paint.append(painted.wait(60))
+        return None
+
+    async def drive(app) -> int | None:
+        async with app.run_test(size=(120, 40)) as pilot:
+            await until(pilot, lambda: "Test canary" in screen_text(app), what="the first paint")
+            painted.set()
+            await until(pilot, lambda: app.model.ended is not None, what="the end")
+            await pilot.press("q")
+        return app.return_value
+
+    cloud = FakeCloud()
+    cloud.reads["healthy_targets"] = 2
+    cloud.metrics["ErrorRate"] = lambda t: 0.1
+    request = SessionRequest(
+        load_text(CANARY),
+        ManualClock(START),
+        lambda recorder: cloud,
+        SessionOptions(poll=10, runbook_sha256="0" * 64),
+        front="app",
+        auto_approve=True,
+        sessions_dir=str(tmp_path),
+        boot=boot,
+        run_app=lambda app: asyncio.run(drive(app)),
+    )
+    assert open_session(request).code == ExitCode.COMPLETED
+    assert booted_after_paint == [True]
+
+
+def test_the_world_boot_tells_the_app_what_it_is_doing() -> None:
+    """WorldBoot.start, as the app's session calls it: each phase a notice, then ready."""
+    from tui.commands.rehearse import WorldBoot
+    from tui.rehearsal.scenario_loader import load_scenario_spec
+
+    operator = FakeOperator()
+    args = argparse.Namespace(lock_table=None, break_lease=False)
+    boot = WorldBoot(load_scenario_spec("healthy"), SessionOptions(), 10.0, 0.0, args)
+    try:
+        options = boot.start("app", operator)
+        said = [e.text for e in operator.events if isinstance(e, Notice)]
+        assert said[0] == "starting the rehearsal world (scenario healthy, 10x)…"
+        assert "rehearsal world: loading moto" in said
+        assert "rehearsal world: waiting for the first metrics" in said
+        assert said[-1].startswith("rehearsal world ready (scenario healthy, 10x) in ")
+        assert options is not None and options.leases is not None  # the world's lease table
+        assert boot.world.clock is boot.clock  # the clock the session opened on
+    finally:
+        boot.stop()
