@@ -9,7 +9,7 @@ itself (dolphie's pattern), so a slow disk never stacks up reads.
 
 from __future__ import annotations
 
-import gc
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -30,6 +30,7 @@ from tui.app.operator import TextualOperator
 from tui.app.question import PendingQuestion
 from tui.app.screens.session import ReplayScreen, SessionScreen
 from tui.app.session_port import DebriefMaker, SessionControl, SessionFactory
+from tui.app.textual_compat import collect_again, run_collector_frozen
 from tui.clock import Clock
 from tui.engine.events import AutoApproved, Notice, SessionEnded
 from tui.errors import TurnoutError
@@ -89,24 +90,9 @@ class TurnoutApp(KeyActions):
         self._session_screen = ReplayScreen(self.model) if player else SessionScreen(self.model)
 
     def run(self, **kwargs: Any) -> int | None:
-        """Run the app (Textual's `run`), first freezing what the process holds so far.
-
-        Everything imported by now (Textual, the runbook, the engine: tens of thousands of objects)
-        lives as long as the process. Left to the cyclic collector, a full collection walked
-        them all while the session screen was composing (about 20 ms, the one pause a bare
-        Textual app does not have) and again now and then while keys were pressed. Frozen, the
-        collector only walks what the app makes from here on.
-
-        Until the first frame is painted the collector waits too (`on_mount` lets it go
-        after the first refresh): starting makes thousands of objects that stay, and the
-        generation-1 collections that walked them cost some 5 ms before the first paint.
-        """
-        gc.freeze()
-        gc.disable()
-        try:
-            return super().run(**kwargs)
-        finally:
-            gc.enable()
+        """Run the app (Textual's `run`) with the garbage collector frozen and waiting for the
+        first paint: see `run_collector_frozen`."""
+        return run_collector_frozen(partial(super().run, **kwargs))
 
     @property
     def session_screen(self) -> SessionScreen:
@@ -126,7 +112,7 @@ class TurnoutApp(KeyActions):
         otherwise take the interpreter from the first paint, which shows none of their work."""
         self.set_interval(TICK_S, self.tick)
         self.call_after_refresh(self.tick)
-        self.call_after_refresh(gc.enable)  # see `run`
+        self.call_after_refresh(collect_again)  # see `run`
         self.call_after_refresh(self._start_work)
 
     def _start_work(self) -> None:
