@@ -42,7 +42,8 @@ class KeyActions(App[int]):
         return self.player is not None
 
     def tick(self) -> None:
-        """Redraw the countdowns (`TurnoutApp.tick`)."""
+        """Redraw the countdowns and the status bar, after a request changed what they say.
+        `TurnoutApp.tick` does it: the clock and the session screen are the app's."""
         raise NotImplementedError
 
     def question_screens(self) -> list[QuestionScreen]:

@@ -3,7 +3,8 @@ live panels (guardrails, instance refresh, traffic split, rollout, audit tail) b
 
 Wide terminals (150 columns and more) get three columns; narrower ones (down to 80×24) stack
 the step over the panels. `t` cycles between both, panels only and step only. The screen only
-draws: the keys ask the app, which talks to the engine.
+draws: the keys ask the app (`SessionHost`, what the screen needs of it), which talks to the
+engine.
 """
 
 from __future__ import annotations
