@@ -275,8 +275,8 @@ def build_app(state: SnapshotState, tmp: Path) -> tuple[TurnoutApp, Callable[[An
         # taken after the first blink, with the cursor off (a snapshot "failure"). Steady on.
         from textual.widgets import Input
 
-        for field in app.screen.query(Input):
-            field.cursor_blink = False
+        for typed in app.screen.query(Input):
+            typed.cursor_blink = False
         app.tick()
         await pilot.pause()
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from tests.app import states
-from tui.app.picker import find_runbooks
+from tui.app.runbook_entries import find_runbooks
 from tui.app.screens.picker import PickerScreen
 
 ROOT = Path(__file__).resolve().parents[2]

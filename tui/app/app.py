@@ -9,17 +9,15 @@ itself (dolphie's pattern), so a slow disk never stacks up reads.
 
 from __future__ import annotations
 
-import gc
-from collections.abc import Callable
+from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar, Protocol
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import on, work
-from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.worker import Worker, WorkerState
 
-from tui.app.controls import Controls
+from tui.app.controls import KeyActions
 from tui.app.messages import (
     EngineEvent,
     LogRecords,
@@ -31,9 +29,10 @@ from tui.app.model import SessionModel
 from tui.app.operator import TextualOperator
 from tui.app.question import PendingQuestion
 from tui.app.screens.session import ReplayScreen, SessionScreen
+from tui.app.session_port import DebriefMaker, SessionControl, SessionFactory
+from tui.app.textual_compat import collect_again, run_collector_frozen
 from tui.clock import Clock
 from tui.engine.events import AutoApproved, Notice, SessionEnded
-from tui.engine.ports import Operator
 from tui.errors import TurnoutError
 from tui.exitcodes import ExitCode
 from tui.runbook.model import Runbook
@@ -41,43 +40,13 @@ from tui.runbook.model import Runbook
 if TYPE_CHECKING:  # the replay, the log reader and the modals are imported when used: a faster
     # first paint (the question modal brings in Markdown, buttons and inputs)
     from tui.app.replay import ReplayPlayer
-    from tui.app.screens.question import QuestionScreen
     from tui.audit.replay import LogTail
 
 TICK_S = 0.5  # how often countdowns redraw and deadlines are checked (real seconds)
 TAIL_S = 1.0  # how often the audit tail looks for new records
 
 
-class SessionControl(Protocol):
-    """What the app needs of the engine's `Session` (tui/engine/session.py)."""
-
-    def run(self) -> int:
-        """Run the session to its end; its exit code (tui/exitcodes.py)."""
-        ...
-
-    def request_rollback(self, who: str, reason: str) -> None:
-        """Roll back at the next safe point (thread-safe)."""
-        ...
-
-    def request_pause(self, reason: str | None = None) -> None:
-        """Pause at the next safe point, keeping the session resumable (thread-safe); `reason`
-        goes in session.end (the engine keeps the first one given)."""
-        ...
-
-    def add_note(self, text: str) -> None:
-        """Write a note to the audit log (thread-safe)."""
-        ...
-
-
-SessionFactory = Callable[[Operator], SessionControl]
-"""Builds the session once the app exists, given the app's operator (called on a thread)."""
-
-DebriefMaker = Callable[[Path], tuple[str, list[tuple[str, str]]]]
-"""A rehearsal's debrief from the session's directory, once it has ended: a title and (what,
-value) rows. Called on a thread (it reads the audit log)."""
-
-
-class TurnoutApp(Controls, App[int]):
+class TurnoutApp(KeyActions):
     """One session on screen. `run()` returns the session's exit code."""
 
     CSS_PATH = "app.tcss"
@@ -118,29 +87,9 @@ class TurnoutApp(Controls, App[int]):
         self._session_screen = ReplayScreen(self.model) if player else SessionScreen(self.model)
 
     def run(self, **kwargs: Any) -> int | None:
-        """Run the app (Textual's `run`), first freezing what the process holds so far.
-
-        Everything imported by now (Textual, the runbook, the engine: tens of thousands of objects)
-        lives as long as the process. Left to the cyclic collector, a full collection walked
-        them all while the session screen was composing (about 20 ms, the one pause a bare
-        Textual app does not have) and again now and then while keys were pressed. Frozen, the
-        collector only walks what the app makes from here on.
-
-        Until the first frame is painted the collector waits too (`on_mount` lets it go
-        after the first refresh): starting makes thousands of objects that stay, and the
-        generation-1 collections that walked them cost some 5 ms before the first paint.
-        """
-        gc.freeze()
-        gc.disable()
-        try:
-            return super().run(**kwargs)
-        finally:
-            gc.enable()
-
-    @property
-    def replaying(self) -> bool:
-        """True for `turnout replay`."""
-        return self.player is not None
+        """Run the app (Textual's `run`) with the garbage collector frozen and waiting for the
+        first paint: see `run_collector_frozen`."""
+        return run_collector_frozen(partial(super().run, **kwargs))
 
     @property
     def session_screen(self) -> SessionScreen:
@@ -160,7 +109,7 @@ class TurnoutApp(Controls, App[int]):
         otherwise take the interpreter from the first paint, which shows none of their work."""
         self.set_interval(TICK_S, self.tick)
         self.call_after_refresh(self.tick)
-        self.call_after_refresh(gc.enable)  # see `run`
+        self.call_after_refresh(collect_again)  # see `run`
         self.call_after_refresh(self._start_work)
 
     def _start_work(self) -> None:
@@ -342,15 +291,6 @@ class TurnoutApp(Controls, App[int]):
         for screen in self.question_screens():
             if screen is self.screen:
                 screen.tick(now)
-
-    def question_screens(self) -> list[QuestionScreen]:
-        """The question modals open, bottom first. With the session screen alone on the stack
-        there is none, and the modal's module is not imported just to look."""
-        if len(self.screen_stack) < 2:
-            return []
-        from tui.app.screens.question import QuestionScreen
-
-        return [screen for screen in self.screen_stack if isinstance(screen, QuestionScreen)]
 
     # -- the audit tail ----------------------------------------------------------------------
 

@@ -1,5 +1,6 @@
-"""What the operator's keys ask of the session: continue, pause, roll back, note, quit, and the
-replay's play/pause and speed. Mixed into `TurnoutApp`.
+"""`KeyActions`, the base of `TurnoutApp`: what the operator's keys ask of the session
+(continue, pause, roll back, note, quit, and the replay's play/pause and speed), and the state of
+the app those keys read. `TurnoutApp` (app.py) adds how the session reaches the app.
 
 Every request to the engine runs in a thread worker: the engine's methods are thread-safe but
 may write the audit log (an fsync), which must not stall the event loop. The modals are imported
@@ -11,14 +12,50 @@ from __future__ import annotations
 from functools import partial
 from typing import TYPE_CHECKING
 
+from textual.app import App
+
 if TYPE_CHECKING:
-    from tui.app.app import TurnoutApp
+    from tui.app.model import SessionModel
+    from tui.app.question import PendingQuestion
+    from tui.app.replay import ReplayPlayer
+    from tui.app.screens.question import QuestionScreen
+    from tui.app.session_port import SessionControl
 
 
-class Controls:
-    """The key actions of `TurnoutApp`."""
+class KeyActions(App[int]):
+    """The key actions of `TurnoutApp`, and what they read (`TurnoutApp.__init__` sets it)."""
 
-    def _engine_call(self: TurnoutApp, what: str, call: object) -> None:
+    model: SessionModel
+    who: str
+    control: SessionControl | None
+    """The engine's session, once the engine's worker has made it."""
+    player: ReplayPlayer | None
+    pending: PendingQuestion | None
+    """The question the status bar counts down."""
+    exit_code: int | None
+    leaving: bool
+    """Quit was chosen: leave once the engine has stopped."""
+
+    @property
+    def replaying(self) -> bool:
+        """True for `turnout replay`."""
+        return self.player is not None
+
+    def tick(self) -> None:
+        """Redraw the countdowns and the status bar, after a request changed what they say.
+        `TurnoutApp.tick` does it: the clock and the session screen are the app's."""
+        raise NotImplementedError
+
+    def question_screens(self) -> list[QuestionScreen]:
+        """The question modals open, bottom first. With the session screen alone on the stack
+        there is none, and the modal's module is not imported just to look."""
+        if len(self.screen_stack) < 2:
+            return []
+        from tui.app.screens.question import QuestionScreen
+
+        return [screen for screen in self.screen_stack if isinstance(screen, QuestionScreen)]
+
+    def _engine_call(self, what: str, call: object) -> None:
         self.run_worker(
             call,
             thread=True,
@@ -27,7 +64,7 @@ class Controls:
             exit_on_error=False,
         )
 
-    def _live(self: TurnoutApp, what: str) -> bool:
+    def _live(self, what: str) -> bool:
         """Whether the engine can take a request now; says why not when it cannot."""
         if self.replaying:
             self.notify(f"This is a replay: nothing to {what}.", timeout=3)
@@ -40,7 +77,7 @@ class Controls:
             return False
         return True
 
-    def reopen_question(self: TurnoutApp) -> None:
+    def reopen_question(self) -> None:
         """`c`: bring back the question waiting for an answer."""
         pending = self.pending
         if pending is None or pending.settled:
@@ -50,7 +87,7 @@ class Controls:
 
             self.push_screen(QuestionScreen(pending, self.who, replay=self.replaying))
 
-    def request_pause(self: TurnoutApp) -> None:
+    def request_pause(self) -> None:
         """`p`: pause at the engine's next safe point."""
         if not self._live("pause"):
             return
@@ -63,7 +100,7 @@ class Controls:
         )
         self.tick()
 
-    def confirm_rollback(self: TurnoutApp) -> None:
+    def confirm_rollback(self) -> None:
         """`r`: ask the engine to roll back; it confirms with the operator at its next safe
         point (a ROLLBACK question, logged like every other), then undoes the steps."""
         if not self._live("roll back"):
@@ -82,7 +119,7 @@ class Controls:
             timeout=6,
         )
 
-    def ask_note(self: TurnoutApp, step: str | None) -> None:
+    def ask_note(self, step: str | None) -> None:
         """`n`: type a note for the audit log."""
         if not self._live("note"):
             return
@@ -90,7 +127,7 @@ class Controls:
 
         self.push_screen(NoteScreen(step), callback=self._save_note)
 
-    def _save_note(self: TurnoutApp, text: str | None) -> None:
+    def _save_note(self, text: str | None) -> None:
         if text and self.model.ended is not None:  # it ended while the note was typed
             self.notify(
                 f"The session has ended and its log is closed; the note was not saved: {text}",
@@ -102,7 +139,7 @@ class Controls:
             self._engine_call("saving a note", partial(self.control.add_note, text))
             self.notify("Note saved to the audit log.", timeout=3)
 
-    def quit_session(self: TurnoutApp) -> None:
+    def quit_session(self) -> None:
         """`q`: leave at once if the session is over; else ask: pause, or roll back."""
         if self.replaying or self.model.ended is not None or self.control is None:
             if self.player is not None:
@@ -116,7 +153,7 @@ class Controls:
 
         self.push_screen(QuitScreen(), callback=self._quit_chosen)
 
-    def _quit_chosen(self: TurnoutApp, choice: str | None) -> None:
+    def _quit_chosen(self, choice: str | None) -> None:
         from tui.app.screens.quit import PAUSE, ROLLBACK
 
         if choice == PAUSE:
@@ -134,17 +171,17 @@ class Controls:
                 timeout=6,
             )
 
-    def action_quit_session(self: TurnoutApp) -> None:
+    def action_quit_session(self) -> None:
         """Ctrl+C: the same as q (never kills a session without asking)."""
         self.quit_session()
 
-    def replay_toggle(self: TurnoutApp) -> None:
+    def replay_toggle(self) -> None:
         """Replay: pause or resume playback."""
         if self.player is not None:
             playing = self.player.toggle()
             self.notify("Playing" if playing else "Paused", timeout=2)
 
-    def replay_speed(self: TurnoutApp, factor: float) -> None:
+    def replay_speed(self, factor: float) -> None:
         """Replay: multiply the speed by `factor` (between 0.25× and 1000×)."""
         if self.player is not None:
             self.player.speed = min(1000.0, max(0.25, self.player.speed * factor))

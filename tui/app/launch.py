@@ -17,7 +17,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TextIO
 
-from tui.app.app import DebriefMaker, SessionControl, SessionFactory, TurnoutApp
+from tui.app.app import TurnoutApp
+from tui.app.session_port import DebriefMaker, SessionControl, SessionFactory
 from tui.audit.replay import Replay
 from tui.clock import Clock
 from tui.engine.control import STOP_SIGNALS

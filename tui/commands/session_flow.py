@@ -44,8 +44,8 @@ from tui.headless import HeadlessOperator, questions_in
 from tui.runbook.model import Runbook
 
 if TYPE_CHECKING:  # the app is imported only when it is the front end
-    from tui.app.app import DebriefMaker
     from tui.app.launch import AppRunner
+    from tui.app.session_port import DebriefMaker
 
 CloudMaker = Callable[[SessionCallRecorder], Cloud]
 """Builds the Cloud on the session's call recorder (the commands' `make_cloud`)."""

@@ -15,7 +15,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Markdown, OptionList, Static
 from textual.widgets.option_list import Option
 
-from tui.app.picker import PickerChoice, RunbookEntry
+from tui.app.runbook_entries import PickerChoice, RunbookEntry
 
 RISK_LABELS = {
     "read-only": ("read-only", "green"),

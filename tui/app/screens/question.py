@@ -11,14 +11,13 @@ from __future__ import annotations
 from datetime import datetime
 from typing import ClassVar
 
-from rich.cells import cell_len
 from rich.markdown import Markdown
 from rich.table import Table
 from rich.text import Text
 from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Vertical, VerticalScroll
 from textual.css.query import NoMatches
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Static
@@ -26,6 +25,7 @@ from textual.widgets import Button, Input, Static
 from tui.app.question import PendingQuestion, choice_keys, enter_choice, escape_choice
 from tui.app.symbols import duration_text
 from tui.app.widgets.chart import number_text
+from tui.app.widgets.choice_row import ChoiceRow
 from tui.engine.ports import Answer, QuestionKind
 
 KIND_TITLES = {
@@ -82,7 +82,7 @@ class QuestionScreen(ModalScreen[None]):
                 yield Input(placeholder=f"type  {q.expected_text}  to go ahead", id="q-typed")
             yield Input(placeholder="why? (recorded in the audit log)", id="q-reason")
             yield Static(id="q-error")
-            with Horizontal(id="q-choices"):
+            with ChoiceRow(id="q-choices"):
                 for key, choice_key in self.keys.items():
                     choice = q.choice(choice_key)
                     label = choice.label if choice else choice_key
@@ -104,20 +104,6 @@ class QuestionScreen(ModalScreen[None]):
                 return "Esc"
             return "Enter" if choice_key == "yes" else f"ctrl+{key}"
         return key
-
-    def on_resize(self, event: events.Resize) -> None:
-        """Buttons that do not fit side by side go one under another, each a line high: a
-        choice cut off at the modal's edge ("[r] Rol") is a choice nobody can read."""
-        choices = self.query_one("#q-choices")
-        buttons = list(choices.query(Button))
-        # The modal is 90% of the screen up to 100 columns, less its border and padding; a
-        # button is its label and padding (2), at least 12 wide, then its margin (2).
-        room = min(event.size.width * 9 // 10, 100) - 4
-        needed = sum(max(12, cell_len(str(b.label)) + 2) + 2 for b in buttons)
-        stacked = needed > room
-        choices.set_class(stacked, "-stacked")
-        for button in buttons:
-            button.compact = stacked
 
     def on_mount(self) -> None:
         """Focus the typing field when there is one; show the countdown at once."""

@@ -3,13 +3,14 @@ live panels (guardrails, instance refresh, traffic split, rollout, audit tail) b
 
 Wide terminals (150 columns and more) get three columns; narrower ones (down to 80×24) stack
 the step over the panels. `t` cycles between both, panels only and step only. The screen only
-draws: the keys ask the app, which talks to the engine.
+draws: the keys ask the app (`SessionHost`, what the screen needs of it), which talks to the
+engine.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import Any, ClassVar, Protocol, cast
 
 from textual import events
 from textual.app import ComposeResult
@@ -33,8 +34,43 @@ from tui.app.widgets.step_detail import StepDetail
 from tui.app.widgets.step_list import StepList
 from tui.app.widgets.traffic import TrafficPanel
 
-if TYPE_CHECKING:
-    from tui.app.app import TurnoutApp
+
+class SessionHost(Protocol):
+    """What the screen asks of its app (`TurnoutApp`): the keys' requests, and a redraw of the
+    countdowns. The screen draws; the app decides and talks to the engine."""
+
+    def reopen_question(self) -> None:
+        """Bring back the question waiting for an answer."""
+        ...
+
+    def request_pause(self) -> None:
+        """Pause at the engine's next safe point."""
+        ...
+
+    def confirm_rollback(self) -> None:
+        """Ask the engine to roll back (it confirms with the operator first)."""
+        ...
+
+    def ask_note(self, step: str | None) -> None:
+        """Let the operator type a note for the audit log, about `step`."""
+        ...
+
+    def quit_session(self) -> None:
+        """Leave, or ask how while the session runs."""
+        ...
+
+    def replay_toggle(self) -> None:
+        """Replay: pause or resume playback."""
+        ...
+
+    def replay_speed(self, factor: float) -> None:
+        """Replay: multiply the speed by `factor`."""
+        ...
+
+    def tick(self) -> None:
+        """Redraw the header's countdowns and the status bar."""
+        ...
+
 
 PANEL_MODES = ("both", "panels", "step")
 """What `t` cycles through: step and panels, panels only, step only."""
@@ -86,9 +122,9 @@ class SessionScreen(Screen[None]):
         self._resumed = False
 
     @property
-    def turnout(self) -> TurnoutApp:
-        """The app, typed."""
-        return self.app  # type: ignore[return-value]
+    def host(self) -> SessionHost:
+        """The app, as the screen sees it."""
+        return cast(SessionHost, self.app)
 
     def compose(self) -> ComposeResult:
         """Header, status, body, footer."""
@@ -132,7 +168,7 @@ class SessionScreen(Screen[None]):
             self.query_one(DebriefPanel).show_summary(self._early_summary)
         if self._early_debrief is not None:
             self.query_one(DebriefPanel).show_debrief(*self._early_debrief)
-        self.turnout.tick()  # the header and the status bar
+        self.host.tick()  # the header and the status bar
 
     def on_screen_resume(self, event: events.ScreenResume) -> None:
         """The first resume comes as the screen has just mounted, every widget just styled:
@@ -242,23 +278,23 @@ class SessionScreen(Screen[None]):
 
     def action_continue(self) -> None:
         """Bring back the question waiting for an answer."""
-        self.turnout.reopen_question()
+        self.host.reopen_question()
 
     def action_pause(self) -> None:
         """Ask the engine to pause at its next safe point."""
-        self.turnout.request_pause()
+        self.host.request_pause()
 
     def action_rollback(self) -> None:
         """Roll back now, after a confirmation."""
-        self.turnout.confirm_rollback()
+        self.host.confirm_rollback()
 
     def action_note(self) -> None:
         """Add a note to the audit log."""
-        self.turnout.ask_note(self.model.current)
+        self.host.ask_note(self.model.current)
 
     def action_quit_session(self) -> None:
         """Leave: asks how, while the session runs."""
-        self.turnout.quit_session()
+        self.host.quit_session()
 
     def action_help(self) -> None:
         """List every key."""
@@ -268,15 +304,15 @@ class SessionScreen(Screen[None]):
 
     def action_toggle_play(self) -> None:
         """Replay: pause or resume playback."""
-        self.turnout.replay_toggle()
+        self.host.replay_toggle()
 
     def action_faster(self) -> None:
         """Replay: double the speed."""
-        self.turnout.replay_speed(2.0)
+        self.host.replay_speed(2.0)
 
     def action_slower(self) -> None:
         """Replay: halve the speed."""
-        self.turnout.replay_speed(0.5)
+        self.host.replay_speed(0.5)
 
 
 class ReplayScreen(SessionScreen, inherit_bindings=False):

@@ -1,1 +1,1 @@
-"""The session screen's widgets, one per file."""
+"""The app's widgets, one per file: the session screen's, and the question modal's choices."""

@@ -7,7 +7,8 @@ from typing import Any
 from textual.app import ComposeResult
 from textual.screen import Screen
 from textual.widgets import Footer
-from textual.widgets._footer import FooterKey
+
+from tui.app.textual_compat import FooterKey, mark_footer_ready
 
 
 class KeysFooter(Footer):
@@ -22,8 +23,7 @@ class KeysFooter(Footer):
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
-        # Textual 8's Footer waits on this flag (private; textual is pinned in pyproject).
-        self.set_reactive(Footer._bindings_ready, True)
+        mark_footer_ready(self)
         self._drawn: tuple[Any, ...] | None = None
 
     def _keys(self) -> tuple[Any, ...]:

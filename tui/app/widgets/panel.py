@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from rich.console import Group
+from textual.app import RenderResult
 from textual.geometry import Region, Size
-from textual.visual import Visual, visualize
-from textual.widget import Widget
 
+from tui.app.textual_compat import RenderHook, forget_drawing
 from tui.app.widgets.rendered import RenderedOnce
 
 
-class Panel(Widget):
+class Panel(RenderHook):
     """A live panel: bordered, titled, shown only while it has something to show."""
 
     DEFAULT_CSS = """
@@ -43,7 +43,7 @@ class Panel(Widget):
         self._measuring = width
         if self._measured != width:
             self._measured = width
-            self._layout_cache.pop("_render.visual", None)  # Textual's (textual is pinned)
+            forget_drawing(self)
         try:
             return super().get_content_height(container, viewport, width)
         finally:
@@ -60,22 +60,16 @@ class Panel(Widget):
             return Region(0, 0, self._measuring, 0)
         return super().content_region
 
-    def _render(self) -> Visual:
-        """Textual's `_render` (textual is pinned), keeping a Group's segments while `render`
-        returns the same Group (the guardrail panel does until the next poll or width).
+    def prepare_render(self, renderable: RenderResult) -> RenderResult:
+        """A Group keeps its segments while `render` returns the same Group (the guardrail
+        panel does until the next poll or width).
 
         Textual renders a panel's drawing to measure its height and renders it again to
         draw it, and again after every relayout that resized anything, though the drawing
         is the same: for forty guardrails, 7 ms each time, on every poll and every key that
         moves the panes."""
-        visual = self._layout_cache.get("_render.visual")
-        if isinstance(visual, Visual):
-            return visual
-        renderable = self.render()
-        if isinstance(renderable, Group):
-            if self._drawing is None or self._drawing.renderable is not renderable:
-                self._drawing = RenderedOnce(renderable)
-            renderable = self._drawing
-        visual = visualize(self, renderable, markup=self._render_markup)
-        self._layout_cache["_render.visual"] = visual
-        return visual
+        if not isinstance(renderable, Group):
+            return renderable
+        if self._drawing is None or self._drawing.renderable is not renderable:
+            self._drawing = RenderedOnce(renderable)
+        return self._drawing
