@@ -10,8 +10,8 @@ from tests.engine.test_session import errors_from
 from tui.audit.chain import read_log
 from tui.audit.report.model import build_report
 from tui.engine import questions
+from tui.engine.events import EndSummary
 from tui.engine.ports import Answer, QuestionKind
-from tui.engine.summary import EndSummary
 
 
 def test_an_overridden_precondition_makes_the_outcome_completed_with_override(

@@ -33,11 +33,11 @@ from tui.aws.protocol import Cloud
 from tui.clock import Clock
 from tui.engine.auto_approve import AutoApproving
 from tui.engine.control import STOP_SIGNALS
+from tui.engine.events import EndSummary
 from tui.engine.options import SessionOptions
 from tui.engine.ports import Operator
 from tui.engine.recorder import SessionCallRecorder
 from tui.engine.session import Session
-from tui.engine.summary import EndSummary
 from tui.errors import InputError
 from tui.exitcodes import ExitCode
 from tui.headless import HeadlessOperator, questions_in

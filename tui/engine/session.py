@@ -27,6 +27,7 @@ from tui.aws.protocol import Cloud, CloudError, Identity
 from tui.clock import Clock
 from tui.engine import events, questions
 from tui.engine.core import Core
+from tui.engine.events import EndSummary
 from tui.engine.leasing import Leasing
 from tui.engine.options import SessionOptions
 from tui.engine.outcome import RollbackNeeded, Stop
@@ -34,7 +35,7 @@ from tui.engine.ports import Operator, StepState
 from tui.engine.recorder import SessionCallRecorder
 from tui.engine.rollback import PlanItem, Rollback, has_undo, plan_rollback
 from tui.engine.steps import StepRunner
-from tui.engine.summary import EndSummary, end_summary
+from tui.engine.summary import end_summary
 from tui.exitcodes import ExitCode
 from tui.runbook.model import Runbook, Step
 

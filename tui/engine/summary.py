@@ -10,67 +10,19 @@ AWS shows is what the next person must start from. It is recorded in `session.en
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from tui.audit.chain import read_log
 from tui.audit.events import StepStatus
 from tui.audit.state import SessionFold
 from tui.aws.protocol import Cloud
+from tui.engine.events import EndSummary
 from tui.engine.steps import ENGINE_ACTIONS
-from tui.exitcodes import ExitCode, outcome_name, outcome_words
+from tui.exitcodes import ExitCode, outcome_name
 from tui.runbook.model import Runbook
 
 if TYPE_CHECKING:
     from tui.engine.core import Core
-
-
-@dataclass(frozen=True)
-class EndSummary:
-    """What `lines` prints; carried by `events.SessionEnded`."""
-
-    outcome: str
-    exit_code: int
-    session_dir: str
-    aws_state: tuple[str, ...] = ()
-    overrides: int = 0
-    touched: int = 0  # steps that may have changed AWS
-    carry_on: str = ""
-    last_hash: str = ""
-    reason: str = ""  # session.end's reason: which pause, which rollback, what refused
-
-    def rows(self) -> list[tuple[str, str]]:
-        """The summary as (what, value) rows: a table in the app, `lines` everywhere else."""
-        rows = [("outcome", f"{outcome_words(self.outcome)} (exit {self.exit_code})")]
-        if self.reason and self.exit_code != ExitCode.COMPLETED:  # "completed: 6 of 6" says less
-            rows.append(("why", self.reason))
-        if self.overrides:
-            rows.append(("overrides", f"{self.overrides} (a person went on past a check)"))
-        if self.aws_state:
-            rows += [("AWS now", line) for line in self.aws_state]
-        elif self.touched:
-            rows.append(("AWS now", "the steps that ran leave nothing to read back"))
-        else:
-            rows.append(("AWS now", "nothing was changed"))
-        rows.append(("session", self.session_dir))
-        if self.carry_on:
-            rows.append(("next", self.carry_on))
-        if self.last_hash:
-            rows.append(("last hash", f"{self.last_hash}  (quote it in the change ticket)"))
-        return rows
-
-    def lines(self) -> list[str]:
-        """The summary as plain lines, the same in every text front end: AWS's state as an
-        indented list under "AWS now:" when there is any."""
-        out: list[str] = []
-        for what, value in self.rows():
-            if what == "AWS now" and self.aws_state:
-                if "AWS now:" not in out:
-                    out.append("AWS now:")
-                out.append(f"  {value}")
-            else:
-                out.append(f"{what}: {value}")
-        return out
 
 
 def touched(fold: SessionFold) -> list[str]:
