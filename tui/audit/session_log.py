@@ -2,7 +2,8 @@
 same way (docs/audit.md lists each payload).
 
 Every method returns the durable `Record` it wrote. The AWS-facing methods (API calls, undo data,
-rollback) live in session_log_aws.py and the leases in session_log_lease.py; both are inherited.
+rollback) live in session_log_aws.py, the evidence (preconditions, guardrail polls) in
+session_log_evidence.py and the leases in session_log_lease.py; all are inherited.
 Human answers (checklist, confirmations, notes) are written with the person as actor; everything
 else with actor `turnout`. Durations the caller does not give are measured on the session's clock
 from the record they answer (a prompt, an API intent), so tests on a `ManualClock` get exact
@@ -24,6 +25,7 @@ from tui import __version__
 from tui.audit.chain import Record
 from tui.audit.events import Event, Mode, StepStatus
 from tui.audit.session_log_aws import AwsRecords
+from tui.audit.session_log_evidence import EvidenceRecords
 from tui.audit.session_log_lease import LeaseRecords
 from tui.audit.writer import AuditWriter
 from tui.clock import Clock
@@ -47,7 +49,7 @@ def os_user() -> str:
         return f"uid {os.getuid()}"
 
 
-class SessionLog(AwsRecords, LeaseRecords):
+class SessionLog(AwsRecords, EvidenceRecords, LeaseRecords):
     """A session's audit log, open for writing by this process (it holds the lock)."""
 
     def __init__(self, writer: AuditWriter, clock: Clock, operator: str | None = None) -> None:
@@ -282,74 +284,6 @@ class SessionLog(AwsRecords, LeaseRecords):
                 "status": str(StepStatus(status)),
                 "error": error,
                 "detail": dict(detail or {}),
-            },
-        )
-
-    # -- evidence ----------------------------------------------------------------------------
-
-    def precondition(
-        self,
-        step: str,
-        *,
-        name: str,
-        passed: bool,
-        observed: Any,
-        expected: Mapping[str, Any],
-        detail: str | None = None,
-    ) -> Record:
-        """A precondition checked once before a step: the value seen and the bound it met or
-        missed (`expected` is e.g. {"max": 1} or {"is": "AVAILABLE"})."""
-        return self._append(
-            Event.PRECONDITION,
-            {
-                "step": step,
-                "name": name,
-                "passed": passed,
-                "observed": observed,
-                "expected": dict(expected),
-                "detail": detail,
-            },
-        )
-
-    def guardrail(
-        self,
-        step: str,
-        *,
-        name: str,
-        value: float | None,
-        metrics: Mapping[str, float | None],
-        breached: bool,
-        threshold: Mapping[str, float],
-        expr: str | None = None,
-        consecutive: int = 0,
-        needed: int = 1,
-        on_breach: str = "warn",
-        phase: str = "run",
-        metric_time: str | None = None,
-        decision: str | None = None,
-    ) -> Record:
-        """One poll of a guardrail: every metric value seen, the computed value, the bound.
-
-        `metrics` maps the runbook's metric ids to their values; they are stored as a list of
-        {"id", "value"} so user-chosen ids are never mistaken for secret keys. `decision` is
-        set on the poll that triggered `on_breach` (warn, pause, rollback).
-        """
-        return self._append(
-            Event.GUARDRAIL,
-            {
-                "step": step,
-                "name": name,
-                "expr": expr,
-                "value": value,
-                "metrics": [{"id": key, "value": val} for key, val in metrics.items()],
-                "breached": breached,
-                "threshold": dict(threshold),
-                "consecutive": consecutive,
-                "needed": needed,
-                "on_breach": on_breach,
-                "phase": phase,
-                "metric_time": metric_time,
-                "decision": decision,
             },
         )
 
