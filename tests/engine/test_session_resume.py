@@ -157,3 +157,34 @@ def last_drive(drive):
     from tests.engine.conftest import Drive
 
     return Drive(0, None, None, None, None, drive.dirs[-1])  # type: ignore[arg-type]
+
+
+def test_a_resumed_session_keeps_its_first_window(drive, cloud, clock, operator):
+    """Paused an hour into a 90-minute window, resumed: 30 minutes are left, not 90 again."""
+    from datetime import timedelta
+
+    from tui.engine import questions
+
+    text = CANARY.replace("checklist:", "window: 90m\nchecklist:")
+    operator.answers[QuestionKind.CONFIRM] = [questions.NO]  # "not now": paused, resumable
+    first_start = clock.now()
+    d = drive(text)
+    assert d.code == 130
+    clock.advance(3600)
+    state = resume_state(d.dir)
+    log = SessionLog.resume(d.dir, clock, operator="bob")
+    session = Session(
+        load_text(text), cloud, FakeOperator(who="bob"), clock, log,
+        SessionOptions(poll=10, runbook_sha256="0" * 64),
+    )  # fmt: skip
+    try:
+        session.resume(state)
+    finally:
+        log.close()
+    (started,) = [e for e in session.core.operator.events if isinstance(e, events.SessionStarted)]
+    assert started.resumed
+    # the old resume: now + 90 minutes
+    assert started.window_ends_at is not None
+    assert (
+        abs((started.window_ends_at - (first_start + timedelta(minutes=90))).total_seconds()) < 60
+    )

@@ -4,6 +4,7 @@ reopened for writing (docs/engine.md, "Resume")."""
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -107,3 +108,12 @@ def _duration_params(path: str | Path) -> set[str]:
         for name, decl in params.items()
         if isinstance(decl, dict) and decl.get("type") == "duration"
     }
+
+
+def first_start(state: ResumeState) -> datetime | None:
+    """When the session first started, from its log's `session.start` (None if it has none):
+    a resumed session's window counts from then."""
+    start = state.fold.start if state.fold else None
+    if start is None:
+        return None
+    return datetime.fromisoformat(start.ts.replace("Z", "+00:00"))

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
 
 from tui.audit.errors import AuditWriteError
@@ -33,6 +34,7 @@ from tui.engine.options import SessionOptions
 from tui.engine.outcome import RollbackNeeded, Stop
 from tui.engine.ports import Operator, StepState
 from tui.engine.recorder import SessionCallRecorder
+from tui.engine.resuming import first_start
 from tui.engine.rollback import PlanItem, Rollback, has_undo, plan_rollback
 from tui.engine.steps import StepRunner
 from tui.engine.summary import end_summary
@@ -102,7 +104,7 @@ class Session:
         refusal = self._identity(resumed=True) or self._lease()
         if refusal is not None:
             return refusal
-        self._announce(resumed=True)
+        self._announce(resumed=True, first_started=first_start(state))
         self._lease_notice()
         if state.rollback_begun:
             return self._guarded(lambda: self._finish_rollback(state))
@@ -327,9 +329,12 @@ class Session:
             argv=list(options.argv) or None,
         )
 
-    def _announce(self, *, resumed: bool) -> None:
+    def _announce(self, *, resumed: bool, first_started: datetime | None = None) -> None:
+        """Tell the front end the session (re)started. A resumed session's window and elapsed
+        time count from its first start (the old resume gave a session paused an hour into a
+        90-minute window another 90 minutes)."""
         core = self.core
-        started = core.now()
+        started = first_started or core.now()
         if self.runbook.window:
             from datetime import timedelta
 
