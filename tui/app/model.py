@@ -88,11 +88,15 @@ class SessionModel:
         self.notices: deque[Notice] = deque(maxlen=50)
         self.rollback: list[RollbackChanged] = []
         self.pause_requested = False  # the operator asked; cleared when a step runs again
+        self.params = {}
         if runbook is not None:
             self._plan_steps(runbook)
 
     def _plan_steps(self, runbook: Runbook) -> None:
         doc = plan_document(runbook)
+        # The params as the plan shows them (secrets masked): the overview lists them, since
+        # the checklist says "check the AMI id above" and nothing above showed it.
+        self.params: dict[str, dict[str, Any]] = dict(doc["params"])
         for entry in doc["steps"]:
             self.steps[entry["id"]] = StepView(
                 entry["id"], entry["title"], _group_label(entry), entry

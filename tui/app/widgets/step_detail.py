@@ -18,12 +18,16 @@ from tui.app.prose import markdown
 from tui.app.symbols import STATE_STYLES, state_label
 from tui.app.widgets.rendered import rendered_once
 from tui.runbook.describe import condition_text
+from tui.runbook.durations import format_seconds
 
 RISK_WORDS = {
     "read-only": ("read-only", "green"),
     "mutating": ("changes AWS", "yellow"),
     "irreversible": ("IRREVERSIBLE", "bold white on red"),
 }
+
+
+_NOTHING_YET = object()  # StepDetail has shown nothing yet (not even the overview)
 
 
 def _value(value: Any) -> str:
@@ -157,7 +161,9 @@ class StepDetail(VerticalScroll):
         self.model = model
         self.border_title = "Step"
         self.can_focus = False
-        self._shown: str | None = None
+        # Not None: None is the overview, and the first show_step(None) must render its
+        # description (it compared equal and the runbook's description never appeared).
+        self._shown: str | object | None = _NOTHING_YET
 
     def compose(self) -> ComposeResult:
         """Title, notices, description, facts (the last two through `rendered_once` when
@@ -187,7 +193,7 @@ class StepDetail(VerticalScroll):
         if view is None:
             title.update(Text(self.model.title or self.model.name, style="bold"))
             notices.update("")
-            facts.update(rendered_once(self._checklist()))
+            facts.update(rendered_once(Group(self._params(), self._checklist())))
             self.border_title = "Overview"
             return
         self.border_title = "Step"
@@ -210,6 +216,22 @@ class StepDetail(VerticalScroll):
         except KeyError:
             return []
         return [(c.label, condition_text(c)) for c in step.preconditions]
+
+    def _params(self) -> RenderableType:
+        """The runbook's params and their values for this run (secrets masked, durations as
+        written), so the checklist's "check the AMI id" has the id in front of the person."""
+        if not self.model.params:
+            return Text("")
+        table = Table.grid(padding=(0, 2))
+        table.add_column(style="cyan", no_wrap=True)
+        table.add_column()
+        table.add_column(style="dim", no_wrap=True)
+        for name, param in self.model.params.items():
+            value = param["value"]
+            if param.get("type") == "duration" and isinstance(value, int | float):
+                value = format_seconds(int(value))
+            table.add_row(name, _value(value), "--set" if param.get("source") == "set" else "")
+        return Group(Text("Parameters of this run:", style="bold"), table, Text(""))
 
     def _checklist(self) -> RenderableType:
         items = self.model.checklist
