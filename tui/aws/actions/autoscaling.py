@@ -131,10 +131,10 @@ class UpdateGroupDriver(Driver):
         autoscaling = self.client("autoscaling")
         call(autoscaling, "update_auto_scaling_group", self.group, **params)
         group = lookup.auto_scaling_group(autoscaling, self.group)
-        self._undo_progress = Progress(
+        self.undo_progress = Progress(
             "done", f"Put back: {_describe(group)}", 100.0, {"group": _detail(group)}
         )
-        return self._undo_progress
+        return self.undo_progress
 
 
 def _detail(group: Mapping[str, Any]) -> dict[str, Any]:

@@ -142,8 +142,8 @@ class PutAlarmDriver(Driver):
         else:
             call(cloudwatch, "put_metric_alarm", self.name, **dict(previous))
             summary = f"Alarm {self.name} has its previous definition again"
-        self._undo_progress = Progress("done", summary, 100.0)
-        return self._undo_progress
+        self.undo_progress = Progress("done", summary, 100.0)
+        return self.undo_progress
 
 
 def _same(alarm: Mapping[str, Any], wanted: Mapping[str, Any], *keys: str) -> bool:

@@ -142,12 +142,12 @@ class CreateImageDriver(Driver):
     def undo(self, captured: Mapping[str, Any]) -> Progress:
         """Keeps the image: it is the rollback point."""
         image = self.image_id or ", ".join(captured.get("existing_images") or []) or self.name
-        self._undo_progress = Progress(
+        self.undo_progress = Progress(
             "done",
             f"Kept image {image}: it is the rollback point (deregister it by hand once the "
             "upgrade has settled)",
         )
-        return self._undo_progress
+        return self.undo_progress
 
 
 class CreateTemplateVersionDriver(Driver):
@@ -274,13 +274,13 @@ class CreateTemplateVersionDriver(Driver):
             DefaultVersion=str(previous),
         )
         kept = f" (version {self.version} stays, unused)" if self.version else ""
-        self._undo_progress = Progress(
+        self.undo_progress = Progress(
             "done",
             f"{self.name} default version is {previous} again{kept}",
             100.0,
             {"launch_template": {"name": self.name, "default": previous}},
         )
-        return self._undo_progress
+        return self.undo_progress
 
 
 DRIVERS = {

@@ -208,10 +208,10 @@ class UpdateServiceDriver(Driver):
     def poll_undo(self) -> Progress:
         """Follow the rollout back until COMPLETED."""
         if self._undo_deployment is None:
-            return self._undo_progress
+            return self.undo_progress
         progress = self._follow(self._undo_deployment, self._undo_target, "rollback")
         if progress.state != "running":
-            self._undo_progress, self._undo_deployment = progress, None
+            self.undo_progress, self._undo_deployment = progress, None
         return progress
 
 

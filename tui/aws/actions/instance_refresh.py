@@ -281,7 +281,7 @@ class InstanceRefreshDriver(Driver):
     def poll_undo(self) -> Progress:
         """Follow the rollback, the cancellation before a refresh back, or the refresh back."""
         if self._undo_mode is None:
-            return self._undo_progress
+            return self.undo_progress
         assert self._undo_refresh is not None
         refresh = self._refresh(self._undo_refresh)
         status = refresh["Status"]
@@ -324,7 +324,7 @@ class InstanceRefreshDriver(Driver):
 
     def _finish(self, progress: Progress) -> Progress:
         self._undo_mode = None
-        self._undo_progress = progress
+        self.undo_progress = progress
         return progress
 
     def _refresh_back(self) -> Progress:

@@ -95,12 +95,12 @@ class CreateSnapshotDriver(Driver):
 
     def undo(self, captured: Mapping[str, Any]) -> Progress:
         """Keeps the snapshot: it is the rollback point."""
-        self._undo_progress = Progress(
+        self.undo_progress = Progress(
             "done",
             f"Kept snapshot {self.snapshot}: it is the rollback point (delete it by hand once "
             "the upgrade has settled)",
         )
-        return self._undo_progress
+        return self.undo_progress
 
 
 def blue_green_detail(deployment: Mapping[str, Any]) -> dict[str, Any]:
@@ -232,7 +232,7 @@ class CreateBlueGreenDriver(Driver):
     def poll_undo(self) -> Progress:
         """Delete once the deployment is not switching over, then wait until it is gone."""
         if self.deployment_id is None:
-            return self._undo_progress
+            return self.undo_progress
         rds = self.client("rds")
         found = _by_id(rds, self.deployment_id, self.name)
         if found is None:
@@ -269,8 +269,8 @@ class CreateBlueGreenDriver(Driver):
     def _finish(
         self, state: str, summary: str, detail: Mapping[str, Any] | None = None, why: str = ""
     ) -> Progress:
-        self._undo_progress = Progress(state, summary, None, dict(detail or {}), why)
-        return self._undo_progress
+        self.undo_progress = Progress(state, summary, None, dict(detail or {}), why)
+        return self.undo_progress
 
 
 class SwitchoverDriver(Driver):
@@ -367,12 +367,12 @@ class SwitchoverDriver(Driver):
 
     def undo(self, captured: Mapping[str, Any]) -> Progress:
         """None: a switchover is irreversible (RDS keeps the old blue instances, renamed)."""
-        self._undo_progress = Progress(
+        self.undo_progress = Progress(
             "done",
             f"{self.name} is not switched back: a switchover is irreversible (the old blue "
             "instances are kept with the suffix -old1; going back is a manual restore)",
         )
-        return self._undo_progress
+        return self.undo_progress
 
 
 DRIVERS = {

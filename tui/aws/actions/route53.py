@@ -6,9 +6,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from tui.aws.actions.base import Driver
 from tui.aws.calls import call
 from tui.aws.context import AwsContext
-from tui.aws.drivers import Driver
 from tui.aws.protocol import CloudError, Progress
 from tui.aws.readings import record_sets
 from tui.aws.resolve import NOT_FOUND, zone_name
