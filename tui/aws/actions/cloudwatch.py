@@ -6,7 +6,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from tui.aws.actions import lookup
 from tui.aws.actions.base import Driver
 from tui.aws.calls import call
 from tui.aws.context import AwsContext
@@ -70,7 +69,7 @@ class PutAlarmDriver(Driver):
 
     def _instance(self) -> str | None:
         if self.instance_id is None and self.args.get("instance"):
-            found = lookup.instance(self.client("ec2"), str(self.args["instance"]))
+            found = self.ctx.resolve.ec2_instance(str(self.args["instance"]))
             self.instance_id = str(found["InstanceId"])
         return self.instance_id
 

@@ -7,11 +7,11 @@ import copy
 from collections.abc import Mapping
 from typing import Any
 
-from tui.aws.actions import lookup
 from tui.aws.actions.base import Driver
 from tui.aws.calls import call
 from tui.aws.context import AwsContext
 from tui.aws.protocol import Progress
+from tui.aws.resolve import short_arn
 from tui.runbook.model import Step
 
 
@@ -21,7 +21,7 @@ def deployments_detail(service: Mapping[str, Any]) -> list[dict[str, Any]]:
         {
             "id": d.get("id"),
             "status": d.get("status"),
-            "task_definition": lookup.short_arn(d.get("taskDefinition", "")),
+            "task_definition": short_arn(d.get("taskDefinition", "")),
             "desired": d.get("desiredCount", 0),
             "running": d.get("runningCount", 0),
             "pending": d.get("pendingCount", 0),
@@ -61,7 +61,7 @@ class UpdateServiceDriver(Driver):
         return f"{self.cluster}/{self.service}"
 
     def _service(self) -> dict[str, Any]:
-        return lookup.ecs_service(self.client("ecs"), self.cluster, self.service)
+        return self.ctx.resolve.ecs_service(self.cluster, self.service)
 
     def state(self) -> str:
         primary = next(
@@ -129,7 +129,7 @@ class UpdateServiceDriver(Driver):
         summary = f"{self.resource}: " + "; ".join(_line(d) for d in view)
         ours = next((d for d in view if d["id"] == deployment_id), None)
         primary = next((d for d in view if d["status"] == "PRIMARY"), None)
-        wanted = lookup.short_arn(target)
+        wanted = short_arn(target)
         if ours is None:
             # ECS dropped it: done if the service settled on the target, else it was replaced
             # (a circuit-breaker rollback that has finished: its event says why).

@@ -1,0 +1,101 @@
+"""EC2 names to resources: an instance (by id, or by a Name tag that must be unambiguous), a
+launch template and one of its versions."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from tui.aws.calls import call
+from tui.aws.protocol import CloudError
+from tui.aws.resolve.missing import not_found
+
+_INSTANCE_ID = re.compile(r"^i-[0-9a-f]{8,17}$")
+# Instances that can still be imaged or watched; terminated ones keep their Name tag for an hour.
+_LIVE_STATES = ["pending", "running", "stopping", "stopped"]
+
+
+def instance(ec2: Any, name_or_id: str, account: str | None = None) -> dict[str, Any]:
+    """The live EC2 instance with this id, or with this Name tag (which must be unambiguous)."""
+    if _INSTANCE_ID.match(name_or_id):
+        params: dict[str, Any] = {"InstanceIds": [name_or_id]}
+    else:
+        params = {
+            "Filters": [
+                {"Name": "tag:Name", "Values": [name_or_id]},
+                {"Name": "instance-state-name", "Values": _LIVE_STATES},
+            ]
+        }
+    try:
+        reservations = call(ec2, "describe_instances", name_or_id, **params)["Reservations"]
+    except CloudError as exc:
+        # An unknown id is an error; an unknown Name tag is an empty list.
+        if exc.code != "InvalidInstanceID.NotFound":
+            raise
+        reservations = []
+    found = [i for r in reservations for i in r["Instances"]]
+    if not found:
+        raise not_found(
+            ec2,
+            "DescribeInstances",
+            "live EC2 instance (id or Name tag)",
+            name_or_id,
+            account=account,
+        )
+    if len(found) > 1:
+        ids = ", ".join(sorted(i["InstanceId"] for i in found))
+        raise CloudError(
+            f"ec2.DescribeInstances on {name_or_id}: Ambiguous: {len(found)} live instances are "
+            f"named {name_or_id} ({ids}): give the instance id instead, or each a unique Name tag",
+            service="ec2",
+            operation="DescribeInstances",
+            code="Ambiguous",
+        )
+    return found[0]
+
+
+def launch_template(ec2: Any, name: str, account: str | None = None) -> dict[str, Any]:
+    """The launch template called `name` (id, default and latest version numbers)."""
+    try:
+        found = call(ec2, "describe_launch_templates", name, LaunchTemplateNames=[name])
+    except CloudError as exc:
+        # EC2 answers a missing name with an error rather than an empty list.
+        if exc.code == "InvalidLaunchTemplateName.NotFoundException":
+            raise not_found(
+                ec2, "DescribeLaunchTemplates", "launch template", name, account=account
+            ) from exc
+        raise
+    templates = found["LaunchTemplates"]
+    if not templates:
+        raise not_found(ec2, "DescribeLaunchTemplates", "launch template", name, account=account)
+    return templates[0]
+
+
+def launch_template_version(
+    ec2: Any, template_id: str, name: str, version: str, account: str | None = None
+) -> dict[str, Any]:
+    """Version `version` (a number, `$Default` or `$Latest`) of launch template `name`."""
+    missing = not_found(
+        ec2,
+        "DescribeLaunchTemplateVersions",
+        "launch template version",
+        f"{name}:{version}",
+        account=account,
+        advice=f"check `source_version` in the runbook against {name}'s versions",
+    )
+    try:
+        versions = call(
+            ec2,
+            "describe_launch_template_versions",
+            name,
+            LaunchTemplateId=template_id,
+            Versions=[version],
+        )["LaunchTemplateVersions"]
+    except CloudError as exc:
+        # A version number the template never had is an error; a list may also come back empty.
+        if exc.code == "InvalidLaunchTemplateId.VersionNotFound":
+            raise missing from exc
+        raise
+    if not versions:
+        raise missing
+    return versions[0]
