@@ -4,21 +4,21 @@ from __future__ import annotations
 
 from typing import Any
 
-from tui.aws.calls import call
-from tui.aws.resolve.missing import not_found
+from tui.aws.resolve.missing import first, not_found
 
 
 def auto_scaling_group(autoscaling: Any, name: str, account: str | None = None) -> dict[str, Any]:
     """The Auto Scaling group called `name`, as DescribeAutoScalingGroups shows it (never
     cached: its sizes and instances change)."""
-    found = call(autoscaling, "describe_auto_scaling_groups", name, AutoScalingGroupNames=[name])[
-        "AutoScalingGroups"
-    ]
-    if not found:
-        raise not_found(
-            autoscaling, "DescribeAutoScalingGroups", "Auto Scaling group", name, account=account
-        )
-    return found[0]
+    return first(
+        autoscaling,
+        "describe_auto_scaling_groups",
+        "AutoScalingGroups",
+        "Auto Scaling group",
+        name,
+        account=account,
+        AutoScalingGroupNames=[name],
+    )
 
 
 def in_service_instance(autoscaling: Any, group: str, account: str | None = None) -> str:

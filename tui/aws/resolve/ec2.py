@@ -8,7 +8,7 @@ from typing import Any
 
 from tui.aws.calls import call
 from tui.aws.protocol import CloudError
-from tui.aws.resolve.missing import not_found
+from tui.aws.resolve.missing import first, not_found
 
 _INSTANCE_ID = re.compile(r"^i-[0-9a-f]{8,17}$")
 # Instances that can still be imaged or watched; terminated ones keep their Name tag for an hour.
@@ -56,46 +56,31 @@ def instance(ec2: Any, name_or_id: str, account: str | None = None) -> dict[str,
 
 def launch_template(ec2: Any, name: str, account: str | None = None) -> dict[str, Any]:
     """The launch template called `name` (id, default and latest version numbers)."""
-    try:
-        found = call(ec2, "describe_launch_templates", name, LaunchTemplateNames=[name])
-    except CloudError as exc:
-        # EC2 answers a missing name with an error rather than an empty list.
-        if exc.code == "InvalidLaunchTemplateName.NotFoundException":
-            raise not_found(
-                ec2, "DescribeLaunchTemplates", "launch template", name, account=account
-            ) from exc
-        raise
-    templates = found["LaunchTemplates"]
-    if not templates:
-        raise not_found(ec2, "DescribeLaunchTemplates", "launch template", name, account=account)
-    return templates[0]
+    return first(
+        ec2,
+        "describe_launch_templates",
+        "LaunchTemplates",
+        "launch template",
+        name,
+        ("InvalidLaunchTemplateName.NotFoundException",),
+        account=account,
+        LaunchTemplateNames=[name],
+    )
 
 
 def launch_template_version(
     ec2: Any, template_id: str, name: str, version: str, account: str | None = None
 ) -> dict[str, Any]:
     """Version `version` (a number, `$Default` or `$Latest`) of launch template `name`."""
-    missing = not_found(
+    return first(
         ec2,
-        "DescribeLaunchTemplateVersions",
+        "describe_launch_template_versions",
+        "LaunchTemplateVersions",
         "launch template version",
         f"{name}:{version}",
+        ("InvalidLaunchTemplateId.VersionNotFound",),
         account=account,
         advice=f"check `source_version` in the runbook against {name}'s versions",
+        LaunchTemplateId=template_id,
+        Versions=[version],
     )
-    try:
-        versions = call(
-            ec2,
-            "describe_launch_template_versions",
-            name,
-            LaunchTemplateId=template_id,
-            Versions=[version],
-        )["LaunchTemplateVersions"]
-    except CloudError as exc:
-        # A version number the template never had is an error; a list may also come back empty.
-        if exc.code == "InvalidLaunchTemplateId.VersionNotFound":
-            raise missing from exc
-        raise
-    if not versions:
-        raise missing
-    return versions[0]

@@ -6,8 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from tui.aws.calls import call
-from tui.aws.protocol import CloudError
-from tui.aws.resolve.missing import not_found
+from tui.aws.resolve.missing import first, not_found
 
 
 def elb_dimension(arn: str) -> str:
@@ -20,29 +19,30 @@ def elb_dimension(arn: str) -> str:
 
 def load_balancer_arn(elbv2: Any, name: str, account: str | None = None) -> str:
     """The ARN of the load balancer called `name`."""
-    try:
-        found = call(elbv2, "describe_load_balancers", name, Names=[name])
-    except CloudError as exc:
-        # ELBv2 answers a missing name with an error rather than an empty list.
-        if exc.code == "LoadBalancerNotFound":
-            raise not_found(
-                elbv2, "DescribeLoadBalancers", "load balancer", name, account=account
-            ) from exc
-        raise
-    return found["LoadBalancers"][0]["LoadBalancerArn"]
+    return first(
+        elbv2,
+        "describe_load_balancers",
+        "LoadBalancers",
+        "load balancer",
+        name,
+        ("LoadBalancerNotFound",),
+        account=account,
+        Names=[name],
+    )["LoadBalancerArn"]
 
 
 def target_group_arn(elbv2: Any, name: str, account: str | None = None) -> str:
     """The ARN of the target group called `name`."""
-    try:
-        found = call(elbv2, "describe_target_groups", name, Names=[name])
-    except CloudError as exc:
-        if exc.code == "TargetGroupNotFound":
-            raise not_found(
-                elbv2, "DescribeTargetGroups", "target group", name, account=account
-            ) from exc
-        raise
-    return found["TargetGroups"][0]["TargetGroupArn"]
+    return first(
+        elbv2,
+        "describe_target_groups",
+        "TargetGroups",
+        "target group",
+        name,
+        ("TargetGroupNotFound",),
+        account=account,
+        Names=[name],
+    )["TargetGroupArn"]
 
 
 def listener_arn(

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from tui.aws.calls import call
 from tui.aws.protocol import CloudError
 
 NOT_FOUND = "NotFound"
@@ -51,3 +52,44 @@ def not_found(
         operation=operation,
         code=NOT_FOUND,
     )
+
+
+def first_or_none(
+    client: Any,
+    operation: str,
+    key: str,
+    resource: str,
+    codes: tuple[str, ...] = (),
+    **params: Any,
+) -> dict[str, Any] | None:
+    """The first item under `key` of `call(client, operation, resource, **params)`, or None
+    when there is none or AWS answers with one of `codes` (some services say "no such name"
+    with an error, others with an empty list)."""
+    try:
+        found = call(client, operation, resource, **params)
+    except CloudError as exc:
+        if exc.code in codes:
+            return None
+        raise
+    items = found.get(key) or []
+    return items[0] if items else None
+
+
+def first(
+    client: Any,
+    operation: str,
+    key: str,
+    kind: str,
+    name: str,
+    codes: tuple[str, ...] = (),
+    *,
+    account: str | None = None,
+    advice: str = CHECK_NAME,
+    **params: Any,
+) -> dict[str, Any]:
+    """Like `first_or_none`, but nothing found is the not-found error for `kind` `name`."""
+    found = first_or_none(client, operation, key, name, codes, **params)
+    if found is None:
+        api_name = client.meta.method_to_api_mapping.get(operation, operation)
+        raise not_found(client, api_name, kind, name, account=account, advice=advice)
+    return found

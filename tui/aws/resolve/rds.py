@@ -6,32 +6,33 @@ from __future__ import annotations
 from typing import Any
 
 from tui.aws.calls import call
-from tui.aws.protocol import CloudError
-from tui.aws.resolve.missing import not_found
+from tui.aws.resolve.missing import first, first_or_none, not_found
 
 
 def db_instance(rds: Any, identifier: str, account: str | None = None) -> dict[str, Any]:
     """The DB instance with this identifier."""
-    try:
-        found = call(rds, "describe_db_instances", identifier, DBInstanceIdentifier=identifier)
-    except CloudError as exc:
-        if exc.code == "DBInstanceNotFound":
-            raise not_found(
-                rds, "DescribeDBInstances", "DB instance", identifier, account=account
-            ) from exc
-        raise
-    return found["DBInstances"][0]
+    return first(
+        rds,
+        "describe_db_instances",
+        "DBInstances",
+        "DB instance",
+        identifier,
+        ("DBInstanceNotFound",),
+        account=account,
+        DBInstanceIdentifier=identifier,
+    )
 
 
 def find_db_snapshot(rds: Any, identifier: str) -> dict[str, Any] | None:
     """The manual DB snapshot with this identifier, or None if there is none (yet)."""
-    try:
-        found = call(rds, "describe_db_snapshots", identifier, DBSnapshotIdentifier=identifier)
-    except CloudError as exc:
-        if exc.code == "DBSnapshotNotFound":
-            return None
-        raise
-    return found["DBSnapshots"][0] if found["DBSnapshots"] else None
+    return first_or_none(
+        rds,
+        "describe_db_snapshots",
+        "DBSnapshots",
+        identifier,
+        ("DBSnapshotNotFound",),
+        DBSnapshotIdentifier=identifier,
+    )
 
 
 def find_blue_green(rds: Any, name: str) -> dict[str, Any] | None:
@@ -64,18 +65,14 @@ def blue_green(rds: Any, name: str, account: str | None = None) -> dict[str, Any
 
 def find_blue_green_by_id(rds: Any, identifier: str, name: str) -> dict[str, Any] | None:
     """The Blue/Green deployment with this id (`name` for messages), or None once deleted."""
-    try:
-        found = call(
-            rds,
-            "describe_blue_green_deployments",
-            name,
-            BlueGreenDeploymentIdentifier=identifier,
-        )["BlueGreenDeployments"]
-    except CloudError as exc:
-        if exc.code == "BlueGreenDeploymentNotFoundFault":
-            return None
-        raise
-    return found[0] if found else None
+    return first_or_none(
+        rds,
+        "describe_blue_green_deployments",
+        "BlueGreenDeployments",
+        name,
+        ("BlueGreenDeploymentNotFoundFault",),
+        BlueGreenDeploymentIdentifier=identifier,
+    )
 
 
 def green_of(deployment: dict[str, Any]) -> str | None:
