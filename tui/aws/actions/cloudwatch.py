@@ -62,10 +62,7 @@ class PutAlarmDriver(Driver):
         self.instance_id: str | None = None
 
     def _alarm(self) -> dict[str, Any] | None:
-        found = call(
-            self.client("cloudwatch"), "describe_alarms", self.name, AlarmNames=[self.name]
-        )["MetricAlarms"]
-        return found[0] if found else None
+        return self.ctx.resolve.find_alarm(self.name)
 
     def _instance(self) -> str | None:
         if self.instance_id is None and self.args.get("instance"):

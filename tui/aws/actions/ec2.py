@@ -12,16 +12,6 @@ from tui.aws.protocol import CloudError, Progress
 from tui.runbook.model import Step
 
 
-def _images_named(ec2: Any, name: str) -> list[dict[str, Any]]:
-    return call(
-        ec2,
-        "describe_images",
-        name,
-        Owners=["self"],
-        Filters=[{"Name": "name", "Values": [name]}],
-    )["Images"]
-
-
 class CreateImageDriver(Driver):
     """`ec2.create_image`: CreateImage of one instance, then wait until the image is available.
 
@@ -42,19 +32,18 @@ class CreateImageDriver(Driver):
 
     def capture(self) -> dict[str, Any]:
         """The instance to image and the images that already have the step's name."""
-        ec2 = self.client("ec2")
         if self.args.get("instance"):
             found = self.ctx.resolve.ec2_instance(str(self.args["instance"]))["InstanceId"]
         else:
             found = self.ctx.resolve.in_service_instance(str(self.args["from_group"]))
         self.instance_id = found
-        existing = [i["ImageId"] for i in _images_named(ec2, self.name)]
+        existing = [i["ImageId"] for i in self.ctx.resolve.images_named(self.name)]
         return {"instance": found, "name": self.name, "existing_images": existing}
 
     def start(self) -> Progress:
         """CreateImage (the image tagged at once), then follow it."""
         ec2 = self.client("ec2")
-        existing = _images_named(ec2, self.name)
+        existing = self.ctx.resolve.images_named(self.name)
         if existing:
             # AWS refuses a duplicate name too; saying which image has it is more useful.
             raise CloudError(
@@ -127,7 +116,7 @@ class CreateImageDriver(Driver):
     def find_started(self, captured: Mapping[str, Any]) -> bool:
         """An image with the step's name that was not there at capture is this step's."""
         before = set(captured.get("existing_images") or [])
-        named = _images_named(self.client("ec2"), self.name)
+        named = self.ctx.resolve.images_named(self.name)
         new = [i for i in named if i["ImageId"] not in before]
         if not new:
             return False

@@ -71,9 +71,7 @@ class UpdateServiceDriver(Driver):
 
     def _task_definition(self) -> str:
         """The ARN of the step's task definition (family:revision, or family for the latest)."""
-        wanted = str(self.args["task_definition"])
-        found = call(self.client("ecs"), "describe_task_definition", wanted, taskDefinition=wanted)
-        return str(found["taskDefinition"]["taskDefinitionArn"])
+        return self.ctx.resolve.task_definition_arn(str(self.args["task_definition"]))
 
     def capture(self) -> dict[str, Any]:
         """The service's task definition, desired count, deployment configuration, and the

@@ -19,7 +19,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from tui.aws.protocol import CloudError
-from tui.aws.resolve import autoscaling, ec2, ecs, elbv2, rds, route53
+from tui.aws.resolve import autoscaling, cloudwatch, ec2, ecs, elbv2, rds, route53
 from tui.aws.resolve.elbv2 import elb_dimension
 from tui.aws.resolve.missing import NOT_FOUND, not_found
 from tui.aws.resolve.route53 import zone_name
@@ -106,6 +106,10 @@ class Resolver:
         """The live instance with this id or Name tag, as DescribeInstances shows it now."""
         return ec2.instance(self._client("ec2"), name_or_id, self.account)
 
+    def images_named(self, name: str) -> list[dict[str, Any]]:
+        """The account's own images called `name`."""
+        return ec2.images_named(self._client("ec2"), name)
+
     def launch_template(self, name: str) -> dict[str, Any]:
         """The launch template called `name` (id, default and latest version numbers)."""
         return ec2.launch_template(self._client("ec2"), name, self.account)
@@ -161,6 +165,16 @@ class Resolver:
     def ecs_service(self, cluster: str, service: str) -> dict[str, Any]:
         """The ECS service `service` of `cluster`, as it is now."""
         return ecs.ecs_service(self._client("ecs"), cluster, service, self.account)
+
+    def task_definition_arn(self, task_definition: str) -> str:
+        """The ARN of a task definition (`family` alone: its latest revision, as it is now)."""
+        return ecs.task_definition_arn(self._client("ecs"), task_definition)
+
+    # -- cloudwatch ----------------------------------------------------------------------------
+
+    def find_alarm(self, name: str) -> dict[str, Any] | None:
+        """The metric alarm called `name`, or None."""
+        return cloudwatch.find_alarm(self._client("cloudwatch"), name)
 
     # -- route53 -------------------------------------------------------------------------------
 

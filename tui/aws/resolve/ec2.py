@@ -1,5 +1,5 @@
-"""EC2 names to resources: an instance (by id, or by a Name tag that must be unambiguous), a
-launch template and one of its versions."""
+"""EC2 names to resources: an instance (by id, or by a Name tag that must be unambiguous), the
+account's images of a name, a launch template and one of its versions."""
 
 from __future__ import annotations
 
@@ -84,3 +84,14 @@ def launch_template_version(
         LaunchTemplateId=template_id,
         Versions=[version],
     )
+
+
+def images_named(ec2: Any, name: str) -> list[dict[str, Any]]:
+    """The account's own images called `name` (none, or one: EC2 keeps image names unique)."""
+    return call(
+        ec2,
+        "describe_images",
+        name,
+        Owners=["self"],
+        Filters=[{"Name": "name", "Values": [name]}],
+    )["Images"]

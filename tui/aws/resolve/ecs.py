@@ -1,4 +1,4 @@
-"""ECS names to resources: a cluster's service."""
+"""ECS names to resources: a cluster's service, a task definition."""
 
 from __future__ import annotations
 
@@ -17,3 +17,12 @@ def ecs_service(ecs: Any, cluster: str, service: str, account: str | None = None
     if not active:
         raise not_found(ecs, "DescribeServices", "active ECS service", resource, account=account)
     return active[0]
+
+
+def task_definition_arn(ecs: Any, task_definition: str) -> str:
+    """The ARN of a task definition (`family:revision`, or `family` for its latest revision).
+
+    ECS answers an unknown one with `ClientException`, the code of every client error, so no
+    code tells "no such task definition" apart: AWS's error passes through as it is."""
+    found = call(ecs, "describe_task_definition", task_definition, taskDefinition=task_definition)
+    return str(found["taskDefinition"]["taskDefinitionArn"])

@@ -7,6 +7,9 @@ looked (account when known, region), and what to do::
 
     no target group 'web-gren' in account 123456789012, region us-east-1: check the name in
     the runbook (or its --set value) and that the credentials are for that account and region
+
+`first` / `first_or_none` are the Describe call most resolvers make, with that decision taken
+on AWS's error code (never its text) or on an empty answer.
 """
 
 from __future__ import annotations
