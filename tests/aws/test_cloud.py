@@ -130,10 +130,11 @@ steps:
 
     found = {c.label: c for c in load_text(text).steps[0].preconditions}
     expected = {
-        "db": "no DB instance named 'orders-dbx' in us-east-1",
-        "bgd": "no RDS Blue/Green deployment named 'orders-bgdx' in us-east-1",
-        "tg": "no target group named 'web-gren' in us-east-1",
-        "ttl": "hosted zone 'shop.example.com.' has no record 'nope.shop.example.com.'",
+        "db": "no DB instance 'orders-dbx' in region us-east-1: check the name",
+        "bgd": "no RDS Blue/Green deployment 'orders-bgdx' in region us-east-1: check the name",
+        "tg": "no target group 'web-gren' in region us-east-1: check the name",
+        "ttl": "no record 'nope.shop.example.com.' in the credentials' account: hosted zone "
+        "shop.example.com. has none: check `record`",
     }
     for label, words in expected.items():
         with pytest.raises(CloudError) as caught:

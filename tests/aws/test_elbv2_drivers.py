@@ -225,7 +225,7 @@ def test_an_unknown_target_group_is_refused_before_anything_changes(world, ctx, 
     driver = set_weights(ctx, **{"web-blue": 90, "web-gren": 10})
     with pytest.raises(CloudError) as caught:
         driver.start()
-    assert str(caught.value).startswith("no target group named 'web-gren' in us-east-1")
+    assert str(caught.value).startswith("no target group 'web-gren' in region us-east-1")
     assert "ModifyListener" not in recorder.operations()
     assert weights(world) == {"web-blue": 100, "web-green": 0}
 

@@ -142,7 +142,7 @@ def test_a_dimension_that_does_not_resolve_fails_only_its_series(world, recorder
         published,
     )
     assert got["typo"].error is not None
-    assert "no target group named 'web-gren'" in got["typo"].error
+    assert "no target group 'web-gren' in region us-east-1" in got["typo"].error
     assert got["load-9"].latest == 18.0
     assert recorder.operations("GetMetricData") == ["cloudwatch.GetMetricData"]
 

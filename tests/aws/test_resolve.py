@@ -98,11 +98,15 @@ def test_each_name_is_looked_up_once_per_session(world, recorder):
 @pytest.mark.parametrize(
     ("look_up", "name", "words"),
     [
-        ("target_group", "web-gren", "no target group named 'web-gren' in us-east-1"),
-        ("load_balancer", "web-lab", "no load balancer named 'web-lab' in us-east-1"),
-        ("instance", "reports-9", "no instance (Name tag) named 'reports-9' in us-east-1"),
-        ("blue_green_target", "orders-bdg", "no RDS Blue/Green deployment named 'orders-bdg'"),
-        ("hosted_zone", "shop.example.org", "no hosted zone named 'shop.example.org.'"),
+        ("target_group", "web-gren", "no target group 'web-gren' in region us-east-1"),
+        ("load_balancer", "web-lab", "no load balancer 'web-lab' in region us-east-1"),
+        (
+            "instance",
+            "reports-9",
+            "no live EC2 instance (id or Name tag) 'reports-9' in region us-east-1",
+        ),
+        ("blue_green_target", "orders-bdg", "no RDS Blue/Green deployment 'orders-bdg' in"),
+        ("hosted_zone", "shop.example.org", "no hosted zone 'shop.example.org.' in"),
     ],
 )
 def test_an_unknown_name_is_an_error_that_names_it(resolver, look_up, name, words):
@@ -111,7 +115,8 @@ def test_an_unknown_name_is_an_error_that_names_it(resolver, look_up, name, word
 
 
 def test_an_unknown_listener_port_lists_the_ports_there_are(resolver):
-    with pytest.raises(CloudError, match=r"'web-alb' has no listener on port 443 .*: 80\)"):
+    words = r"^no listener 'web-alb:443' in region us-east-1: web-alb's listeners are on ports 80:"
+    with pytest.raises(CloudError, match=words):
         resolver.listener_arn("web-alb", 443)
 
 

@@ -71,8 +71,9 @@ def test_an_unknown_set_identifier_is_refused_before_anything_changes(world, ctx
     with pytest.raises(CloudError) as caught:
         driver(ctx, blue=95, gren=5).start()
     assert str(caught.value) == (
-        "app.shop.example.com. in shop.example.com. has no weighted record with set identifier "
-        "'gren' (its weighted records: blue, green)"
+        "no weighted record of app.shop.example.com. in shop.example.com. with set identifier "
+        "'gren' in the credentials' account: its weighted records are blue, green: check "
+        "`weights` in the runbook"
     )
     assert "route53.ChangeResourceRecordSets" not in recorder.operations()
 
@@ -87,5 +88,8 @@ def test_an_unknown_zone_names_it(ctx):
             weights={"blue": 1},
         ),
     )
-    with pytest.raises(CloudError, match=r"^no hosted zone named 'shop\.example\.org\.'"):
+    with pytest.raises(
+        CloudError,
+        match=r"^no hosted zone 'shop\.example\.org\.' in the credentials' account: check",
+    ):
         bad.capture()

@@ -48,6 +48,8 @@ class AwsCloud:
     def identity(self) -> Identity:
         """STS GetCallerIdentity, and the region calls go to."""
         who = call(self.ctx.clients.client("sts"), "get_caller_identity", "the credentials")
+        # Not-found errors name the account from now on (where turnout looked).
+        self.ctx.resolve.account = who["Account"]
         return Identity(account=who["Account"], arn=who["Arn"], region=self.ctx.clients.region_name)
 
     def driver(self, step: Step) -> ActionDriver:

@@ -18,7 +18,7 @@ class AwsContext:
     engine's (the world's, in a rehearsal), so bake times and timeouts agree with the metrics;
     `http_hosts` maps host names to `127.0.0.1:port` in a rehearsal, so `http.probe` reaches the
     world's front door and never the internet. `resolve` turns the runbook's names into AWS ids
-    (resolve.py), one lookup per name for the whole session, shared by every driver.
+    (tui/aws/resolve/), one lookup per name for the whole session, shared by every driver.
     """
 
     clients: ClientFactory

@@ -8,11 +8,12 @@ Given a `ClientFactory`, so it reaches real AWS through the standard credential 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
+from tui.aws import resolve
 from tui.aws.calls import call
 from tui.aws.clients import ClientFactory
 from tui.aws.protocol import CloudError
@@ -20,6 +21,17 @@ from tui.aws.protocol import CloudError
 
 def _name_from_arn(arn: str) -> str:
     return arn.rsplit("/", 1)[-1]
+
+
+def _or_none(look_up: Callable[[], dict[str, Any]]) -> dict[str, Any] | None:
+    """What the resolver finds, or None for a name that matches nothing: a suggestion from a
+    name not (yet) in the account is no suggestion, not an error."""
+    try:
+        return look_up()
+    except CloudError as exc:
+        if exc.code == resolve.NOT_FOUND:
+            return None
+        raise
 
 
 class Inventory:
@@ -110,14 +122,11 @@ class Inventory:
     def _group(self, chosen: Mapping[str, Any]) -> dict[str, Any] | None:
         if not chosen.get("group"):
             return None
-        client = self.clients.client("autoscaling")
-        found = call(
-            client,
-            "describe_auto_scaling_groups",
-            chosen["group"],
-            AutoScalingGroupNames=[chosen["group"]],
-        )["AutoScalingGroups"]
-        return found[0] if found else None
+        return _or_none(
+            lambda: resolve.autoscaling.auto_scaling_group(
+                self.clients.client("autoscaling"), chosen["group"]
+            )
+        )
 
     def _suggest_launch_template(self, chosen: Mapping[str, Any]) -> str | None:
         group = self._group(chosen) or {}
@@ -149,17 +158,9 @@ class Inventory:
         if not chosen.get("load_balancer"):
             return []
         client = self.clients.client("elbv2")
-        lbs = call(
-            client,
-            "describe_load_balancers",
-            chosen["load_balancer"],
-            Names=[chosen["load_balancer"]],
-        )["LoadBalancers"]
+        arn = resolve.elbv2.load_balancer_arn(client, chosen["load_balancer"])
         listeners = call(
-            client,
-            "describe_listeners",
-            chosen["load_balancer"],
-            LoadBalancerArn=lbs[0]["LoadBalancerArn"],
+            client, "describe_listeners", chosen["load_balancer"], LoadBalancerArn=arn
         )["Listeners"]
         port = int(chosen.get("port") or 80)
         for listener in listeners:
@@ -191,17 +192,14 @@ class Inventory:
     def _service_family(self, chosen: Mapping[str, Any]) -> str | None:
         if not (chosen.get("cluster") and chosen.get("ecs_service")):
             return None
-        client = self.clients.client("ecs")
-        services = call(
-            client,
-            "describe_services",
-            chosen["ecs_service"],
-            cluster=chosen["cluster"],
-            services=[chosen["ecs_service"]],
-        )["services"]
-        if not services:
+        service = _or_none(
+            lambda: resolve.ecs.ecs_service(
+                self.clients.client("ecs"), chosen["cluster"], chosen["ecs_service"]
+            )
+        )
+        if service is None:
             return None
-        return _name_from_arn(services[0]["taskDefinition"]).split(":")[0]
+        return _name_from_arn(service["taskDefinition"]).split(":")[0]
 
     def _suggest_task_definition(self, chosen: Mapping[str, Any]) -> str | None:
         """The family's newest revision: usually the one registered for the upgrade."""

@@ -8,8 +8,8 @@ from typing import Any
 
 from tui.aws.calls import call
 from tui.aws.clients import ClientFactory
-from tui.aws.protocol import CloudError, Reading
-from tui.aws.resolve import NOT_FOUND, Resolver, zone_name
+from tui.aws.protocol import Reading
+from tui.aws.resolve import Resolver, not_found, zone_name
 from tui.runbook.model import (
     Condition,
     HealthyTargetsCondition,
@@ -51,11 +51,14 @@ def route53_ttl(clients: ClientFactory, resolver: Resolver, cond: Route53TtlCond
     name = zone_name(cond.record)
     if not records:
         of_type = f" of type {cond.type}" if cond.type else ""
-        raise CloudError(
-            f"hosted zone {zone_name(cond.zone)!r} has no record {name!r}{of_type}",
-            service="route53",
-            operation="ListResourceRecordSets",
-            code=NOT_FOUND,
+        raise not_found(
+            clients.client("route53"),
+            "ListResourceRecordSets",
+            "record",
+            name,
+            account=resolver.account,
+            advice=f"hosted zone {zone_name(cond.zone)} has none{of_type}: check `record` "
+            "(and `type`) in the runbook",
         )
     ttls = [r["TTL"] for r in records if "TTL" in r]
     if not ttls:  # alias records: Route 53 answers with the target's TTL
@@ -70,25 +73,9 @@ def blue_green_status(resolver: Resolver, cond: StatusCondition) -> Reading:
     return Reading(status, f"Blue/Green deployment {cond.resource} is {status}")
 
 
-def db_instance_status(clients: ClientFactory, cond: StatusCondition) -> Reading:
+def db_instance_status(resolver: Resolver, cond: StatusCondition) -> Reading:
     """The status of the DB instance `cond.resource`."""
-    try:
-        found = call(
-            clients.client("rds"),
-            "describe_db_instances",
-            cond.resource,
-            DBInstanceIdentifier=cond.resource,
-        )
-    except CloudError as exc:
-        if exc.code == "DBInstanceNotFound":
-            raise CloudError(
-                f"no DB instance named {cond.resource!r} in {clients.region_name}",
-                service="rds",
-                operation="DescribeDBInstances",
-                code=NOT_FOUND,
-            ) from exc
-        raise
-    status = found["DBInstances"][0]["DBInstanceStatus"]
+    status = resolver.db_instance(cond.resource)["DBInstanceStatus"]
     return Reading(status, f"DB instance {cond.resource} is {status}")
 
 
@@ -115,7 +102,7 @@ def read_condition(clients: ClientFactory, resolver: Resolver, condition: Condit
         case StatusCondition(kind="blue_green_status"):
             return blue_green_status(resolver, condition)
         case StatusCondition(kind="db_instance_status"):
-            return db_instance_status(clients, condition)
+            return db_instance_status(resolver, condition)
         case HealthyTargetsCondition():
             return healthy_targets(clients, resolver, condition)
     raise ValueError(f"{condition.kind} conditions are read with fetch(), not read()")

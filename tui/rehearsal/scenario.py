@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
+from tui.aws.resolve import ecs as resolve_ecs
 from tui.rehearsal.debrief import Ledger
 from tui.rehearsal.faults import (
     AzOutage,
@@ -112,9 +113,9 @@ class Scenario:
                 self._victims[index] = [victim]
         elif isinstance(fault, BadTaskDefinition):
             family, _, revision = fault.task_definition.partition(":")
-            arn = clients.client("ecs").describe_task_definition(
-                taskDefinition=f"{family}:{revision}" if revision else family
-            )["taskDefinition"]["taskDefinitionArn"]
+            arn = resolve_ecs.task_definition_arn(
+                clients.client("ecs"), f"{family}:{revision}" if revision else family
+            )
             ecs_rollout.mark_task_definition_bad(arn)
             self._victims[index] = [arn]
         elif isinstance(fault, AzOutage):

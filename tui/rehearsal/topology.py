@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from tui.aws.resolve import rds as resolve_rds
 from tui.rehearsal import names
 from tui.rehearsal.seed import SeededWorld
 from tui.rehearsal.traffic import Target, Topology
@@ -80,19 +81,13 @@ def read_topology(
 
 
 def green_instance(clients: Any, deployment: str) -> str | None:
-    """The green DB instance identifier of a Blue/Green deployment (by name), if any."""
-    found = clients.client("rds").describe_blue_green_deployments(
-        Filters=[{"Name": "blue-green-deployment-name", "Values": [deployment]}]
-    )["BlueGreenDeployments"]
-    target = found[0].get("Target") if found else None
-    return target.rsplit(":", 1)[-1] if target else None
+    """The green DB instance identifier of a Blue/Green deployment (by name), if any: the
+    adapters' resolver, so the simulator and the runbook's steps read a deployment alike."""
+    return resolve_rds.green_instance(clients.client("rds"), deployment)
 
 
 def green_instances(clients: Any) -> dict[str, str | None]:
     """Each Blue/Green deployment's name -> its green DB instance identifier, in one call (the
     simulator asks every step)."""
     found = clients.client("rds").describe_blue_green_deployments()["BlueGreenDeployments"]
-    return {
-        d["BlueGreenDeploymentName"]: (d["Target"].rsplit(":", 1)[-1] if d.get("Target") else None)
-        for d in found
-    }
+    return {d["BlueGreenDeploymentName"]: resolve_rds.green_of(d) for d in found}

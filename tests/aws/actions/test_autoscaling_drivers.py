@@ -266,6 +266,8 @@ def test_update_group_of_an_unknown_group_names_it(world):
     try:
         UpdateGroupDriver(context(world, step), step).capture()
     except CloudError as exc:
-        assert exc.code == "NotFound" and "no Auto Scaling group named no-such-asg" in str(exc)
+        assert exc.code == "NotFound" and str(exc).startswith(
+            "no Auto Scaling group 'no-such-asg' in region us-east-1: check the name"
+        )
     else:
         raise AssertionError("no error for a missing group")

@@ -87,7 +87,10 @@ def test_create_image_of_a_named_instance_and_a_name_already_taken(world) -> Non
 
 def test_create_image_of_an_unknown_instance_names_it(world) -> None:
     step = make_step("ec2.create_image", instance="no-such-box", name="x")
-    with pytest.raises(CloudError, match="no live instance with id or Name no-such-box") as raised:
+    with pytest.raises(
+        CloudError,
+        match=r"^no live EC2 instance \(id or Name tag\) 'no-such-box' in region us-east-1: check",
+    ) as raised:
         CreateImageDriver(context(world, step), step).capture()
     assert raised.value.code == "NotFound"
 
@@ -144,5 +147,6 @@ def test_template_version_resumed_between_create_and_default(world) -> None:
 
 def test_unknown_template_is_a_clear_error(world) -> None:
     step = make_step("launch_template.create_version", template="nope-lt", image=names.AMI_WEB_V2)
-    with pytest.raises(CloudError, match="no launch template named nope-lt"):
+    words = r"^no launch template 'nope-lt' in region us-east-1: check the name"
+    with pytest.raises(CloudError, match=words):
         CreateTemplateVersionDriver(context(world, step), step).capture()

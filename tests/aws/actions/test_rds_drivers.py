@@ -131,7 +131,8 @@ def test_switchover_completes_with_the_renames(world) -> None:
 
 def test_unknown_deployment_is_a_clear_error(world) -> None:
     step = make_step("rds.switchover_blue_green", irreversible=True, deployment="nope-bgd")
-    with pytest.raises(CloudError, match="no Blue/Green deployment named nope-bgd"):
+    words = r"^no RDS Blue/Green deployment 'nope-bgd' in region us-east-1: check the name"
+    with pytest.raises(CloudError, match=words):
         SwitchoverDriver(context(world, step), step).capture()
 
 

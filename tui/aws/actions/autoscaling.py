@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from tui.aws.actions import group_config, lookup
+from tui.aws.actions import group_config
 from tui.aws.actions.base import Driver
 from tui.aws.actions.instance_refresh import InstanceRefreshDriver
 from tui.aws.calls import call
@@ -42,7 +42,7 @@ class UpdateGroupDriver(Driver):
 
     def capture(self) -> dict[str, Any]:
         """The group's sizes, launch template and mixed-instances policy."""
-        group = lookup.auto_scaling_group(self.client("autoscaling"), self.group)
+        group = self.ctx.resolve.auto_scaling_group(self.group)
         return {
             "group": self.group,
             "min_size": group["MinSize"],
@@ -87,18 +87,18 @@ class UpdateGroupDriver(Driver):
     def start(self) -> Progress:
         """UpdateAutoScalingGroup; done at once."""
         autoscaling = self.client("autoscaling")
-        group = lookup.auto_scaling_group(autoscaling, self.group)
+        group = self.ctx.resolve.auto_scaling_group(self.group)
         call(autoscaling, "update_auto_scaling_group", self.group, **self.request(group))
         return self.poll()
 
     def poll(self) -> Progress:
         """The group as it is now (the change is made by the one call)."""
-        group = lookup.auto_scaling_group(self.client("autoscaling"), self.group)
+        group = self.ctx.resolve.auto_scaling_group(self.group)
         return Progress("done", _describe(group), 100.0, {"group": _detail(group)})
 
     def find_started(self, captured: Mapping[str, Any]) -> bool:
         """Whether the group already shows every change the step makes."""
-        group = lookup.auto_scaling_group(self.client("autoscaling"), self.group)
+        group = self.ctx.resolve.auto_scaling_group(self.group)
         if any(group[key] != int(self.args[n]) for n, key in _SIZES.items() if self._given(n)):
             return False
         spec = group_config.template_spec(group) or {}
@@ -130,11 +130,11 @@ class UpdateGroupDriver(Driver):
             params.update(group_config.configuration_parameter(dict(captured)))
         autoscaling = self.client("autoscaling")
         call(autoscaling, "update_auto_scaling_group", self.group, **params)
-        group = lookup.auto_scaling_group(autoscaling, self.group)
-        self._undo_progress = Progress(
+        group = self.ctx.resolve.auto_scaling_group(self.group)
+        self.undo_progress = Progress(
             "done", f"Put back: {_describe(group)}", 100.0, {"group": _detail(group)}
         )
-        return self._undo_progress
+        return self.undo_progress
 
 
 def _detail(group: Mapping[str, Any]) -> dict[str, Any]:

@@ -1,4 +1,5 @@
-"""What every action driver shares: its context, its arguments, the engine's clock and deadlines.
+"""`Driver`, the one base of every action driver in tui/aws/actions: its context, step and
+arguments, the engine's clock and deadlines, and the defaults of an action done in one call.
 
 A driver is a small state machine over AWS (see `tui.aws.protocol.ActionDriver`). It keeps what
 it learns between calls (the refresh id, the deployment id) on itself, but never needs it: after
@@ -21,16 +22,19 @@ from tui.runbook.model import Step
 class Driver:
     """The plumbing of a driver; subclasses implement the action.
 
-    The defaults suit an action without anything to follow, cancel or undo: `find_started` says
-    no, `cancel` does nothing, `undo` reports that nothing was changed back.
+    The defaults suit an action done in one call: `poll` repeats the progress `start` (or
+    `found_done`) set, `poll_undo` the one `undo` set, `cancel` does nothing, `find_started`
+    says no, `find_undone` cannot tell, `undo` reports that nothing was changed back.
     """
 
     def __init__(self, ctx: AwsContext, step: Step) -> None:
         self.ctx = ctx
         self.step = step
         self.args: dict[str, Any] = dict(step.arguments)
+        self._not_started = Progress("running", f"{step.action} not started")
+        self.progress = self._not_started
+        self.undo_progress = Progress("done", "Nothing to undo.", 100.0)
         self._deadline: datetime | None = None
-        self._undo_progress = Progress("done", "Nothing to undo.")
 
     def client(self, service: str) -> Any:
         """The session's boto3 client for `service` (every call it makes is recorded)."""
@@ -57,21 +61,46 @@ class Driver:
         """The step's `timeout` argument as written (`90m`), for messages."""
         return format_seconds(int(self.args.get("timeout") or 0))
 
+    def capture(self) -> dict[str, Any]:
+        """Nothing: a read-only action changes nothing to put back."""
+        return {}
+
+    def poll(self) -> Progress:
+        """The action's progress: for a one-call action, what `start` or `found_done` set.
+
+        A driver made after a crash whose `find_started` said yes without `found_done` would
+        repeat "not started" for ever (a resumed session then never got past the step): that
+        is a bug in the driver, and it stops here rather than hangs.
+        """
+        if self.progress is self._not_started:
+            raise RuntimeError(
+                f"{type(self).__name__}.poll before start or found_done: a one-call driver's "
+                "find_started must report what it found with found_done"
+            )
+        return self.progress
+
+    def found_done(self, summary: str, detail: Mapping[str, Any] | None = None) -> bool:
+        """For a one-call driver's `find_started`: the change is in AWS, so the step is done
+        (`poll` repeats this). Returns True, what `find_started` then returns."""
+        self.progress = Progress("done", summary, 100.0, dict(detail or {}))
+        return True
+
     def find_started(self, captured: Mapping[str, Any]) -> bool:
-        """Nothing to find: the action has no lasting change to look for."""
+        """Nothing to find: the action has no lasting change to look for (doing it again is
+        safe)."""
         return False
 
     def cancel(self) -> None:
-        """Nothing under way to stop."""
+        """Nothing is under way between polls of a one-call action."""
         return None
 
     def undo(self, captured: Mapping[str, Any]) -> Progress:
         """Nothing to put back."""
-        return self._undo_progress
+        return self.undo_progress
 
     def poll_undo(self) -> Progress:
-        """Where the undo stands (done at once unless the subclass follows it)."""
-        return self._undo_progress
+        """Where the undo stands: for a one-call undo, what `undo` returned."""
+        return self.undo_progress
 
     def state(self) -> str | None:
         """What AWS shows now of what this step changes, in one line, for the summary every
@@ -81,5 +110,5 @@ class Driver:
 
     def find_undone(self, captured: Mapping[str, Any]) -> Progress | None:
         """Cannot tell from AWS: the undo is sent (again). Drivers whose undo can be seen
-        (the weights, the service's task definition) override this."""
+        (the weights, a delay, the service's task definition) override this."""
         return None

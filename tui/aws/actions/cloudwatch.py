@@ -6,7 +6,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from tui.aws.actions import lookup
 from tui.aws.actions.base import Driver
 from tui.aws.calls import call
 from tui.aws.context import AwsContext
@@ -63,14 +62,11 @@ class PutAlarmDriver(Driver):
         self.instance_id: str | None = None
 
     def _alarm(self) -> dict[str, Any] | None:
-        found = call(
-            self.client("cloudwatch"), "describe_alarms", self.name, AlarmNames=[self.name]
-        )["MetricAlarms"]
-        return found[0] if found else None
+        return self.ctx.resolve.find_alarm(self.name)
 
     def _instance(self) -> str | None:
         if self.instance_id is None and self.args.get("instance"):
-            found = lookup.instance(self.client("ec2"), str(self.args["instance"]))
+            found = self.ctx.resolve.ec2_instance(str(self.args["instance"]))
             self.instance_id = str(found["InstanceId"])
         return self.instance_id
 
@@ -142,8 +138,8 @@ class PutAlarmDriver(Driver):
         else:
             call(cloudwatch, "put_metric_alarm", self.name, **dict(previous))
             summary = f"Alarm {self.name} has its previous definition again"
-        self._undo_progress = Progress("done", summary, 100.0)
-        return self._undo_progress
+        self.undo_progress = Progress("done", summary, 100.0)
+        return self.undo_progress
 
 
 def _same(alarm: Mapping[str, Any], wanted: Mapping[str, Any], *keys: str) -> bool:

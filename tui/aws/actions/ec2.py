@@ -5,22 +5,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from tui.aws.actions import lookup
 from tui.aws.actions.base import Driver
 from tui.aws.calls import call
 from tui.aws.context import AwsContext
 from tui.aws.protocol import CloudError, Progress
 from tui.runbook.model import Step
-
-
-def _images_named(ec2: Any, name: str) -> list[dict[str, Any]]:
-    return call(
-        ec2,
-        "describe_images",
-        name,
-        Owners=["self"],
-        Filters=[{"Name": "name", "Values": [name]}],
-    )["Images"]
 
 
 class CreateImageDriver(Driver):
@@ -43,21 +32,18 @@ class CreateImageDriver(Driver):
 
     def capture(self) -> dict[str, Any]:
         """The instance to image and the images that already have the step's name."""
-        ec2 = self.client("ec2")
         if self.args.get("instance"):
-            found = lookup.instance(ec2, str(self.args["instance"]))["InstanceId"]
+            found = self.ctx.resolve.ec2_instance(str(self.args["instance"]))["InstanceId"]
         else:
-            found = lookup.in_service_instance(
-                self.client("autoscaling"), str(self.args["from_group"])
-            )
+            found = self.ctx.resolve.in_service_instance(str(self.args["from_group"]))
         self.instance_id = found
-        existing = [i["ImageId"] for i in _images_named(ec2, self.name)]
+        existing = [i["ImageId"] for i in self.ctx.resolve.images_named(self.name)]
         return {"instance": found, "name": self.name, "existing_images": existing}
 
     def start(self) -> Progress:
         """CreateImage (the image tagged at once), then follow it."""
         ec2 = self.client("ec2")
-        existing = _images_named(ec2, self.name)
+        existing = self.ctx.resolve.images_named(self.name)
         if existing:
             # AWS refuses a duplicate name too; saying which image has it is more useful.
             raise CloudError(
@@ -130,7 +116,7 @@ class CreateImageDriver(Driver):
     def find_started(self, captured: Mapping[str, Any]) -> bool:
         """An image with the step's name that was not there at capture is this step's."""
         before = set(captured.get("existing_images") or [])
-        named = _images_named(self.client("ec2"), self.name)
+        named = self.ctx.resolve.images_named(self.name)
         new = [i for i in named if i["ImageId"] not in before]
         if not new:
             return False
@@ -142,12 +128,12 @@ class CreateImageDriver(Driver):
     def undo(self, captured: Mapping[str, Any]) -> Progress:
         """Keeps the image: it is the rollback point."""
         image = self.image_id or ", ".join(captured.get("existing_images") or []) or self.name
-        self._undo_progress = Progress(
+        self.undo_progress = Progress(
             "done",
             f"Kept image {image}: it is the rollback point (deregister it by hand once the "
             "upgrade has settled)",
         )
-        return self._undo_progress
+        return self.undo_progress
 
 
 class CreateTemplateVersionDriver(Driver):
@@ -166,38 +152,24 @@ class CreateTemplateVersionDriver(Driver):
 
     def capture(self) -> dict[str, Any]:
         """The template's id, default and latest version, and the source version's image."""
-        ec2 = self.client("ec2")
-        template = lookup.launch_template(ec2, self.name)
+        template = self.ctx.resolve.launch_template(self.name)
         self.template_id = template["LaunchTemplateId"]
         source = str(self.args.get("source_version") or "$Default")
-        versions = call(
-            ec2,
-            "describe_launch_template_versions",
-            self.name,
-            LaunchTemplateId=self.template_id,
-            Versions=[source],
-        )["LaunchTemplateVersions"]
-        if not versions:
-            raise lookup.not_found(
-                ec2,
-                "DescribeLaunchTemplateVersions",
-                self.name,
-                f"launch template {self.name} has no version {source}",
-            )
+        version = self.ctx.resolve.launch_template_version(self.template_id, self.name, source)
         return {
             "template": self.name,
             "template_id": self.template_id,
             "default_version": int(template["DefaultVersionNumber"]),
             "latest_version": int(template["LatestVersionNumber"]),
-            "source_version": int(versions[0]["VersionNumber"]),
-            "source_image": versions[0].get("LaunchTemplateData", {}).get("ImageId"),
+            "source_version": int(version["VersionNumber"]),
+            "source_image": version.get("LaunchTemplateData", {}).get("ImageId"),
         }
 
     def start(self) -> Progress:
         """CreateLaunchTemplateVersion from the source, then ModifyLaunchTemplate (default)."""
         ec2 = self.client("ec2")
         if self.template_id is None:
-            self.template_id = lookup.launch_template(ec2, self.name)["LaunchTemplateId"]
+            self.template_id = self.ctx.resolve.launch_template(self.name)["LaunchTemplateId"]
         data: dict[str, Any] = {"ImageId": self.args["image"]}
         if self.args.get("instance_type"):
             data["InstanceType"] = self.args["instance_type"]
@@ -217,7 +189,7 @@ class CreateTemplateVersionDriver(Driver):
         """Makes the new version the default if that is still due; done at once."""
         assert self.version is not None, "poll before start or find_started"
         ec2 = self.client("ec2")
-        default = int(lookup.launch_template(ec2, self.name)["DefaultVersionNumber"])
+        default = int(self.ctx.resolve.launch_template(self.name)["DefaultVersionNumber"])
         if self.args.get("set_default", True) and default != self.version:
             call(
                 ec2,
@@ -274,13 +246,13 @@ class CreateTemplateVersionDriver(Driver):
             DefaultVersion=str(previous),
         )
         kept = f" (version {self.version} stays, unused)" if self.version else ""
-        self._undo_progress = Progress(
+        self.undo_progress = Progress(
             "done",
             f"{self.name} default version is {previous} again{kept}",
             100.0,
             {"launch_template": {"name": self.name, "default": previous}},
         )
-        return self._undo_progress
+        return self.undo_progress
 
 
 DRIVERS = {

@@ -7,11 +7,11 @@ import copy
 from collections.abc import Mapping
 from typing import Any
 
-from tui.aws.actions import lookup
 from tui.aws.actions.base import Driver
 from tui.aws.calls import call
 from tui.aws.context import AwsContext
 from tui.aws.protocol import Progress
+from tui.aws.resolve import short_arn
 from tui.runbook.model import Step
 
 
@@ -21,7 +21,7 @@ def deployments_detail(service: Mapping[str, Any]) -> list[dict[str, Any]]:
         {
             "id": d.get("id"),
             "status": d.get("status"),
-            "task_definition": lookup.short_arn(d.get("taskDefinition", "")),
+            "task_definition": short_arn(d.get("taskDefinition", "")),
             "desired": d.get("desiredCount", 0),
             "running": d.get("runningCount", 0),
             "pending": d.get("pendingCount", 0),
@@ -61,7 +61,7 @@ class UpdateServiceDriver(Driver):
         return f"{self.cluster}/{self.service}"
 
     def _service(self) -> dict[str, Any]:
-        return lookup.ecs_service(self.client("ecs"), self.cluster, self.service)
+        return self.ctx.resolve.ecs_service(self.cluster, self.service)
 
     def state(self) -> str:
         primary = next(
@@ -71,9 +71,7 @@ class UpdateServiceDriver(Driver):
 
     def _task_definition(self) -> str:
         """The ARN of the step's task definition (family:revision, or family for the latest)."""
-        wanted = str(self.args["task_definition"])
-        found = call(self.client("ecs"), "describe_task_definition", wanted, taskDefinition=wanted)
-        return str(found["taskDefinition"]["taskDefinitionArn"])
+        return self.ctx.resolve.task_definition_arn(str(self.args["task_definition"]))
 
     def capture(self) -> dict[str, Any]:
         """The service's task definition, desired count, deployment configuration, and the
@@ -129,7 +127,7 @@ class UpdateServiceDriver(Driver):
         summary = f"{self.resource}: " + "; ".join(_line(d) for d in view)
         ours = next((d for d in view if d["id"] == deployment_id), None)
         primary = next((d for d in view if d["status"] == "PRIMARY"), None)
-        wanted = lookup.short_arn(target)
+        wanted = short_arn(target)
         if ours is None:
             # ECS dropped it: done if the service settled on the target, else it was replaced
             # (a circuit-breaker rollback that has finished: its event says why).
@@ -208,10 +206,10 @@ class UpdateServiceDriver(Driver):
     def poll_undo(self) -> Progress:
         """Follow the rollout back until COMPLETED."""
         if self._undo_deployment is None:
-            return self._undo_progress
+            return self.undo_progress
         progress = self._follow(self._undo_deployment, self._undo_target, "rollback")
         if progress.state != "running":
-            self._undo_progress, self._undo_deployment = progress, None
+            self.undo_progress, self._undo_deployment = progress, None
         return progress
 
 

@@ -8,9 +8,9 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from tui.aws import listeners
+from tui.aws.actions.base import Driver
 from tui.aws.calls import call
 from tui.aws.context import AwsContext
-from tui.aws.drivers import Driver
 from tui.aws.protocol import Progress
 from tui.runbook.model import Step
 
@@ -118,15 +118,11 @@ class SetWeights(Driver):
         )
         if not all(current.get(name) == weight for name, weight in self.weights.items()):
             return False
-        # One call makes the change, so found is done. `poll` repeats `self.progress`, which a
-        # driver made after a crash never set: a resumed session followed "not started" forever.
-        self.progress = Progress(
-            "done",
+        # One call makes the change, so found is done (see Driver.found_done).
+        return self.found_done(
             f"{self.resource} forwards {listeners.describe(current)}",
-            100.0,
             _weights_detail(self.resource, current),
         )
-        return True
 
     def undo(self, captured: Mapping[str, Any]) -> Progress:
         self.undo_progress = _restore(self.ctx, self.resource, captured)
@@ -300,11 +296,7 @@ class SetDeregistrationDelay(Driver):
     def find_started(self, captured: Mapping[str, Any]) -> bool:
         if deregistration_delay(self.ctx, self.target_group) != self.delay:
             return False
-        # Found is done (one call): see SetWeights.find_started.
-        self.progress = Progress(
-            "done", f"{self.target_group} deregistration delay is {self.delay} s", 100.0
-        )
-        return True
+        return self.found_done(f"{self.target_group} deregistration delay is {self.delay} s")
 
     def find_undone(self, captured: Mapping[str, Any]) -> Progress | None:
         if deregistration_delay(self.ctx, self.target_group) != int(captured["delay"]):
@@ -331,19 +323,14 @@ class WaitDrained(Driver):
     def __init__(self, ctx: AwsContext, step: Step) -> None:
         super().__init__(ctx, step)
         self.target_group, self.timeout = self.args["target_group"], float(self.args["timeout"])
-        self._deadline: datetime | None = None
-
-    def capture(self) -> dict[str, Any]:
-        """Nothing: this action changes nothing."""
-        return {}
 
     def start(self) -> Progress:
-        self._deadline = self.ctx.clock.now() + timedelta(seconds=self.timeout)
+        self.watch_for(self.timeout)
         return self.poll()
 
     def poll(self) -> Progress:
         if self._deadline is None:  # polled after a resume: the timeout starts now
-            self._deadline = self.ctx.clock.now() + timedelta(seconds=self.timeout)
+            self.watch_for(self.timeout)
         found = call(
             self.ctx.clients.client("elbv2"),
             "describe_target_health",
@@ -356,21 +343,13 @@ class WaitDrained(Driver):
         if not draining:
             return Progress("done", f"no target of {self.target_group} is draining", 100.0)
         which = f"{len(draining)} targets of {self.target_group} draining ({', '.join(draining)})"
-        if self.ctx.clock.now() >= self._deadline:
+        if self.overdue:
             return Progress(
                 "failed",
                 f"{which} after {self.timeout:.0f} s",
                 reason=f"{which} after the {self.timeout:.0f} s timeout",
             )
         return Progress("running", which)
-
-    def find_started(self, captured: Mapping[str, Any]) -> bool:
-        """Nothing to find: waiting again is safe."""
-        return False
-
-    def undo(self, captured: Mapping[str, Any]) -> Progress:
-        self.undo_progress = Progress("done", "nothing to undo", 100.0)
-        return self.undo_progress
 
 
 DRIVERS = {

@@ -11,13 +11,12 @@ from __future__ import annotations
 import http.client
 import urllib.error
 import urllib.request
-from collections.abc import Mapping
 from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
+from tui.aws.actions.base import Driver
 from tui.aws.context import AwsContext
-from tui.aws.drivers import Driver
 from tui.aws.protocol import Progress
 from tui.runbook.model import Step
 
@@ -77,10 +76,6 @@ class Probe(Driver):
             return False, f"{seen} without {self.contains!r} in the body"
         return True, seen
 
-    def capture(self) -> dict[str, Any]:
-        """Nothing: a probe changes nothing."""
-        return {}
-
     def start(self) -> Progress:
         self._next = self.ctx.clock.now()
         return self.poll()
@@ -108,14 +103,6 @@ class Probe(Driver):
                 100.0 * self._tried / self.attempts,
             )
         return self.progress
-
-    def find_started(self, captured: Mapping[str, Any]) -> bool:
-        """Nothing to find: probing again is safe."""
-        return False
-
-    def undo(self, captured: Mapping[str, Any]) -> Progress:
-        self.undo_progress = Progress("done", "nothing to undo", 100.0)
-        return self.undo_progress
 
 
 DRIVERS = {"http.probe": Probe}

@@ -6,11 +6,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from tui.aws.actions import group_config, lookup, refresh_view
+from tui.aws.actions import group_config, refresh_view
 from tui.aws.actions.base import Driver
 from tui.aws.calls import call
 from tui.aws.context import AwsContext
 from tui.aws.protocol import CloudError, Progress
+from tui.aws.resolve import not_found
 from tui.runbook.model import Step
 
 # AWS answers these when a refresh cannot be rolled back (or is no longer running): turnout then
@@ -65,11 +66,13 @@ class InstanceRefreshDriver(Driver):
     def _refresh(self, refresh_id: str) -> dict[str, Any]:
         found = self._describe(refresh_id)
         if found is None:
-            raise lookup.not_found(
+            raise not_found(
                 self.client("autoscaling"),
                 "DescribeInstanceRefreshes",
-                self.group,
-                f"instance refresh {refresh_id} of {self.group} is gone",
+                "instance refresh",
+                refresh_id,
+                account=self.ctx.resolve.account,
+                advice=f"{self.group} no longer lists it: see the group's activity history",
             )
         return found
 
@@ -94,7 +97,7 @@ class InstanceRefreshDriver(Driver):
     def _progress(
         self, refresh: dict[str, Any], state: str, why: str = "", label: str = "Instance refresh"
     ) -> Progress:
-        group = lookup.auto_scaling_group(self.client("autoscaling"), self.group)
+        group = self.ctx.resolve.auto_scaling_group(self.group)
         members = refresh_view.instances(group, self._target_health(group))
         detail = {"refresh": refresh_view.detail(refresh, members)}
         if self.notes:
@@ -107,7 +110,7 @@ class InstanceRefreshDriver(Driver):
 
     def capture(self) -> dict[str, Any]:
         """The group's launch configuration, what its instances run, and its newest refresh."""
-        group = lookup.auto_scaling_group(self.client("autoscaling"), self.group)
+        group = self.ctx.resolve.auto_scaling_group(self.group)
         newest = self._describe()
         return {
             "group": self.group,
@@ -161,7 +164,7 @@ class InstanceRefreshDriver(Driver):
     def start(self) -> Progress:
         """StartInstanceRefresh with the runbook's preferences."""
         autoscaling = self.client("autoscaling")
-        group = lookup.auto_scaling_group(autoscaling, self.group)
+        group = self.ctx.resolve.auto_scaling_group(self.group)
         started = call(autoscaling, "start_instance_refresh", self.group, **self.request(group))
         self.refresh_id = started["InstanceRefreshId"]
         self.watch_for(self.args["timeout"])
@@ -281,7 +284,7 @@ class InstanceRefreshDriver(Driver):
     def poll_undo(self) -> Progress:
         """Follow the rollback, the cancellation before a refresh back, or the refresh back."""
         if self._undo_mode is None:
-            return self._undo_progress
+            return self.undo_progress
         assert self._undo_refresh is not None
         refresh = self._refresh(self._undo_refresh)
         status = refresh["Status"]
@@ -324,14 +327,14 @@ class InstanceRefreshDriver(Driver):
 
     def _finish(self, progress: Progress) -> Progress:
         self._undo_mode = None
-        self._undo_progress = progress
+        self.undo_progress = progress
         return progress
 
     def _refresh_back(self) -> Progress:
         """Start a refresh whose desired configuration is what the instances ran before."""
         captured = self._undo_captured
         autoscaling = self.client("autoscaling")
-        group = lookup.auto_scaling_group(autoscaling, self.group)
+        group = self.ctx.resolve.auto_scaling_group(self.group)
         target = _rollback_target(captured)
         if target is None:
             return self._finish(

@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from tui.aws.actions import lookup
 from tui.aws.actions.base import Driver
 from tui.aws.calls import call
 from tui.aws.context import AwsContext
 from tui.aws.protocol import CloudError, Progress
+from tui.aws.resolve import short_arn
 from tui.runbook.model import Step
 
 # A switchover that outlives its SwitchoverTimeout is rolled back by RDS itself; turnout watches
@@ -25,24 +25,10 @@ class CreateSnapshotDriver(Driver):
         super().__init__(ctx, step)
         self.snapshot = str(self.args["snapshot"])
 
-    def _describe(self) -> dict[str, Any] | None:
-        try:
-            found = call(
-                self.client("rds"),
-                "describe_db_snapshots",
-                self.snapshot,
-                DBSnapshotIdentifier=self.snapshot,
-            )
-        except CloudError as exc:
-            if exc.code == "DBSnapshotNotFound":
-                return None
-            raise
-        return found["DBSnapshots"][0] if found["DBSnapshots"] else None
-
     def capture(self) -> dict[str, Any]:
         """The DB instance (which must exist) and whether the snapshot already does."""
-        lookup.db_instance(self.client("rds"), str(self.args["instance"]))
-        existing = self._describe()
+        self.ctx.resolve.db_instance(str(self.args["instance"]))
+        existing = self.ctx.resolve.find_db_snapshot(self.snapshot)
         return {
             "instance": self.args["instance"],
             "snapshot": self.snapshot,
@@ -63,7 +49,7 @@ class CreateSnapshotDriver(Driver):
 
     def poll(self) -> Progress:
         """DescribeDBSnapshots until `available`."""
-        found = self._describe()
+        found = self.ctx.resolve.find_db_snapshot(self.snapshot)
         state = found["Status"] if found else "creating"
         percent = float(found.get("PercentProgress") or 0) if found else 0.0
         detail = {
@@ -88,19 +74,19 @@ class CreateSnapshotDriver(Driver):
 
     def find_started(self, captured: Mapping[str, Any]) -> bool:
         """The snapshot exists now and did not at capture."""
-        if captured.get("existed") or self._describe() is None:
+        if captured.get("existed") or self.ctx.resolve.find_db_snapshot(self.snapshot) is None:
             return False
         self.watch_for(self.args["timeout"])
         return True
 
     def undo(self, captured: Mapping[str, Any]) -> Progress:
         """Keeps the snapshot: it is the rollback point."""
-        self._undo_progress = Progress(
+        self.undo_progress = Progress(
             "done",
             f"Kept snapshot {self.snapshot}: it is the rollback point (delete it by hand once "
             "the upgrade has settled)",
         )
-        return self._undo_progress
+        return self.undo_progress
 
 
 def blue_green_detail(deployment: Mapping[str, Any]) -> dict[str, Any]:
@@ -110,33 +96,18 @@ def blue_green_detail(deployment: Mapping[str, Any]) -> dict[str, Any]:
         "id": deployment.get("BlueGreenDeploymentIdentifier"),
         "status": deployment.get("Status"),
         "status_details": deployment.get("StatusDetails") or "",
-        "source": lookup.short_arn(deployment.get("Source") or ""),
-        "target": lookup.short_arn(deployment.get("Target") or ""),
+        "source": short_arn(deployment.get("Source") or ""),
+        "target": short_arn(deployment.get("Target") or ""),
         "tasks": [{"name": t["Name"], "status": t["Status"]} for t in deployment.get("Tasks", [])],
         "switchover": [
             {
-                "source": lookup.short_arn(m.get("SourceMember", "")),
-                "target": lookup.short_arn(m.get("TargetMember", "")),
+                "source": short_arn(m.get("SourceMember", "")),
+                "target": short_arn(m.get("TargetMember", "")),
                 "status": m.get("Status"),
             }
             for m in deployment.get("SwitchoverDetails", [])
         ],
     }
-
-
-def _by_id(rds: Any, identifier: str, name: str) -> dict[str, Any] | None:
-    try:
-        found = call(
-            rds,
-            "describe_blue_green_deployments",
-            name,
-            BlueGreenDeploymentIdentifier=identifier,
-        )["BlueGreenDeployments"]
-    except CloudError as exc:
-        if exc.code == "BlueGreenDeploymentNotFoundFault":
-            return None
-        raise
-    return found[0] if found else None
 
 
 class CreateBlueGreenDriver(Driver):
@@ -152,9 +123,8 @@ class CreateBlueGreenDriver(Driver):
 
     def capture(self) -> dict[str, Any]:
         """The blue instance's ARN, and any deployment that already has the step's name."""
-        rds = self.client("rds")
-        source = lookup.db_instance(rds, str(self.args["source"]))
-        existing = lookup.blue_green(rds, self.name)
+        source = self.ctx.resolve.db_instance(str(self.args["source"]))
+        existing = self.ctx.resolve.find_blue_green(self.name)
         return {
             "name": self.name,
             "source": self.args["source"],
@@ -165,7 +135,7 @@ class CreateBlueGreenDriver(Driver):
     def start(self) -> Progress:
         """CreateBlueGreenDeployment from the blue instance, with the green settings given."""
         rds = self.client("rds")
-        source = lookup.db_instance(rds, str(self.args["source"]))
+        source = self.ctx.resolve.db_instance(str(self.args["source"]))
         params: dict[str, Any] = {
             "BlueGreenDeploymentName": self.name,
             "Source": source["DBInstanceArn"],
@@ -185,7 +155,7 @@ class CreateBlueGreenDriver(Driver):
     def poll(self) -> Progress:
         """DescribeBlueGreenDeployments until AVAILABLE, reporting each task."""
         assert self.deployment_id is not None, "poll before start or find_started"
-        found = _by_id(self.client("rds"), self.deployment_id, self.name)
+        found = self.ctx.resolve.find_blue_green_by_id(self.deployment_id, self.name)
         if found is None:
             return Progress("failed", f"{self.name} is gone", reason="the deployment was deleted")
         detail = {"blue_green": blue_green_detail(found)}
@@ -209,7 +179,7 @@ class CreateBlueGreenDriver(Driver):
 
     def find_started(self, captured: Mapping[str, Any]) -> bool:
         """A deployment with the step's name that was not there at capture is this step's."""
-        found = lookup.blue_green(self.client("rds"), self.name)
+        found = self.ctx.resolve.find_blue_green(self.name)
         if found is None or found["BlueGreenDeploymentIdentifier"] == captured.get("existing"):
             return False
         self.deployment_id = found["BlueGreenDeploymentIdentifier"]
@@ -219,7 +189,7 @@ class CreateBlueGreenDriver(Driver):
     def undo(self, captured: Mapping[str, Any]) -> Progress:
         """DeleteBlueGreenDeployment with its green instances (not a deployment that existed
         before the step, and not green instances that a switchover made production)."""
-        found = lookup.blue_green(self.client("rds"), self.name)
+        found = self.ctx.resolve.find_blue_green(self.name)
         if found is None:
             return self._finish("done", f"Blue/Green {self.name} is already gone")
         if found["BlueGreenDeploymentIdentifier"] == captured.get("existing"):
@@ -232,9 +202,9 @@ class CreateBlueGreenDriver(Driver):
     def poll_undo(self) -> Progress:
         """Delete once the deployment is not switching over, then wait until it is gone."""
         if self.deployment_id is None:
-            return self._undo_progress
+            return self.undo_progress
         rds = self.client("rds")
-        found = _by_id(rds, self.deployment_id, self.name)
+        found = self.ctx.resolve.find_blue_green_by_id(self.deployment_id, self.name)
         if found is None:
             self.deployment_id = None
             what = (
@@ -269,8 +239,8 @@ class CreateBlueGreenDriver(Driver):
     def _finish(
         self, state: str, summary: str, detail: Mapping[str, Any] | None = None, why: str = ""
     ) -> Progress:
-        self._undo_progress = Progress(state, summary, None, dict(detail or {}), why)
-        return self._undo_progress
+        self.undo_progress = Progress(state, summary, None, dict(detail or {}), why)
+        return self.undo_progress
 
 
 class SwitchoverDriver(Driver):
@@ -284,12 +254,12 @@ class SwitchoverDriver(Driver):
         self.deployment_id: str | None = None
 
     def state(self) -> str:
-        view = blue_green_detail(lookup.require_blue_green(self.client("rds"), self.name))
+        view = blue_green_detail(self.ctx.resolve.blue_green(self.name))
         return f"{self.name}: {view['status']} (blue {view['source']}, green {view['target']})"
 
     def capture(self) -> dict[str, Any]:
         """The deployment's status and its source and target instances before the switchover."""
-        found = lookup.require_blue_green(self.client("rds"), self.name)
+        found = self.ctx.resolve.blue_green(self.name)
         self.deployment_id = found["BlueGreenDeploymentIdentifier"]
         view = blue_green_detail(found)
         return {
@@ -319,7 +289,7 @@ class SwitchoverDriver(Driver):
         except CloudError as exc:
             if exc.code != "InvalidBlueGreenDeploymentStateFault":
                 raise
-            found = _by_id(rds, str(self.deployment_id), self.name) or {}
+            found = self.ctx.resolve.find_blue_green_by_id(str(self.deployment_id), self.name) or {}
             detail = {"blue_green": blue_green_detail(found)} if found else {}
             return Progress(
                 "failed", f"RDS refused to switch {self.name} over", None, detail, str(exc)
@@ -330,7 +300,7 @@ class SwitchoverDriver(Driver):
     def poll(self) -> Progress:
         """Follow SWITCHOVER_IN_PROGRESS to SWITCHOVER_COMPLETED (or RDS's rollback)."""
         assert self.deployment_id is not None, "poll before start or find_started"
-        found = _by_id(self.client("rds"), self.deployment_id, self.name)
+        found = self.ctx.resolve.find_blue_green_by_id(self.deployment_id, self.name)
         if found is None:
             return Progress("failed", f"{self.name} is gone", reason="the deployment was deleted")
         view = blue_green_detail(found)
@@ -354,7 +324,7 @@ class SwitchoverDriver(Driver):
     def find_started(self, captured: Mapping[str, Any]) -> bool:
         """The deployment is switching (or has switched) over, or RDS has rolled a switchover
         back since capture (its StatusDetails changed): either way it was sent."""
-        found = lookup.require_blue_green(self.client("rds"), self.name)
+        found = self.ctx.resolve.blue_green(self.name)
         self.deployment_id = found["BlueGreenDeploymentIdentifier"]
         status = found["Status"]
         details = found.get("StatusDetails") or ""
@@ -367,12 +337,12 @@ class SwitchoverDriver(Driver):
 
     def undo(self, captured: Mapping[str, Any]) -> Progress:
         """None: a switchover is irreversible (RDS keeps the old blue instances, renamed)."""
-        self._undo_progress = Progress(
+        self.undo_progress = Progress(
             "done",
             f"{self.name} is not switched back: a switchover is irreversible (the old blue "
             "instances are kept with the suffix -old1; going back is a manual restore)",
         )
-        return self._undo_progress
+        return self.undo_progress
 
 
 DRIVERS = {

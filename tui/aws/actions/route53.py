@@ -6,12 +6,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from tui.aws.actions.base import Driver
 from tui.aws.calls import call
 from tui.aws.context import AwsContext
-from tui.aws.drivers import Driver
-from tui.aws.protocol import CloudError, Progress
+from tui.aws.protocol import Progress
 from tui.aws.readings import record_sets
-from tui.aws.resolve import NOT_FOUND, zone_name
+from tui.aws.resolve import not_found, zone_name
 from tui.runbook.model import Step
 
 
@@ -42,13 +42,14 @@ class SetWeights(Driver):
         have = sorted({r["SetIdentifier"] for r in weighted})
         unknown = sorted(set(self.weights) - set(have))
         if unknown:
-            raise CloudError(
-                f"{self.record} in {zone_name(self.zone)} has no weighted record with set "
-                f"identifier {', '.join(map(repr, unknown))} "
-                f"(its weighted records: {', '.join(have) or 'none'})",
-                service="route53",
-                operation="ListResourceRecordSets",
-                code=NOT_FOUND,
+            raise not_found(
+                self.client("route53"),
+                "ListResourceRecordSets",
+                f"weighted record of {self.record} in {zone_name(self.zone)} with set identifier",
+                ", ".join(unknown),
+                account=self.ctx.resolve.account,
+                advice=f"its weighted records are {', '.join(have) or 'none'}: check `weights` "
+                "in the runbook",
             )
         return zone_id, [r for r in weighted if r["SetIdentifier"] in self.weights]
 
