@@ -151,7 +151,9 @@ class KeyActions(App[int]):
             return
         from tui.app.screens.quit import QuitScreen
 
-        self.push_screen(QuitScreen(), callback=self._quit_chosen)
+        self.push_screen(
+            QuitScreen(rehearsal=bool(self.model.rehearsal)), callback=self._quit_chosen
+        )
 
     def _quit_chosen(self, choice: str | None) -> None:
         from tui.app.screens.quit import PAUSE, ROLLBACK

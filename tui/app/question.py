@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from tui.engine.ports import Answer, Question, QuestionKind
+from tui.engine.questions import ROLLBACK
 
 ENGINE_ACTOR = "turnout"
 """Who answered when nobody did (a deadline, the app closing): the tool itself."""
@@ -93,17 +94,14 @@ class PendingQuestion:
 
 def choice_keys(question: Question) -> dict[str, str]:
     """The key that picks each choice: `y` for yes, `n` for no, else the first free letter of
-    the choice's key, else a digit. Keys that mean something else on the modal are skipped."""
+    the choice's key, else a digit. Keys that mean something else on the modal are skipped,
+    and `r` is only ever "roll back", as on the session screen (it was "check again" on a
+    failed precondition's modal, one key away from a rollback)."""
     keys: dict[str, str] = {}
     for n, choice in enumerate(question.choices, start=1):
-        letter = next(
-            (
-                ch
-                for ch in choice.key.lower()
-                if ch.isalpha() and ch not in keys and ch not in _RESERVED_KEYS
-            ),
-            None,
-        )
+        taken = _RESERVED_KEYS if choice.key == ROLLBACK else _RESERVED_KEYS | {"r"}
+        free = [ch for ch in choice.key.lower() if ch.isalpha() and ch not in taken]
+        letter = next((ch for ch in free if ch not in keys), None)
         keys[letter or str(n)] = choice.key
     return keys
 

@@ -16,6 +16,7 @@ raises `Withdrawn`, so the guardrail's own question is asked next, never on top 
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Protocol
 
@@ -40,6 +41,11 @@ class Watching(Protocol):
         ...
 
 
+class PausedWhileAsking(Exception):
+    """The question was taken down because the session was asked to pause while it waited (the
+    app's `q` then Pause, SIGTERM, SIGHUP): nobody may be there to answer it."""
+
+
 class Withdrawn(Exception):
     """The question was taken down because `trip` triggered on `watching` while it waited."""
 
@@ -48,12 +54,17 @@ class Withdrawn(Exception):
         self.watching, self.trip = watching, trip
 
 
-def wait_until(clock: Clock, done: threading.Event, moment: datetime) -> bool:
-    """Wait for `done` until `moment` on `clock`; True once it is set. A `ManualClock` moves
-    only when a test moves it, so this waits for the answer or for the test, never for a
-    guess at how long a thread takes."""
+def wait_until(
+    clock: Clock,
+    done: threading.Event,
+    moment: datetime,
+    stop: Callable[[], bool] | None = None,
+) -> bool:
+    """Wait for `done` until `moment` on `clock`, or until `stop()` says to; True once `done`
+    is set. A `ManualClock` moves only when a test moves it, so this waits for the answer or
+    for the test, never for a guess at how long a thread takes."""
     while not done.is_set():
-        if clock.now() >= moment:
+        if clock.now() >= moment or (stop is not None and stop()):
             return False
         done.wait(SLICE_S)
     return True
@@ -93,14 +104,25 @@ def answer_watching(
     clock: Clock,
     watching: Watching | None,
     poll: float,
+    pause_wanted: Callable[[], bool] | None = None,
 ) -> Answer:
     """The operator's answer to `question`, with `watching` polled every `poll` engine-clock
-    seconds until it comes (see the module docstring). Without a watch, a plain `ask`."""
-    if watching is None:
+    seconds until it comes (see the module docstring). When `pause_wanted()` turns true while
+    it waits, the question is taken down and `PausedWhileAsking` raised: a pause asked for
+    while a question is open (the app's quit dialog, a stop signal) is not left waiting for an
+    answer nobody will give. With neither, a plain `ask`."""
+    if watching is None and pause_wanted is None:
         return operator.ask(question)
     asked = _Asked(operator, question)
     try:
-        while not wait_until(clock, asked.done, clock.now() + timedelta(seconds=poll)):
+        while not wait_until(
+            clock, asked.done, clock.now() + timedelta(seconds=poll), pause_wanted
+        ):
+            if pause_wanted is not None and pause_wanted():
+                _take_down(operator, question, asked)
+                raise PausedWhileAsking
+            if watching is None:
+                continue
             trip = watching.poll_while_asking(question.kind)
             withdraw = getattr(operator, "withdraw", None)
             if trip is not None and withdraw is not None:
@@ -108,7 +130,7 @@ def answer_watching(
                 # acted on at the first poll after the answer.
                 _take_down(operator, question, asked)
                 raise Withdrawn(watching, trip)
-    except Withdrawn:
+    except (Withdrawn, PausedWhileAsking):
         raise
     except BaseException:
         # The log could not be written, or the watch failed: no question may stay open on a

@@ -63,6 +63,12 @@ class Controls:
             request, self._rollback = self._rollback, None
             return request
 
+    @property
+    def pause_wanted(self) -> bool:
+        """Whether a pause waits (not cleared: `take_pause` does that)."""
+        with self._lock:
+            return self._pause
+
     def take_pause(self) -> bool:
         """Whether a pause was requested (cleared)."""
         with self._lock:

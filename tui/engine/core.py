@@ -15,7 +15,7 @@ from tui.audit.session_log import SessionLog
 from tui.aws.protocol import ActionDriver, Cloud
 from tui.clock import Clock
 from tui.engine import events, questions
-from tui.engine.asking import Watching, Withdrawn, answer_watching
+from tui.engine.asking import PausedWhileAsking, Watching, Withdrawn, answer_watching
 from tui.engine.control import Controls
 from tui.engine.masked import masked
 from tui.engine.options import SessionOptions
@@ -56,6 +56,10 @@ class Progressed:
     # Steps a resumed rollback covers beyond `done` and `in_flight`: those the rollback had
     # cancelled before the crash. Verification reads their guardrails too.
     covered: list[Step] = field(default_factory=list)
+
+
+class PausedStop(Stop):
+    """A pause taken while a question waited: the question was taken down unanswered."""
 
 
 class Core:
@@ -150,6 +154,12 @@ class Core:
                 self.state(question.step, StepState.WAITING, question.title)
             try:
                 answer = self._usable_answer(question)
+            except PausedStop as paused:
+                self.log.confirm_answer(
+                    prompt, questions.WITHDRAWN, accepted=False, who=ENGINE_ACTOR
+                )
+                self.notice(f"{question.title}: withdrawn, {paused.reason}", "warn", question.step)
+                raise
             except Withdrawn as withdrawn:
                 self.log.confirm_answer(
                     prompt, questions.WITHDRAWN, accepted=False, who=ENGINE_ACTOR
@@ -174,11 +184,28 @@ class Core:
             )
             return answer
 
+    def answer(self, question: Question) -> Answer:
+        """The operator's answer, unlogged (`ask` logs; the checklist writes its own record),
+        with the watch in force polled meanwhile. A pause asked for while the question waits
+        takes it down and ends the session resumably (`PausedStop`, exit 130)."""
+        if self.options.rehearsal:
+            question = questions.for_rehearsal(question)
+        try:
+            return answer_watching(
+                self.operator,
+                question,
+                self.clock,
+                self.watching,
+                self.options.poll,
+                pause_wanted=lambda: self.controls.pause_wanted,
+            )
+        except PausedWhileAsking:
+            self.controls.take_pause()
+            raise PausedStop(ExitCode.INTERRUPTED, self.controls.pause_reason) from None
+
     def _usable_answer(self, question: Question) -> Answer:
         for _ in range(MAX_ASKS):
-            answer = answer_watching(
-                self.operator, question, self.clock, self.watching, self.options.poll
-            )
+            answer = self.answer(question)
             late = (
                 question.deadline is not None
                 and not answer.timed_out

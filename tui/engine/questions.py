@@ -9,6 +9,7 @@ resumable (exit 130).
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
@@ -180,3 +181,24 @@ def rollback_request(step: str | None, who: str, reason: str) -> Question:
         choices=(Choice(YES, "Roll back"), Choice(NO, "Keep going")),
         step=step,
     )
+
+
+# A rehearsal cannot be resumed (its world ends with the process), so a choice must not promise
+# it there: the same choice (same key, same effect: stop, exit 130), told truthfully.
+_REHEARSAL_WORDS = (
+    ("keep the session resumable (exit 130)", "exit 130 (a rehearsal cannot be resumed)"),
+    ("keep the session resumable", "a rehearsal cannot be resumed"),
+    ("`turnout resume` picks the session up", "a rehearsal cannot be resumed: rehearse again"),
+)
+
+
+def for_rehearsal(question: Question) -> Question:
+    """`question` as a rehearsal asks it: no promise that the session can be resumed."""
+
+    def told(text: str) -> str:
+        for promise, truth in _REHEARSAL_WORDS:
+            text = text.replace(promise, truth)
+        return text
+
+    choices = tuple(replace(c, label=told(c.label)) for c in question.choices)
+    return replace(question, body=told(question.body), choices=choices)

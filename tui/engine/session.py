@@ -158,7 +158,7 @@ class Session:
                 continue
             asked = core.now()
             question = questions.checklist(index, len(items), item)
-            answer = core.operator.ask(question)
+            answer = core.answer(question)  # a pause meanwhile: Stop; asked again on resume
             ok = answer.choice == questions.YES
             core.log.checklist_answer(
                 index,

@@ -52,6 +52,9 @@ class QuestionScreen(ModalScreen[None]):
         Binding("enter", "enter", "Answer", show=False),
         Binding("escape", "escape", "No", show=False),
         Binding("v", "hide", "Look behind", show=False),
+        # q leaves as on the session screen (pause or roll back, asked first), question open or
+        # not. Not a priority binding: in a typed confirmation the field takes q as a letter.
+        Binding("q", "app.quit_session", "Leave", show=False),
     ]
 
     def __init__(self, pending: PendingQuestion, who: str, *, replay: bool = False) -> None:
@@ -126,7 +129,7 @@ class QuestionScreen(ModalScreen[None]):
             parts.append(f"Enter: {enter.label}")
         if escape:
             parts.append(f"Escape: {escape.label}")
-        parts.append("v: look at the screen behind")
+        parts.append("v: look at the screen behind · q: leave")
         return Text(" · ".join(parts), style="dim")
 
     def tick(self, now: datetime) -> None:

@@ -16,7 +16,7 @@ PAUSE, ROLLBACK = "pause", "rollback"
 
 
 class QuitScreen(ModalScreen[str | None]):
-    """`p` pause and keep the session resumable · `r` roll back, then leave · Escape: stay."""
+    """`p` pause (resumable, but for a rehearsal) · `r` roll back, then leave · Escape: stay."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("p", "choose('pause')", "Pause and leave"),
@@ -24,18 +24,27 @@ class QuitScreen(ModalScreen[str | None]):
         Binding("escape", "choose('')", "Keep going"),
     ]
 
+    def __init__(self, *, rehearsal: bool = False) -> None:
+        super().__init__()
+        self.rehearsal = rehearsal  # a rehearsal cannot be resumed: never promise it
+
     def compose(self) -> ComposeResult:
         """The question and its three answers."""
+        after = (
+            "a rehearsal cannot be resumed (its world ends with it): rehearse again"
+            if self.rehearsal
+            else "it stays resumable with [b]turnout resume[/b]"
+        )
         with Vertical(id="quit"):
             yield Static("[b]Leave this session?[/b]")
             yield Static(
-                "The session is still running. [b]Pause[/b] stops it at the next safe point and "
-                "keeps it resumable with [b]turnout resume[/b]. [b]Roll back[/b] undoes what was "
-                "done first. Either way the app closes when the engine has stopped."
+                "The session is still running. [b]Pause[/b] stops it at the next safe point "
+                f"(a question open now is taken down); {after}. [b]Roll back[/b] undoes what "
+                "was done first. Either way the app closes when the engine has stopped."
             )
             with Horizontal(id="quit-choices"):
                 for key, label, choice in (
-                    ("p", "Pause, keep resumable", PAUSE),
+                    ("p", "Stop here" if self.rehearsal else "Pause, keep resumable", PAUSE),
                     ("r", "Roll back", ROLLBACK),
                     ("Esc", "Keep going", ""),
                 ):
