@@ -24,14 +24,12 @@ from tui.rehearsal.faults import (
     StatusCheckFailure,
     Throttling,
 )
-from tui.rehearsal.fidelity import (
-    ecs_rollout,
-    instance_status_checks,
-    launch_templates,
-    rds_blue_green,
-    target_health,
-    throttling,
-)
+from tui.rehearsal.fidelity import throttling
+from tui.rehearsal.fidelity.autoscaling import launch_templates
+from tui.rehearsal.fidelity.ec2 import instance_status_checks
+from tui.rehearsal.fidelity.ecs import rollout
+from tui.rehearsal.fidelity.elbv2 import target_health
+from tui.rehearsal.fidelity.rds import blue_green
 from tui.rehearsal.scenario_loader import load_scenario_spec
 from tui.rehearsal.seed import SeededWorld
 from tui.rehearsal.topology import green_instance
@@ -99,7 +97,7 @@ class Scenario:
 
     def _turn_on(self, index: int, fault: Fault, clients: Any, elapsed: float) -> None:
         if isinstance(fault, LongWrite):
-            rds_blue_green.set_long_running_write(fault.db_instance, True)
+            blue_green.set_long_running_write(fault.db_instance, True)
         elif isinstance(fault, Throttling):
             throttling.set_throttling(fault.service, fault.share)
         elif isinstance(fault, StatusCheckFailure):
@@ -115,7 +113,7 @@ class Scenario:
             arn = clients.client("ecs").describe_task_definition(
                 taskDefinition=f"{family}:{revision}" if revision else family
             )["taskDefinition"]["taskDefinitionArn"]
-            ecs_rollout.mark_task_definition_bad(arn)
+            rollout.mark_task_definition_bad(arn)
             self._victims[index] = [arn]
         elif isinstance(fault, AzOutage):
             self._mark_zone(index, fault, elapsed)
@@ -135,7 +133,7 @@ class Scenario:
     def _turn_off(self, index: int, fault: Fault, clients: Any) -> None:
         victims = self._victims.pop(index, [])
         if isinstance(fault, LongWrite):
-            rds_blue_green.set_long_running_write(fault.db_instance, False)
+            blue_green.set_long_running_write(fault.db_instance, False)
         elif isinstance(fault, Throttling):
             throttling.set_throttling(fault.service, 0)
         elif isinstance(fault, ReplicaLag):
@@ -145,7 +143,7 @@ class Scenario:
                 instance_status_checks.set_system_status_failed(victim, False)
         elif isinstance(fault, BadTaskDefinition):
             for arn in victims:
-                ecs_rollout.mark_task_definition_good(arn)
+                rollout.mark_task_definition_good(arn)
         elif isinstance(fault, AzOutage):
             for victim in victims:
                 target_health.set_healthy(victim)
@@ -154,7 +152,7 @@ class Scenario:
 def _set_lag(clients: Any, deployment: str, seconds: float) -> None:
     green = green_instance(clients, deployment)
     if green is not None:
-        rds_blue_green.set_replica_lag(green, seconds)
+        blue_green.set_replica_lag(green, seconds)
 
 
 def load_scenario(name_or_path: str) -> Scenario:

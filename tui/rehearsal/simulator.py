@@ -15,7 +15,8 @@ from typing import Any, Protocol
 from tui.clock import Clock
 from tui.rehearsal import fidelity, names, publish_tiers
 from tui.rehearsal.debrief import Ledger, Sample
-from tui.rehearsal.fidelity import ecs_rollout, launch_templates
+from tui.rehearsal.fidelity.autoscaling import launch_templates
+from tui.rehearsal.fidelity.ecs import rollout
 from tui.rehearsal.publish import alb_metrics, put_all
 from tui.rehearsal.seed import SeededWorld
 from tui.rehearsal.topology import Placement, green_instances, read_topology
@@ -174,7 +175,7 @@ class Simulator:
         desired = {d["serviceName"]: d["desiredCount"] for d in described}
         for service in services:
             running = sum(
-                ecs_rollout.running_tasks_by_task_definition(names.ECS_CLUSTER, service).values()
+                rollout.running_tasks_by_task_definition(names.ECS_CLUSTER, service).values()
             )
             data += publish_tiers.ecs(
                 names.ECS_CLUSTER, service, running, desired[service], now, self._rng

@@ -1,17 +1,19 @@
 """moto made to tell the truth about what our runbooks touch.
 
-Each module in this package adds one thing moto lacks or gets wrong (instance refresh, metric
-math, ...) by patching moto's backend and response classes, so the boto3 call stays a real round
-trip, in-process under `mock_aws` and over `ThreadedMotoServer` alike. A module is an extension
-when it defines:
+Each module in this package, grouped by AWS service in subpackages (`autoscaling/`,
+`cloudwatch/`, `ec2/`, `ecs/`, `elbv2/`, `rds/`; cross-cutting ones at the top), adds one thing
+moto lacks or gets wrong (instance refresh, metric math, ...) by patching moto's backend and
+response classes, so the boto3 call stays a real round trip, in-process under `mock_aws` and
+over `ThreadedMotoServer` alike. A module is an extension when it defines:
 
 - `install() -> None`: patch moto; idempotent (a second call changes nothing);
 - `tick(now: datetime) -> None`: bring that extension's state up to `now` (refresh batches,
   alarm evaluation, rollouts). Handlers also catch up before they answer, so what a caller sees
   depends on the world's clock, never on how often it asks.
 
-Extensions are found by walking this package, so each one lands on its own; they must not
-depend on each other's install order. Time is the world's `Clock`, set by `install(clock)`.
+Extensions are found by walking this package and its subpackages, so each one lands on its own;
+they must not depend on each other's install order. Time is the world's `Clock`, set by
+`install(clock)`.
 """
 
 from __future__ import annotations
@@ -46,8 +48,9 @@ def lock() -> threading.RLock:
 def extensions() -> list[ModuleType]:
     """Every extension module in this package, in name order."""
     found = []
-    for info in sorted(pkgutil.iter_modules(__path__), key=lambda i: i.name):
-        module = importlib.import_module(f"{__name__}.{info.name}")
+    infos = pkgutil.walk_packages(__path__, prefix=f"{__name__}.")
+    for info in sorted(infos, key=lambda i: i.name):
+        module = importlib.import_module(info.name)
         if callable(getattr(module, "install", None)) and callable(getattr(module, "tick", None)):
             found.append(module)
     return found
