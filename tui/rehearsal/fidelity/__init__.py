@@ -6,20 +6,17 @@ moto lacks or gets wrong (instance refresh, metric math, ...) by patching moto's
 response classes, so the boto3 call stays a real round trip, in-process under `mock_aws` and
 over `ThreadedMotoServer` alike. A module is an extension when it defines:
 
-- `install() -> None`: patch moto; idempotent (a second call changes nothing);
+- `install() -> None`: patch moto through `patching`, which makes a second install stack nothing;
 - `tick(now: datetime) -> None`: bring that extension's state up to `now` (refresh batches,
   alarm evaluation, rollouts). Handlers also catch up before they answer, so what a caller sees
   depends on the world's clock, never on how often it asks.
 
-Extensions are found by walking this package and its subpackages, so each one lands on its own;
-they must not depend on each other's install order. Time is the world's `Clock`, set by
-`install(clock)`.
+Extensions are listed in `extensions.py`; they must not depend on each other's install order.
+Time is the world's `Clock`, set by `install(clock)`.
 """
 
 from __future__ import annotations
 
-import importlib
-import pkgutil
 import threading
 from datetime import datetime
 from types import ModuleType
@@ -45,23 +42,12 @@ def lock() -> threading.RLock:
     return _lock
 
 
-def extensions() -> list[ModuleType]:
-    """Every extension module in this package, in name order."""
-    found = []
-    infos = pkgutil.walk_packages(__path__, prefix=f"{__name__}.")
-    for info in sorted(infos, key=lambda i: i.name):
-        module = importlib.import_module(info.name)
-        if callable(getattr(module, "install", None)) and callable(getattr(module, "tick", None)):
-            found.append(module)
-    return found
-
-
 def install(world_clock: Clock | None = None) -> None:
     """Patch moto with every extension and make `world_clock` the world's time. Idempotent."""
     global _clock
     if world_clock is not None:
         _clock = world_clock
-    for module in extensions():
+    for module in _extensions():
         module.install()
 
 
@@ -69,5 +55,12 @@ def tick() -> None:
     """Advance every extension to the world's current time (the simulator calls this)."""
     current = now()
     with _lock:
-        for module in extensions():
+        for module in _extensions():
             module.tick(current)
+
+
+def _extensions() -> tuple[ModuleType, ...]:
+    # Imported when first used: the extensions import this package for the world's clock.
+    from tui.rehearsal.fidelity.extensions import EXTENSIONS
+
+    return EXTENSIONS

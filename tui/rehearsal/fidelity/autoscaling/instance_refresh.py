@@ -25,26 +25,27 @@ from moto.ec2.responses import EC2Response
 from moto.elbv2.responses import ELBV2Response
 
 from tui.rehearsal import fidelity
-from tui.rehearsal.fidelity import world_backends
+from tui.rehearsal.fidelity import patching, world_backends
 from tui.rehearsal.fidelity.autoscaling import refresh_operations
 from tui.rehearsal.fidelity.autoscaling.refresh_machine import Refresh
 from tui.rehearsal.fidelity.autoscaling.refresh_port import catch_up, tracked_in
 
-_installed = False
+_OPERATIONS = (
+    "start_instance_refresh",
+    "describe_instance_refreshes",
+    "cancel_instance_refresh",
+    "rollback_instance_refresh",
+)
 
 
 def install() -> None:
-    """Add the four operations and the catch-up before answering. Idempotent."""
-    global _installed
-    if _installed:
-        return
-    _installed = True
-    AutoScalingResponse.start_instance_refresh = refresh_operations.start_instance_refresh
-    AutoScalingResponse.describe_instance_refreshes = refresh_operations.describe_instance_refreshes
-    AutoScalingResponse.cancel_instance_refresh = refresh_operations.cancel_instance_refresh
-    AutoScalingResponse.rollback_instance_refresh = refresh_operations.rollback_instance_refresh
+    """Add the four operations and the catch-up before answering."""
+    for name in _OPERATIONS:
+        patching.patch(AutoScalingResponse, name, getattr(refresh_operations, name))
+    # Target health and EC2 instance states depend on how far a refresh has got, so ELBv2 and
+    # EC2 answers catch refreshes up too.
     for response_class in (AutoScalingResponse, ELBV2Response, EC2Response):
-        _catch_up_before_answering(response_class)
+        patching.wrap(response_class, "call_action", _catching_up)
 
 
 def tick(now: datetime) -> None:
@@ -61,14 +62,8 @@ def refreshes(group_name: str) -> list[Refresh]:
     return found
 
 
-def _catch_up_before_answering(response_class: type) -> None:
-    if "call_action" in response_class.__dict__:
-        original = response_class.call_action
-    else:
-        # Inherited: look it up at call time, so later patches of the base class (throttling)
-        # still run; capturing BaseResponse.call_action now would bypass them.
-        def original(self: Any) -> Any:
-            return super(response_class, self).call_action()
+def _catching_up(original: Any) -> Any:
+    """`call_action` that catches every refresh up to the world's clock, then answers."""
 
     def call_action(self: Any) -> Any:
         with fidelity.lock():
@@ -77,5 +72,4 @@ def _catch_up_before_answering(response_class: type) -> None:
                 catch_up(backend, now)
             return original(self)
 
-    call_action.__wrapped__ = original  # type: ignore[attr-defined]
-    response_class.call_action = call_action
+    return call_action

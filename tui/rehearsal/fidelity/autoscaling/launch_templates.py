@@ -31,9 +31,7 @@ from moto.autoscaling import models as asg_models
 from moto.ec2.responses.launch_templates import LaunchTemplates
 from moto.ec2.utils import parse_user_data
 
-from tui.rehearsal.fidelity import event_time, world_backends
-
-_installed = False
+from tui.rehearsal.fidelity import event_time, patching, world_backends
 
 
 @dataclass(frozen=True)
@@ -79,35 +77,36 @@ class FleetInstance:
 
 
 def install() -> None:
-    """Patch moto's launch-template versions and ASG launches. Idempotent."""
-    global _installed
-    if _installed:
-        return
-    _installed = True
-    LaunchTemplates.create_launch_template_version = _create_launch_template_version
-    original_replace = asg_models.FakeAutoScalingGroup.replace_autoscaling_group_instances
+    """Patch moto's launch-template versions and ASG launches."""
+    patching.patch(
+        LaunchTemplates, "create_launch_template_version", _create_launch_template_version
+    )
+    group, state = asg_models.FakeAutoScalingGroup, asg_models.InstanceState
+    patching.wrap(group, "replace_autoscaling_group_instances", _launching_from_templates)
+    patching.wrap(state, "launch_template", _reporting_launch_record)
+    # botocore's Instance / AutoScalingInstanceDetails shapes carry ImageId; moto never fills it.
+    patching.patch(state, "image_id", property(lambda self: self.instance.image_id))
 
+
+def _launching_from_templates(original: Any) -> Any:
     def replace_autoscaling_group_instances(
         self: Any, count_needed: int, propagated_tags: dict[str, str]
     ) -> None:
         spec = group_launch_spec(self)
         if spec is None:  # launch configurations: moto's own behaviour is right enough
-            original_replace(self, count_needed, propagated_tags)
+            original(self, count_needed, propagated_tags)
             return
         launch_into_group(self, spec, count_needed)
 
-    asg_models.FakeAutoScalingGroup.replace_autoscaling_group_instances = (
-        replace_autoscaling_group_instances
-    )
-    original_lt = asg_models.InstanceState.launch_template.fget
+    return replace_autoscaling_group_instances
 
+
+def _reporting_launch_record(original: property) -> property:
     def launch_template(self: Any) -> dict[str, Any] | None:
         record = launch_record(self.instance)
-        return record.as_specification() if record else original_lt(self)
+        return record.as_specification() if record else original.fget(self)  # type: ignore[misc]
 
-    asg_models.InstanceState.launch_template = property(launch_template)
-    # botocore's Instance / AutoScalingInstanceDetails shapes carry ImageId; moto never fills it.
-    asg_models.InstanceState.image_id = property(lambda self: self.instance.image_id)
+    return property(launch_template)
 
 
 def tick(now: datetime) -> None:

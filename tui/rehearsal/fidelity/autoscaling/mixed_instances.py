@@ -15,17 +15,15 @@ from typing import Any
 
 from moto.autoscaling import models as asg_models
 
-_installed = False
+from tui.rehearsal.fidelity import patching
 
 
 def install() -> None:
-    """Patch moto's group sizing. Idempotent."""
-    global _installed
-    if _installed:
-        return
-    _installed = True
-    original = asg_models.FakeAutoScalingGroup.set_desired_capacity
+    """Patch moto's group sizing."""
+    patching.wrap(asg_models.FakeAutoScalingGroup, "set_desired_capacity", _topped_up)
 
+
+def _topped_up(original: Any) -> Any:
     def set_desired_capacity(self: Any, new_capacity: int | None) -> None:
         original(self, new_capacity)
         missing = (self.desired_capacity or 0) - len(self.active_instances())
@@ -35,7 +33,7 @@ def install() -> None:
                 self.autoscaling_backend.update_attached_elbs(self.name)
                 self.autoscaling_backend.update_attached_target_groups(self.name)
 
-    asg_models.FakeAutoScalingGroup.set_desired_capacity = set_desired_capacity
+    return set_desired_capacity
 
 
 def tick(now: datetime) -> None:

@@ -25,6 +25,7 @@ from moto.cloudwatch.responses import CloudWatchResponse
 from moto.core.responses import ActionResult
 
 from tui.rehearsal import fidelity
+from tui.rehearsal.fidelity import patching
 from tui.rehearsal.fidelity.cloudwatch import (
     alarm_history,
     alarm_rules,
@@ -203,7 +204,6 @@ def _wrap(original: Any, before: Any = None) -> Any:
                 before(self)
             return original(self)
 
-    handler.turnout_original = original  # type: ignore[attr-defined]
     return handler
 
 
@@ -247,7 +247,6 @@ def _put_metric_alarm(original: Any) -> Any:
             alarm.turnout_evaluated_at = now
             return result
 
-    handler.turnout_original = original  # type: ignore[attr-defined]
     return handler
 
 
@@ -255,15 +254,10 @@ _WRAPPED = ("describe_alarms", "describe_alarms_for_metric", "set_alarm_state")
 
 
 def install() -> None:
-    """Wrap PutMetricAlarm, DescribeAlarms(ForMetric) and SetAlarmState (idempotent)."""
-    if not hasattr(CloudWatchResponse.put_metric_alarm, "turnout_original"):
-        CloudWatchResponse.put_metric_alarm = _put_metric_alarm(  # type: ignore[method-assign]
-            CloudWatchResponse.put_metric_alarm
-        )
+    """Wrap PutMetricAlarm, DescribeAlarms(ForMetric) and SetAlarmState."""
+    patching.wrap(CloudWatchResponse, "put_metric_alarm", _put_metric_alarm)
     for name in _WRAPPED:
-        current = getattr(CloudWatchResponse, name)
-        if not hasattr(current, "turnout_original"):
-            setattr(CloudWatchResponse, name, _wrap(current))
+        patching.wrap(CloudWatchResponse, name, _wrap)
 
 
 def tick(now: datetime) -> None:

@@ -24,6 +24,7 @@ from moto.cloudwatch.responses import CloudWatchResponse
 from moto.core.responses import ActionResult
 
 from tui.rehearsal import fidelity
+from tui.rehearsal.fidelity import patching
 from tui.rehearsal.fidelity.cloudwatch import metric_series, metric_sources
 
 # Called as listener(alarm, backend, new_state, at) after each state *change* (alarm actions).
@@ -149,9 +150,9 @@ def update_state(self: Alarm, reason: str, reason_data: str, state_value: str) -
 
 
 def install() -> None:
-    """Answer DescribeAlarmHistory and route SetAlarmState through `transition` (idempotent)."""
-    CloudWatchResponse.describe_alarm_history = describe_alarm_history  # type: ignore[attr-defined]
-    Alarm.update_state = update_state  # type: ignore[method-assign]
+    """Answer DescribeAlarmHistory and route SetAlarmState through `transition`."""
+    patching.patch(CloudWatchResponse, "describe_alarm_history", describe_alarm_history)
+    patching.patch(Alarm, "update_state", update_state)
 
 
 def tick(now: object) -> None:

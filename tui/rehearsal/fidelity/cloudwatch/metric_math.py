@@ -27,6 +27,7 @@ from moto.cloudwatch.responses import CloudWatchResponse
 from moto.core.responses import ActionResult
 
 from tui.rehearsal import fidelity
+from tui.rehearsal.fidelity import patching
 from tui.rehearsal.fidelity.cloudwatch import (
     metric_math_eval,
     metric_percentiles,
@@ -212,8 +213,8 @@ def get_metric_data(self: CloudWatchResponse) -> ActionResult:
 
 
 def install() -> None:
-    """Answer GetMetricData here (idempotent)."""
-    CloudWatchResponse.get_metric_data = get_metric_data  # type: ignore[method-assign]
+    """Answer GetMetricData here."""
+    patching.patch(CloudWatchResponse, "get_metric_data", get_metric_data)
 
 
 def tick(now: object) -> None:

@@ -27,6 +27,7 @@ from moto.cloudwatch.responses import CloudWatchResponse
 from moto.core.responses import ActionResult
 
 from tui.rehearsal import fidelity
+from tui.rehearsal.fidelity import patching
 from tui.rehearsal.fidelity.cloudwatch import metric_series, metric_sources
 
 BASIC_STATISTICS = ("SampleCount", "Average", "Sum", "Minimum", "Maximum")
@@ -157,8 +158,8 @@ def get_metric_statistics(self: CloudWatchResponse) -> ActionResult:
 
 
 def install() -> None:
-    """Answer GetMetricStatistics here (idempotent)."""
-    CloudWatchResponse.get_metric_statistics = get_metric_statistics  # type: ignore[method-assign]
+    """Answer GetMetricStatistics here."""
+    patching.patch(CloudWatchResponse, "get_metric_statistics", get_metric_statistics)
 
 
 def tick(now: object) -> None:

@@ -15,6 +15,7 @@ from moto.cloudwatch.responses import CloudWatchResponse
 from moto.core.responses import ActionResult, EmptyResult
 
 from tui.rehearsal import fidelity
+from tui.rehearsal.fidelity import patching
 from tui.rehearsal.fidelity.cloudwatch import metric_series, metric_sources
 
 
@@ -37,8 +38,8 @@ def put_metric_data(self: CloudWatchResponse) -> ActionResult:
 
 
 def install() -> None:
-    """Answer PutMetricData here (idempotent)."""
-    CloudWatchResponse.put_metric_data = put_metric_data  # type: ignore[method-assign]
+    """Answer PutMetricData here."""
+    patching.patch(CloudWatchResponse, "put_metric_data", put_metric_data)
 
 
 def tick(now: object) -> None:

@@ -23,6 +23,7 @@ from moto.ec2.models import ec2_backends
 from moto.ec2.models.instances import Instance
 
 from tui.rehearsal import fidelity
+from tui.rehearsal.fidelity import patching
 from tui.rehearsal.fidelity.cloudwatch import metric_series, metric_sources
 
 DEFAULT_REGION = "us-east-1"
@@ -142,19 +143,17 @@ def _publishing_first(original: Any) -> Any:
             publish(fidelity.now())
             return original(self, *args, **kwargs)
 
-    change.turnout_original = original  # type: ignore[attr-defined]
     return change
 
 
 def install() -> None:
-    """Make moto's status checks report what the world says (idempotent)."""
-    Instance.system_status = property(_system_status)  # type: ignore[method-assign, assignment]
-    Instance.instance_status = property(_instance_status)  # type: ignore[method-assign, assignment]
+    """Make moto's status checks report what the world says."""
+    patching.patch(Instance, "system_status", property(_system_status))
+    patching.patch(Instance, "instance_status", property(_instance_status))
     for name in ("stop", "terminate"):
         # A stopped instance publishes nothing more, so what it published while running must
         # be out before it stops, however long since anyone last asked.
-        if not hasattr(getattr(Instance, name), "turnout_original"):
-            setattr(Instance, name, _publishing_first(getattr(Instance, name)))
+        patching.wrap(Instance, name, _publishing_first)
 
 
 def tick(now: datetime) -> None:

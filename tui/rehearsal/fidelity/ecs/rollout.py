@@ -28,6 +28,7 @@ from moto.ecs.models import EC2ContainerServiceBackend, Service, Task, ecs_backe
 from moto.ecs.responses import EC2ContainerServiceResponse
 
 from tui.rehearsal import fidelity
+from tui.rehearsal.fidelity import patching
 from tui.rehearsal.fidelity.ecs import task_mirror as mirror
 from tui.rehearsal.fidelity.ecs.deployment_config import merged_configuration, to_config
 from tui.rehearsal.fidelity.ecs.scheduler import ServiceRollout, Timings
@@ -37,7 +38,6 @@ DEFAULT_REGION = "us-east-1"
 _BAD = "_turnout_bad_reason"
 _TIMINGS = "_turnout_task_timings"
 DEFAULT_BAD_REASON = "CannotPullContainerError: the world marked this task definition bad"
-_installed = False
 
 
 # -- world knobs ------------------------------------------------------------------------------
@@ -174,7 +174,7 @@ def _update_service(self: EC2ContainerServiceResponse) -> ActionResult:
     service = backend._get_service(params.get("cluster", "default"), params["service"])
     rollout: ServiceRollout | None = mirror.rollout_of(service)
     if rollout is None:
-        return _ORIGINAL["update_service"](self)
+        return patching.original(EC2ContainerServiceResponse, "update_service")(self)
     now = fidelity.now()
     if params.get("deploymentConfiguration") is not None:
         service.deployment_configuration = merged_configuration(
@@ -201,7 +201,7 @@ def _update_service(self: EC2ContainerServiceResponse) -> ActionResult:
 def _create_service(self: EC2ContainerServiceResponse) -> ActionResult:
     raw = self._get_param("deploymentConfiguration")
     merged_configuration(None, raw)  # refuse a bad configuration before moto creates anything
-    result = _ORIGINAL["create_service"](self)
+    result = patching.original(EC2ContainerServiceResponse, "create_service")(self)
     service = self.ecs_backend._get_service(
         self._get_param("cluster", "default"), self._get_param("serviceName")
     )
@@ -219,7 +219,8 @@ def _list_tasks(
     desiredStatus: str | None = None,
 ) -> list[Task]:
     """ListTasks as AWS documents it: desiredStatus defaults to RUNNING; serviceName filters."""
-    tasks = _ORIGINAL["backend_list_tasks"](
+    moto_list_tasks = patching.original(EC2ContainerServiceBackend, "list_tasks")
+    tasks = moto_list_tasks(
         self, cluster_str, container_instance, family, started_by, None, desiredStatus or "RUNNING"
     )
     if service_name:
@@ -231,7 +232,9 @@ def _list_tasks(
 def _stop_task(self: EC2ContainerServiceBackend, cluster_str: str, task_str: str, reason: str):
     owner = mirror.owner(self, task_str)
     if owner is None:
-        return _ORIGINAL["backend_stop_task"](self, cluster_str, task_str, reason)
+        return patching.original(EC2ContainerServiceBackend, "stop_task")(
+            self, cluster_str, task_str, reason
+        )
     service, task_id = owner
     rollout = mirror.rollout_of(service)
     assert rollout is not None
@@ -241,16 +244,14 @@ def _stop_task(self: EC2ContainerServiceBackend, cluster_str: str, task_str: str
 
 
 def _delete_service(self: EC2ContainerServiceBackend, cluster_name: str, service_name: str, force):
-    result = _ORIGINAL["backend_delete_service"](self, cluster_name, service_name, force)
+    moto_delete_service = patching.original(EC2ContainerServiceBackend, "delete_service")
+    result = moto_delete_service(self, cluster_name, service_name, force)
     rollout: ServiceRollout | None = mirror.rollout_of(result)
     if rollout is not None:
         # Deleting scales the service to zero: its tasks are stopped, not left running.
         rollout.set_desired(0, fidelity.now())
         mirror.sync(self, result)
     return result
-
-
-_ORIGINAL: dict[str, Any] = {}
 
 
 def _caught_up(method: Callable[..., Any]) -> Callable[..., Any]:
@@ -267,21 +268,14 @@ def _caught_up(method: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def install() -> None:
-    """Patch moto's ECS backend and responses. Idempotent."""
-    global _installed
-    if _installed:
-        return
+    """Patch moto's ECS backend and responses."""
     response, backend = EC2ContainerServiceResponse, EC2ContainerServiceBackend
-    _ORIGINAL["update_service"] = response.update_service
-    _ORIGINAL["create_service"] = response.create_service
-    _ORIGINAL["backend_list_tasks"] = backend.list_tasks
-    _ORIGINAL["backend_stop_task"] = backend.stop_task
-    _ORIGINAL["backend_delete_service"] = backend.delete_service
-    backend.list_tasks = _list_tasks  # type: ignore[method-assign]
-    backend.stop_task = _stop_task  # type: ignore[method-assign]
-    backend.delete_service = _delete_service  # type: ignore[method-assign]
-    response.update_service = _caught_up(_update_service)  # type: ignore[method-assign]
-    response.create_service = _caught_up(_create_service)  # type: ignore[method-assign]
+    patching.patch(backend, "list_tasks", _list_tasks)
+    patching.patch(backend, "stop_task", _stop_task)
+    patching.patch(backend, "delete_service", _delete_service)
+    # Our handlers call moto's own (through `patching.original`) for services we do not roll.
+    patching.patch(response, "update_service", _caught_up(_update_service))
+    patching.patch(response, "create_service", _caught_up(_create_service))
     for name in (
         "describe_services",
         "describe_tasks",
@@ -290,8 +284,7 @@ def install() -> None:
         "delete_service",
         "describe_clusters",
     ):
-        setattr(response, name, _caught_up(getattr(response, name)))
-    _installed = True
+        patching.wrap(response, name, _caught_up)
 
 
 def tick(now: datetime) -> None:

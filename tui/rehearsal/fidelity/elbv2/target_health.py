@@ -36,9 +36,7 @@ from moto.elbv2 import models as elbv2_models
 from moto.elbv2.exceptions import InvalidTargetError, TargetGroupNotFoundError
 
 from tui.rehearsal import fidelity
-from tui.rehearsal.fidelity import event_time, world_backends
-
-_installed = False
+from tui.rehearsal.fidelity import event_time, patching, world_backends
 
 REGISTRATION_IN_PROGRESS = ("Elb.RegistrationInProgress", "Target registration is in progress")
 INITIAL_HEALTH_CHECKING = ("Elb.InitialHealthChecking", "Initial health checks in progress")
@@ -66,34 +64,44 @@ class Health:
 
 
 def install() -> None:
-    """Patch moto's target groups and the Auto Scaling ↔ target group wiring. Idempotent."""
-    global _installed
-    if _installed:
-        return
-    _installed = True
+    """Patch moto's target groups and the Auto Scaling ↔ target group wiring."""
     tg = elbv2_models.FakeTargetGroup
-    original_register = tg.register
-    original_health_for = tg.health_for
+    patching.wrap(tg, "register", _stamping_registration)
+    patching.patch(tg, "deregister", _deregister)
+    patching.patch(tg, "deregister_terminated_instances", _deregister_terminated_instances)
+    patching.wrap(tg, "health_for", _health_for)
+    patching.patch(elbv2_models.ELBv2Backend, "describe_target_health", _describe_target_health)
+    asg = asg_models.AutoScalingBackend
+    patching.patch(asg, "update_attached_target_groups", _update_attached_target_groups)
+    patching.wrap(asg, "notify_terminate_instances", _registering_replacements)
 
+
+def _stamping_registration(original: Any) -> Any:
     def register(self: Any, targets: list[dict[str, Any]]) -> None:
         fresh = [t["Id"] for t in targets if t["Id"] not in self.targets]
-        original_register(self, targets)
+        original(self, targets)
         for target_id in fresh:
             _registered_at(self)[target_id] = event_time.now()
             _draining(self).pop(target_id, None)
 
-    def deregister(self: Any, targets: list[dict[str, Any]]) -> None:
-        for target in targets:
-            entry = self.targets.pop(target["Id"], None)
-            if entry is None:
-                raise InvalidTargetError()
-            _start_draining(self, entry)
+    return register
 
-    def deregister_terminated_instances(self: Any, instance_ids: list[str]) -> None:
-        for target_id in list(self.targets):
-            if target_id in instance_ids:
-                _start_draining(self, self.targets.pop(target_id))
 
+def _deregister(self: Any, targets: list[dict[str, Any]]) -> None:
+    for target in targets:
+        entry = self.targets.pop(target["Id"], None)
+        if entry is None:
+            raise InvalidTargetError()
+        _start_draining(self, entry)
+
+
+def _deregister_terminated_instances(self: Any, instance_ids: list[str]) -> None:
+    for target_id in list(self.targets):
+        if target_id in instance_ids:
+            _start_draining(self, self.targets.pop(target_id))
+
+
+def _health_for(original: Any) -> Any:
     def health_for(self: Any, target: dict[str, Any], ec2_backend: Any) -> Any:
         _expire_drains(self, event_time.now())
         entry = self.targets.get(target["Id"])
@@ -113,39 +121,35 @@ def install() -> None:
             return elbv2_models.FakeHealthStatus(
                 entry["Id"], entry["Port"], self.health_check_port, "draining", *DRAINING
             )
-        return original_health_for(self, target, ec2_backend)
+        return original(self, target, ec2_backend)
 
-    tg.register = register
-    tg.deregister = deregister
-    tg.deregister_terminated_instances = deregister_terminated_instances
-    tg.health_for = health_for
+    return health_for
 
-    def describe_target_health(
-        self: Any, target_group_arn: str, targets: list[dict[str, Any]]
-    ) -> list[Any]:
-        group = self.target_groups.get(target_group_arn)
-        if group is None:
-            raise TargetGroupNotFoundError()
-        _expire_drains(group, event_time.now())
-        if not targets:
-            # AWS lists draining targets alongside registered ones until their delay is over.
-            targets = list(group.targets.values()) + [
-                entry for entry, _since in _draining(group).values()
-            ]
-        return [group.health_for(target, self.ec2_backend) for target in targets]
 
-    elbv2_models.ELBv2Backend.describe_target_health = describe_target_health
-    asg_models.AutoScalingBackend.update_attached_target_groups = _update_attached_target_groups
-    original_notify = asg_models.AutoScalingBackend.notify_terminate_instances
+def _describe_target_health(
+    self: Any, target_group_arn: str, targets: list[dict[str, Any]]
+) -> list[Any]:
+    group = self.target_groups.get(target_group_arn)
+    if group is None:
+        raise TargetGroupNotFoundError()
+    _expire_drains(group, event_time.now())
+    if not targets:
+        # AWS lists draining targets alongside registered ones until their delay is over.
+        targets = list(group.targets.values()) + [
+            entry for entry, _since in _draining(group).values()
+        ]
+    return [group.health_for(target, self.ec2_backend) for target in targets]
 
+
+def _registering_replacements(original: Any) -> Any:
     def notify_terminate_instances(self: Any, instance_ids: list[str]) -> None:
         # moto replaces an ASG instance terminated through EC2 but never registers the
         # replacement with the group's target groups.
-        original_notify(self, instance_ids)
+        original(self, instance_ids)
         for name in list(self.autoscaling_groups):
             self.update_attached_target_groups(name)
 
-    asg_models.AutoScalingBackend.notify_terminate_instances = notify_terminate_instances
+    return notify_terminate_instances
 
 
 def tick(now: datetime) -> None:

@@ -39,6 +39,7 @@ from moto.rds.models import (
 )
 
 from tui.rehearsal import fidelity
+from tui.rehearsal.fidelity import patching
 
 DEFAULT_ACCOUNT = "123456789012"
 DEFAULT_REGION = "us-east-1"
@@ -48,7 +49,6 @@ _TIMINGS = "_turnout_bg_timings"
 _BUSY = "_turnout_bg_busy"
 _LAG = "_turnout_replica_lag"
 _WRITES = "_turnout_long_running"
-_installed = False
 
 
 @dataclass
@@ -235,11 +235,9 @@ def _guardrail_failures(backend: RDSBackend, bg: BlueGreenDeployment, timeout: i
 
 # -- patched backend methods --------------------------------------------------------------------
 
-_ORIGINAL: dict[str, Callable[..., Any]] = {}
-
 
 def _create(self: RDSBackend, bg_kwargs: dict[str, Any]) -> BlueGreenDeployment:
-    _ORIGINAL["create_blue_green_deployment"](self, bg_kwargs)
+    patching.original(RDSBackend, "create_blue_green_deployment")(self, bg_kwargs)
     bg = _find(self, bg_kwargs.get("blue_green_deployment_name", ""))
     timings = _timings(self)
     plan = [("CREATING_READ_REPLICA_OF_SOURCE", timings.replica_seconds)]
@@ -271,7 +269,7 @@ def _switchover(
     bg = self.describe_blue_green_deployments(blue_green_deployment_identifier)[0]
     line: _Timeline | None = bg.__dict__.get(_STATE)
     if line is None:
-        return _ORIGINAL["switchover_blue_green_deployment"](
+        return patching.original(RDSBackend, "switchover_blue_green_deployment")(
             self, blue_green_deployment_identifier, timeout
         )
     if bg.status != "AVAILABLE":
@@ -301,7 +299,7 @@ def _delete(self: RDSBackend, blue_green_deployment_identifier: str, delete_targ
             f"The blue/green deployment {blue_green_deployment_identifier} can't be deleted "
             "while it is switching over."
         )
-    return _ORIGINAL["delete_blue_green_deployment"](
+    return patching.original(RDSBackend, "delete_blue_green_deployment")(
         self, blue_green_deployment_identifier, delete_target
     )
 
@@ -319,21 +317,16 @@ def _caught_up(method: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def install() -> None:
-    """Patch moto's RDS backend. Idempotent."""
-    global _installed
-    if _installed:
-        return
+    """Patch moto's RDS backend."""
     ours = {
         "create_blue_green_deployment": _create,
         "switchover_blue_green_deployment": _switchover,
         "delete_blue_green_deployment": _delete,
     }
     for name, replacement in ours.items():
-        _ORIGINAL[name] = getattr(RDSBackend, name)
-        setattr(RDSBackend, name, _caught_up(replacement))
+        patching.patch(RDSBackend, name, _caught_up(replacement))
     for name in ("describe_blue_green_deployments", "describe_db_instances"):
-        setattr(RDSBackend, name, _caught_up(getattr(RDSBackend, name)))
-    _installed = True
+        patching.wrap(RDSBackend, name, _caught_up)
 
 
 def tick(now: datetime) -> None:
