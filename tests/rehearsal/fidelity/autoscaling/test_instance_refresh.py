@@ -14,65 +14,26 @@ What AWS documents (Amazon EC2 Auto Scaling user guide and API reference) and ea
 - Rollback: replaces what was deployed so far with the configuration saved on the group before the
   refresh; not possible without a desired configuration or with $Latest/$Default
   (IrreversibleInstanceRefresh); AutoRollback rolls back when an alarm goes into ALARM ("Undo
-  changes with a manual or auto rollback"), and without it the refresh fails.
+  changes with a manual or auto rollback"), and without it the refresh fails (the alarm cases are
+  in test_instance_refresh_alarms.py).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 import pytest
-from asg_world import AMI_V1, AMI_V2, WebTier, build_web_tier, instances, new_version
+from asg_world import AMI_V1, AMI_V2, instances, new_version
 from botocore.exceptions import ClientError
 
-STEP = 5  # seconds of world time between samples
-
-
-def start(tier: WebTier, version: str | None = None, **preferences: Any) -> str:
-    """Start a refresh of web-asg towards `version` of web-lt (no desired config if None)."""
-    kwargs: dict[str, Any] = {"AutoScalingGroupName": tier.group, "Preferences": preferences}
-    if version is not None:
-        kwargs["DesiredConfiguration"] = {
-            "LaunchTemplate": {"LaunchTemplateId": tier.template_id, "Version": version}
-        }
-    return tier.asg.start_instance_refresh(**kwargs)["InstanceRefreshId"]
-
-
-def latest(tier: WebTier) -> dict[str, Any]:
-    """The newest refresh of web-asg, as DescribeInstanceRefreshes reports it."""
-    refreshes = tier.asg.describe_instance_refreshes(AutoScalingGroupName=tier.group)
-    return refreshes["InstanceRefreshes"][0]
-
-
-def run_until(
-    aws: Any,
-    tier: WebTier,
-    statuses: set[str],
-    limit: int = 3600,
-    sample: Callable[[dict[str, Any]], None] | None = None,
-    step: int = STEP,
-) -> dict[str, Any]:
-    """Move world time in steps until the refresh reaches one of `statuses`; sample on the way."""
-    for _ in range(limit // step):
-        refresh = latest(tier)
-        if sample is not None:
-            sample(refresh)
-        if refresh["Status"] in statuses:
-            return refresh
-        aws.clock.advance(step)
-    raise AssertionError(f"refresh still {latest(tier)['Status']} after {limit} s")
-
-
-def versions(tier: WebTier) -> list[str]:
-    return sorted(i["LaunchTemplate"]["Version"] for i in instances(tier))
-
-
-def settled_tier(aws: Any, **kwargs: Any) -> WebTier:
-    """The web tier with its targets past their initial health checks, as in a running world."""
-    tier = build_web_tier(aws, **kwargs)
-    aws.clock.advance(60)
-    return tier
+from tests.rehearsal.fidelity.autoscaling.refresh_driving import (
+    STEP,
+    latest,
+    run_until,
+    settled_tier,
+    start,
+    versions,
+)
 
 
 def test_min_healthy_75_keeps_3_of_4_in_service_and_ends_on_the_new_version(aws) -> None:
@@ -247,63 +208,6 @@ def test_rollback_with_nothing_active_is_refused(aws) -> None:
     assert refused.value.response["Error"]["Code"] == "ActiveInstanceRefreshNotFound"
 
 
-def _alarm(tier: WebTier) -> None:
-    tier.cloudwatch.put_metric_alarm(
-        AlarmName="web-5xx",
-        MetricName="HTTPCode_Target_5XX_Count",
-        Namespace="AWS/ApplicationELB",
-        Statistic="Sum",
-        Period=60,
-        EvaluationPeriods=1,
-        Threshold=10,
-        ComparisonOperator="GreaterThanThreshold",
-    )
-
-
-def test_auto_rollback_fires_when_the_alarm_goes_into_alarm(aws) -> None:
-    tier = settled_tier(aws, health_check_type="EC2")
-    _alarm(tier)
-    v2 = new_version(tier)
-    start(
-        tier,
-        v2,
-        MinHealthyPercentage=75,
-        InstanceWarmup=60,
-        AutoRollback=True,
-        AlarmSpecification={"Alarms": ["web-5xx"]},
-    )
-    aws.clock.advance(70)
-    assert latest(tier)["Status"] == "InProgress"  # the alarm is OK: the refresh goes on
-    tier.cloudwatch.set_alarm_state(
-        AlarmName="web-5xx", StateValue="ALARM", StateReason="5xx burst on the new image"
-    )
-    rolling = latest(tier)
-    assert rolling["Status"] == "RollbackInProgress"
-    assert "web-5xx" in rolling["RollbackDetails"]["RollbackReason"]
-    done = run_until(aws, tier, {"RollbackSuccessful", "RollbackFailed"})
-    assert done["Status"] == "RollbackSuccessful"
-    assert versions(tier) == ["1"] * 4
-
-
-def test_an_alarm_without_auto_rollback_fails_the_refresh(aws) -> None:
-    tier = settled_tier(aws, health_check_type="EC2")
-    _alarm(tier)
-    start(tier, new_version(tier), AlarmSpecification={"Alarms": ["web-5xx"]})
-    aws.clock.advance(30)
-    tier.cloudwatch.set_alarm_state(AlarmName="web-5xx", StateValue="ALARM", StateReason="x")
-    failed = latest(tier)
-    assert failed["Status"] == "Failed"
-    assert "web-5xx" in failed["StatusReason"]
-    assert failed["EndTime"] == aws.clock.now()
-
-
-def test_an_unknown_alarm_is_refused(aws) -> None:
-    tier = settled_tier(aws)
-    with pytest.raises(ClientError) as refused:
-        start(tier, new_version(tier), AlarmSpecification={"Alarms": ["no-such-alarm"]})
-    assert refused.value.response["Error"]["Code"] == "ValidationError"
-
-
 def test_skip_matching_leaves_instances_already_on_the_desired_version(aws) -> None:
     tier = settled_tier(aws)
     before = sorted(i["InstanceId"] for i in instances(tier))
@@ -378,34 +282,3 @@ def test_a_mixed_instances_policy_becomes_the_group_configuration(aws) -> None:
     spec = group["MixedInstancesPolicy"]["LaunchTemplate"]["LaunchTemplateSpecification"]
     assert (spec["LaunchTemplateId"], spec["Version"]) == (tier.template_id, v2)
     assert versions(tier) == [v2] * 4
-
-
-def test_auto_rollback_fires_on_an_alarm_driven_by_published_data(aws) -> None:
-    """The drill's path: 5xx datapoints arrive, CloudWatch evaluates the alarm into ALARM, and
-    the refresh notices without anyone calling set_alarm_state or describe_alarms."""
-    tier = settled_tier(aws, health_check_type="EC2")
-    _alarm(tier)
-    start(
-        tier,
-        new_version(tier),
-        MinHealthyPercentage=75,
-        InstanceWarmup=60,
-        AutoRollback=True,
-        AlarmSpecification={"Alarms": ["web-5xx"]},
-    )
-    aws.clock.advance(70)
-    assert latest(tier)["Status"] == "InProgress"
-    tier.cloudwatch.put_metric_data(
-        Namespace="AWS/ApplicationELB",
-        MetricData=[
-            {
-                "MetricName": "HTTPCode_Target_5XX_Count",  # the alarm's metric: no dimensions
-                "Timestamp": aws.clock.now(),
-                "Value": 500,
-            }
-        ],
-    )
-    aws.clock.advance(60)  # the minute with the burst ends; CloudWatch evaluates the alarm
-    rolling = latest(tier)
-    assert rolling["Status"] in ("RollbackInProgress", "RollbackSuccessful")
-    assert "web-5xx" in rolling["RollbackDetails"]["RollbackReason"]

@@ -20,7 +20,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tui.rehearsal.fidelity.autoscaling import refresh_machine
-from tui.rehearsal.fidelity.autoscaling.refresh_machine import Member, Preferences
+from tui.rehearsal.fidelity.autoscaling.refresh_records import Member, Preferences, Refresh
 
 T0 = datetime(2026, 1, 1, tzinfo=UTC)
 
@@ -62,7 +62,7 @@ class FakeGroup:
         self.config = config
 
 
-def serving(group: FakeGroup, refresh: refresh_machine.Refresh, at: datetime) -> int:
+def serving(group: FakeGroup, refresh: Refresh, at: datetime) -> int:
     """Instances that count as in service at `at`: new ones only after their warmup."""
     warmup = timedelta(seconds=refresh.preferences.warmup)
     return sum(
@@ -72,7 +72,7 @@ def serving(group: FakeGroup, refresh: refresh_machine.Refresh, at: datetime) ->
     )
 
 
-def run(group: FakeGroup, refresh: refresh_machine.Refresh, until: datetime) -> list[tuple]:
+def run(group: FakeGroup, refresh: Refresh, until: datetime) -> list[tuple]:
     """Advance second by second; return (in service, total) at each second."""
     samples = []
     at = T0

@@ -27,8 +27,8 @@ from moto.elbv2.responses import ELBV2Response
 from tui.rehearsal import fidelity
 from tui.rehearsal.fidelity import patching, world_backends
 from tui.rehearsal.fidelity.autoscaling import refresh_operations
-from tui.rehearsal.fidelity.autoscaling.refresh_machine import Refresh
 from tui.rehearsal.fidelity.autoscaling.refresh_port import catch_up, tracked_in
+from tui.rehearsal.fidelity.autoscaling.refresh_records import Refresh
 
 _OPERATIONS = (
     "start_instance_refresh",

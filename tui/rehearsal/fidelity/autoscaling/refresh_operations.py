@@ -15,9 +15,8 @@ from moto.core.responses import ActionResult
 from moto.moto_api._internal import mock_random
 
 from tui.rehearsal import fidelity
-from tui.rehearsal.fidelity.autoscaling import launch_templates, refresh_machine
+from tui.rehearsal.fidelity.autoscaling import launch_templates, refresh_machine, refresh_records
 from tui.rehearsal.fidelity.autoscaling.launch_templates import LaunchSpec
-from tui.rehearsal.fidelity.autoscaling.refresh_machine import Preferences
 from tui.rehearsal.fidelity.autoscaling.refresh_port import (
     MotoGroupPort,
     Tracked,
@@ -25,6 +24,7 @@ from tui.rehearsal.fidelity.autoscaling.refresh_port import (
     port_for,
     tracked_in,
 )
+from tui.rehearsal.fidelity.autoscaling.refresh_records import Preferences
 
 _FORWARD = ("Pending", "InProgress", "Baking")
 _CANCELLABLE = ("Pending", "InProgress", "Baking", "RollbackInProgress")
@@ -134,7 +134,7 @@ def start_instance_refresh(self: Any) -> ActionResult:
     strategy = self._get_param("Strategy") or "Rolling"
     if strategy != "Rolling":
         raise ValidationError(f"Strategy {strategy} is not supported by the rehearsal world.")
-    if _active(self, name, tuple(refresh_machine.ACTIVE)):
+    if _active(self, name, tuple(refresh_records.ACTIVE)):
         raise InstanceRefreshInProgress(
             "An Instance Refresh is already in progress and blocks the execution of this "
             "Instance Refresh."

@@ -17,7 +17,7 @@ from typing import Any
 from tui.rehearsal.fidelity import event_time
 from tui.rehearsal.fidelity.autoscaling import launch_templates, refresh_machine
 from tui.rehearsal.fidelity.autoscaling.launch_templates import LaunchSpec
-from tui.rehearsal.fidelity.autoscaling.refresh_machine import Member, Refresh
+from tui.rehearsal.fidelity.autoscaling.refresh_records import Member, Refresh
 from tui.rehearsal.fidelity.cloudwatch import metric_sources
 from tui.rehearsal.fidelity.elbv2 import target_health
 
@@ -32,7 +32,7 @@ class Tracked:
 
 
 class MotoGroupPort:
-    """`refresh_machine.GroupPort` over a moto Auto Scaling group."""
+    """`refresh_records.GroupPort` over a moto Auto Scaling group."""
 
     def __init__(
         self, backend: Any, group_name: str, specs: dict[str, LaunchSpec], desired: dict[str, Any]
