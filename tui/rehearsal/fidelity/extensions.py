@@ -1,9 +1,10 @@
 """The fidelity extensions in one explicit list: what `fidelity.install` patches moto with and
 `fidelity.tick` moves.
 
-An extension is a module with `install()` (patch moto through `patching`, so a second install
-stacks nothing) and `tick(now)` (bring its state up to `now`). A new extension is added here; it
-must not depend on where in the list it stands. The other modules of the package are helpers
+An extension is a module with `install(time)` (patch moto through `patching`, so a second
+install stacks nothing, the patches reading the world's `WorldTime`) and `tick(time, now)`
+(bring its state up to `now`). A new extension is added here; it must not depend on where in the
+list it stands. The other modules of the package are helpers
 the extensions share.
 """
 

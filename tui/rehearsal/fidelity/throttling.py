@@ -17,6 +17,7 @@ from moto.core.exceptions import ServiceException
 from moto.core.responses import ActionResult, BaseResponse
 
 from tui.rehearsal.fidelity import patching
+from tui.rehearsal.fidelity.world_time import WorldTime
 
 # Each service's own throttling error code, as its API documents it.
 ERROR_CODES = {
@@ -90,7 +91,7 @@ def _throttling_answer(self: BaseResponse, code: str):  # type: ignore[no-untype
     return status, headers, body
 
 
-def install() -> None:
+def install(time: WorldTime) -> None:
     """Route every moto action through the throttle check."""
     # Throttling codes are not in the services' error models (AWS sends them from its front
     # door, not the service), and moto warns of that on every throttled call. Set on every
@@ -99,6 +100,6 @@ def install() -> None:
     patching.wrap(BaseResponse, "call_action", _throttled)
 
 
-def tick(now: datetime) -> None:
+def tick(time: WorldTime, now: datetime) -> None:
     """Throttling has no time-driven state."""
     return None

@@ -58,7 +58,7 @@ def system_status(aws: Any, instance_id: str) -> str:
 def test_recover_action_recovers_an_impaired_instance(aws: Any) -> None:
     instance_id = launch(aws)
     ec2_alarm(aws, instance_id, "recover")
-    instance_status_checks.set_system_status_failed(instance_id, True)
+    instance_status_checks.set_system_status_failed(aws.time, instance_id, True)
     failed_at = aws.clock.now()
     assert system_status(aws, instance_id) == "impaired"
 

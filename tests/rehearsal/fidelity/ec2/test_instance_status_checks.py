@@ -23,8 +23,8 @@ def test_a_failed_system_check_shows_in_describe_instance_status(aws: Any) -> No
     sick, healthy = [
         i["InstanceId"] for i in ec2.run_instances(ImageId=AMI, MinCount=2, MaxCount=2)["Instances"]
     ]
-    instance_status_checks.set_system_status_failed(sick, True)
-    instance_status_checks.set_instance_status_failed(healthy, True)
+    instance_status_checks.set_system_status_failed(aws.time, sick, True)
+    instance_status_checks.set_instance_status_failed(aws.time, healthy, True)
     statuses = {
         s["InstanceId"]: s
         for s in ec2.describe_instance_status(InstanceIds=[sick, healthy])["InstanceStatuses"]
@@ -37,7 +37,7 @@ def test_a_failed_system_check_shows_in_describe_instance_status(aws: Any) -> No
     assert statuses[healthy]["SystemStatus"]["Status"] == "ok"
     assert statuses[healthy]["InstanceStatus"]["Status"] == "impaired"
 
-    instance_status_checks.set_system_status_failed(sick, False)
+    instance_status_checks.set_system_status_failed(aws.time, sick, False)
     status = ec2.describe_instance_status(InstanceIds=[sick])["InstanceStatuses"][0]
     assert status["SystemStatus"]["Status"] == "ok"
 
@@ -50,7 +50,7 @@ def test_status_check_metrics_are_published_each_minute_while_running(aws: Any) 
     t0 = aws.clock.now()
     aws.tick()  # the world first sees the instance at t0
     aws.clock.advance(120)
-    instance_status_checks.set_system_status_failed(instance_id, True)  # from t0 + 2 min
+    instance_status_checks.set_system_status_failed(aws.time, instance_id, True)  # from t0 + 2 min
     aws.clock.advance(120)
     ec2.stop_instances(InstanceIds=[instance_id])
     aws.clock.advance(180)  # stopped: nothing more is published

@@ -63,7 +63,7 @@ def test_a_rollout_replaces_every_task_within_min_healthy_and_max_percent(
     assert (primary["runningCount"], primary["pendingCount"], primary["failedTasks"]) == (4, 0, 0)
     assert primary["rolloutStateReason"] == f"ECS deployment {primary['id']} completed."
     assert "has reached a steady state" in service["events"][0]["message"]
-    assert rollout.running_tasks_by_task_definition("shop", "api") == {shop.td2: 4}
+    assert rollout.running_tasks_by_task_definition(aws.time, "shop", "api") == {shop.td2: 4}
 
 
 def test_progress_follows_the_clock_not_how_often_anyone_asks(aws, shop) -> None:
@@ -78,13 +78,13 @@ def test_the_world_ticking_moves_rollouts_without_any_api_call(aws, shop) -> Non
     shop.create_api(2)
     aws.clock.advance(30)
     aws.tick()
-    assert rollout.running_tasks_by_task_definition("shop", "api") == {shop.td1: 2}
+    assert rollout.running_tasks_by_task_definition(aws.time, "shop", "api") == {shop.td1: 2}
 
 
 def test_a_bad_task_definition_trips_the_breaker_and_rolls_back(aws, shop) -> None:
     shop.create_api(4, deploymentCircuitBreaker={"enable": True, "rollback": True})
     _settle(aws, shop)
-    rollout.mark_task_definition_bad(shop.td2)
+    rollout.mark_task_definition_bad(aws.time, shop.td2)
 
     failed_id = shop.ecs.update_service(cluster="shop", service="api", taskDefinition=shop.td2)[
         "service"
@@ -119,13 +119,13 @@ def test_a_bad_task_definition_trips_the_breaker_and_rolls_back(aws, shop) -> No
         if t["taskDefinitionArn"] == shop.td2
     ]
     assert failures and all(t["stopCode"] == "TaskFailedToStart" for t in failures)
-    assert rollout.running_tasks_by_task_definition("shop", "api") == {shop.td1: 4}
+    assert rollout.running_tasks_by_task_definition(aws.time, "shop", "api") == {shop.td1: 4}
 
 
 def test_without_rollback_a_failed_deployment_stops_launching_tasks(aws, shop) -> None:
     shop.create_api(4, deploymentCircuitBreaker={"enable": True, "rollback": False})
     _settle(aws, shop)
-    rollout.mark_task_definition_bad(shop.td2)
+    rollout.mark_task_definition_bad(aws.time, shop.td2)
     shop.ecs.update_service(cluster="shop", service="api", taskDefinition=shop.td2)
     aws.clock.advance(120)
     service = shop.api()
@@ -135,13 +135,13 @@ def test_without_rollback_a_failed_deployment_stops_launching_tasks(aws, shop) -
     failed_then = primary["failedTasks"]
     aws.clock.advance(300)
     assert shop.api()["deployments"][0]["failedTasks"] == failed_then
-    assert rollout.running_tasks_by_task_definition("shop", "api") == {shop.td1: 4}
+    assert rollout.running_tasks_by_task_definition(aws.time, "shop", "api") == {shop.td1: 4}
 
 
 def test_without_the_breaker_a_bad_deployment_keeps_retrying(aws, shop) -> None:
     shop.create_api(2)
     _settle(aws, shop)
-    rollout.mark_task_definition_bad(shop.td2)
+    rollout.mark_task_definition_bad(aws.time, shop.td2)
     shop.ecs.update_service(cluster="shop", service="api", taskDefinition=shop.td2)
     aws.clock.advance(600)
     primary = shop.api()["deployments"][0]
@@ -173,7 +173,7 @@ def test_a_deployment_alarm_in_alarm_fails_and_rolls_back(aws, shop) -> None:
     assert service["taskDefinition"] == shop.td1
     cloudwatch.set_alarm_state(AlarmName="api-5xx", StateValue="OK", StateReason="test")
     aws.clock.advance(120)
-    assert rollout.running_tasks_by_task_definition("shop", "api") == {shop.td1: 2}
+    assert rollout.running_tasks_by_task_definition(aws.time, "shop", "api") == {shop.td1: 2}
 
 
 def test_a_stopped_task_is_replaced(aws, shop) -> None:
@@ -218,4 +218,4 @@ def test_an_unknown_task_definition_is_a_client_exception(aws, shop) -> None:
 
 def test_knobs_refuse_what_is_not_an_ecs_arn(aws) -> None:
     with pytest.raises(ValueError, match="not an ECS ARN"):
-        rollout.mark_task_definition_bad("api:2")
+        rollout.mark_task_definition_bad(aws.time, "api:2")

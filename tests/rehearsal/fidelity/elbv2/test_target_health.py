@@ -49,7 +49,7 @@ def test_unhealthy_when_the_world_says_so_and_healthy_again(aws) -> None:
     tier = build_web_tier(aws, capacity=2, interval=10, healthy_threshold=3, unhealthy_threshold=2)
     aws.clock.advance(60)
     sick, well = sorted(i["InstanceId"] for i in instances(tier))
-    target_health.set_unhealthy(sick, "Target.ResponseCodeMismatch", "Failed with 502")
+    target_health.set_unhealthy(aws.time, sick, "Target.ResponseCodeMismatch", "Failed with 502")
     aws.clock.advance(19)
     assert _health(tier, sick)["State"] == "healthy"  # one failed check is not enough
     aws.clock.advance(1)
@@ -59,7 +59,7 @@ def test_unhealthy_when_the_world_says_so_and_healthy_again(aws) -> None:
         "Description": "Failed with 502",
     }
     assert _health(tier, well)["State"] == "healthy"
-    target_health.set_healthy(sick)
+    target_health.set_healthy(aws.time, sick)
     aws.clock.advance(29)
     assert _health(tier, sick)["State"] == "unhealthy"
     aws.clock.advance(1)
@@ -123,7 +123,7 @@ def test_registering_again_while_draining_starts_over_at_initial(aws) -> None:
 def test_state_of_knob_reads_what_the_load_balancer_sees(aws) -> None:
     tier = build_web_tier(aws, capacity=1)
     (instance,) = [i["InstanceId"] for i in instances(tier)]
-    assert target_health.state_of(instance)[tier.target_group_arn].state == "initial"
-    assert not target_health.instance_is_healthy(instance, [tier.target_group_arn])
+    assert target_health.state_of(aws.time, instance)[tier.target_group_arn].state == "initial"
+    assert not target_health.instance_is_healthy(aws.time, instance, [tier.target_group_arn])
     aws.clock.advance(60)
-    assert target_health.instance_is_healthy(instance, [tier.target_group_arn])
+    assert target_health.instance_is_healthy(aws.time, instance, [tier.target_group_arn])

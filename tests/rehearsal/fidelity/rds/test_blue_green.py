@@ -129,8 +129,8 @@ def test_a_timeout_outside_30_to_3600_is_invalid(aws, orders, timeout: int) -> N
     assert orders.describe()["Status"] == "AVAILABLE"
 
 
-def test_switchover_under_replica_lag_is_refused(orders) -> None:
-    blue_green.set_replica_lag(orders.green, 900)
+def test_switchover_under_replica_lag_is_refused(aws, orders) -> None:
+    blue_green.set_replica_lag(aws.time, orders.green, 900)
     with pytest.raises(ClientError) as caught:
         orders.rds.switchover_blue_green_deployment(BlueGreenDeploymentIdentifier=orders.bgd_id)
     error = caught.value.response["Error"]
@@ -141,18 +141,18 @@ def test_switchover_under_replica_lag_is_refused(orders) -> None:
 
 
 @pytest.mark.parametrize("kind", ["write", "ddl"])
-def test_switchover_during_a_long_running_write_on_blue_is_refused(orders, kind: str) -> None:
-    blue_green.set_long_running_write("orders-db", True, kind=kind)
+def test_switchover_during_a_long_running_write_on_blue_is_refused(aws, orders, kind: str) -> None:
+    blue_green.set_long_running_write(aws.time, "orders-db", True, kind=kind)
     with pytest.raises(ClientError) as caught:
         orders.rds.switchover_blue_green_deployment(BlueGreenDeploymentIdentifier=orders.bgd_id)
     assert caught.value.response["Error"]["Code"] == "InvalidBlueGreenDeploymentStateFault"
-    blue_green.set_long_running_write("orders-db", False, kind=kind)
+    blue_green.set_long_running_write(aws.time, "orders-db", False, kind=kind)
     orders.rds.switchover_blue_green_deployment(BlueGreenDeploymentIdentifier=orders.bgd_id)
     assert orders.describe()["Status"] == "SWITCHOVER_IN_PROGRESS"
 
 
 def test_a_switchover_that_outlasts_its_timeout_rolls_back(aws, orders) -> None:
-    blue_green.set_switchover_delay("orders-bgd", 120)
+    blue_green.set_switchover_delay(aws.time, "orders-bgd", 120)
     started = orders.rds.switchover_blue_green_deployment(
         BlueGreenDeploymentIdentifier=orders.bgd_id, SwitchoverTimeout=60
     )["BlueGreenDeployment"]
@@ -170,7 +170,7 @@ def test_a_switchover_that_outlasts_its_timeout_rolls_back(aws, orders) -> None:
 
 def test_a_healthy_switchover_completes_with_the_renames(aws, orders) -> None:
     blue_endpoint = orders.instances()["orders-db"]["Endpoint"]["Address"]
-    blue_green.set_replica_lag(orders.green, 5)
+    blue_green.set_replica_lag(aws.time, orders.green, 5)
     orders.rds.switchover_blue_green_deployment(BlueGreenDeploymentIdentifier=orders.bgd_id)
     aws.clock.advance(30)
     assert orders.describe()["Status"] == "SWITCHOVER_IN_PROGRESS"

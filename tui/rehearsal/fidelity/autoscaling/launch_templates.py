@@ -22,6 +22,7 @@ the traffic model.
 from __future__ import annotations
 
 import copy
+import functools
 from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
@@ -31,7 +32,8 @@ from moto.autoscaling import models as asg_models
 from moto.ec2.responses.launch_templates import LaunchTemplates
 from moto.ec2.utils import parse_user_data
 
-from tui.rehearsal.fidelity import event_time, patching, world_backends
+from tui.rehearsal.fidelity import patching, world_backends
+from tui.rehearsal.fidelity.world_time import WorldTime
 
 
 @dataclass(frozen=True)
@@ -76,19 +78,20 @@ class FleetInstance:
     version: str | None
 
 
-def install() -> None:
+def install(time: WorldTime) -> None:
     """Patch moto's launch-template versions and ASG launches."""
     patching.patch(
         LaunchTemplates, "create_launch_template_version", _create_launch_template_version
     )
     group, state = asg_models.FakeAutoScalingGroup, asg_models.InstanceState
-    patching.wrap(group, "replace_autoscaling_group_instances", _launching_from_templates)
+    launching = functools.partial(_launching_from_templates, time)
+    patching.wrap(group, "replace_autoscaling_group_instances", launching)
     patching.wrap(state, "launch_template", _reporting_launch_record)
     # botocore's Instance / AutoScalingInstanceDetails shapes carry ImageId; moto never fills it.
     patching.patch(state, "image_id", property(lambda self: self.instance.image_id))
 
 
-def _launching_from_templates(original: Any) -> Any:
+def _launching_from_templates(time: WorldTime, original: Any) -> Any:
     def replace_autoscaling_group_instances(
         self: Any, count_needed: int, propagated_tags: dict[str, str]
     ) -> None:
@@ -96,7 +99,7 @@ def _launching_from_templates(original: Any) -> Any:
         if spec is None:  # launch configurations: moto's own behaviour is right enough
             original(self, count_needed, propagated_tags)
             return
-        launch_into_group(self, spec, count_needed)
+        launch_into_group(time, self, spec, count_needed)
 
     return replace_autoscaling_group_instances
 
@@ -109,7 +112,7 @@ def _reporting_launch_record(original: property) -> property:
     return property(launch_template)
 
 
-def tick(now: datetime) -> None:
+def tick(time: WorldTime, now: datetime) -> None:
     """Nothing moves on its own here: launches happen when a group or a refresh asks."""
 
 
@@ -131,7 +134,7 @@ def resolve(ec2_backend: Any, spec: LaunchSpec) -> Any:
     return ec2_backend.get_launch_template(spec.template_id).get_version(spec.version)
 
 
-def launch_into_group(group: Any, spec: LaunchSpec, count: int) -> list[Any]:
+def launch_into_group(time: WorldTime, group: Any, spec: LaunchSpec, count: int) -> list[Any]:
     """Launch `count` instances into `group` from `spec`, balanced over its zones."""
     ec2 = group.autoscaling_backend.ec2_backend
     version = resolve(ec2, spec)
@@ -161,7 +164,7 @@ def launch_into_group(group: Any, spec: LaunchSpec, count: int) -> list[Any]:
                 template_name=spec.template_name,
                 version=str(version.number),
                 image_id=version.image_id,
-                launched_at=event_time.now(),
+                launched_at=time.event_now(),
             )
             state = asg_models.InstanceState(
                 instance, protected_from_scale_in=group.new_instances_protected_from_scale_in

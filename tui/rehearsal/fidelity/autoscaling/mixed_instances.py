@@ -16,9 +16,10 @@ from typing import Any
 from moto.autoscaling import models as asg_models
 
 from tui.rehearsal.fidelity import patching
+from tui.rehearsal.fidelity.world_time import WorldTime
 
 
-def install() -> None:
+def install(time: WorldTime) -> None:
     """Patch moto's group sizing."""
     patching.wrap(asg_models.FakeAutoScalingGroup, "set_desired_capacity", _topped_up)
 
@@ -36,7 +37,7 @@ def _topped_up(original: Any) -> Any:
     return set_desired_capacity
 
 
-def tick(now: datetime) -> None:
+def tick(time: WorldTime, now: datetime) -> None:
     """Nothing moves on its own here: groups are sized when their capacity is set."""
 
 

@@ -14,7 +14,6 @@ from moto.autoscaling.exceptions import AutoscalingClientError, ValidationError
 from moto.core.responses import ActionResult
 from moto.moto_api._internal import mock_random
 
-from tui.rehearsal import fidelity
 from tui.rehearsal.fidelity.autoscaling import launch_templates, refresh_machine, refresh_records
 from tui.rehearsal.fidelity.autoscaling.launch_templates import LaunchSpec
 from tui.rehearsal.fidelity.autoscaling.refresh_port import (
@@ -25,6 +24,7 @@ from tui.rehearsal.fidelity.autoscaling.refresh_port import (
     tracked_in,
 )
 from tui.rehearsal.fidelity.autoscaling.refresh_records import Preferences
+from tui.rehearsal.fidelity.world_time import WorldTime
 
 _FORWARD = ("Pending", "InProgress", "Baking")
 _CANCELLABLE = ("Pending", "InProgress", "Baking", "RollbackInProgress")
@@ -127,7 +127,7 @@ def _preferences(response: Any, group: Any, given: dict[str, Any]) -> Preference
     )
 
 
-def start_instance_refresh(self: Any) -> ActionResult:
+def start_instance_refresh(time: WorldTime, self: Any) -> ActionResult:
     """StartInstanceRefresh."""
     name = self._get_param("AutoScalingGroupName")
     group = _group(self, name)
@@ -170,8 +170,8 @@ def start_instance_refresh(self: Any) -> ActionResult:
         previous_key: LaunchSpec(current.template_id, current.template_name, previous_version),
     }
     refresh_id = str(mock_random.uuid4())
-    now = fidelity.now()
-    port = MotoGroupPort(self.autoscaling_backend, name, specs, dict(desired_config))
+    now = time.now()
+    port = MotoGroupPort(time, self.autoscaling_backend, name, specs, dict(desired_config))
     refresh = refresh_machine.plan(
         refresh_id, name, port.members(now), preferences, desired_key, previous_key,
         bool(desired_config), reversible, now,
@@ -187,7 +187,7 @@ def start_instance_refresh(self: Any) -> ActionResult:
     return ActionResult({"InstanceRefreshId": refresh_id})
 
 
-def describe_instance_refreshes(self: Any) -> ActionResult:
+def describe_instance_refreshes(time: WorldTime, self: Any) -> ActionResult:
     """DescribeInstanceRefreshes."""
     name = self._get_param("AutoScalingGroupName")
     wanted = set(self._get_param("InstanceRefreshIds") or [])
@@ -200,7 +200,7 @@ def describe_instance_refreshes(self: Any) -> ActionResult:
     return ActionResult({"InstanceRefreshes": [_describe(r) for r in page], "NextToken": token})
 
 
-def cancel_instance_refresh(self: Any) -> ActionResult:
+def cancel_instance_refresh(time: WorldTime, self: Any) -> ActionResult:
     """CancelInstanceRefresh."""
     name = self._get_param("AutoScalingGroupName")
     _group(self, name)
@@ -210,12 +210,12 @@ def cancel_instance_refresh(self: Any) -> ActionResult:
             f"No in progress or pending Instance Refresh found for Auto Scaling group {name}"
         )
     wait = self._get_param("WaitForTransitioningInstances")
-    port = port_for(self.autoscaling_backend, tracked)
-    refresh_machine.cancel(tracked.refresh, port, fidelity.now(), wait is not False)
+    port = port_for(time, self.autoscaling_backend, tracked)
+    refresh_machine.cancel(tracked.refresh, port, time.now(), wait is not False)
     return ActionResult({"InstanceRefreshId": tracked.refresh.refresh_id})
 
 
-def rollback_instance_refresh(self: Any) -> ActionResult:
+def rollback_instance_refresh(time: WorldTime, self: Any) -> ActionResult:
     """RollbackInstanceRefresh."""
     name = self._get_param("AutoScalingGroupName")
     _group(self, name)
@@ -229,11 +229,9 @@ def rollback_instance_refresh(self: Any) -> ActionResult:
             "The instance refresh cannot be rolled back: no desired configuration was given, "
             "or the group uses the launch template's $Latest or $Default version."
         )
-    port = port_for(self.autoscaling_backend, tracked)
-    refresh_machine.start_rollback(
-        tracked.refresh, port, fidelity.now(), "Rollback requested by user."
-    )
-    refresh_machine.advance(tracked.refresh, port, fidelity.now())
+    port = port_for(time, self.autoscaling_backend, tracked)
+    refresh_machine.start_rollback(tracked.refresh, port, time.now(), "Rollback requested by user.")
+    refresh_machine.advance(tracked.refresh, port, time.now())
     return ActionResult({"InstanceRefreshId": tracked.refresh.refresh_id})
 
 

@@ -14,12 +14,12 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from tui.rehearsal.fidelity import event_time
 from tui.rehearsal.fidelity.autoscaling import launch_templates, refresh_machine
 from tui.rehearsal.fidelity.autoscaling.launch_templates import LaunchSpec
 from tui.rehearsal.fidelity.autoscaling.refresh_records import Member, Refresh
 from tui.rehearsal.fidelity.cloudwatch import metric_sources
 from tui.rehearsal.fidelity.elbv2 import target_health
+from tui.rehearsal.fidelity.world_time import WorldTime
 
 
 @dataclass
@@ -35,8 +35,14 @@ class MotoGroupPort:
     """`refresh_records.GroupPort` over a moto Auto Scaling group."""
 
     def __init__(
-        self, backend: Any, group_name: str, specs: dict[str, LaunchSpec], desired: dict[str, Any]
+        self,
+        time: WorldTime,
+        backend: Any,
+        group_name: str,
+        specs: dict[str, LaunchSpec],
+        desired: dict[str, Any],
     ) -> None:
+        self.time = time
         self.backend = backend
         self.specs = specs
         self.desired_setting = desired
@@ -46,7 +52,7 @@ class MotoGroupPort:
         return int(self.group.desired_capacity or 0)
 
     def members(self, at: datetime) -> list[Member]:
-        with event_time.at(at):
+        with self.time.at(at):
             return [self._member(state) for state in list(self.group.instance_states)]
 
     def _member(self, state: Any) -> Member:
@@ -54,7 +60,7 @@ class MotoGroupPort:
         healthy = state.health_status == "Healthy"
         if healthy and self.group.health_check_type == "ELB":
             healthy = target_health.instance_is_healthy(
-                state.instance.id, list(self.group.target_group_arns)
+                self.time, state.instance.id, list(self.group.target_group_arns)
             )
         return Member(
             instance_id=state.instance.id,
@@ -67,14 +73,16 @@ class MotoGroupPort:
         )
 
     def launch(self, config: str, count: int, at: datetime) -> list[str]:
-        with event_time.at(at):
-            states = launch_templates.launch_into_group(self.group, self.specs[config], count)
+        with self.time.at(at):
+            states = launch_templates.launch_into_group(
+                self.time, self.group, self.specs[config], count
+            )
             self.backend.update_attached_target_groups(self.group.name)
             self.backend.update_attached_elbs(self.group.name)
         return [state.instance.id for state in states]
 
     def terminate(self, instance_ids: list[str], at: datetime) -> None:
-        with event_time.at(at):
+        with self.time.at(at):
             gone = set(instance_ids)
             self.group.instance_states = [
                 s for s in self.group.instance_states if s.instance.id not in gone
@@ -89,7 +97,7 @@ class MotoGroupPort:
 
         # Alarms are evaluated lazily (metric_sources): bring them up to this event's moment
         # first, or AutoRollback would read a state CloudWatch had not yet moved on from.
-        metric_sources.catch_up(event_time.now())
+        metric_sources.catch_up(self.time.event_now())
         cloudwatch = cloudwatch_backends[self.backend.account_id][self.backend.region_name]
         return [
             name
@@ -111,9 +119,10 @@ class MotoGroupPort:
             group._set_launch_configuration(None, setting.get("LaunchTemplate") or {}, None)
 
 
-def port_for(backend: Any, tracked: Tracked) -> MotoGroupPort:
+def port_for(time: WorldTime, backend: Any, tracked: Tracked) -> MotoGroupPort:
     """The port a tracked refresh acts through."""
     return MotoGroupPort(
+        time,
         backend,
         tracked.refresh.group_name,
         tracked.specs,
@@ -131,7 +140,7 @@ def tracked_in(backend: Any) -> dict[str, list[Tracked]]:
     return backend.__dict__.setdefault("turnout_refreshes", {})
 
 
-def catch_up(backend: Any, now: datetime) -> None:
+def catch_up(time: WorldTime, backend: Any, now: datetime) -> None:
     """Advance every active refresh on this backend to `now`."""
     for group_name, history in list(tracked_in(backend).items()):
         for tracked in history:
@@ -143,4 +152,4 @@ def catch_up(backend: Any, now: datetime) -> None:
                 refresh.status_reason = "The Auto Scaling group was deleted."
                 refresh.end_time = now
                 continue
-            refresh_machine.advance(refresh, port_for(backend, tracked), now)
+            refresh_machine.advance(refresh, port_for(time, backend, tracked), now)

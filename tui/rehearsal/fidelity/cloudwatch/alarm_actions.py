@@ -31,6 +31,7 @@ from moto.sns.models import sns_backends
 
 from tui.rehearsal.fidelity.cloudwatch import alarm_history
 from tui.rehearsal.fidelity.ec2 import instance_status_checks
+from tui.rehearsal.fidelity.world_time import WorldTime
 
 DEFAULT_REGION = "us-east-1"
 _EC2_ACTION = re.compile(
@@ -210,9 +211,9 @@ def on_transition(alarm: Alarm, backend: CloudWatchBackend, state: str, at: date
 alarm_history.register_transition_listener(on_transition)
 
 
-def install() -> None:
+def install(time: WorldTime) -> None:
     """Nothing to patch: actions run from `alarm_history`'s transitions (registered on import)."""
 
 
-def tick(now: object) -> None:
+def tick(time: WorldTime, now: object) -> None:
     """Actions run when alarms change state; nothing to advance."""

@@ -10,12 +10,13 @@ alarm's series) are both supported. Updating an alarm keeps its state, as on AWS
 holds only until the next evaluation. State changes are recorded by `alarm_history` and, when
 ActionsEnabled, carried out by `alarm_actions`.
 
-Handlers catch up with `fidelity.now()` before answering, so what DescribeAlarms shows depends
+Handlers catch up with the world's time before answering, so what DescribeAlarms shows depends
 on the world's clock, not on how often someone asks.
 """
 
 from __future__ import annotations
 
+import functools
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -24,7 +25,6 @@ from moto.cloudwatch.models import Alarm, CloudWatchBackend, cloudwatch_backends
 from moto.cloudwatch.responses import CloudWatchResponse
 from moto.core.responses import ActionResult
 
-from tui.rehearsal import fidelity
 from tui.rehearsal.fidelity import patching
 from tui.rehearsal.fidelity.cloudwatch import (
     alarm_history,
@@ -34,6 +34,7 @@ from tui.rehearsal.fidelity.cloudwatch import (
     metric_series,
     metric_sources,
 )
+from tui.rehearsal.fidelity.world_time import WorldTime
 
 # After a long pause only the most recent boundaries are replayed: older ones cannot change the
 # state any more than the evaluation range they fall out of.
@@ -194,12 +195,12 @@ def _alarm_period_from(params: dict[str, Any]) -> int:
     return min(periods) if periods else 60
 
 
-def _wrap(original: Any, before: Any = None) -> Any:
+def _wrap(time: WorldTime, original: Any, before: Any = None) -> Any:
     """A handler that catches the world up, then answers as `original` does."""
 
     def handler(self: CloudWatchResponse) -> ActionResult:
-        with fidelity.lock():
-            metric_sources.catch_up(fidelity.now())
+        with time.lock:
+            metric_sources.catch_up(time.now())
             if before is not None:
                 before(self)
             return original(self)
@@ -207,10 +208,10 @@ def _wrap(original: Any, before: Any = None) -> Any:
     return handler
 
 
-def _put_metric_alarm(original: Any) -> Any:
+def _put_metric_alarm(time: WorldTime, original: Any) -> Any:
     def handler(self: CloudWatchResponse) -> ActionResult:
-        with fidelity.lock():
-            now = metric_series.naive_utc(fidelity.now())
+        with time.lock:
+            now = metric_series.naive_utc(time.now())
             metric_sources.catch_up(now)
             params = self._get_params()
             _validate(params)
@@ -253,13 +254,15 @@ def _put_metric_alarm(original: Any) -> Any:
 _WRAPPED = ("describe_alarms", "describe_alarms_for_metric", "set_alarm_state")
 
 
-def install() -> None:
+def install(time: WorldTime) -> None:
     """Wrap PutMetricAlarm, DescribeAlarms(ForMetric) and SetAlarmState."""
-    patching.wrap(CloudWatchResponse, "put_metric_alarm", _put_metric_alarm)
+    patching.wrap(
+        CloudWatchResponse, "put_metric_alarm", functools.partial(_put_metric_alarm, time)
+    )
     for name in _WRAPPED:
-        patching.wrap(CloudWatchResponse, name, _wrap)
+        patching.wrap(CloudWatchResponse, name, functools.partial(_wrap, time))
 
 
-def tick(now: datetime) -> None:
+def tick(time: WorldTime, now: datetime) -> None:
     """Publish due metrics and evaluate every alarm up to `now`."""
     metric_sources.catch_up(now)

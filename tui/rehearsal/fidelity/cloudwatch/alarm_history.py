@@ -23,9 +23,9 @@ from moto.cloudwatch.models import Alarm, CloudWatchBackend, cloudwatch_backends
 from moto.cloudwatch.responses import CloudWatchResponse
 from moto.core.responses import ActionResult
 
-from tui.rehearsal import fidelity
 from tui.rehearsal.fidelity import patching
 from tui.rehearsal.fidelity.cloudwatch import metric_series, metric_sources
+from tui.rehearsal.fidelity.world_time import WorldTime
 
 # Called as listener(alarm, backend, new_state, at) after each state *change* (alarm actions).
 TransitionListener = Callable[[Alarm, CloudWatchBackend, str, datetime], None]
@@ -108,10 +108,10 @@ def transition(alarm: Alarm, state: str, reason: str, reason_data: str, at: date
             listener(alarm, backend, state, at)
 
 
-def describe_alarm_history(self: CloudWatchResponse) -> ActionResult:
+def describe_alarm_history(time: WorldTime, self: CloudWatchResponse) -> ActionResult:
     """DescribeAlarmHistory from the recorded items."""
-    with fidelity.lock():
-        metric_sources.catch_up(fidelity.now())
+    with time.lock:
+        metric_sources.catch_up(time.now())
         params = self._get_params()
         found = list(items(self.cloudwatch_backend))
         if params.get("AlarmName"):
@@ -144,16 +144,18 @@ def describe_alarm_history(self: CloudWatchResponse) -> ActionResult:
         return ActionResult({"AlarmHistoryItems": page, "NextToken": token})
 
 
-def update_state(self: Alarm, reason: str, reason_data: str, state_value: str) -> None:
+def update_state(
+    time: WorldTime, self: Alarm, reason: str, reason_data: str, state_value: str
+) -> None:
     """moto's Alarm.update_state (SetAlarmState) made to record history and run actions."""
-    transition(self, state_value, reason, reason_data, metric_series.naive_utc(fidelity.now()))
+    transition(self, state_value, reason, reason_data, metric_series.naive_utc(time.now()))
 
 
-def install() -> None:
+def install(time: WorldTime) -> None:
     """Answer DescribeAlarmHistory and route SetAlarmState through `transition`."""
-    patching.patch(CloudWatchResponse, "describe_alarm_history", describe_alarm_history)
-    patching.patch(Alarm, "update_state", update_state)
+    patching.patch(CloudWatchResponse, "describe_alarm_history", time.bound(describe_alarm_history))
+    patching.patch(Alarm, "update_state", time.bound(update_state))
 
 
-def tick(now: object) -> None:
+def tick(time: WorldTime, now: object) -> None:
     """History only grows as alarms change; nothing to advance."""

@@ -26,7 +26,6 @@ from moto.cloudwatch.models import CloudWatchBackend
 from moto.cloudwatch.responses import CloudWatchResponse
 from moto.core.responses import ActionResult
 
-from tui.rehearsal import fidelity
 from tui.rehearsal.fidelity import patching
 from tui.rehearsal.fidelity.cloudwatch import (
     metric_math_eval,
@@ -36,6 +35,7 @@ from tui.rehearsal.fidelity.cloudwatch import (
 )
 from tui.rehearsal.fidelity.cloudwatch.metric_math_parse import ExpressionError
 from tui.rehearsal.fidelity.cloudwatch.metric_math_series import Context, Series, Value
+from tui.rehearsal.fidelity.world_time import WorldTime
 
 _ID = re.compile(r"^[a-z][A-Za-z0-9_]*$")
 # Statistics AWS computes that this world does not: refused as unsupported, not as invalid.
@@ -181,10 +181,10 @@ def run_queries(
     return results
 
 
-def get_metric_data(self: CloudWatchResponse) -> ActionResult:
+def get_metric_data(time: WorldTime, self: CloudWatchResponse) -> ActionResult:
     """GetMetricData answered from published data, metric math included."""
-    with fidelity.lock():
-        metric_sources.catch_up(fidelity.now())
+    with time.lock:
+        metric_sources.catch_up(time.now())
         params = self._get_params()
         start = metric_series.naive_utc(params["StartTime"])
         end = metric_series.naive_utc(params["EndTime"])
@@ -212,10 +212,10 @@ def get_metric_data(self: CloudWatchResponse) -> ActionResult:
         return ActionResult({"MetricDataResults": out, "Messages": []})
 
 
-def install() -> None:
+def install(time: WorldTime) -> None:
     """Answer GetMetricData here."""
-    patching.patch(CloudWatchResponse, "get_metric_data", get_metric_data)
+    patching.patch(CloudWatchResponse, "get_metric_data", time.bound(get_metric_data))
 
 
-def tick(now: object) -> None:
+def tick(time: WorldTime, now: object) -> None:
     """Metric math is computed on demand; nothing to advance."""

@@ -26,9 +26,9 @@ from moto.cloudwatch.models import MetricAggregatedDatum, MetricDatum, MetricDat
 from moto.cloudwatch.responses import CloudWatchResponse
 from moto.core.responses import ActionResult
 
-from tui.rehearsal import fidelity
 from tui.rehearsal.fidelity import patching
 from tui.rehearsal.fidelity.cloudwatch import metric_series, metric_sources
+from tui.rehearsal.fidelity.world_time import WorldTime
 
 BASIC_STATISTICS = ("SampleCount", "Average", "Sum", "Minimum", "Maximum")
 _PERCENTILE = re.compile(r"^p(\d{1,3}(?:\.\d{1,10})?)$")
@@ -105,10 +105,10 @@ def _unit_of(datums: Sequence[MetricDatumBase]) -> str:
     return units.pop() if len(units) == 1 else "None"
 
 
-def get_metric_statistics(self: CloudWatchResponse) -> ActionResult:
+def get_metric_statistics(time: WorldTime, self: CloudWatchResponse) -> ActionResult:
     """GetMetricStatistics with ExtendedStatistics (percentiles) and aligned periods."""
-    with fidelity.lock():
-        metric_sources.catch_up(fidelity.now())
+    with time.lock:
+        metric_sources.catch_up(time.now())
         params = self._get_params()
         stats: list[str] = params.get("Statistics") or []
         extended: list[str] = params.get("ExtendedStatistics") or []
@@ -157,10 +157,10 @@ def get_metric_statistics(self: CloudWatchResponse) -> ActionResult:
         return ActionResult({"Label": params.get("MetricName"), "Datapoints": datapoints})
 
 
-def install() -> None:
+def install(time: WorldTime) -> None:
     """Answer GetMetricStatistics here."""
-    patching.patch(CloudWatchResponse, "get_metric_statistics", get_metric_statistics)
+    patching.patch(CloudWatchResponse, "get_metric_statistics", time.bound(get_metric_statistics))
 
 
-def tick(now: object) -> None:
+def tick(time: WorldTime, now: object) -> None:
     """Percentiles have no state of their own to advance."""

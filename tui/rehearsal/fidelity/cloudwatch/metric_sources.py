@@ -43,7 +43,7 @@ def unregister(fn: CatchUp) -> None:
 
 
 def catch_up(now: datetime) -> None:
-    """Bring every source, then every watcher, up to `now` (call under fidelity.lock())."""
+    """Bring every source, then every watcher, up to `now` (under `WorldTime.lock`)."""
     for fn in list(_sources):
         fn(now)
     for fn in list(_watchers):

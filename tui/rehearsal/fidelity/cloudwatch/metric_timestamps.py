@@ -3,7 +3,7 @@
 CloudWatch stamps a datapoint that carries no Timestamp with the time it was received; moto uses
 the wall clock, which in a rehearsal (a ManualClock, or a ScaledClock at 30x) is not the world's
 time, so alarms and guardrails would look for it in the wrong period. This extension stamps it
-with `fidelity.now()` and, before storing anything, lets metric sources and alarms catch up, so
+with the world's time and, before storing anything, lets metric sources and alarms catch up, so
 that an alarm period which ended before the datapoint arrived is evaluated without it.
 """
 
@@ -14,15 +14,15 @@ from datetime import datetime
 from moto.cloudwatch.responses import CloudWatchResponse
 from moto.core.responses import ActionResult, EmptyResult
 
-from tui.rehearsal import fidelity
 from tui.rehearsal.fidelity import patching
 from tui.rehearsal.fidelity.cloudwatch import metric_series, metric_sources
+from tui.rehearsal.fidelity.world_time import WorldTime
 
 
-def put_metric_data(self: CloudWatchResponse) -> ActionResult:
+def put_metric_data(time: WorldTime, self: CloudWatchResponse) -> ActionResult:
     """PutMetricData, stamping undated datapoints with the world's time."""
-    with fidelity.lock():
-        now = fidelity.now()
+    with time.lock:
+        now = time.now()
         metric_sources.catch_up(now)
         namespace = self._get_param("Namespace")
         metric_data = self._get_param("MetricData", [])
@@ -37,10 +37,10 @@ def put_metric_data(self: CloudWatchResponse) -> ActionResult:
         return EmptyResult()
 
 
-def install() -> None:
+def install(time: WorldTime) -> None:
     """Answer PutMetricData here."""
-    patching.patch(CloudWatchResponse, "put_metric_data", put_metric_data)
+    patching.patch(CloudWatchResponse, "put_metric_data", time.bound(put_metric_data))
 
 
-def tick(now: object) -> None:
+def tick(time: WorldTime, now: object) -> None:
     """Nothing to advance: stamping happens as data arrives."""

@@ -3,8 +3,9 @@
 moto reports every running instance's system and instance status checks as `ok` and publishes
 no status-check metrics, so a `StatusCheckFailed_System` alarm (and its recover action) could
 never fire. With this extension the world can say a check fails:
-- `set_system_status_failed(instance_id, failed)` (the host has a problem: AWS's recover action
-  fixes it) and `set_instance_status_failed(instance_id, failed)` (the instance's own problem);
+- `set_system_status_failed(time, instance_id, failed)` (the host has a problem: AWS's recover
+  action fixes it) and `set_instance_status_failed(time, instance_id, failed)` (the instance's
+  own problem), `time` being the world's `WorldTime`;
 - DescribeInstanceStatus then shows that check `impaired`, its `reachability` detail `failed`
   with ImpairedSince, as EC2 documents;
 - every minute each running instance publishes AWS/EC2 `StatusCheckFailed_System`,
@@ -14,6 +15,7 @@ never fire. With this extension the world can say a check fails:
 
 from __future__ import annotations
 
+import functools
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -22,9 +24,9 @@ from moto.core import DEFAULT_ACCOUNT_ID
 from moto.ec2.models import ec2_backends
 from moto.ec2.models.instances import Instance
 
-from tui.rehearsal import fidelity
 from tui.rehearsal.fidelity import patching
 from tui.rehearsal.fidelity.cloudwatch import metric_series, metric_sources
+from tui.rehearsal.fidelity.world_time import WorldTime
 
 DEFAULT_REGION = "us-east-1"
 _RUNNING = 16
@@ -41,14 +43,15 @@ def mark_system_status(instance: Instance, failed: bool, at: datetime) -> None:
 
 
 def set_system_status_failed(
+    time: WorldTime,
     instance_id: str,
     failed: bool = True,
     account_id: str = DEFAULT_ACCOUNT_ID,
     region: str = DEFAULT_REGION,
 ) -> None:
     """World knob: the instance's host fails (or recovers) its system status check from now."""
-    with fidelity.lock():
-        now = fidelity.now()
+    with time.lock:
+        now = time.now()
         metric_sources.catch_up(now)  # minutes before now keep the old status
         instance = _instance(instance_id, account_id, region)
         if failed != system_status_failed(instance_id, account_id, region):
@@ -56,14 +59,15 @@ def set_system_status_failed(
 
 
 def set_instance_status_failed(
+    time: WorldTime,
     instance_id: str,
     failed: bool = True,
     account_id: str = DEFAULT_ACCOUNT_ID,
     region: str = DEFAULT_REGION,
 ) -> None:
     """World knob: the instance itself fails (or passes) its instance status check from now."""
-    with fidelity.lock():
-        now = fidelity.now()
+    with time.lock:
+        now = time.now()
         metric_sources.catch_up(now)
         instance = _instance(instance_id, account_id, region)
         if failed != (getattr(instance, "turnout_instance_impaired_since", None) is not None):
@@ -135,27 +139,27 @@ def publish(now: datetime) -> None:
 metric_sources.register_source(publish)
 
 
-def _publishing_first(original: Any) -> Any:
+def _publishing_first(time: WorldTime, original: Any) -> Any:
     """Wrap an Instance state change so the minutes it ran until now are published first."""
 
     def change(self: Instance, *args: Any, **kwargs: Any) -> Any:
-        with fidelity.lock():
-            publish(fidelity.now())
+        with time.lock:
+            publish(time.now())
             return original(self, *args, **kwargs)
 
     return change
 
 
-def install() -> None:
+def install(time: WorldTime) -> None:
     """Make moto's status checks report what the world says."""
     patching.patch(Instance, "system_status", property(_system_status))
     patching.patch(Instance, "instance_status", property(_instance_status))
     for name in ("stop", "terminate"):
         # A stopped instance publishes nothing more, so what it published while running must
         # be out before it stops, however long since anyone last asked.
-        patching.wrap(Instance, name, _publishing_first)
+        patching.wrap(Instance, name, functools.partial(_publishing_first, time))
 
 
-def tick(now: datetime) -> None:
+def tick(time: WorldTime, now: datetime) -> None:
     """Publish the status-check metrics due by `now`."""
     publish(now)

@@ -8,13 +8,15 @@ deployments PRIMARY and ACTIVE with their counts and rolloutState, tasks PENDING
 old tasks stopped as new ones become healthy, the circuit breaker failing and rolling back.
 
 World knobs (plain Python, for scenarios and tests; the world's clock drives the rest):
-`mark_task_definition_bad(arn, reason)`, `mark_task_definition_good(arn)`,
-`set_task_timings(start_seconds=, health_grace_seconds=)`, and
-`running_tasks_by_task_definition(cluster, service)` for the traffic model.
+`mark_task_definition_bad(time, arn, reason)`, `mark_task_definition_good(time, arn)`,
+`set_task_timings(time, start_seconds=, health_grace_seconds=)`, and
+`running_tasks_by_task_definition(time, cluster, service)` for the traffic model; `time` is
+the world's `WorldTime`.
 """
 
 from __future__ import annotations
 
+import functools
 import uuid
 from collections.abc import Callable
 from datetime import datetime
@@ -27,11 +29,11 @@ from moto.ecs.exceptions import InvalidParameterException
 from moto.ecs.models import EC2ContainerServiceBackend, Service, Task, ecs_backends
 from moto.ecs.responses import EC2ContainerServiceResponse
 
-from tui.rehearsal import fidelity
 from tui.rehearsal.fidelity import patching
 from tui.rehearsal.fidelity.ecs import task_mirror as mirror
 from tui.rehearsal.fidelity.ecs.deployment_config import merged_configuration, to_config
 from tui.rehearsal.fidelity.ecs.scheduler import ServiceRollout, Timings
+from tui.rehearsal.fidelity.world_time import WorldTime
 
 DEFAULT_ACCOUNT = "123456789012"
 DEFAULT_REGION = "us-east-1"
@@ -50,15 +52,15 @@ def _backend_for_arn(arn: str) -> EC2ContainerServiceBackend:
     return ecs_backends[parts[4]][parts[3]]
 
 
-def mark_task_definition_bad(arn: str, reason: str = DEFAULT_BAD_REASON) -> None:
+def mark_task_definition_bad(time: WorldTime, arn: str, reason: str = DEFAULT_BAD_REASON) -> None:
     """From now on, tasks launched from this task definition fail to start with `reason`."""
-    with fidelity.lock():
+    with time.lock:
         _backend_for_arn(arn).describe_task_definition(arn).__dict__[_BAD] = reason
 
 
-def mark_task_definition_good(arn: str) -> None:
+def mark_task_definition_good(time: WorldTime, arn: str) -> None:
     """Undo `mark_task_definition_bad`: new tasks of this task definition start normally."""
-    with fidelity.lock():
+    with time.lock:
         _backend_for_arn(arn).describe_task_definition(arn).__dict__.pop(_BAD, None)
 
 
@@ -69,13 +71,14 @@ def _timings(backend: EC2ContainerServiceBackend) -> Timings:
 
 
 def set_task_timings(
+    time: WorldTime,
     start_seconds: float | None = None,
     health_grace_seconds: float | None = None,
     region: str = DEFAULT_REGION,
     account_id: str = DEFAULT_ACCOUNT,
 ) -> None:
     """How long tasks take to start, and to count as healthy once RUNNING, in this region."""
-    with fidelity.lock():
+    with time.lock:
         timings = _timings(ecs_backends[account_id][region])
         if start_seconds is not None:
             timings.start_seconds = start_seconds
@@ -84,15 +87,16 @@ def set_task_timings(
 
 
 def running_tasks_by_task_definition(
+    time: WorldTime,
     cluster: str,
     service: str,
     region: str = DEFAULT_REGION,
     account_id: str = DEFAULT_ACCOUNT,
 ) -> dict[str, int]:
     """RUNNING tasks of `service` per task definition ARN, as of the world's now."""
-    with fidelity.lock():
+    with time.lock:
         backend = ecs_backends[account_id][region]
-        _catch_up(backend, fidelity.now())
+        _catch_up(time, backend, time.now())
         svc = backend._get_service(cluster, service)
         rollout: ServiceRollout | None = mirror.rollout_of(svc)
         return rollout.running_by_task_definition() if rollout else {}
@@ -116,14 +120,16 @@ def _firing_alarms(backend: EC2ContainerServiceBackend) -> Callable[[tuple[str, 
     return firing
 
 
-def _adopt(backend: EC2ContainerServiceBackend, service: Service, raw: dict | None) -> None:
+def _adopt(
+    time: WorldTime, backend: EC2ContainerServiceBackend, service: Service, raw: dict | None
+) -> None:
     """Give a just-created service its configuration and, if it rolls out, its first deployment."""
     service.deployment_configuration = merged_configuration(None, raw)
     if service.deployment_controller.get("type", "ECS") != "ECS" or not service.task_definition:
         return
     if service.scheduling_strategy == "DAEMON":
         return
-    now = fidelity.now()
+    now = time.now()
     rollout = ServiceRollout(
         name=service.name,
         desired_count=service.desired_count,
@@ -135,15 +141,15 @@ def _adopt(backend: EC2ContainerServiceBackend, service: Service, raw: dict | No
     )
     mirror.attach(service, rollout)
     rollout.deploy(service.task_definition, now)
-    mirror.sync(backend, service)
+    mirror.sync(time, backend, service)
 
 
-def _catch_up(backend: EC2ContainerServiceBackend, now: datetime) -> None:
+def _catch_up(time: WorldTime, backend: EC2ContainerServiceBackend, now: datetime) -> None:
     for service in list(backend.services.values()):
         rollout: ServiceRollout | None = mirror.rollout_of(service)
         if rollout is not None:
             rollout.advance(now)
-            mirror.sync(backend, service)
+            mirror.sync(time, backend, service)
 
 
 def _validate_network(backend: EC2ContainerServiceBackend, service: Service, td: str) -> None:
@@ -167,7 +173,7 @@ _HANDLED_UPDATE_KEYS = {
 }
 
 
-def _update_service(self: EC2ContainerServiceResponse) -> ActionResult:
+def _update_service(time: WorldTime, self: EC2ContainerServiceResponse) -> ActionResult:
     """UpdateService for a rolling-update service: new task definition -> new PRIMARY."""
     backend = self.ecs_backend
     params = self._get_params()
@@ -175,7 +181,7 @@ def _update_service(self: EC2ContainerServiceResponse) -> ActionResult:
     rollout: ServiceRollout | None = mirror.rollout_of(service)
     if rollout is None:
         return patching.original(EC2ContainerServiceResponse, "update_service")(self)
-    now = fidelity.now()
+    now = time.now()
     if params.get("deploymentConfiguration") is not None:
         service.deployment_configuration = merged_configuration(
             service.deployment_configuration, params["deploymentConfiguration"]
@@ -194,18 +200,18 @@ def _update_service(self: EC2ContainerServiceResponse) -> ActionResult:
     current = rollout.primary.task_definition if rollout.primary else None
     if target != current or params.get("forceNewDeployment"):
         rollout.deploy(target, now)
-    mirror.sync(backend, service)
+    mirror.sync(time, backend, service)
     return ActionResult({"service": service})
 
 
-def _create_service(self: EC2ContainerServiceResponse) -> ActionResult:
+def _create_service(time: WorldTime, self: EC2ContainerServiceResponse) -> ActionResult:
     raw = self._get_param("deploymentConfiguration")
     merged_configuration(None, raw)  # refuse a bad configuration before moto creates anything
     result = patching.original(EC2ContainerServiceResponse, "create_service")(self)
     service = self.ecs_backend._get_service(
         self._get_param("cluster", "default"), self._get_param("serviceName")
     )
-    _adopt(self.ecs_backend, service, raw)
+    _adopt(time, self.ecs_backend, service, raw)
     return result
 
 
@@ -229,7 +235,9 @@ def _list_tasks(
     return tasks
 
 
-def _stop_task(self: EC2ContainerServiceBackend, cluster_str: str, task_str: str, reason: str):
+def _stop_task(
+    time: WorldTime, self: EC2ContainerServiceBackend, cluster_str: str, task_str: str, reason: str
+):
     owner = mirror.owner(self, task_str)
     if owner is None:
         return patching.original(EC2ContainerServiceBackend, "stop_task")(
@@ -238,28 +246,30 @@ def _stop_task(self: EC2ContainerServiceBackend, cluster_str: str, task_str: str
     service, task_id = owner
     rollout = mirror.rollout_of(service)
     assert rollout is not None
-    rollout.stop_task(task_id, reason or "Task stopped by user", fidelity.now())
-    mirror.sync(self, service)
+    rollout.stop_task(task_id, reason or "Task stopped by user", time.now())
+    mirror.sync(time, self, service)
     return service.__dict__[mirror.TASKS][task_id]
 
 
-def _delete_service(self: EC2ContainerServiceBackend, cluster_name: str, service_name: str, force):
+def _delete_service(
+    time: WorldTime, self: EC2ContainerServiceBackend, cluster_name: str, service_name: str, force
+):
     moto_delete_service = patching.original(EC2ContainerServiceBackend, "delete_service")
     result = moto_delete_service(self, cluster_name, service_name, force)
     rollout: ServiceRollout | None = mirror.rollout_of(result)
     if rollout is not None:
         # Deleting scales the service to zero: its tasks are stopped, not left running.
-        rollout.set_desired(0, fidelity.now())
-        mirror.sync(self, result)
+        rollout.set_desired(0, time.now())
+        mirror.sync(time, self, result)
     return result
 
 
-def _caught_up(method: Callable[..., Any]) -> Callable[..., Any]:
+def _caught_up(time: WorldTime, method: Callable[..., Any]) -> Callable[..., Any]:
     """Wrap a response handler: catch the world up to now, under the world's lock, then answer."""
 
     def handler(self: EC2ContainerServiceResponse) -> Any:
-        with fidelity.lock():
-            _catch_up(self.ecs_backend, fidelity.now())
+        with time.lock:
+            _catch_up(time, self.ecs_backend, time.now())
             return method(self)
 
     handler.__name__ = method.__name__
@@ -267,15 +277,15 @@ def _caught_up(method: Callable[..., Any]) -> Callable[..., Any]:
     return handler
 
 
-def install() -> None:
+def install(time: WorldTime) -> None:
     """Patch moto's ECS backend and responses."""
     response, backend = EC2ContainerServiceResponse, EC2ContainerServiceBackend
     patching.patch(backend, "list_tasks", _list_tasks)
-    patching.patch(backend, "stop_task", _stop_task)
-    patching.patch(backend, "delete_service", _delete_service)
+    patching.patch(backend, "stop_task", time.bound(_stop_task))
+    patching.patch(backend, "delete_service", time.bound(_delete_service))
     # Our handlers call moto's own (through `patching.original`) for services we do not roll.
-    patching.patch(response, "update_service", _caught_up(_update_service))
-    patching.patch(response, "create_service", _caught_up(_create_service))
+    patching.patch(response, "update_service", _caught_up(time, time.bound(_update_service)))
+    patching.patch(response, "create_service", _caught_up(time, time.bound(_create_service)))
     for name in (
         "describe_services",
         "describe_tasks",
@@ -284,11 +294,11 @@ def install() -> None:
         "delete_service",
         "describe_clusters",
     ):
-        patching.wrap(response, name, _caught_up)
+        patching.wrap(response, name, functools.partial(_caught_up, time))
 
 
-def tick(now: datetime) -> None:
+def tick(time: WorldTime, now: datetime) -> None:
     """Advance every rolling update in every account and region to `now`."""
     for account in list(ecs_backends.values()):
         for backend in list(account.values()):
-            _catch_up(backend, now)
+            _catch_up(time, backend, now)

@@ -14,8 +14,8 @@ from typing import Any
 from moto.ec2.models import ec2_backends
 from moto.ecs.models import EC2ContainerServiceBackend, Service, Task
 
-from tui.rehearsal import fidelity
 from tui.rehearsal.fidelity.ecs.scheduler import RUNNING, STOPPED, ServiceRollout, SimTask
+from tui.rehearsal.fidelity.world_time import WorldTime
 
 # Our state rides on moto's own objects, so a moto reset drops it with them.
 ROLLOUT = "_turnout_rollout"
@@ -79,7 +79,7 @@ def deployment_dicts(service: Service, rollout: ServiceRollout) -> list[dict[str
     return out
 
 
-def sync(backend: EC2ContainerServiceBackend, service: Service) -> None:
+def sync(time: WorldTime, backend: EC2ContainerServiceBackend, service: Service) -> None:
     """Copy the scheduler's state onto moto's service, tasks and cluster counts."""
     rollout: ServiceRollout = service.__dict__[ROLLOUT]
     service.deployments = deployment_dicts(service, rollout)
@@ -106,7 +106,7 @@ def sync(backend: EC2ContainerServiceBackend, service: Service) -> None:
         if task is None:
             task = new_moto_task(backend, service, sim)
             mirrors[sim.id] = task
-        copy_task(backend, sim, task)
+        copy_task(time, backend, sim, task)
 
 
 def new_moto_task(backend: EC2ContainerServiceBackend, service: Service, sim: SimTask) -> Task:
@@ -130,7 +130,9 @@ def new_moto_task(backend: EC2ContainerServiceBackend, service: Service, sim: Si
     return task
 
 
-def copy_task(backend: EC2ContainerServiceBackend, sim: SimTask, task: Task) -> None:
+def copy_task(
+    time: WorldTime, backend: EC2ContainerServiceBackend, sim: SimTask, task: Task
+) -> None:
     """Bring a moto task up to date with the scheduler's; a stopped task frees its ENI."""
     if task.status == STOPPED and getattr(task, "stopped_at", None) is not None:
         return  # already mirrored as stopped; stopped tasks never change again
@@ -141,7 +143,7 @@ def copy_task(backend: EC2ContainerServiceBackend, sim: SimTask, task: Task) -> 
     task.stopped_at = sim.stopped_at
     task.stop_code = sim.stop_code
     task.stopped_reason = sim.stopped_reason or ""
-    clock = fidelity.now()
+    clock = time.now()
     task.health_status = "HEALTHY" if sim.healthy(clock) else "UNKNOWN"
     if sim.last_status == STOPPED:
         for attachment in task.attachments:

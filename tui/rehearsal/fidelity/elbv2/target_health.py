@@ -17,16 +17,18 @@ health status" and "Deregistration delay"):
 - an Auto Scaling group attached to a target group registers each instance that enters service
   and deregisters each one that leaves.
 
-Time is the world's clock (`event_time.now()`); health is computed from when things happened, so
-it does not depend on how often anyone asks.
+Time is the world's clock (`WorldTime.event_now()`); health is computed from when things
+happened, so it does not depend on how often anyone asks.
 
-World knobs: `set_unhealthy(instance_id, reason, description)` makes the instance fail its health
-checks from now on; `set_healthy(instance_id)` makes it pass again. `state_of(instance_id)` and
-`instance_is_healthy(instance_id)` read the result the way the load balancer sees it.
+World knobs, each given the world's `WorldTime` first: `set_unhealthy(time, instance_id, reason,
+description)` makes the instance fail its health checks from now on; `set_healthy(time,
+instance_id)` makes it pass again. `state_of(time, instance_id)` and `instance_is_healthy(time,
+instance_id, target_group_arns)` read the result the way the load balancer sees it.
 """
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -35,8 +37,8 @@ from moto.autoscaling import models as asg_models
 from moto.elbv2 import models as elbv2_models
 from moto.elbv2.exceptions import InvalidTargetError, TargetGroupNotFoundError
 
-from tui.rehearsal import fidelity
-from tui.rehearsal.fidelity import event_time, patching, world_backends
+from tui.rehearsal.fidelity import patching, world_backends
+from tui.rehearsal.fidelity.world_time import WorldTime
 
 REGISTRATION_IN_PROGRESS = ("Elb.RegistrationInProgress", "Target registration is in progress")
 INITIAL_HEALTH_CHECKING = ("Elb.InitialHealthChecking", "Initial health checks in progress")
@@ -63,50 +65,54 @@ class Health:
     description: str | None = None
 
 
-def install() -> None:
+def install(time: WorldTime) -> None:
     """Patch moto's target groups and the Auto Scaling ↔ target group wiring."""
     tg = elbv2_models.FakeTargetGroup
-    patching.wrap(tg, "register", _stamping_registration)
-    patching.patch(tg, "deregister", _deregister)
-    patching.patch(tg, "deregister_terminated_instances", _deregister_terminated_instances)
-    patching.wrap(tg, "health_for", _health_for)
-    patching.patch(elbv2_models.ELBv2Backend, "describe_target_health", _describe_target_health)
+    patching.wrap(tg, "register", functools.partial(_stamping_registration, time))
+    patching.patch(tg, "deregister", time.bound(_deregister))
+    patching.patch(
+        tg, "deregister_terminated_instances", time.bound(_deregister_terminated_instances)
+    )
+    patching.wrap(tg, "health_for", functools.partial(_health_for, time))
+    patching.patch(
+        elbv2_models.ELBv2Backend, "describe_target_health", time.bound(_describe_target_health)
+    )
     asg = asg_models.AutoScalingBackend
     patching.patch(asg, "update_attached_target_groups", _update_attached_target_groups)
     patching.wrap(asg, "notify_terminate_instances", _registering_replacements)
 
 
-def _stamping_registration(original: Any) -> Any:
+def _stamping_registration(time: WorldTime, original: Any) -> Any:
     def register(self: Any, targets: list[dict[str, Any]]) -> None:
         fresh = [t["Id"] for t in targets if t["Id"] not in self.targets]
         original(self, targets)
         for target_id in fresh:
-            _registered_at(self)[target_id] = event_time.now()
+            _registered_at(self)[target_id] = time.event_now()
             _draining(self).pop(target_id, None)
 
     return register
 
 
-def _deregister(self: Any, targets: list[dict[str, Any]]) -> None:
+def _deregister(time: WorldTime, self: Any, targets: list[dict[str, Any]]) -> None:
     for target in targets:
         entry = self.targets.pop(target["Id"], None)
         if entry is None:
             raise InvalidTargetError()
-        _start_draining(self, entry)
+        _start_draining(time, self, entry)
 
 
-def _deregister_terminated_instances(self: Any, instance_ids: list[str]) -> None:
+def _deregister_terminated_instances(time: WorldTime, self: Any, instance_ids: list[str]) -> None:
     for target_id in list(self.targets):
         if target_id in instance_ids:
-            _start_draining(self, self.targets.pop(target_id))
+            _start_draining(time, self, self.targets.pop(target_id))
 
 
-def _health_for(original: Any) -> Any:
+def _health_for(time: WorldTime, original: Any) -> Any:
     def health_for(self: Any, target: dict[str, Any], ec2_backend: Any) -> Any:
-        _expire_drains(self, event_time.now())
+        _expire_drains(self, time.event_now())
         entry = self.targets.get(target["Id"])
         if entry is not None:
-            health = _registered_health(self, entry["Id"], event_time.now())
+            health = _registered_health(self, entry["Id"], time.event_now())
             if health is not None:
                 return elbv2_models.FakeHealthStatus(
                     entry["Id"],
@@ -127,12 +133,12 @@ def _health_for(original: Any) -> Any:
 
 
 def _describe_target_health(
-    self: Any, target_group_arn: str, targets: list[dict[str, Any]]
+    time: WorldTime, self: Any, target_group_arn: str, targets: list[dict[str, Any]]
 ) -> list[Any]:
     group = self.target_groups.get(target_group_arn)
     if group is None:
         raise TargetGroupNotFoundError()
-    _expire_drains(group, event_time.now())
+    _expire_drains(group, time.event_now())
     if not targets:
         # AWS lists draining targets alongside registered ones until their delay is over.
         targets = list(group.targets.values()) + [
@@ -152,7 +158,7 @@ def _registering_replacements(original: Any) -> Any:
     return notify_terminate_instances
 
 
-def tick(now: datetime) -> None:
+def tick(time: WorldTime, now: datetime) -> None:
     """Forget targets whose deregistration delay is over."""
     for backend in world_backends.each(elbv2_models.elbv2_backends):
         for group in list(backend.target_groups.values()):
@@ -163,6 +169,7 @@ def tick(now: datetime) -> None:
 
 
 def set_unhealthy(
+    time: WorldTime,
     instance_id: str,
     reason: str = DEFAULT_FAILURE[0],
     description: str = DEFAULT_FAILURE[1],
@@ -172,19 +179,19 @@ def set_unhealthy(
     It turns `unhealthy` in each target group after that group's `UnhealthyThresholdCount`
     intervals, as on AWS.
     """
-    with fidelity.lock():
-        _add_verdict(instance_id, Verdict(event_time.now(), False, reason, description))
+    with time.lock:
+        _add_verdict(instance_id, Verdict(time.event_now(), False, reason, description))
 
 
-def set_healthy(instance_id: str) -> None:
+def set_healthy(time: WorldTime, instance_id: str) -> None:
     """From now on the instance passes its health checks again (healthy after the threshold)."""
-    with fidelity.lock():
-        _add_verdict(instance_id, Verdict(event_time.now(), True))
+    with time.lock:
+        _add_verdict(instance_id, Verdict(time.event_now(), True))
 
 
-def state_of(instance_id: str) -> dict[str, Health]:
+def state_of(time: WorldTime, instance_id: str) -> dict[str, Health]:
     """The instance's health in every target group that lists it, by target group ARN."""
-    now = event_time.now()
+    now = time.event_now()
     found: dict[str, Health] = {}
     for backend in world_backends.each(elbv2_models.elbv2_backends):
         for group in list(backend.target_groups.values()):
@@ -197,9 +204,9 @@ def state_of(instance_id: str) -> dict[str, Health]:
     return found
 
 
-def instance_is_healthy(instance_id: str, target_group_arns: list[str]) -> bool:
+def instance_is_healthy(time: WorldTime, instance_id: str, target_group_arns: list[str]) -> bool:
     """Whether every one of these target groups reports the instance `healthy`."""
-    states = state_of(instance_id)
+    states = state_of(time, instance_id)
     return all(states.get(arn, Health("unused")).state == "healthy" for arn in target_group_arns)
 
 
@@ -288,11 +295,11 @@ def _draining(group: Any) -> dict[str, tuple[dict[str, Any], datetime]]:
     return group.__dict__.setdefault("turnout_draining", {})
 
 
-def _start_draining(group: Any, entry: dict[str, Any]) -> None:
+def _start_draining(time: WorldTime, group: Any, entry: dict[str, Any]) -> None:
     _registered_at(group).pop(entry["Id"], None)
     group.deregistered_targets[entry["Id"]] = entry
-    _draining(group)[entry["Id"]] = (entry, event_time.now())
-    _expire_drains(group, event_time.now())  # a delay of 0 means gone at once
+    _draining(group)[entry["Id"]] = (entry, time.event_now())
+    _expire_drains(group, time.event_now())  # a delay of 0 means gone at once
 
 
 def _expire_drains(group: Any, now: datetime) -> None:

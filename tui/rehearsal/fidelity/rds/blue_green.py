@@ -17,8 +17,9 @@ ignoring SwitchoverTimeout. Here, as the Amazon RDS User Guide documents:
   is SWITCHOVER_COMPLETED with moto's renames (blue -> `<name>-old1`, green -> `<name>`);
 - a deployment cannot be deleted while it is switching over.
 
-World knobs: `set_replica_lag(db, seconds)`, `set_long_running_write(db, active, kind=)`,
-`set_switchover_delay(deployment, seconds)`, `set_timings(...)`.
+World knobs, each given the world's `WorldTime` first: `set_replica_lag(time, db, seconds)`,
+`set_long_running_write(time, db, active, kind=)`, `set_switchover_delay(time, deployment,
+seconds)`, `set_timings(time, ...)`.
 """
 
 from __future__ import annotations
@@ -38,8 +39,8 @@ from moto.rds.models import (
     rds_backends,
 )
 
-from tui.rehearsal import fidelity
 from tui.rehearsal.fidelity import patching
+from tui.rehearsal.fidelity.world_time import WorldTime
 
 DEFAULT_ACCOUNT = "123456789012"
 DEFAULT_REGION = "us-east-1"
@@ -92,18 +93,20 @@ def _backend(region: str, account_id: str) -> RDSBackend:
 
 
 def set_replica_lag(
+    time: WorldTime,
     db_identifier: str,
     seconds: float,
     region: str = DEFAULT_REGION,
     account_id: str = DEFAULT_ACCOUNT,
 ) -> None:
     """Make the (green) DB instance lag its source by `seconds`; 0 means caught up."""
-    with fidelity.lock():
+    with time.lock:
         db = _backend(region, account_id).describe_db_instances(db_identifier)[0]
         db.__dict__[_LAG] = float(seconds)
 
 
 def set_long_running_write(
+    time: WorldTime,
     db_identifier: str,
     active: bool,
     kind: str = "write",
@@ -113,7 +116,7 @@ def set_long_running_write(
     """Start or end a long-running write (`kind="write"`) or DDL statement (`"ddl"`) on a DB."""
     if kind not in ("write", "ddl"):
         raise ValueError("kind must be 'write' or 'ddl'")
-    with fidelity.lock():
+    with time.lock:
         db = _backend(region, account_id).describe_db_instances(db_identifier)[0]
         kinds: set[str] = db.__dict__.setdefault(_WRITES, set())
         if active:
@@ -123,22 +126,26 @@ def set_long_running_write(
 
 
 def set_switchover_delay(
+    time: WorldTime,
     deployment: str,
     seconds: float,
     region: str = DEFAULT_REGION,
     account_id: str = DEFAULT_ACCOUNT,
 ) -> None:
     """Make switchovers of this deployment (name or id) take `seconds` longer than usual."""
-    with fidelity.lock():
+    with time.lock:
         bg = _find(_backend(region, account_id), deployment)
         _timeline(bg).extra_switchover_seconds = float(seconds)
 
 
 def set_timings(
-    region: str = DEFAULT_REGION, account_id: str = DEFAULT_ACCOUNT, **seconds: float
+    time: WorldTime,
+    region: str = DEFAULT_REGION,
+    account_id: str = DEFAULT_ACCOUNT,
+    **seconds: float,
 ) -> None:
     """Change how long provisioning tasks and switchovers take (fields of `Timings`)."""
-    with fidelity.lock():
+    with time.lock:
         timings = _timings(_backend(region, account_id))
         for name, value in seconds.items():
             if not hasattr(timings, name):
@@ -236,7 +243,7 @@ def _guardrail_failures(backend: RDSBackend, bg: BlueGreenDeployment, timeout: i
 # -- patched backend methods --------------------------------------------------------------------
 
 
-def _create(self: RDSBackend, bg_kwargs: dict[str, Any]) -> BlueGreenDeployment:
+def _create(time: WorldTime, self: RDSBackend, bg_kwargs: dict[str, Any]) -> BlueGreenDeployment:
     patching.original(RDSBackend, "create_blue_green_deployment")(self, bg_kwargs)
     bg = _find(self, bg_kwargs.get("blue_green_deployment_name", ""))
     timings = _timings(self)
@@ -247,7 +254,7 @@ def _create(self: RDSBackend, bg_kwargs: dict[str, Any]) -> BlueGreenDeployment:
     green = _instance(self, bg.target)
     if green is not None:
         green.status = "creating"
-    now = fidelity.now()
+    now = time.now()
     bg.create_time = now
     bg.__dict__[_STATE] = _Timeline(created_at=now, plan=plan, green=green)
     bg.set_status(BlueGreenDeployment.SupportedStates.PROVISIONING)
@@ -256,6 +263,7 @@ def _create(self: RDSBackend, bg_kwargs: dict[str, Any]) -> BlueGreenDeployment:
 
 
 def _switchover(
+    time: WorldTime,
     self: RDSBackend,
     blue_green_deployment_identifier: str,
     switchover_timeout: int | None = None,
@@ -286,7 +294,7 @@ def _switchover(
     green = _instance(self, bg.target)
     lag = green.__dict__.get(_LAG, 0.0) if green is not None else 0.0
     duration = _timings(self).switchover_seconds + lag + line.extra_switchover_seconds
-    line.switchover = _Switchover(started_at=fidelity.now(), timeout=timeout, duration=duration)
+    line.switchover = _Switchover(started_at=time.now(), timeout=timeout, duration=duration)
     bg.set_status(BlueGreenDeployment.SupportedStates.SWITCHOVER_IN_PROGRESS)
     bg.status_details = None
     return bg
@@ -304,32 +312,32 @@ def _delete(self: RDSBackend, blue_green_deployment_identifier: str, delete_targ
     )
 
 
-def _caught_up(method: Callable[..., Any]) -> Callable[..., Any]:
+def _caught_up(time: WorldTime, method: Callable[..., Any]) -> Callable[..., Any]:
     """Wrap a backend method: catch the world up to now, under the world's lock, then run it."""
 
     @functools.wraps(method)
     def wrapper(self: RDSBackend, *args: Any, **kwargs: Any) -> Any:
-        with fidelity.lock():
-            _catch_up(self, fidelity.now())
+        with time.lock:
+            _catch_up(self, time.now())
             return method(self, *args, **kwargs)
 
     return wrapper
 
 
-def install() -> None:
+def install(time: WorldTime) -> None:
     """Patch moto's RDS backend."""
     ours = {
-        "create_blue_green_deployment": _create,
-        "switchover_blue_green_deployment": _switchover,
+        "create_blue_green_deployment": time.bound(_create),
+        "switchover_blue_green_deployment": time.bound(_switchover),
         "delete_blue_green_deployment": _delete,
     }
     for name, replacement in ours.items():
-        patching.patch(RDSBackend, name, _caught_up(replacement))
+        patching.patch(RDSBackend, name, _caught_up(time, replacement))
     for name in ("describe_blue_green_deployments", "describe_db_instances"):
-        patching.wrap(RDSBackend, name, _caught_up)
+        patching.wrap(RDSBackend, name, functools.partial(_caught_up, time))
 
 
-def tick(now: datetime) -> None:
+def tick(time: WorldTime, now: datetime) -> None:
     """Advance every Blue/Green deployment in every account and region to `now`."""
     for account in list(rds_backends.values()):
         for backend in list(account.values()):
