@@ -18,6 +18,7 @@ from moto.moto_api._internal.models import moto_api_backend
 
 from tui.clock import ManualClock
 from tui.rehearsal import fidelity
+from tui.rehearsal.fidelity.world_time import WorldTime
 from tui.rehearsal.server import FAKE_CREDENTIALS, MotoServer
 
 REGION = "us-east-1"
@@ -34,6 +35,7 @@ class AwsWorld:
     mode: str  # "inprocess" | "server"
     clock: ManualClock
     endpoint_url: str | None
+    time: WorldTime  # the extensions' view of `clock`
 
     def client(self, service: str) -> Any:
         """A real boto3 client for `service` pointed at this world."""
@@ -45,7 +47,7 @@ class AwsWorld:
 
     def tick(self) -> None:
         """Let the world catch up with its clock, as the simulator loop does."""
-        fidelity.tick()
+        fidelity.tick(self.time)
 
 
 @pytest.fixture(scope="session")
@@ -60,13 +62,14 @@ def _moto_server() -> Iterator[MotoServer]:
 def aws(request: pytest.FixtureRequest) -> Iterator[AwsWorld]:
     """A fresh world, in-process under mock_aws and then over the server."""
     clock = ManualClock()
-    fidelity.install(clock)
+    time = WorldTime(clock)
+    fidelity.install(time)
     if request.param == "inprocess":
         with mock_aws():
-            yield AwsWorld("inprocess", clock, None)
+            yield AwsWorld("inprocess", clock, None, time)
     else:
         server: MotoServer = request.getfixturevalue("_moto_server")
-        fidelity.install(clock)  # the server fixture may have installed its own clock
+        fidelity.install(time)  # the server fixture installed its own time
         moto_api_backend.reset()
-        yield AwsWorld("server", clock, server.endpoint_url)
+        yield AwsWorld("server", clock, server.endpoint_url, time)
         moto_api_backend.reset()

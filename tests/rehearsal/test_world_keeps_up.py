@@ -10,6 +10,7 @@ import threading
 import pytest
 
 from tui.clock import ScaledClock
+from tui.rehearsal.fidelity.world_time import WorldTime
 from tui.rehearsal.simulator import MAX_WORLD_GAP, Simulator
 
 
@@ -28,7 +29,7 @@ class _Slow(Simulator):
     """The loop of the real simulator around a step that takes `delay` real seconds."""
 
     def __init__(self, clock: ScaledClock, real: _RealTime) -> None:
-        super().__init__(None, None, clock, min_real_interval=0.01)  # type: ignore[arg-type]
+        super().__init__(None, None, WorldTime(clock), min_real_interval=0.01)  # type: ignore[arg-type]
         self.real = real
         self.delay = 0.0
         self.starts: list = []
@@ -132,7 +133,7 @@ def test_while_a_person_decides_the_world_runs_at_real_time_then_as_fast_as_befo
 def test_the_running_loop_steps_and_stops() -> None:
     """The thread around `turn`: it steps until stopped (no timing asserted)."""
     clock = ScaledClock(30.0)
-    simulator = Simulator(None, None, clock, min_real_interval=0.01)  # type: ignore[arg-type]
+    simulator = Simulator(None, None, WorldTime(clock), min_real_interval=0.01)  # type: ignore[arg-type]
     stepped = threading.Event()
     simulator.step = stepped.set  # type: ignore[method-assign]
     simulator.start()

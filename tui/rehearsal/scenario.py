@@ -25,14 +25,13 @@ from tui.rehearsal.faults import (
     StatusCheckFailure,
     Throttling,
 )
-from tui.rehearsal.fidelity import (
-    ecs_rollout,
-    instance_status_checks,
-    launch_templates,
-    rds_blue_green,
-    target_health,
-    throttling,
-)
+from tui.rehearsal.fidelity import throttling
+from tui.rehearsal.fidelity.autoscaling import launch_templates
+from tui.rehearsal.fidelity.ec2 import instance_status_checks
+from tui.rehearsal.fidelity.ecs import rollout
+from tui.rehearsal.fidelity.elbv2 import target_health
+from tui.rehearsal.fidelity.rds import blue_green
+from tui.rehearsal.fidelity.world_time import WorldTime
 from tui.rehearsal.scenario_loader import load_scenario_spec
 from tui.rehearsal.seed import SeededWorld
 from tui.rehearsal.topology import green_instance
@@ -76,7 +75,9 @@ class Scenario:
                 found[f"zone:{fault.zone}"] = Behaviour(down=True)
         return found
 
-    def apply(self, now: datetime, clients: Any, world: SeededWorld, ledger: Ledger) -> None:
+    def apply(
+        self, now: datetime, clients: Any, world: SeededWorld, ledger: Ledger, time: WorldTime
+    ) -> None:
         """Turn knobs on for faults that began and off for faults that ended."""
         elapsed = self.elapsed(now)
         self.replica_lag = 0.0
@@ -87,20 +88,22 @@ class Scenario:
             active = fault.active(elapsed)
             if isinstance(fault, ReplicaLag) and active:
                 self.replica_lag = max(self.replica_lag, fault.lag(elapsed))
-                _set_lag(clients, fault.deployment, self.replica_lag)
+                _set_lag(time, clients, fault.deployment, self.replica_lag)
             if isinstance(fault, AzOutage) and active and index in self._on:
-                self._mark_zone(index, fault, elapsed)
+                self._mark_zone(index, fault, elapsed, time)
             if active and index not in self._on:
                 self._on.add(index)
                 ledger.fault_began(f"{fault.label} ({self.name})", now)
-                self._turn_on(index, fault, clients, elapsed)
+                self._turn_on(index, fault, clients, elapsed, time)
             elif not active and index in self._on and elapsed >= fault.start:
                 self._on.discard(index)
-                self._turn_off(index, fault, clients)
+                self._turn_off(index, fault, clients, time)
 
-    def _turn_on(self, index: int, fault: Fault, clients: Any, elapsed: float) -> None:
+    def _turn_on(
+        self, index: int, fault: Fault, clients: Any, elapsed: float, time: WorldTime
+    ) -> None:
         if isinstance(fault, LongWrite):
-            rds_blue_green.set_long_running_write(fault.db_instance, True)
+            blue_green.set_long_running_write(time, fault.db_instance, True)
         elif isinstance(fault, Throttling):
             throttling.set_throttling(fault.service, fault.share)
         elif isinstance(fault, StatusCheckFailure):
@@ -109,19 +112,19 @@ class Scenario:
             ]
             if members:
                 victim = sorted(m.instance_id for m in members)[0]
-                instance_status_checks.set_system_status_failed(victim, True)
+                instance_status_checks.set_system_status_failed(time, victim, True)
                 self._victims[index] = [victim]
         elif isinstance(fault, BadTaskDefinition):
             family, _, revision = fault.task_definition.partition(":")
             arn = resolve_ecs.task_definition_arn(
                 clients.client("ecs"), f"{family}:{revision}" if revision else family
             )
-            ecs_rollout.mark_task_definition_bad(arn)
+            rollout.mark_task_definition_bad(time, arn)
             self._victims[index] = [arn]
         elif isinstance(fault, AzOutage):
-            self._mark_zone(index, fault, elapsed)
+            self._mark_zone(index, fault, elapsed, time)
 
-    def _mark_zone(self, index: int, fault: AzOutage, elapsed: float) -> None:
+    def _mark_zone(self, index: int, fault: AzOutage, elapsed: float, time: WorldTime) -> None:
         # The ALB needs `detection` seconds of failed health checks before it stops routing.
         if elapsed < fault.start + fault.detection:
             return
@@ -129,33 +132,33 @@ class Scenario:
         for member in launch_templates.fleet():
             if member.availability_zone == fault.zone and member.instance_id not in marked:
                 target_health.set_unhealthy(
-                    member.instance_id, "Target.Timeout", "Request timed out"
+                    time, member.instance_id, "Target.Timeout", "Request timed out"
                 )
                 marked.append(member.instance_id)
 
-    def _turn_off(self, index: int, fault: Fault, clients: Any) -> None:
+    def _turn_off(self, index: int, fault: Fault, clients: Any, time: WorldTime) -> None:
         victims = self._victims.pop(index, [])
         if isinstance(fault, LongWrite):
-            rds_blue_green.set_long_running_write(fault.db_instance, False)
+            blue_green.set_long_running_write(time, fault.db_instance, False)
         elif isinstance(fault, Throttling):
             throttling.set_throttling(fault.service, 0)
         elif isinstance(fault, ReplicaLag):
-            _set_lag(clients, fault.deployment, 0.0)
+            _set_lag(time, clients, fault.deployment, 0.0)
         elif isinstance(fault, StatusCheckFailure):
             for victim in victims:
-                instance_status_checks.set_system_status_failed(victim, False)
+                instance_status_checks.set_system_status_failed(time, victim, False)
         elif isinstance(fault, BadTaskDefinition):
             for arn in victims:
-                ecs_rollout.mark_task_definition_good(arn)
+                rollout.mark_task_definition_good(time, arn)
         elif isinstance(fault, AzOutage):
             for victim in victims:
-                target_health.set_healthy(victim)
+                target_health.set_healthy(time, victim)
 
 
-def _set_lag(clients: Any, deployment: str, seconds: float) -> None:
+def _set_lag(time: WorldTime, clients: Any, deployment: str, seconds: float) -> None:
     green = green_instance(clients, deployment)
     if green is not None:
-        rds_blue_green.set_replica_lag(green, seconds)
+        blue_green.set_replica_lag(time, green, seconds)
 
 
 def load_scenario(name_or_path: str) -> Scenario:

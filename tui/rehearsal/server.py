@@ -10,8 +10,9 @@ from types import TracebackType
 
 from moto.moto_server.threaded_moto_server import ThreadedMotoServer
 
-from tui.clock import Clock
+from tui.clock import SystemClock
 from tui.rehearsal import fidelity
+from tui.rehearsal.fidelity.world_time import WorldTime
 
 # moto accepts any credentials; these make it obvious in a log that no real account was used.
 FAKE_CREDENTIALS = {
@@ -24,14 +25,15 @@ FAKE_CREDENTIALS = {
 class MotoServer:
     """A moto server on a free loopback port; use as a context manager or start()/stop()."""
 
-    def __init__(self, clock: Clock | None = None) -> None:
-        self._clock = clock
+    def __init__(self, time: WorldTime | None = None) -> None:
+        # Without a world of its own (a bare server in a test), the extensions read the wall clock.
+        self.time = time or WorldTime(SystemClock())
         self._server: ThreadedMotoServer | None = None
         self.endpoint_url = ""
 
     def start(self) -> str:
         """Install the fidelity patches, start serving, and return the endpoint URL."""
-        fidelity.install(self._clock)
+        fidelity.install(self.time)
         # werkzeug logs every request at INFO: noise on an operator's terminal, cost in a drill.
         logging.getLogger("werkzeug").setLevel(logging.WARNING)
         self._server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)

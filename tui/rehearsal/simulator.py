@@ -12,10 +12,11 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
-from tui.clock import Clock
 from tui.rehearsal import fidelity, names, publish_tiers
 from tui.rehearsal.debrief import Ledger, Sample
-from tui.rehearsal.fidelity import ecs_rollout, launch_templates
+from tui.rehearsal.fidelity.autoscaling import launch_templates
+from tui.rehearsal.fidelity.ecs import rollout
+from tui.rehearsal.fidelity.world_time import WorldTime
 from tui.rehearsal.publish import alb_metrics, put_all
 from tui.rehearsal.seed import SeededWorld
 from tui.rehearsal.topology import Placement, green_instances, read_topology
@@ -53,8 +54,10 @@ class Faults(Protocol):
     def begin(self, now: datetime) -> None:
         """The drill starts now: fault times are measured from here."""
 
-    def apply(self, now: datetime, clients: Any, world: SeededWorld, ledger: Ledger) -> None:
-        """Turn the world's knobs for the faults active at `now`."""
+    def apply(
+        self, now: datetime, clients: Any, world: SeededWorld, ledger: Ledger, time: WorldTime
+    ) -> None:
+        """Turn the world's knobs (given the world's time) for the faults active at `now`."""
 
     def behaviours(self, now: datetime) -> Mapping[str, Behaviour]:
         """How each image id / `zone:<az>` serves at `now`."""
@@ -69,7 +72,9 @@ class NoFaults:
     def begin(self, now: datetime) -> None:
         return None
 
-    def apply(self, now: datetime, clients: Any, world: SeededWorld, ledger: Ledger) -> None:
+    def apply(
+        self, now: datetime, clients: Any, world: SeededWorld, ledger: Ledger, time: WorldTime
+    ) -> None:
         return None
 
     def behaviours(self, now: datetime) -> Mapping[str, Behaviour]:
@@ -92,13 +97,15 @@ class Simulator:
         self,
         clients: Any,
         world: SeededWorld,
-        clock: Clock,
+        time: WorldTime,
         faults: Faults | None = None,
         interval: float = 5.0,
         min_real_interval: float = 0.5,
         seed: int = 1,
     ) -> None:
-        self.clients, self.world, self.clock = clients, world, clock
+        self.clients, self.world = clients, world
+        # The world's time: its clock (whose speed `at_real_time` changes) and the extensions' lock.
+        self.time, self.clock = time, time.clock
         self.faults: Faults = faults or NoFaults()
         self.interval, self.min_real_interval = interval, min_real_interval
         self.ledger = Ledger()
@@ -120,8 +127,8 @@ class Simulator:
         now = self.clock.now()
         elapsed = (now - self._last).total_seconds() if self._last else self.interval
         self._last = now
-        fidelity.tick()
-        self.faults.apply(now, self.clients, self.world, self.ledger)
+        fidelity.tick(self.time)
+        self.faults.apply(now, self.clients, self.world, self.ledger, self.time)
         topology, group_arns = read_topology(self.clients, self.world, self._placements)
         requests = round(REQUESTS_PER_SECOND * max(elapsed, 0.0))
         traffic = simulate_interval(topology, requests, self.faults.behaviours(now), self._rng)
@@ -174,7 +181,9 @@ class Simulator:
         desired = {d["serviceName"]: d["desiredCount"] for d in described}
         for service in services:
             running = sum(
-                ecs_rollout.running_tasks_by_task_definition(names.ECS_CLUSTER, service).values()
+                rollout.running_tasks_by_task_definition(
+                    self.time, names.ECS_CLUSTER, service
+                ).values()
             )
             data += publish_tiers.ecs(
                 names.ECS_CLUSTER, service, running, desired[service], now, self._rng

@@ -20,6 +20,7 @@ from tui.aws.clients import ClientFactory
 from tui.clock import Clock
 from tui.rehearsal import fidelity, names
 from tui.rehearsal.fidelity import throttling
+from tui.rehearsal.fidelity.world_time import WorldTime
 from tui.rehearsal.front_door import FrontDoor
 from tui.rehearsal.seed import SeededWorld, seed_world
 from tui.rehearsal.server import FAKE_CREDENTIALS, MotoServer
@@ -50,6 +51,8 @@ class World:
         simulate: bool = True,
     ) -> None:
         self.clock: Clock = clock or new_world_clock(speed)
+        # The extensions' view of that clock, handed to them when they are installed.
+        self.time = WorldTime(self.clock)
         self.faults = faults
         self.serve, self.simulate = serve, simulate
         self.endpoint_url: str | None = None
@@ -79,18 +82,18 @@ class World:
             # moto's backends are process-wide: a world starts from an empty AWS, never from
             # what an earlier world in this process left behind.
             moto_api_backend.reset()
-            self._server = MotoServer(self.clock)
+            self._server = MotoServer(self.time)
             self.endpoint_url = self._server.start()
         else:
-            fidelity.install(self.clock)
+            fidelity.install(self.time)
             self._mock = mock_aws()
             self._mock.start()
         self.clients = self.clients_for()
         self.seeded = seed_world(self.clients)
         self.clock.advance(SETTLE_SECONDS)  # type: ignore[attr-defined]
-        fidelity.tick()
+        fidelity.tick(self.time)
         self.simulator = Simulator(
-            self.clients_for(SIMULATOR_USER_AGENT), self.seeded, self.clock, self.faults
+            self.clients_for(SIMULATOR_USER_AGENT), self.seeded, self.time, self.faults
         )
         self.simulator.faults.begin(self.clock.now())
         self.front_door = FrontDoor(self.simulator.serve_one, names.APP_HOST)

@@ -1,70 +1,48 @@
 """moto made to tell the truth about what our runbooks touch.
 
-Each module in this package adds one thing moto lacks or gets wrong (instance refresh, metric
-math, ...) by patching moto's backend and response classes, so the boto3 call stays a real round
-trip, in-process under `mock_aws` and over `ThreadedMotoServer` alike. A module is an extension
-when it defines:
+Each module in this package, grouped by AWS service in subpackages (`autoscaling/`,
+`cloudwatch/`, `ec2/`, `ecs/`, `elbv2/`, `rds/`; cross-cutting ones at the top), adds one thing
+moto lacks or gets wrong (instance refresh, metric math, ...) by patching moto's backend and
+response classes, so the boto3 call stays a real round trip, in-process under `mock_aws` and
+over `ThreadedMotoServer` alike. A module is an extension when it defines:
 
-- `install() -> None`: patch moto; idempotent (a second call changes nothing);
-- `tick(now: datetime) -> None`: bring that extension's state up to `now` (refresh batches,
-  alarm evaluation, rollouts). Handlers also catch up before they answer, so what a caller sees
-  depends on the world's clock, never on how often it asks.
+- `install(time: WorldTime) -> None`: patch moto through `patching`, which makes a second
+  install stack nothing; the patches read the world's time from `time`;
+- `tick(time: WorldTime, now: datetime) -> None`: bring that extension's state up to `now`
+  (refresh batches, alarm evaluation, rollouts). Handlers also catch up before they answer, so
+  what a caller sees depends on the world's clock, never on how often it asks.
 
-Extensions are found by walking this package, so each one lands on its own; they must not
-depend on each other's install order. Time is the world's `Clock`, set by `install(clock)`.
+Extensions are listed in `extensions.py`; they must not depend on each other's install order.
+Time is a `WorldTime` (`world_time.py`) made from the world's `Clock` by whoever installs the
+extensions and passed to them; there is no clock or lock of the package's own. moto's backends
+stay one per process, so the last install's time is the one the patches read.
 """
 
 from __future__ import annotations
 
-import importlib
-import pkgutil
-import threading
-from datetime import datetime
 from types import ModuleType
 
-from tui.clock import Clock, SystemClock
+from tui.rehearsal.fidelity.world_time import WorldTime
 
-_clock: Clock = SystemClock()
-_lock = threading.RLock()
-
-
-def clock() -> Clock:
-    """The world's clock, which every extension reads for 'now'."""
-    return _clock
+__all__ = ["WorldTime", "install", "tick"]
 
 
-def now() -> datetime:
-    """The world's current time (timezone-aware UTC)."""
-    return _clock.now()
+def install(time: WorldTime) -> None:
+    """Patch moto with every extension, reading the world's time from `time`. Idempotent."""
+    for module in _extensions():
+        module.install(time)
 
 
-def lock() -> threading.RLock:
-    """One lock for the world's moving parts: server threads and the simulator both advance it."""
-    return _lock
-
-
-def extensions() -> list[ModuleType]:
-    """Every extension module in this package, in name order."""
-    found = []
-    for info in sorted(pkgutil.iter_modules(__path__), key=lambda i: i.name):
-        module = importlib.import_module(f"{__name__}.{info.name}")
-        if callable(getattr(module, "install", None)) and callable(getattr(module, "tick", None)):
-            found.append(module)
-    return found
-
-
-def install(world_clock: Clock | None = None) -> None:
-    """Patch moto with every extension and make `world_clock` the world's time. Idempotent."""
-    global _clock
-    if world_clock is not None:
-        _clock = world_clock
-    for module in extensions():
-        module.install()
-
-
-def tick() -> None:
+def tick(time: WorldTime) -> None:
     """Advance every extension to the world's current time (the simulator calls this)."""
-    current = now()
-    with _lock:
-        for module in extensions():
-            module.tick(current)
+    current = time.now()
+    with time.lock:
+        for module in _extensions():
+            module.tick(time, current)
+
+
+def _extensions() -> tuple[ModuleType, ...]:
+    # Imported when first used: importing the extensions imports this package first.
+    from tui.rehearsal.fidelity.extensions import EXTENSIONS
+
+    return EXTENSIONS

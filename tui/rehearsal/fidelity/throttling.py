@@ -11,9 +11,13 @@ import random
 import threading
 import warnings
 from datetime import datetime
+from typing import Any
 
 from moto.core.exceptions import ServiceException
 from moto.core.responses import ActionResult, BaseResponse
+
+from tui.rehearsal.fidelity import patching
+from tui.rehearsal.fidelity.world_time import WorldTime
 
 # Each service's own throttling error code, as its API documents it.
 ERROR_CODES = {
@@ -27,8 +31,6 @@ SPARED_USER_AGENT = "turnout-world-simulator"
 _rates: dict[str, float] = {}
 _rng = random.Random(42)
 _lock = threading.Lock()
-_installed = False
-_original_call_action = BaseResponse.call_action
 
 
 class _Throttled(ServiceException):
@@ -68,10 +70,19 @@ def _should_throttle(response: BaseResponse) -> str | None:
     return ERROR_CODES.get(service or "", DEFAULT_CODE)
 
 
-def _call_action(self: BaseResponse):  # type: ignore[no-untyped-def]
-    code = _should_throttle(self)
-    if code is None:
-        return _original_call_action(self)
+def _throttled(original: Any) -> Any:
+    """moto's `call_action`, answering with the service's throttling error when it is due."""
+
+    def call_action(self: BaseResponse):  # type: ignore[no-untyped-def]
+        code = _should_throttle(self)
+        if code is None:
+            return original(self)
+        return _throttling_answer(self, code)
+
+    return call_action
+
+
+def _throttling_answer(self: BaseResponse, code: str):  # type: ignore[no-untyped-def]
     # Serialised as moto serialises its own errors (see BaseResponse.call_action).
     status, headers, body = self.serialized(ActionResult(_Throttled(code)))
     headers["status"] = status
@@ -80,19 +91,15 @@ def _call_action(self: BaseResponse):  # type: ignore[no-untyped-def]
     return status, headers, body
 
 
-def install() -> None:
+def install(time: WorldTime) -> None:
     """Route every moto action through the throttle check."""
-    global _installed
     # Throttling codes are not in the services' error models (AWS sends them from its front
     # door, not the service), and moto warns of that on every throttled call. Set on every
     # install: test runners reset warning filters between tests.
     warnings.filterwarnings("ignore", message=r"Exception\(_Throttled\)", category=UserWarning)
-    if _installed:
-        return
-    BaseResponse.call_action = _call_action  # type: ignore[method-assign]
-    _installed = True
+    patching.wrap(BaseResponse, "call_action", _throttled)
 
 
-def tick(now: datetime) -> None:
+def tick(time: WorldTime, now: datetime) -> None:
     """Throttling has no time-driven state."""
     return None

@@ -1,0 +1,1 @@
+"""Auto Scaling extensions: instance refresh, launches from launch templates, mixed instances."""

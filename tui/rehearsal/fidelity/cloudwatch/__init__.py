@@ -1,0 +1,1 @@
+"""CloudWatch extensions: the metric store (timestamps, percentiles, metric math) and alarms."""

@@ -1,0 +1,1 @@
+"""EC2 extensions: instance status checks."""

@@ -1,0 +1,1 @@
+"""ECS extensions: service rollouts with the deployment circuit breaker, and their tasks."""

@@ -1,0 +1,36 @@
+"""The fidelity extensions in one explicit list: what `fidelity.install` patches moto with and
+`fidelity.tick` moves.
+
+An extension is a module with `install(time)` (patch moto through `patching`, so a second
+install stacks nothing, the patches reading the world's `WorldTime`) and `tick(time, now)`
+(bring its state up to `now`). A new extension is added here; it must not depend on where in the
+list it stands. The other modules of the package are helpers
+the extensions share.
+"""
+
+from __future__ import annotations
+
+import importlib
+from types import ModuleType
+
+# Module names under this package, by service, then what serves every service.
+NAMES = (
+    "autoscaling.instance_refresh",
+    "autoscaling.launch_templates",
+    "autoscaling.mixed_instances",
+    "cloudwatch.alarm_actions",
+    "cloudwatch.alarm_evaluation",
+    "cloudwatch.alarm_history",
+    "cloudwatch.metric_math",
+    "cloudwatch.metric_percentiles",
+    "cloudwatch.metric_timestamps",
+    "ec2.instance_status_checks",
+    "ecs.rollout",
+    "elbv2.target_health",
+    "rds.blue_green",
+    "throttling",
+)
+
+EXTENSIONS: tuple[ModuleType, ...] = tuple(
+    importlib.import_module(f"{__package__}.{name}") for name in NAMES
+)

@@ -1,0 +1,1 @@
+"""RDS extensions: Blue/Green deployments that provision, replicate and switch over."""
