@@ -323,3 +323,15 @@ def test_notes_are_attached_to_the_step_under_way(drive) -> None:
     d = drive(before=note)
     notes = [r for r in d.records if r.type == "note"]
     assert notes and notes[0].payload["step"] == "dns" and notes[0].actor == "carol"
+
+
+def test_session_start_records_the_endpoint_and_the_profile(drive) -> None:
+    """Which AWS the calls went to, when not AWS's own: a local endpoint is not production."""
+    from tui.engine.options import SessionOptions
+
+    options = SessionOptions(
+        poll=10, runbook_sha256="0" * 64, endpoint_url="http://127.0.0.1:46149", profile="ops"
+    )
+    d = drive(options=options)
+    aws = d.of("session.start")[0]["aws"]
+    assert (aws["endpoint"], aws["profile"]) == ("http://127.0.0.1:46149", "ops")

@@ -143,13 +143,22 @@ class SessionLog(AwsRecords, EvidenceRecords, LeaseRecords):
         user: str | None = None,
         pid: int | None = None,
         argv: Sequence[str] | None = None,
+        endpoint: str | None = None,
+        profile: str | None = None,
     ) -> Record:
         """The first record: what runs, with which parameters, by whom, where, against what.
 
         `runbook_sha256` is computed from the file when not given; `account`/`arn` come from
         STS GetCallerIdentity (the engine asks; the log does not know AWS). `host`, `user`,
         `pid` and `argv` default to this process's; tests pass them to get fixed logs.
+        `endpoint` (AWS_ENDPOINT_URL) and `profile` say which AWS the calls went to, when not
+        the default one: a local endpoint is not production, and the record must say so.
         """
+        aws: dict[str, Any] = {"account": account, "arn": arn, "region": region}
+        if endpoint:
+            aws["endpoint"] = endpoint
+        if profile:
+            aws["profile"] = profile
         return self._append(
             Event.SESSION_START,
             {
@@ -161,7 +170,7 @@ class SessionLog(AwsRecords, EvidenceRecords, LeaseRecords):
                 "params": dict(params),
                 "mode": str(Mode(mode)),
                 "scenario": scenario,
-                "aws": {"account": account, "arn": arn, "region": region},
+                "aws": aws,
                 "operator": self.operator,
                 "os_user": user or os_user(),
                 "host": host or socket.gethostname(),

@@ -101,7 +101,14 @@ def run_command(args: argparse.Namespace) -> int:
     leases = aws_lease_store(args, args.profile, region, sessions_root(args.sessions_dir))
     from tui.commands.session_flow import open_session
 
-    options = SessionOptions(poll=poll, mode="real", leases=leases, break_lease=args.break_lease)
+    options = SessionOptions(
+        poll=poll,
+        mode="real",
+        leases=leases,
+        break_lease=args.break_lease,
+        endpoint_url=os.environ.get("AWS_ENDPOINT_URL") or None,
+        profile=args.profile,
+    )
     make_cloud = _aws_cloud_maker(args.profile, region, clock)
     request = request_for(
         args, runbook, clock, make_cloud=make_cloud, options=options, sessions_dir=args.sessions_dir
@@ -186,6 +193,8 @@ def resume_command(args: argparse.Namespace) -> int:
         runbook_sha256=state.runbook_sha256,
         leases=aws_lease_store(args, args.profile, region, state.path.parent.parent),
         break_lease=args.break_lease,
+        endpoint_url=os.environ.get("AWS_ENDPOINT_URL") or None,
+        profile=args.profile,
     )
     request = request_for(
         args,

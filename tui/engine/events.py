@@ -24,6 +24,8 @@ class SessionStarted:
     started_at: datetime
     window_ends_at: datetime | None = None
     resumed: bool = False
+    endpoint: str | None = None  # the AWS endpoint the session's calls go to, when not AWS's
+    profile: str | None = None
 
 
 @dataclass(frozen=True)

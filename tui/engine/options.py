@@ -32,6 +32,8 @@ class SessionOptions:
     operator_name: str | None = None
     leases: LeaseStore | None = None
     break_lease: bool = False
+    endpoint_url: str | None = None  # AWS_ENDPOINT_URL of a real-mode session, if set
+    profile: str | None = None  # --profile
 
     @property
     def rehearsal(self) -> bool:

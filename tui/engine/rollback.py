@@ -28,7 +28,7 @@ from tui.engine.watching import GuardrailPoller
 from tui.exitcodes import ExitCode
 from tui.runbook.actions import CATALOGUE
 from tui.runbook.describe import condition_text
-from tui.runbook.model import Guardrail, MissingData, Step
+from tui.runbook.model import Guardrail, MissingData, Runbook, Step
 
 
 @dataclass(frozen=True)
@@ -262,3 +262,17 @@ class Rollback:
                 )
                 core.notify(events.RollbackChanged("failed", text))
                 return False, text
+
+
+def plan_item(runbook: Runbook, label: str) -> PlanItem | None:
+    """The rollback plan's item for `label` as `rollback.start` recorded it (a resumed rollback
+    rebuilds its plan from the log): an explicit rollback step, or the undo of a step."""
+    for step in runbook.rollback:
+        if step.id == label:
+            return PlanItem("explicit", step, step.undoes)
+    step = runbook.step(label)
+    if step.irreversible:
+        return PlanItem("irreversible", step, step.id)
+    if step.action == "manual":
+        return PlanItem("manual", step, step.id)
+    return PlanItem("undo", step, step.id) if has_undo(step) else None

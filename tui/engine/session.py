@@ -35,7 +35,7 @@ from tui.engine.outcome import RollbackNeeded, Stop
 from tui.engine.ports import Operator, StepState
 from tui.engine.recorder import SessionCallRecorder
 from tui.engine.resuming import first_start
-from tui.engine.rollback import PlanItem, Rollback, has_undo, plan_rollback
+from tui.engine.rollback import Rollback, plan_item, plan_rollback
 from tui.engine.steps import StepRunner
 from tui.engine.summary import end_summary
 from tui.exitcodes import ExitCode
@@ -253,7 +253,8 @@ class Session:
             raise Stop(code, text)
         start = rollback.start if rollback else None
         labels = list(start.payload.get("plan") or []) if start else []
-        plan = [self._plan_item(label) for label in labels if label not in state.rolled_back]
+        undone = set(state.rolled_back)
+        plan = [plan_item(self.runbook, label) for label in labels if label not in undone]
         code, text = self.rollback.run(
             "operator",
             reason,
@@ -263,17 +264,6 @@ class Session:
             failed_before=state.rollback_failed,
         )
         raise Stop(code, text)
-
-    def _plan_item(self, label: str) -> PlanItem | None:
-        for step in self.runbook.rollback:
-            if step.id == label:
-                return PlanItem("explicit", step, step.undoes)
-        step = self.runbook.step(label)
-        if step.irreversible:
-            return PlanItem("irreversible", step, step.id)
-        if step.action == "manual":
-            return PlanItem("manual", step, step.id)
-        return PlanItem("undo", step, step.id) if has_undo(step) else None
 
     # -- start and end -----------------------------------------------------------------------
 
@@ -327,6 +317,8 @@ class Session:
             scenario=options.scenario,
             window_s=float(runbook.window) if runbook.window else None,
             argv=list(options.argv) or None,
+            endpoint=options.endpoint_url,
+            profile=options.profile,
         )
 
     def _announce(self, *, resumed: bool, first_started: datetime | None = None) -> None:
@@ -350,6 +342,8 @@ class Session:
                 started_at=started,
                 window_ends_at=core.window_ends_at,
                 resumed=resumed,
+                endpoint=self.options.endpoint_url,
+                profile=self.options.profile,
             )
         )
 

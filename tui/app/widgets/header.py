@@ -1,9 +1,12 @@
-"""The session header: runbook, account, region, REHEARSAL or PRODUCTION (in words and colour),
-the maintenance window's countdown and the time elapsed, on the engine's clock."""
+"""The session header: runbook, account, region (and profile), REHEARSAL, LOCAL ENDPOINT or
+PRODUCTION (in words and colour), the maintenance window's countdown and the time elapsed, on
+the engine's clock."""
 
 from __future__ import annotations
 
 from datetime import datetime
+from ipaddress import ip_address
+from urllib.parse import urlsplit
 
 from rich.text import Text
 from textual.widgets import Static
@@ -12,8 +15,23 @@ from tui.app.model import SessionModel
 from tui.app.symbols import duration_text
 
 
-def mode_badge(rehearsal: bool | None, short: bool = False) -> Text:
-    """` REHEARSAL · simulated AWS ` or ` PRODUCTION · REAL AWS ` (just the first word when
+def local_endpoint(endpoint: str | None) -> str | None:
+    """`host:port` of an AWS endpoint on this machine (loopback: a `turnout world`, moto,
+    LocalStack), else None. A session there is not production, whatever its mode says."""
+    if not endpoint:
+        return None
+    parts = urlsplit(endpoint if "//" in endpoint else f"//{endpoint}")
+    host = parts.hostname or ""
+    try:
+        loopback = host == "localhost" or ip_address(host).is_loopback
+    except ValueError:
+        loopback = False
+    return parts.netloc if loopback else None
+
+
+def mode_badge(rehearsal: bool | None, short: bool = False, endpoint: str | None = None) -> Text:
+    """` REHEARSAL · simulated AWS `, ` LOCAL ENDPOINT · 127.0.0.1:4566 ` (a real-mode session
+    against an endpoint on this machine) or ` PRODUCTION · REAL AWS ` (just the first word when
     short): the word is the point; colour helps."""
     if rehearsal is None:
         return Text(" connecting… ", style="reverse")
@@ -21,6 +39,11 @@ def mode_badge(rehearsal: bool | None, short: bool = False) -> Text:
         return Text(
             " REHEARSAL " if short else " REHEARSAL · simulated AWS ",
             style="bold black on bright_cyan",
+        )
+    local = local_endpoint(endpoint)
+    if local:
+        return Text(
+            " LOCAL " if short else f" LOCAL ENDPOINT · {local} ", style="bold black on yellow"
         )
     return Text(" PRODUCTION " if short else " PRODUCTION · REAL AWS ", style="bold white on red")
 
@@ -49,9 +72,12 @@ def _facts(model: SessionModel, now: datetime, short: bool = False) -> Text:
     started = model.started
     if started is not None:
         text.append(f"{started.identity.account} · {started.identity.region} ")
+        if started.profile and not short:
+            text.append(f"profile {started.profile} ", style="dim")
     elif model.runbook is not None:
         text.append(f"{model.runbook.target.account} · {model.runbook.target.region} ")
-    text.append_text(mode_badge(model.rehearsal, short))
+    endpoint = started.endpoint if started is not None else None
+    text.append_text(mode_badge(model.rehearsal, short, endpoint))
     text.append(" │ ", style="dim")
     if started is not None and started.window_ends_at is not None:
         left = (started.window_ends_at - now).total_seconds()
@@ -82,7 +108,8 @@ class SessionHeader(Static):
 
     def show_session(self, model: SessionModel, now: datetime) -> None:
         """Redraw for `now` (called every tick: the countdowns move)."""
-        self.set_class(model.rehearsal is False, "-production")
+        local = model.started is not None and local_endpoint(model.started.endpoint) is not None
+        self.set_class(model.rehearsal is False and not local, "-production")
         self.set_class(model.rehearsal is True, "-rehearsal")
         # Before its first layout (drawn as the screen mounts) the header has no size yet; it
         # spans the screen, so the screen's width is the one it is about to get.
