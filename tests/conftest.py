@@ -1,11 +1,16 @@
-"""Suite-wide fixtures. Area fixtures live in tests/<area>/conftest.py."""
+"""Suite-wide hooks, and the fixtures tests in more than one folder use (tests/README.md). A
+fixture only one folder uses lives in that folder's conftest.py."""
 
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 
+from tui.cli import main
 from tui.rehearsal.world import DEFAULT_IMAGES_SETTING
 
 # Every moto backend in the suite starts as the world's do, without moto's sample of public
@@ -34,3 +39,37 @@ def _no_real_aws(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempP
     monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
     monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
+
+
+# `turnout` in-process, and runbook files: tests/runbook and tests/commands.
+@dataclass
+class Result:
+    """What a `turnout` command printed and returned."""
+
+    code: int
+    out: str
+    err: str
+
+
+@pytest.fixture
+def turnout(capsys: pytest.CaptureFixture[str]) -> Callable[..., Result]:
+    """Run `turnout ARGS...` through `tui.cli.main`, capturing its output."""
+
+    def run(*args: str) -> Result:
+        code = main(list(args))
+        captured = capsys.readouterr()
+        return Result(code, captured.out, captured.err)
+
+    return run
+
+
+@pytest.fixture
+def write(tmp_path: Path) -> Callable[[str, str], Path]:
+    """Write a runbook's text to a file in a temporary directory and return its path."""
+
+    def _write(text: str, name: str = "runbook.yaml") -> Path:
+        path = tmp_path / name
+        path.write_text(text)
+        return path
+
+    return _write
