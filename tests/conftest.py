@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.audit.canary_session import WrittenSession, write_canary_session
 from tui.cli import main
 from tui.rehearsal.world import DEFAULT_IMAGES_SETTING
 
@@ -73,3 +74,14 @@ def write(tmp_path: Path) -> Callable[[str, str], Path]:
         return path
 
     return _write
+
+
+# The audit tests' fixed session: tests/audit and tests/commands.
+
+
+@pytest.fixture
+def canary_session(tmp_path: Path) -> WrittenSession:
+    """The fixed session, written to a fresh directory."""
+    session_dir = tmp_path / "20260314T090000Z-alb-canary"
+    session_dir.mkdir()
+    return write_canary_session(session_dir)
