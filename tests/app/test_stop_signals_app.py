@@ -1,5 +1,5 @@
 """SIGTERM and SIGHUP in the full-screen app end a session as they do headless and in plain
-mode (tests/engine/test_stop_signals.py): `session.end` 130 naming the signal, the log
+mode (tests/commands/test_stop_signals.py): `session.end` 130 naming the signal, the log
 resumable, the terminal given back with the end summary on it. The old app left both to their
 defaults: the process died mid-step, no session.end, the terminal still in the app's mode.
 
@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from tests.app.tmux_driver import Tmux, have_tmux
-from tests.engine.test_stop_signals import WAITING
+from tests.commands.test_stop_signals import WAITING
 from tui.audit.chain import read_log, require_intact
 from tui.audit.resume import resume_state
 from tui.engine.resuming import check_resumable

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from rich.console import Console
 
-from tests.engine.conftest import CANARY, START
+from tests.conftest import CANARY, START
 from tests.engine.fakes import FakeCloud, FakeOperator
 from tui.clock import ManualClock
 from tui.commands.session_flow import SessionRequest, _asking_through, open_session

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.engine.conftest import CANARY
+from tests.conftest import CANARY
 from tests.engine.fakes import FakeOperator
 from tui.engine import events, questions
 from tui.engine.auto_approve import AutoApproving, auto_approver

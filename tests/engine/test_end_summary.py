@@ -5,7 +5,7 @@ front end."""
 
 from __future__ import annotations
 
-from tests.engine.conftest import CANARY
+from tests.conftest import CANARY
 from tests.engine.test_session import errors_from
 from tui.audit.chain import read_log
 from tui.audit.report.model import build_report

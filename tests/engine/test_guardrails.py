@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from tests.engine.conftest import START
+from tests.conftest import START
 from tui.aws.protocol import Series
 from tui.engine.guardrails import Watch, evaluate_guardrail, metric_key
 from tui.runbook.loader import load_text

@@ -8,7 +8,7 @@ from __future__ import annotations
 import os
 import socket
 
-from tests.engine.conftest import CANARY
+from tests.conftest import CANARY
 from tui.audit.leases_local import LocalLeaseStore
 from tui.engine.leasing import Leasing
 from tui.engine.options import SessionOptions

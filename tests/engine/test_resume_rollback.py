@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.engine.conftest import CANARY
+from tests.conftest import CANARY
 from tests.engine.fakes import DriverScript
 from tests.engine.test_session_resume import Crash, last_drive, resume
 from tui.audit.resume import resume_state

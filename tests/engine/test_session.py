@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from tests.engine.conftest import CANARY
+from tests.conftest import CANARY
 from tests.engine.fakes import DriverScript
 from tui.aws.protocol import CloudError
 from tui.engine import events, questions

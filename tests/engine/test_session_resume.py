@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.engine.conftest import CANARY
+from tests.conftest import CANARY
 from tests.engine.fakes import DriverScript, FakeOperator
 from tui.audit.resume import resume_state
 from tui.audit.session_log import SessionLog
@@ -154,7 +154,7 @@ def test_a_crash_mid_rollback_finishes_the_rollback(drive, cloud, clock, operato
 
 def last_drive(drive):
     """The Drive of the session that crashed (rebuilt from its directory)."""
-    from tests.engine.conftest import Drive
+    from tests.conftest import Drive
 
     return Drive(0, None, None, None, None, drive.dirs[-1])  # type: ignore[arg-type]
 

@@ -148,7 +148,7 @@ def test_a_guardrail_that_trips_while_a_confirmation_waits_takes_it_down_and_ask
 
 def _drive_with(drive, person: SlowPerson, text: str):
     """The fixture's drive, with this test's operator in place of its careful person."""
-    from tests.engine import conftest
+    from tests import conftest
 
     original = conftest.FakeOperator
     try:

@@ -1,5 +1,6 @@
-"""Fixtures for the plain front end and the wizard: prompts driven through prompt_toolkit's pipe
-input, everything they and the stream print captured in one buffer, time on a ManualClock."""
+"""Fixtures for the plain front end: prompts driven through prompt_toolkit's pipe input (the
+keys are in tests/keys.py), everything they and the stream print captured in one buffer, time
+on a ManualClock."""
 
 from __future__ import annotations
 
@@ -14,9 +15,6 @@ from rich.console import Console
 
 from tui.clock import ManualClock
 from tui.plain import PlainOperator, make_plain_operator
-
-DOWN = "\x1b[B"
-ENTER = "\r"
 
 
 @dataclass

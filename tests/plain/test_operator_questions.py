@@ -7,7 +7,8 @@ from datetime import timedelta
 
 import pytest
 
-from tests.plain.conftest import DOWN, ENTER, Terminal
+from tests.keys import DOWN, ENTER
+from tests.plain.conftest import Terminal
 from tui.clock import ManualClock
 from tui.engine.ports import Answer, Choice, Question, QuestionKind
 from tui.plain import PlainOperator

@@ -10,7 +10,8 @@ from prompt_toolkit.input import create_pipe_input
 from prompt_toolkit.output import create_output
 from rich.console import Console
 
-from tests.plain.conftest import ENTER, Terminal
+from tests.keys import ENTER
+from tests.plain.conftest import Terminal
 from tui.aws.protocol import Identity, Progress
 from tui.clock import ManualClock
 from tui.engine import events as ev

@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 import pytest
 from rich.console import Console
 
-from tests.engine.conftest import CANARY
+from tests.conftest import CANARY
 from tests.engine.fakes import FakeCloud
 from tui.audit.resume import resume_state
 from tui.audit.session_log import SessionLog

@@ -1,4 +1,5 @@
-"""The headless front end and the session commands' refusals: what a person typing them sees."""
+"""The headless front end (tui/headless.py): its answers, alone and behind --auto-approve, the
+questions it refuses to run without a person for, and its progress stream."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from pathlib import Path
 import pytest
 from rich.console import Console
 
-from tests.engine.conftest import CANARY
+from tests.conftest import CANARY
 from tests.engine.fakes import FakeCloud
 from tui.cli import main
 from tui.engine import questions
@@ -17,7 +18,7 @@ from tui.engine.ports import Choice, Question, QuestionKind
 from tui.headless import HeadlessOperator, questions_in
 from tui.runbook.loader import load_text
 
-RUNBOOKS = Path(__file__).resolve().parents[2] / "runbooks"
+RUNBOOKS = Path(__file__).resolve().parents[1] / "runbooks"
 
 
 def operator(auto: bool = True) -> tuple[HeadlessOperator | AutoApproving, io.StringIO]:
@@ -70,66 +71,6 @@ def test_a_headless_run_without_auto_approve_refuses_a_runbook_that_asks(capsys)
     err = capsys.readouterr().err
     assert code == 2
     assert "asks a person (checklist item 1" in err and "--auto-approve" in err
-
-
-class _Stdout:
-    def __init__(self, tty: bool) -> None:
-        self.tty = tty
-
-    def isatty(self) -> bool:
-        return self.tty
-
-    def fileno(self) -> int:
-        raise OSError("not a real stream")
-
-
-@pytest.mark.parametrize(
-    ("flags", "tty", "term", "front"),
-    [
-        (["--headless"], True, "xterm", "headless"),
-        ([], True, "xterm-256color", "app"),
-        (["--plain"], True, "xterm", "plain"),
-        ([], False, "xterm", "plain"),  # captured output: plain, and it says why
-        ([], True, "dumb", "plain"),
-    ],
-)
-def test_the_front_end_follows_the_flags_and_the_terminal(
-    monkeypatch, flags, tty, term, front
-) -> None:
-    import argparse
-    import sys
-
-    from tui.commands.session_args import choose_front_end
-
-    monkeypatch.setattr(sys, "stdout", _Stdout(tty))
-    monkeypatch.setenv("TERM", term)
-    args = argparse.Namespace(headless="--headless" in flags, plain="--plain" in flags)
-    choose_front_end(args)
-    assert args.front == front
-    assert (args.plain_reason is not None) == (front == "plain")
-
-
-def test_a_bad_runbook_is_reported_at_file_line_col(tmp_path, capsys) -> None:
-    bad = tmp_path / "bad.yaml"
-    bad.write_text(CANARY.replace("ec2.create_image", "ec2.create_imag"))
-    assert main(["rehearse", str(bad), "--headless", "--auto-approve"]) == 2
-    err = capsys.readouterr().err
-    assert f"{bad}:8:13:" in err and "did you mean" in err and "Traceback" not in err
-
-
-def test_bad_flags_are_usage_errors(capsys) -> None:
-    rb = str(RUNBOOKS / "alb-canary.yaml")
-    assert main(["rehearse", rb, "--headless", "--auto-approve", "--poll", "10"]) == 2
-    assert "--poll" in capsys.readouterr().err
-    assert main(["rehearse", rb, "--headless", "--auto-approve", "--scenario", "bad-amy"]) == 2
-    assert 'did you mean "bad-ami"' in capsys.readouterr().err
-    assert main(["rehearse", rb, "--headless", "--set", "bake"]) == 2
-
-
-def test_resume_refuses_a_finished_session(tmp_path, capsys, drive) -> None:
-    d = drive()
-    assert main(["resume", str(d.dir), "--headless", "--auto-approve"]) == 2
-    assert "runbook" in capsys.readouterr().err  # its runbook file <runbook> is not on disk
 
 
 def test_headless_prints_breaches_against_thresholds(drive, cloud: FakeCloud) -> None:

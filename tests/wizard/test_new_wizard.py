@@ -10,7 +10,7 @@ import pytest
 from prompt_toolkit.input import create_pipe_input
 from prompt_toolkit.output import create_output
 
-from tests.plain.conftest import DOWN, ENTER
+from tests.keys import DOWN, ENTER
 from tui.commands.new import run_new
 from tui.commands.runbook import run_validate
 from tui.exitcodes import ExitCode

@@ -1,4 +1,5 @@
-"""Fixtures for the audit tests: a fixed, realistic session log written through `SessionLog`.
+"""The audit tests' session: a fixed, realistic session log written through `SessionLog` (the
+`canary_session` fixture in tests/conftest.py writes it for each test that asks).
 
 `write_canary_session` plays a whole ALB canary session on a `ManualClock` (so every timestamp
 and duration is exact): checklist, a snapshot, a 5 % canary that bakes clean, a 25 % canary
@@ -14,8 +15,6 @@ import dataclasses
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-
-import pytest
 
 from tui.audit.chain import Record
 from tui.audit.session_log import SessionLog
@@ -266,11 +265,3 @@ def write_canary_session(session_dir: Path) -> WrittenSession:
     rec(log.session_end(3, reason="guardrail error rate"), ended=True)
     log.close()
     return out
-
-
-@pytest.fixture
-def canary_session(tmp_path: Path) -> WrittenSession:
-    """The fixed session, written to a fresh directory."""
-    session_dir = tmp_path / "20260314T090000Z-alb-canary"
-    session_dir.mkdir()
-    return write_canary_session(session_dir)

@@ -12,7 +12,7 @@ from prompt_toolkit.input import create_pipe_input
 from prompt_toolkit.output import create_output
 from rich.console import Console
 
-from tests.plain.conftest import DOWN, ENTER
+from tests.keys import DOWN, ENTER
 from tests.rehearsal.world_drill import start_world
 from tui.aws.inventory import Inventory
 from tui.rehearsal.fidelity import throttling

@@ -1,7 +1,7 @@
 """The child process of the stop-signal test: a headless session of RUNBOOK on the fake Cloud
 and the wall clock, waiting in a long `wait` step until the parent sends it a signal.
 
-    python tests/engine/signal_child.py RUNBOOK SESSIONS_DIR
+    python tests/commands/signal_child.py RUNBOOK SESSIONS_DIR
 """
 
 from __future__ import annotations
