@@ -11,7 +11,7 @@ from pathlib import Path
 
 from tests.app.conftest import until
 from tests.app.screen_text import screen_text
-from tests.engine.conftest import CANARY, START
+from tests.conftest import CANARY, START
 from tests.engine.fakes import FakeCloud
 from tui.app.question import choice_keys
 from tui.app.screens.question import QuestionScreen

@@ -41,7 +41,7 @@ class Waiting(FakeOperator):
 
 @pytest.fixture(params=[QuestionKind.CONFIRM, QuestionKind.CHECKLIST], ids=["confirm", "checklist"])
 def operator(request) -> Waiting:
-    """The session's operator (tests/engine/conftest.py's `drive` asks through it)."""
+    """The session's operator (tests/conftest.py's `drive` asks through it)."""
     return Waiting(request.param)
 
 
