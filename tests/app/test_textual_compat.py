@@ -140,3 +140,38 @@ def test_textual_is_the_version_this_was_checked_against() -> None:
     assert textual.__version__.startswith("8."), (
         f"Textual {textual.__version__}: textual_compat.py was written against 8.x"
     )
+
+
+def test_sigcont_reaches_textual_only_while_the_terminal_lives() -> None:
+    """A hangup sends SIGHUP and SIGCONT. Textual's driver answers SIGCONT by starting
+    application mode again, which on a terminal that has gone left the app blocked for ever
+    in `WriterThread.stop` (seen in the suite). It must reach Textual on a live terminal (Ctrl+Z
+    then `fg`) and not on a hung-up one. Relies on LinuxDriver installing a SIGCONT handler."""
+    import os
+    import pty
+    import signal
+
+    from textual.drivers.linux_driver import LinuxDriver
+
+    from tui.app.textual_compat import resume_only_on_a_live_terminal
+
+    assert hasattr(LinuxDriver, "_sigcont_application"), (
+        "Textual's LinuxDriver no longer has _sigcont_application: check how it resumes after "
+        "SIGCONT, and whether resume_only_on_a_live_terminal is still needed"
+    )
+    heard: list[int] = []
+    before = signal.signal(signal.SIGCONT, lambda signum, frame: heard.append(signum))
+    master, slave = pty.openpty()
+    try:
+        resume_only_on_a_live_terminal(slave)
+        signal.raise_signal(signal.SIGCONT)
+        assert heard == [signal.SIGCONT]  # a live terminal: Textual resumes as before
+        os.close(master)  # the terminal hangs up
+        master = -1
+        signal.raise_signal(signal.SIGCONT)
+        assert heard == [signal.SIGCONT]  # gone: nothing to resume, Textual not called
+    finally:
+        signal.signal(signal.SIGCONT, before)
+        os.close(slave)
+        if master >= 0:
+            os.close(master)

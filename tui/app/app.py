@@ -30,7 +30,11 @@ from tui.app.operator import TextualOperator
 from tui.app.question import PendingQuestion
 from tui.app.screens.session import ReplayScreen, SessionScreen
 from tui.app.session_port import DebriefMaker, SessionControl, SessionFactory
-from tui.app.textual_compat import collect_again, run_collector_frozen
+from tui.app.textual_compat import (
+    collect_again,
+    resume_only_on_a_live_terminal,
+    run_collector_frozen,
+)
 from tui.clock import Clock
 from tui.engine.events import AutoApproved, Notice, SessionEnded
 from tui.errors import TurnoutError
@@ -107,6 +111,10 @@ class TurnoutApp(KeyActions):
         """Start the tick; once the first frame is painted, the engine (or the replay) and
         the tail: their threads (the engine calling AWS, or the rehearsal world) would
         otherwise take the interpreter from the first paint, which shows none of their work."""
+        if not self.is_headless:
+            import sys
+
+            resume_only_on_a_live_terminal(sys.__stdin__.fileno())
         self.set_interval(TICK_S, self.tick)
         self.call_after_refresh(self.tick)
         self.call_after_refresh(collect_again)  # see `run`

@@ -26,6 +26,7 @@ __all__ = [
     "collect_again",
     "forget_drawing",
     "mark_footer_ready",
+    "resume_only_on_a_live_terminal",
     "run_collector_frozen",
 ]
 
@@ -103,3 +104,35 @@ def run_collector_frozen(run: Callable[[], T]) -> T:
 def collect_again() -> None:
     """Let the collector run again (once the first frame is painted; see `run_collector_frozen`)."""
     gc.enable()
+
+
+# -- a terminal that hangs up --------------------------------------------------------------------
+
+
+def resume_only_on_a_live_terminal(tty_fd: int) -> None:
+    """Keep Textual's SIGCONT handler (it restarts application mode after Ctrl+Z, `fg`) from
+    running once the terminal has hung up.
+
+    A hangup sends SIGHUP *and* SIGCONT (Linux: tty_signal_session_leader). Textual's Linux
+    driver answers SIGCONT, in a plain signal handler on the main thread, by starting
+    application mode again: a second writer thread over a terminal that is gone, while the
+    app is closing for the SIGHUP (tui/app/launch.py). Seen in the suite: the old writer's
+    queue full, the app blocked for ever in `WriterThread.stop`, the session paused but the
+    process never ending. On a hung-up terminal there is nothing to resume, so the handler is
+    skipped; on a live one it runs as before. Call from the main thread, once the driver has
+    installed its handlers (the app's on_mount)."""
+    import signal
+    import termios
+
+    textual_handler = signal.getsignal(signal.SIGCONT)
+    if not callable(textual_handler):
+        return  # headless or test drivers install none
+
+    def on_sigcont(signum: int, frame: object) -> None:
+        try:
+            termios.tcgetattr(tty_fd)  # EIO once the terminal has hung up
+        except (termios.error, OSError):
+            return
+        textual_handler(signum, frame)  # type: ignore[operator]
+
+    signal.signal(signal.SIGCONT, on_sigcont)
