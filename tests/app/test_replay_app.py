@@ -59,7 +59,7 @@ def test_replay_draws_the_session_to_its_end(tmp_path) -> None:
 
     async def body() -> None:
         async with app.run_test(size=(160, 48)) as pilot:
-            await until(pilot, lambda: app.model.ended is not None, timeout=30)
+            await until(pilot, lambda: app.model.ended is not None)
             await pilot.pause(0.6)
             text = screen_text(app)
             assert "SESSION ENDED: rolled back (exit 3)" in text
