@@ -309,3 +309,27 @@ def _log_records(state: SnapshotState, tmp: Path) -> list[Any]:
             log.session_end(event.exit_code, reason=event.summary)
     log.close()
     return list(read_log(tmp).records)
+
+
+def checklist_question() -> SnapshotState:
+    """The first checklist item, before anything has changed."""
+    events = [_started("alb-canary")]
+    item = runbook("alb-canary").checklist[0]
+    return SnapshotState("alb-canary", events, questions.checklist(1, 3, item))
+
+
+def precondition_failed() -> SnapshotState:
+    """The canary's precondition failed: stop, check again, or override."""
+    events = [_started("alb-canary"), *_done("drain-delay")]
+    step = runbook("alb-canary").step("canary")
+    body = "at least 2 healthy targets in web-green: 1 healthy (of 2)"
+    question = questions.precondition(step, body, {"healthy_targets": 1})
+    return SnapshotState("alb-canary", events, question)
+
+
+def manual_step() -> SnapshotState:
+    """A manual step waiting for the person to say it is done."""
+    events = [_started("alb-canary"), *_done("drain-delay", "canary", "full-traffic-bake")]
+    step = runbook("alb-canary").step("keep-blue")
+    instructions = str(step.arguments.get("instructions") or step.title)
+    return SnapshotState("alb-canary", events, questions.manual(step, instructions))

@@ -45,6 +45,58 @@ class TestPrompts:
         app, before = states.build_app(states.canary_split(breach=True), tmp_path)
         assert snap_compare(app, terminal_size=(120, 40), run_before=before)
 
+    def test_checklist_item(self, snap_compare, tmp_path) -> None:
+        app, before = states.build_app(states.checklist_question(), tmp_path)
+        assert snap_compare(app, terminal_size=(120, 40), run_before=before)
+
+    def test_failed_precondition(self, snap_compare, tmp_path) -> None:
+        app, before = states.build_app(states.precondition_failed(), tmp_path)
+        assert snap_compare(app, terminal_size=(120, 40), run_before=before)
+
+    def test_manual_step(self, snap_compare, tmp_path) -> None:
+        app, before = states.build_app(states.manual_step(), tmp_path)
+        assert snap_compare(app, terminal_size=(120, 40), run_before=before)
+
+
+class TestModals:
+    """The app's own dialogs over the session screen."""
+
+    def test_quit_dialog_in_a_rehearsal(self, snap_compare, tmp_path) -> None:
+        from tui.app.screens.quit import QuitScreen
+
+        app, before = states.build_app(states.canary_split(), tmp_path)
+
+        async def quit_open(pilot) -> None:
+            await before(pilot)
+            app.push_screen(QuitScreen(rehearsal=True))
+            await pilot.pause()
+
+        assert snap_compare(app, terminal_size=(120, 40), run_before=quit_open)
+
+    def test_keys_help(self, snap_compare, tmp_path) -> None:
+        app, before = states.build_app(states.canary_split(), tmp_path)
+
+        async def help_open(pilot) -> None:
+            await before(pilot)
+            await pilot.press("question_mark")
+            await pilot.pause()
+
+        assert snap_compare(app, terminal_size=(120, 40), run_before=help_open)
+
+    def test_note(self, snap_compare, tmp_path) -> None:
+        app, before = states.build_app(states.canary_split(), tmp_path)
+
+        async def note_open(pilot) -> None:
+            await before(pilot)
+            await pilot.press("n")
+            await pilot.pause()
+            from textual.widgets import Input
+
+            for field in app.screen.query(Input):
+                field.cursor_blink = False  # steady, as in states.build_app
+
+        assert snap_compare(app, terminal_size=(120, 40), run_before=note_open)
+
 
 @pytest.mark.parametrize("size", [(120, 30)])
 def test_picker(snap_compare, size) -> None:

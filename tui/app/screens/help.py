@@ -15,8 +15,9 @@ from textual.widgets import Static
 MODAL_KEYS = (
     ("Enter / y", "yes (a typed confirmation: submit what you typed)"),
     ("Escape / n", "no"),
-    ("letter in [ ]", "that choice"),
+    ("letter in [ ]", "that choice (r is always roll back)"),
     ("v", "hide the question to look at the screen (c brings it back)"),
+    ("q", "leave: pause (the question is taken down) or roll back"),
 )
 """The keys of a question's modal, listed under the screen's own."""
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -48,7 +49,8 @@ class QuitScreen(ModalScreen[str | None]):
                     ("r", "Roll back", ROLLBACK),
                     ("Esc", "Keep going", ""),
                 ):
-                    button = Button(f"[{key}] {label}", id=f"quit-{choice or 'stay'}")
+                    # Text, not a string: "[p]" as markup was a tag, and the keys never showed.
+                    button = Button(Text(f"[{key}] {label}"), id=f"quit-{choice or 'stay'}")
                     button.can_focus = False
                     yield button
 
