@@ -24,30 +24,31 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
-from rich.console import Console
-
-from tui.audit.resume import ResumeState
 from tui.audit.session_log import SessionLog, file_sha256
 from tui.audit.sessiondir import create_session_dir
-from tui.aws.protocol import Cloud
 from tui.clock import Clock
-from tui.engine.auto_approve import AutoApproving
 from tui.engine.control import STOP_SIGNALS
-from tui.engine.events import EndSummary
 from tui.engine.options import SessionOptions
 from tui.engine.ports import Operator
 from tui.engine.recorder import SessionCallRecorder
-from tui.engine.session import Session
 from tui.errors import InputError
 from tui.exitcodes import ExitCode
-from tui.headless import HeadlessOperator, questions_in
 from tui.runbook.model import Runbook
 
-if TYPE_CHECKING:  # the app is imported only when it is the front end
+# The engine's Session and what builds on it are imported where a session is made: in the app
+# that is on its worker thread, after the first paint (bench/ui.py: `turnout rehearse`'s first
+# paint; the engine's import was a fifth of it).
+if TYPE_CHECKING:
+    from rich.console import Console
+
     from tui.app.launch import AppRunner
     from tui.app.session_port import DebriefMaker
+    from tui.audit.resume import ResumeState
+    from tui.aws.protocol import Cloud
+    from tui.engine.events import EndSummary
+    from tui.engine.session import Session
 
-CloudMaker = Callable[[SessionCallRecorder], Cloud]
+CloudMaker = Callable[[SessionCallRecorder], "Cloud"]
 """Builds the Cloud on the session's call recorder (the commands' `make_cloud`)."""
 OperatorWrapper = Callable[[Operator], Operator]
 """What a person's questions go through (a rehearsal's `world_questions_at_real_time`)."""
@@ -113,6 +114,8 @@ def open_session(request: SessionRequest) -> Outcome:
     made: list[Session] = []
 
     def make_session(front_operator: Operator) -> Session:
+        from tui.engine.session import Session
+
         nonlocal options
         if request.boot is not None:
             booted = request.boot(request.front, front_operator)
@@ -184,12 +187,18 @@ def _asking_through(request: SessionRequest, operator: Operator) -> Operator:
     if request.wrap_operator is not None and request.front != "headless":
         operator = request.wrap_operator(operator)
     if request.auto_approve:
+        from tui.engine.auto_approve import AutoApproving
+
         operator = AutoApproving(operator, clock=request.clock)
     return operator
 
 
 def _stream_operator(request: SessionRequest) -> Operator:
     """Headless's progress stream, or plain mode's prompts."""
+    from rich.console import Console
+
+    from tui.headless import HeadlessOperator
+
     console = request.console or Console(soft_wrap=True)
     if request.front == "plain":
         from tui.plain import make_plain_operator
@@ -243,6 +252,8 @@ def require_answerable(runbook: Runbook, auto_approve: bool) -> None:
     """A headless run without --auto-approve must never need a person: refuse it up front."""
     if auto_approve:
         return
+    from tui.headless import questions_in
+
     asks = questions_in(runbook)
     if asks:
         shown = ", ".join(asks[:4]) + (f" and {len(asks) - 4} more" if len(asks) > 4 else "")
