@@ -76,3 +76,44 @@ def test_the_world_boot_tells_the_app_what_it_is_doing() -> None:
         assert boot.world.clock is boot.clock  # the clock the session opened on
     finally:
         boot.stop()
+
+
+def test_leaving_while_the_world_boots_pauses_the_session_when_it_comes(tmp_path: Path) -> None:
+    """The app closes (a stop signal, a quit) while the session is still being made (the
+    world booting): the session, once made, pauses at its first safe point, and the launcher
+    waits for it. The old launcher saw no session yet, returned at once and closed the log
+    under an engine about to start."""
+    from tui.audit.chain import read_log
+
+    booting, closed = threading.Event(), threading.Event()
+
+    def boot(front, operator):
+        booting.set()
+        assert closed.wait(60)  # the app has gone before the world is up
+        return None
+
+    async def drive(app) -> int | None:
+        async with app.run_test(size=(120, 40)) as pilot:
+            await until(pilot, booting.is_set, what="the boot to begin")
+            app.exit()
+        closed.set()
+        return app.return_value
+
+    cloud = FakeCloud()
+    cloud.reads["healthy_targets"] = 2
+    cloud.metrics["ErrorRate"] = lambda t: 0.1
+    request = SessionRequest(
+        load_text(CANARY),
+        ManualClock(START),
+        lambda recorder: cloud,
+        SessionOptions(poll=10, runbook_sha256="0" * 64),
+        front="app",
+        sessions_dir=str(tmp_path),
+        boot=boot,
+        run_app=lambda app: asyncio.run(drive(app)),
+    )
+    outcome = open_session(request)
+    assert outcome.code == ExitCode.INTERRUPTED
+    records = read_log(outcome.session_dir / "audit.jsonl").records
+    assert records[-1].type == "session.end" and records[-1].payload["exit_code"] == 130
+    assert cloud.calls == [] or all(what != "start" for what, _ in cloud.calls)

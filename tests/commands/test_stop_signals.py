@@ -44,17 +44,24 @@ def _started_waiting(sessions: Path) -> bool:
     return bool(logs) and '"type":"step.start"' in logs[0].read_text()
 
 
+def _child(runbook: Path, sessions: Path, *, sighup: object = signal.SIG_DFL) -> subprocess.Popen:
+    """The session child, its SIGHUP disposition set (ignored ones are inherited: a suite run
+    under nohup made SIGHUP ignored in every child, and the SIGHUP case timed out there)."""
+    return subprocess.Popen(
+        [sys.executable, str(HERE / "signal_child.py"), str(runbook), str(sessions)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        env={**os.environ, "PYTHONPATH": str(HERE.parents[1])},
+        preexec_fn=lambda: signal.signal(signal.SIGHUP, sighup),  # type: ignore[arg-type]
+    )
+
+
 @pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGHUP], ids=["SIGTERM", "SIGHUP"])
 def test_a_stop_signal_pauses_the_session_resumably(tmp_path, signum):
     runbook = tmp_path / "waits.yaml"
     runbook.write_text(WAITING)
     sessions = tmp_path / "sessions"
-    child = subprocess.Popen(
-        [sys.executable, str(HERE / "signal_child.py"), str(runbook), str(sessions)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        env={**os.environ, "PYTHONPATH": str(HERE.parents[1])},
-    )
+    child = _child(runbook, sessions)
     try:
         _wait_for(lambda: _started_waiting(sessions), child, "started its wait")
         child.send_signal(signum)
@@ -70,3 +77,25 @@ def test_a_stop_signal_pauses_the_session_resumably(tmp_path, signum):
     assert end.type == "session.end" and end.payload["exit_code"] == 130
     assert signal.Signals(signum).name in end.payload["reason"]
     check_resumable(resume_state(log), None)  # a paused session may be resumed
+
+
+def test_under_nohup_sighup_stays_ignored(tmp_path):
+    """`nohup turnout run --headless ...`: a SIGHUP changes nothing (the session goes on), and
+    SIGTERM still pauses it. turnout only hears signals that were not ignored when it began."""
+    runbook = tmp_path / "waits.yaml"
+    runbook.write_text(WAITING)
+    sessions = tmp_path / "sessions"
+    child = _child(runbook, sessions, sighup=signal.SIG_IGN)
+    try:
+        _wait_for(lambda: _started_waiting(sessions), child, "started its wait")
+        child.send_signal(signal.SIGHUP)
+        # The same session then hears a SIGTERM: had the SIGHUP been heard, it would have ended.
+        child.send_signal(signal.SIGTERM)
+        code = child.wait(120)
+    finally:
+        if child.poll() is None:
+            child.kill()
+    assert code == 130
+    (log,) = sessions.glob("*/audit.jsonl")
+    end = read_log(log).records[-1]
+    assert "SIGTERM" in end.payload["reason"]  # not SIGHUP: that one was ignored

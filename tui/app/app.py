@@ -129,11 +129,14 @@ class TurnoutApp(KeyActions):
             self._read_tail()
 
     def on_unmount(self) -> None:
-        """Leaving: nobody will answer any more, so open questions take their cautious choice,
-        and an engine still running is asked to pause (never left changing AWS unwatched)."""
-        self.operator.close()
+        """Leaving: an engine still running is asked to pause (never left changing AWS
+        unwatched), first, so an open question is taken down for the pause rather than
+        answered; then nobody will answer any more, so what is still open takes its cautious
+        choice. A session still being made (a world booting) is paused when it comes (the
+        launcher's `_Engine`, told by the closed operator)."""
         if self.control is not None and self.model.ended is None and self.exit_code is None:
             self.control.request_pause()
+        self.operator.close()
         if self.player is not None:
             self.player.stop()
 

@@ -51,20 +51,15 @@ def run_session_app(
     `run_app(app)` runs the app in place of `app.run()` (the tests' seam: they drive it
     with `App.run_test()` and key presses).
     """
-    engine_stopped = threading.Event()
-    sessions: list[SessionControl] = []
-
-    def make(operator: Operator) -> SessionControl:
-        session = make_session(operator)
-        sessions.append(session)
-        return _Watched(session, engine_stopped)
-
-    app = TurnoutApp(runbook, clock, session_dir, make_session=make, who=who, debrief=debrief)
-    result = _run_hearing_stop_signals(app, sessions) if run_app is None else run_app(app)
-    if sessions and not engine_stopped.is_set():
+    engine = _Engine(make_session)
+    app = TurnoutApp(
+        runbook, clock, session_dir, make_session=engine.make, who=who, debrief=debrief
+    )
+    result = _run_hearing_stop_signals(app, engine) if run_app is None else run_app(app)
+    if engine.running:
         say("turnout: pausing the session before leaving…", sys.stderr)
-        sessions[0].request_pause()
-        if not engine_stopped.wait(STOP_WAIT_S):
+        engine.request_pause()
+        if not engine.stopped.wait(STOP_WAIT_S):
             say(
                 "turnout: the engine did not stop; the session may need `turnout resume`.",
                 sys.stderr,
@@ -88,7 +83,63 @@ def say(text: str, stream: TextIO) -> None:
             os.dup2(devnull, fd)
 
 
-def _run_hearing_stop_signals(app: TurnoutApp, sessions: list[SessionControl]) -> int | None:
+class _AppClosed(BaseException):
+    """The app closed before the engine's thread began: no session is made (not an error the
+    app would report: it has gone)."""
+
+
+class _Engine:
+    """The engine's side of the app: the session once made (on the engine's thread), and a
+    pause asked for before it existed. A rehearsal's world boots while the session is being
+    made (seconds): a stop signal or a quit then must still pause the session when it comes,
+    and the launcher must wait for it, not close the log under an engine about to start."""
+
+    def __init__(self, make_session: SessionFactory) -> None:
+        self._make_session = make_session
+        self._lock = threading.Lock()
+        self._session: SessionControl | None = None
+        self._pause: list[str | None] = []  # asked for before the session existed
+        self._closed = False  # the app has gone and the engine had not started: never start
+        self.started = threading.Event()  # `make` was called: the engine's thread is at work
+        self.stopped = threading.Event()  # and it has returned, however
+
+    @property
+    def running(self) -> bool:
+        """Whether the engine's thread is at work, now the app has gone; if it never began,
+        it never will (the log is about to be closed)."""
+        with self._lock:
+            self._closed = not self.started.is_set()
+        return self.started.is_set() and not self.stopped.is_set()
+
+    def make(self, operator: Operator) -> SessionControl:
+        with self._lock:
+            if self._closed:
+                raise _AppClosed
+            self.started.set()
+        try:
+            session = self._make_session(operator)
+        except BaseException:
+            self.stopped.set()
+            raise
+        with self._lock:
+            self._session = session
+            pending = list(self._pause)
+        if getattr(operator, "closed", False) and not pending:  # the app went meanwhile
+            pending = [None]
+        for reason in pending:
+            session.request_pause(reason)
+        return _Watched(session, self.stopped)
+
+    def request_pause(self, reason: str | None = None) -> None:
+        with self._lock:
+            session = self._session
+            if session is None:
+                self._pause.append(reason)
+                return
+        session.request_pause(reason)
+
+
+def _run_hearing_stop_signals(app: TurnoutApp, engine: _Engine) -> int | None:
     """`app.run()`, but SIGTERM (a process manager's stop) and SIGHUP (the terminal went away)
     pause the session with that reason and close the app, as in headless and plain mode:
     session.end 130, resumable, the terminal restored. Left to their defaults they kill the
@@ -99,8 +150,7 @@ def _run_hearing_stop_signals(app: TurnoutApp, sessions: list[SessionControl]) -
 
     def stop(number: int, why: str) -> None:
         loop.remove_signal_handler(number)
-        if sessions:
-            sessions[0].request_pause(f"paused by {why}")
+        engine.request_pause(f"paused by {why}")
         app.exit()
 
     heard: list[int] = []

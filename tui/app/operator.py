@@ -78,6 +78,11 @@ class TextualOperator:
                 if pending.question is question:
                     pending.settle(Answer(WITHDRAWN, ENGINE_ACTOR))
 
+    @property
+    def closed(self) -> bool:
+        """Whether the app has gone (nobody will answer)."""
+        return self._closed.is_set()
+
     def close(self) -> None:
         """The app is leaving: settle every open question with its cautious choice."""
         self._closed.set()

@@ -130,6 +130,10 @@ def answer_watching(
                 # acted on at the first poll after the answer.
                 _take_down(operator, question, asked)
                 raise Withdrawn(watching, trip)
+        if pause_wanted is not None and pause_wanted():
+            # An answer and a pause at once (the app closing settles what is open): the pause
+            # wins, the question is asked again on resume; nothing more is done meanwhile.
+            raise PausedWhileAsking
     except (Withdrawn, PausedWhileAsking):
         raise
     except BaseException:

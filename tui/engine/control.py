@@ -32,6 +32,7 @@ class Controls:
         self._rollback: RollbackRequest | None = None
         self._pause = False
         self._interrupt = False
+        self._reason_given = False
         self.pause_reason = "paused at the operator's request"
 
     def request_rollback(self, who: str, reason: str) -> None:
@@ -40,11 +41,13 @@ class Controls:
             self._rollback = RollbackRequest(who, reason)
 
     def request_pause(self, reason: str | None = None) -> None:
-        """Stop at the next safe point, resumable (exit 130); `reason` goes in session.end."""
+        """Stop at the next safe point, resumable (exit 130); `reason` goes in session.end. The
+        first reason given is kept: a SIGTERM is not renamed by the app's own pause on its
+        way out, nor one signal by the next."""
         with self._lock:
             self._pause = True
-            if reason:
-                self.pause_reason = reason
+            if reason and not self._reason_given:
+                self.pause_reason, self._reason_given = reason, True
 
     def request_interrupt(self) -> None:
         """Ctrl-C: ask the operator what to do at the next safe point."""
