@@ -85,3 +85,26 @@ async def until(
 def run(test: Callable[[], Awaitable[None]]) -> None:
     """Run an async test body (the suite has no asyncio plugin)."""
     asyncio.run(test())
+
+
+def in_app(
+    cloud: Any, drive_app: Callable[[TurnoutApp], Awaitable[int | None]], **fields: Any
+) -> Any:
+    """Run CANARY (tests/conftest.py) through `open_session` in the real app with the real
+    engine on `cloud` (a FakeCloud), `drive_app(app)` pressing keys inside `App.run_test()`;
+    `fields` are the rest of the `SessionRequest` (sessions_dir, boot, ...). Its Outcome."""
+    from tests.conftest import CANARY, START
+    from tui.commands.session_flow import SessionRequest, open_session
+    from tui.engine.options import SessionOptions
+    from tui.runbook.loader import load_text
+
+    request = SessionRequest(
+        load_text(CANARY),
+        ManualClock(START),
+        lambda recorder: cloud,
+        SessionOptions(poll=10, runbook_sha256="0" * 64),
+        front="app",
+        run_app=lambda app: asyncio.run(drive_app(app)),
+        **fields,
+    )
+    return open_session(request)

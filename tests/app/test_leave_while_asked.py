@@ -5,32 +5,25 @@ is only ever "roll back", and a rehearsal never promises to be resumable."""
 
 from __future__ import annotations
 
-import asyncio
 from datetime import UTC, datetime
 from pathlib import Path
 
-from tests.app.conftest import until
+from tests.app.conftest import in_app, until
 from tests.app.screen_text import screen_text
-from tests.conftest import CANARY, START
-from tests.engine.fakes import FakeCloud
+from tests.conftest import CANARY
 from tui.app.question import choice_keys
 from tui.app.screens.question import QuestionScreen
 from tui.app.screens.quit import QuitScreen
 from tui.audit.chain import read_log
-from tui.clock import ManualClock
-from tui.commands.session_flow import SessionRequest, open_session
 from tui.engine import questions
-from tui.engine.options import SessionOptions
 from tui.engine.ports import QuestionKind
 from tui.exitcodes import ExitCode
 from tui.runbook.loader import load_text
 
 
-def test_q_then_pause_with_a_question_open_ends_the_session_resumably(tmp_path: Path) -> None:
-    cloud = FakeCloud()
-    cloud.reads["healthy_targets"] = 2
-    cloud.metrics["ErrorRate"] = lambda t: 0.1
-
+def test_q_then_pause_with_a_question_open_ends_the_session_resumably(
+    tmp_path: Path, cloud
+) -> None:
     async def drive(app) -> int | None:
         async with app.run_test(size=(120, 40)) as pilot:
             await until(pilot, lambda: _asked(app, QuestionKind.CHECKLIST), what="checklist")
@@ -43,16 +36,7 @@ def test_q_then_pause_with_a_question_open_ends_the_session_resumably(tmp_path: 
             await until(pilot, lambda: app.return_value is not None, what="the app to close")
         return app.return_value
 
-    request = SessionRequest(
-        load_text(CANARY),
-        ManualClock(START),
-        lambda recorder: cloud,
-        SessionOptions(poll=10, runbook_sha256="0" * 64),
-        front="app",
-        sessions_dir=str(tmp_path),
-        run_app=lambda app: asyncio.run(drive(app)),
-    )
-    outcome = open_session(request)
+    outcome = in_app(cloud, drive, sessions_dir=str(tmp_path))
     assert outcome.code == ExitCode.INTERRUPTED
     records = read_log(outcome.session_dir / "audit.jsonl").records
     answers = [r.payload["answer"] for r in records if r.type == "confirm.answer"]

@@ -5,23 +5,18 @@ The old command booted the world (4 s quiet, 12-17 s under load) before the app 
 from __future__ import annotations
 
 import argparse
-import asyncio
 import threading
 from pathlib import Path
 
-from tests.app.conftest import until
+from tests.app.conftest import in_app, until
 from tests.app.screen_text import screen_text
-from tests.conftest import CANARY, START
-from tests.engine.fakes import FakeCloud, FakeOperator
-from tui.clock import ManualClock
-from tui.commands.session_flow import SessionRequest, open_session
+from tests.engine.fakes import FakeOperator
 from tui.engine.events import Notice
 from tui.engine.options import SessionOptions
 from tui.exitcodes import ExitCode
-from tui.runbook.loader import load_text
 
 
-def test_the_app_is_on_screen_before_the_boot_runs(tmp_path: Path) -> None:
+def test_the_app_is_on_screen_before_the_boot_runs(tmp_path: Path, cloud) -> None:
     painted = threading.Event()
     booted_after_paint: list[bool] = []
 
@@ -39,21 +34,8 @@ def test_the_app_is_on_screen_before_the_boot_runs(tmp_path: Path) -> None:
             await pilot.press("q")
         return app.return_value
 
-    cloud = FakeCloud()
-    cloud.reads["healthy_targets"] = 2
-    cloud.metrics["ErrorRate"] = lambda t: 0.1
-    request = SessionRequest(
-        load_text(CANARY),
-        ManualClock(START),
-        lambda recorder: cloud,
-        SessionOptions(poll=10, runbook_sha256="0" * 64),
-        front="app",
-        auto_approve=True,
-        sessions_dir=str(tmp_path),
-        boot=boot,
-        run_app=lambda app: asyncio.run(drive(app)),
-    )
-    assert open_session(request).code == ExitCode.COMPLETED
+    outcome = in_app(cloud, drive, auto_approve=True, sessions_dir=str(tmp_path), boot=boot)
+    assert outcome.code == ExitCode.COMPLETED
     assert booted_after_paint == [True]
 
 
@@ -78,7 +60,9 @@ def test_the_world_boot_tells_the_app_what_it_is_doing() -> None:
         boot.stop()
 
 
-def test_leaving_while_the_world_boots_pauses_the_session_when_it_comes(tmp_path: Path) -> None:
+def test_leaving_while_the_world_boots_pauses_the_session_when_it_comes(
+    tmp_path: Path, cloud
+) -> None:
     """The app closes (a stop signal, a quit) while the session is still being made (the
     world booting): the session, once made, pauses at its first safe point, and the launcher
     waits for it. The old launcher saw no session yet, returned at once and closed the log
@@ -99,20 +83,7 @@ def test_leaving_while_the_world_boots_pauses_the_session_when_it_comes(tmp_path
         closed.set()
         return app.return_value
 
-    cloud = FakeCloud()
-    cloud.reads["healthy_targets"] = 2
-    cloud.metrics["ErrorRate"] = lambda t: 0.1
-    request = SessionRequest(
-        load_text(CANARY),
-        ManualClock(START),
-        lambda recorder: cloud,
-        SessionOptions(poll=10, runbook_sha256="0" * 64),
-        front="app",
-        sessions_dir=str(tmp_path),
-        boot=boot,
-        run_app=lambda app: asyncio.run(drive(app)),
-    )
-    outcome = open_session(request)
+    outcome = in_app(cloud, drive, sessions_dir=str(tmp_path), boot=boot)
     assert outcome.code == ExitCode.INTERRUPTED
     records = read_log(outcome.session_dir / "audit.jsonl").records
     assert records[-1].type == "session.end" and records[-1].payload["exit_code"] == 130
