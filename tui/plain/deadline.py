@@ -94,11 +94,6 @@ async def _run_until(
     if deadline is not None and clock.now() >= deadline:  # past: nobody could answer in time
         return TIMED_OUT
     marks = announce_at((deadline - clock.now()).total_seconds()) if deadline else []
-    if deadline is not None:
-        # The countdown is said once as the prompt opens, then at each mark: a clock that
-        # jumps past every mark between two looks (a drill's) still leaves the line that says
-        # how long there was to answer before "NO ANSWER in time".
-        say((deadline - clock.now()).total_seconds())
 
     async def watch() -> None:
         while True:

@@ -217,6 +217,11 @@ class PlainOperator:
         """Run one questionary prompt (`build(message, **options)`) under the question's
         deadline; EOF on the input is an interrupt. With `echo_prompts` the prompt draws
         nowhere and its message is printed here as a plain line instead (no terminal at all)."""
+        if question.deadline is not None:
+            # Said once before the prompt, then at each mark (tui/plain/deadline.py): a clock
+            # that jumps past every mark, even past the deadline before the prompt runs (a
+            # drill's), still leaves the line saying how long there was to answer.
+            self._countdown(max((question.deadline - self.clock.now()).total_seconds(), 0.0))
         if self.echo_prompts:
             self.say(f"? {message}")
         prompt = build(message, **options, **self._prompt_io)
