@@ -56,7 +56,7 @@ def run_session_app(
         runbook, clock, session_dir, make_session=engine.make, who=who, debrief=debrief
     )
     result = _run_hearing_stop_signals(app, engine) if run_app is None else run_app(app)
-    if engine.running:
+    if engine.app_gone():
         say("turnout: pausing the session before leaving…", sys.stderr)
         engine.request_pause()
         if not engine.stopped.wait(STOP_WAIT_S):
@@ -103,9 +103,8 @@ class _Engine:
         self.started = threading.Event()  # `make` was called: the engine's thread is at work
         self.stopped = threading.Event()  # and it has returned, however
 
-    @property
-    def running(self) -> bool:
-        """Whether the engine's thread is at work, now the app has gone; if it never began,
+    def app_gone(self) -> bool:
+        """The app has gone: whether the engine's thread is still at work. If it never began,
         it never will (the log is about to be closed)."""
         with self._lock:
             self._closed = not self.started.is_set()

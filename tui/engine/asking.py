@@ -110,17 +110,23 @@ def answer_watching(
     seconds until it comes (see the module docstring). When `pause_wanted()` turns true while
     it waits, the question is taken down and `PausedWhileAsking` raised: a pause asked for
     while a question is open (the app's quit dialog, a stop signal) is not left waiting for an
-    answer nobody will give. With neither, a plain `ask`."""
+    answer nobody will give; one asked for before, the question is not put; one that comes
+    with an answer (the app closing settles what is open) wins, and the question is asked
+    again on resume. With neither, a plain `ask`."""
     if watching is None and pause_wanted is None:
         return operator.ask(question)
+    paused = pause_wanted or (lambda: False)
+    if paused():
+        raise PausedWhileAsking
     asked = _Asked(operator, question)
     try:
-        while not wait_until(
-            clock, asked.done, clock.now() + timedelta(seconds=poll), pause_wanted
-        ):
-            if pause_wanted is not None and pause_wanted():
-                _take_down(operator, question, asked)
+        while True:
+            answered = wait_until(clock, asked.done, clock.now() + timedelta(seconds=poll), paused)
+            if paused():
+                _take_down(operator, question, asked)  # nothing to take down once answered
                 raise PausedWhileAsking
+            if answered:
+                break
             if watching is None:
                 continue
             trip = watching.poll_while_asking(question.kind)
@@ -130,10 +136,6 @@ def answer_watching(
                 # acted on at the first poll after the answer.
                 _take_down(operator, question, asked)
                 raise Withdrawn(watching, trip)
-        if pause_wanted is not None and pause_wanted():
-            # An answer and a pause at once (the app closing settles what is open): the pause
-            # wins, the question is asked again on resume; nothing more is done meanwhile.
-            raise PausedWhileAsking
     except (Withdrawn, PausedWhileAsking):
         raise
     except BaseException:

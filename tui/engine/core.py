@@ -191,8 +191,6 @@ class Core:
         if self.options.rehearsal:
             question = questions.for_rehearsal(question)
         try:
-            if self.controls.pause_wanted:  # asked for before the question: it is not put
-                raise PausedWhileAsking
             return answer_watching(
                 self.operator,
                 question,
