@@ -226,11 +226,10 @@ class WorldBoot:
         return world_cloud_maker(self.world)(recorder)
 
     def questions_at_real_time(self, operator: Operator) -> Operator:
-        """A person's questions with the world at real time (`world_questions_at_real_time`),
-        the world looked up when a question is asked (it has booted by then)."""
-        from tui.commands.real_time_questions import AskedAtRealTime
-
-        return AskedAtRealTime(operator, lambda: self.world.simulator.at_real_time())
+        """`world_questions_at_real_time` of the booted world: the session wraps its operator
+        after `start` has returned."""
+        assert self.world is not None, "wrapped before the world booted"
+        return world_questions_at_real_time(self.world)(operator)
 
     def debrief(self, session_dir: Any) -> Any:
         return world_debriefs(self.world, self.scenario)[0](session_dir)
