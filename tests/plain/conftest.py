@@ -14,7 +14,8 @@ from prompt_toolkit.output import create_output
 from rich.console import Console
 
 from tui.clock import ManualClock
-from tui.plain import PlainOperator, make_plain_operator
+from tui.plain.front_end import make_plain_operator
+from tui.plain.operator import PlainOperator
 
 
 @dataclass

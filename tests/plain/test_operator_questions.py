@@ -11,7 +11,7 @@ from tests.keys import DOWN, ENTER
 from tests.plain.conftest import Terminal
 from tui.clock import ManualClock
 from tui.engine.ports import Answer, Choice, Question, QuestionKind
-from tui.plain import PlainOperator
+from tui.plain.operator import PlainOperator
 
 BREACH = Question(
     kind=QuestionKind.BREACH,
@@ -148,7 +148,7 @@ def test_an_answer_before_the_deadline_wins(
 
 
 def test_line_mode_rejects_what_is_not_a_choice(terminal: Terminal, clock: ManualClock) -> None:
-    from tui.plain import make_plain_operator
+    from tui.plain.front_end import make_plain_operator
 
     operator = make_plain_operator(
         terminal.console,

@@ -26,7 +26,7 @@ from tui.aws.context import AwsContext
 from tui.engine.options import SessionOptions
 from tui.engine.recorder import SessionCallRecorder
 from tui.engine.session import Session
-from tui.plain import make_plain_operator
+from tui.plain.front_end import make_plain_operator
 from tui.rehearsal import names
 from tui.rehearsal.server import FAKE_CREDENTIALS
 from tui.runbook.loader import load_runbook

@@ -16,7 +16,9 @@ from tui.aws.protocol import Identity, Progress
 from tui.clock import ManualClock
 from tui.engine import events as ev
 from tui.engine.ports import Choice, Question, QuestionKind, StepState
-from tui.plain import PlainOperator, make_plain_operator, should_use_plain
+from tui.plain import should_use_plain
+from tui.plain.front_end import make_plain_operator
+from tui.plain.operator import PlainOperator
 
 T0 = datetime(2026, 1, 1, 12, 0, tzinfo=UTC)
 
@@ -255,6 +257,6 @@ def test_progress_polled_again_unchanged_is_printed_once(
 
 
 def test_a_dumb_terminal_uses_prompt_toolkit_s_own_line_prompt() -> None:
-    from tui.plain import prompt_output
+    from tui.plain.front_end import prompt_output
 
     assert prompt_output({"TERM": "dumb"}) == (None, True, False)

@@ -201,7 +201,7 @@ def _stream_operator(request: SessionRequest) -> Operator:
 
     console = request.console or Console(soft_wrap=True)
     if request.front == "plain":
-        from tui.plain import make_plain_operator
+        from tui.plain.front_end import make_plain_operator
 
         return make_plain_operator(console, clock=request.clock, reason=request.plain_reason)
     return HeadlessOperator(console, clock=request.clock)
