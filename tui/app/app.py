@@ -183,8 +183,10 @@ class TurnoutApp(KeyActions):
     def apply_event(self, event: Any) -> None:
         """Fold an engine event into the model and redraw what changed."""
         changed = self.model.apply(event)
-        if isinstance(event, SessionEnded) and event.end_summary is not None:
-            self.session_screen.show_summary(event.end_summary.rows())
+        if isinstance(event, SessionEnded):
+            self.model.ended_at = self.model.ended_at or self.clock.now()
+            if event.end_summary is not None:
+                self.session_screen.show_summary(event.end_summary.rows())
         if isinstance(event, Notice):
             severity = {"error": "error", "warn": "warning"}.get(event.level, "information")
             self.notify(

@@ -80,6 +80,9 @@ class SessionModel:
         self.title = runbook.title if runbook else ""
         self.started: SessionStarted | None = None
         self.ended: SessionEnded | None = None
+        # When the session ended, on the session's clock (the app stamps it as the event comes):
+        # the header's window and elapsed time stop there rather than count on over a summary.
+        self.ended_at: datetime | None = None
         self.steps: dict[str, StepView] = {}
         self.checklist = [ChecklistItem(t) for t in (runbook.checklist if runbook else ())]
         self.current: str | None = None

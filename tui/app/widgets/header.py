@@ -67,7 +67,8 @@ def header_text(model: SessionModel, now: datetime, width: int = 80) -> Text:
 
 
 def _facts(model: SessionModel, now: datetime, short: bool = False) -> Text:
-    """Account, region, mode, window and elapsed time."""
+    """Account, region, mode, window and elapsed time (stopped when the session ended)."""
+    now = model.ended_at or now
     text = Text()
     started = model.started
     if started is not None:
