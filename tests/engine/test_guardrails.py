@@ -117,6 +117,22 @@ def test_a_breach_message_rounds_the_value_as_a_person_reads_it() -> None:
     assert _evidence_text(ev).startswith("g is 48.3 (must be ≤ 1)"), _evidence_text(ev)
 
 
+def test_the_breach_message_says_why_the_guardrail_matters() -> None:
+    """A guardrail's `description:` was accepted and then dropped: the person asked to roll back
+    never read the author's reason. It now ends the breach text and is in the plan."""
+    from tui.engine.watching import _evidence_text
+    from tui.runbook.plan import _guardrail
+
+    g = guardrail(ERRORS + "        description: checkout fails for users\n")
+    assert g.description == "checkout fails for users"
+    ev = evaluate_guardrail(g, series(g, "Errors", [5, 5, 5]), START, at(3.1))
+    assert _evidence_text(ev).endswith("Why it matters: checkout fails for users")
+    assert "Why it matters" not in _evidence_text(
+        evaluate_guardrail(guardrail(ERRORS), series(g, "Errors", [5, 5, 5]), START, at(3.1))
+    )
+    assert _guardrail(g)["description"] == "checkout fails for users"
+
+
 def test_periods_before_the_step_started_do_not_count() -> None:
     g = guardrail(ERRORS)
     bad_before = series(g, "Errors", [5, 5, 5, 0, 0])

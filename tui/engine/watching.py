@@ -183,6 +183,13 @@ class GuardrailPoller:
 
 
 def _evidence_text(ev: Evaluation) -> str:
+    """What the guardrail saw, and (when the runbook says) why it matters."""
+    text = _seen_text(ev)
+    why = ev.guardrail.description
+    return f"{text}. Why it matters: {why}" if why else text
+
+
+def _seen_text(ev: Evaluation) -> str:
     guardrail = ev.guardrail
     band = threshold_text(guardrail_threshold(guardrail))
     what = condition_text(guardrail.condition)

@@ -294,6 +294,7 @@ def read_guardrail(node: Node, what: str, problems: Problems) -> Guardrail | Non
     on_breach = fields.choice("on_breach", [s.value for s in Severity], "pause")
     missing = fields.choice("missing_data", [m.value for m in MissingData], "ignore")
     timeout = fields.get("confirm_timeout", ValueType.DURATION)
+    description = fields.get("description", ValueType.STRING, "")
     if timeout is not None and timeout is not INVALID and on_breach in ("warn", "pause"):
         problems.add(
             fields.key_location("confirm_timeout"),
@@ -315,7 +316,7 @@ def read_guardrail(node: Node, what: str, problems: Problems) -> Guardrail | Non
         {k: v for k, v in fields.items.items() if k in PRECONDITION_KINDS[kind]},
     )
     condition = _read_signal(kind, sub, what, problems)
-    values = (name, consecutive, on_breach, missing, timeout)
+    values = (name, consecutive, on_breach, missing, timeout, description)
     if condition is None or any(v is INVALID for v in values) or not isinstance(name, str):
         return None
     return Guardrail(
@@ -326,6 +327,7 @@ def read_guardrail(node: Node, what: str, problems: Problems) -> Guardrail | Non
         MissingData(missing),
         timeout if on_breach == "rollback" else None,
         node.location,
+        (description or "").strip(),
     )
 
 

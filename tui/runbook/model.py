@@ -200,7 +200,8 @@ class Guardrail:
 
     It breaches after `consecutive` breaching evaluations in a row (the runbook's `for`).
     `confirm_timeout` (rollback only): how long the operator has to answer before the rollback
-    happens anyway.
+    happens anyway. `description`: why it matters, in the runbook author's words; the breach
+    question and the plan show it.
     """
 
     name: str
@@ -210,6 +211,7 @@ class Guardrail:
     missing_data: MissingData
     confirm_timeout: Duration | None
     location: Location
+    description: str = ""
 
 
 @dataclass(frozen=True)

@@ -196,6 +196,7 @@ def _guardrail(guardrail: Guardrail) -> dict[str, Any]:
     return {
         "name": guardrail.name,
         "text": guardrail_text(guardrail),
+        "description": guardrail.description,
         "condition": _condition(guardrail.condition),
         "for": guardrail.consecutive,
         "on_breach": str(guardrail.on_breach),
