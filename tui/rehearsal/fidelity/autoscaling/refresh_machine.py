@@ -96,12 +96,16 @@ def plan(
     )
 
 
-def advance(refresh: Refresh, port: GroupPort, now: datetime) -> None:
-    """Carry out everything that happens to `refresh` up to `now`, each at its own time."""
+def advance(refresh: Refresh, port: GroupPort, now: datetime, alarms: bool = True) -> None:
+    """Carry out everything that happens to `refresh` up to `now`, each at its own time; then,
+    if `alarms`, look at its alarms (not when `now` is a past moment being replayed: the alarms'
+    state is today's)."""
     for _ in range(_MAX_STEPS):
         if not refresh.active or refresh.cursor is None or refresh.cursor > now:
             break
         refresh.cursor = _step(refresh, port, refresh.cursor)
+    if not alarms:
+        return
     if refresh.status in ("Pending", "InProgress", "Baking") and refresh.preferences.alarms:
         # The alarm is seen when the world looks, never before: AWS reacts to the state change.
         firing = port.alarms_in_alarm(refresh.preferences.alarms)
