@@ -163,4 +163,14 @@ def test_an_az_outage_fails_requests_until_health_checks_route_around_it(world) 
     health = world.clients.client("elbv2").describe_target_health(
         TargetGroupArn=world.seeded["target_group:blue"]
     )["TargetHealthDescriptions"]
-    assert sorted({h["TargetHealth"]["State"] for h in health}) == ["healthy", "unhealthy"]
+    states = [h["TargetHealth"]["State"] for h in health]
+    assert states.count("healthy") == 2  # us-east-1b's; the dark zone's serve nothing
+    # web-asg checks ELB health: it replaces the dark zone's unhealthy instances (their
+    # replacements, in the same zone, are `initial` or `unhealthy` in turn).
+    causes = [
+        a["Cause"]
+        for a in world.clients.client("autoscaling").describe_scaling_activities(
+            AutoScalingGroupName=names.WEB_ASG
+        )["Activities"]
+    ]
+    assert any("in response to an ELB system health check failure" in c for c in causes)

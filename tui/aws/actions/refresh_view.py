@@ -39,8 +39,7 @@ def summary(refresh: Mapping[str, Any], label: str = "Instance refresh") -> str:
     status = refresh.get("Status", "?")
     rollback = refresh.get("RollbackDetails")
     if rollback and status.startswith("Rollback"):
-        percent = rollback.get("PercentageCompleteOnRollback", 0)
-        left = rollback.get("InstancesToUpdateOnRollback", 0)
+        percent, left = rollback_progress(rollback)
         return f"{label} {status}: rollback {percent} % ({left} to update)"
     text = (
         f"{label} {status}: {refresh.get('PercentageComplete', 0)} % "
@@ -50,6 +49,16 @@ def summary(refresh: Mapping[str, Any], label: str = "Instance refresh") -> str:
     if point is not None and status in FORWARD:
         text += f", checkpoint {point} % reached"
     return text
+
+
+def rollback_progress(rollback: Mapping[str, Any]) -> tuple[int, int]:
+    """How far a rollback has got: percent done and instances left. AWS's
+    PercentageCompleteOnRollback and InstancesToUpdateOnRollback are the refresh's values when
+    the rollback began; the rollback's own progress is ProgressDetailsOnRollback's."""
+    live = (rollback.get("ProgressDetailsOnRollback") or {}).get("LivePoolProgress") or {}
+    percent = live.get("PercentageComplete", rollback.get("PercentageCompleteOnRollback", 0))
+    left = live.get("InstancesToUpdate", rollback.get("InstancesToUpdateOnRollback", 0))
+    return int(percent or 0), int(left or 0)
 
 
 def instances(group: Mapping[str, Any], target_health: Mapping[str, str]) -> list[dict[str, Any]]:
@@ -84,9 +93,10 @@ def detail(refresh: Mapping[str, Any], members: list[dict[str, Any]]) -> dict[st
         "instances": members,
     }
     if rollback:
+        percent, left = rollback_progress(rollback)
         out["rollback"] = {
             "reason": rollback.get("RollbackReason", ""),
-            "percent": rollback.get("PercentageCompleteOnRollback", 0),
-            "instances_to_update": rollback.get("InstancesToUpdateOnRollback", 0),
+            "percent": percent,
+            "instances_to_update": left,
         }
     return out

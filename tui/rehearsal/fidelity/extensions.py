@@ -18,6 +18,7 @@ NAMES = (
     "autoscaling.instance_refresh",
     "autoscaling.launch_templates",
     "autoscaling.mixed_instances",
+    "autoscaling.scaling_activities",
     "cloudwatch.alarm_actions",
     "cloudwatch.alarm_evaluation",
     "cloudwatch.alarm_history",

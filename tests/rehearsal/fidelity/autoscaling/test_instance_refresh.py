@@ -169,6 +169,7 @@ def test_rollback_puts_every_instance_back_on_the_previous_version(aws) -> None:
     start(tier, v2, MinHealthyPercentage=75, InstanceWarmup=60)
     aws.clock.advance(130)
     assert versions(tier).count(v2) >= 2
+    before = latest(tier)
     tier.asg.rollback_instance_refresh(AutoScalingGroupName=tier.group)
     rolling = latest(tier)
     assert rolling["Status"] == "RollbackInProgress"
@@ -177,7 +178,10 @@ def test_rollback_puts_every_instance_back_on_the_previous_version(aws) -> None:
     assert rolling["RollbackDetails"]["InstancesToUpdateOnRollback"] >= 2
     done = run_until(aws, tier, {"RollbackSuccessful", "RollbackFailed"})
     assert done["Status"] == "RollbackSuccessful"
-    assert done["RollbackDetails"]["PercentageCompleteOnRollback"] == 100
+    rollback = done["RollbackDetails"]
+    assert rollback["PercentageCompleteOnRollback"] == before["PercentageComplete"]  # at start
+    assert rollback["ProgressDetailsOnRollback"]["LivePoolProgress"]["PercentageComplete"] == 100
+    assert done["PercentageComplete"] == 0  # back down to zero (test_instance_refresh_rollback.py)
     assert versions(tier) == ["1"] * 4
     ids = [i["InstanceId"] for i in instances(tier)]
     described = tier.ec2.describe_instances(InstanceIds=ids)["Reservations"]

@@ -46,7 +46,16 @@ def test_a_new_target_is_initial_until_it_passes_the_healthy_threshold(aws) -> N
 
 
 def test_unhealthy_when_the_world_says_so_and_healthy_again(aws) -> None:
-    tier = build_web_tier(aws, capacity=2, interval=10, healthy_threshold=3, unhealthy_threshold=2)
+    # EC2 health checks: with ELB ones the group would replace the sick instance as soon as its
+    # target is unhealthy (autoscaling/test_health_replacement.py), before it could recover.
+    tier = build_web_tier(
+        aws,
+        capacity=2,
+        interval=10,
+        healthy_threshold=3,
+        unhealthy_threshold=2,
+        health_check_type="EC2",
+    )
     aws.clock.advance(60)
     sick, well = sorted(i["InstanceId"] for i in instances(tier))
     target_health.set_unhealthy(aws.time, sick, "Target.ResponseCodeMismatch", "Failed with 502")

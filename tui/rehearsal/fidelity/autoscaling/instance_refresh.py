@@ -7,8 +7,9 @@ keeps refreshes on their Auto Scaling backend (so a moto reset forgets them);
 `refresh_operations` validates requests as AWS does and answers in botocore's shapes.
 
 Before any Auto Scaling, ELBv2 or EC2 request is answered, every refresh is caught up to the
-world's clock under the world's lock: a caller sees what AWS would show at that moment, however
-rarely it asks. Errors are AWS's documented codes: `InstanceRefreshInProgress`,
+world's clock under the world's lock, with the group health checks that replace unhealthy
+instances in between (`group_clock`, `health_replacement`): a caller sees what AWS would show at
+that moment, however rarely it asks. Errors are AWS's documented codes: `InstanceRefreshInProgress`,
 `ActiveInstanceRefreshNotFound`, `IrreversibleInstanceRefresh`, `ValidationError`.
 
 World knob: `refreshes(group_name)` returns the machine's `Refresh` records for inspection.
@@ -26,8 +27,8 @@ from moto.ec2.responses import EC2Response
 from moto.elbv2.responses import ELBV2Response
 
 from tui.rehearsal.fidelity import patching, world_backends
-from tui.rehearsal.fidelity.autoscaling import refresh_operations
-from tui.rehearsal.fidelity.autoscaling.refresh_port import catch_up, tracked_in
+from tui.rehearsal.fidelity.autoscaling import group_clock, refresh_operations
+from tui.rehearsal.fidelity.autoscaling.refresh_port import tracked_in
 from tui.rehearsal.fidelity.autoscaling.refresh_records import Refresh
 from tui.rehearsal.fidelity.world_time import WorldTime
 
@@ -50,9 +51,9 @@ def install(time: WorldTime) -> None:
 
 
 def tick(time: WorldTime, now: datetime) -> None:
-    """Advance every refresh in the world to `now`."""
+    """Advance every refresh in the world to `now`, with the health checks due meanwhile."""
     for backend in world_backends.each(asg_models.autoscaling_backends):
-        catch_up(time, backend, now)
+        group_clock.catch_up(time, backend, now)
 
 
 def refreshes(group_name: str) -> list[Refresh]:
@@ -70,7 +71,7 @@ def _catching_up(time: WorldTime, original: Any) -> Any:
         with time.lock:
             now = time.now()
             for backend in world_backends.each(asg_models.autoscaling_backends):
-                catch_up(time, backend, now)
+                group_clock.catch_up(time, backend, now)
             return original(self)
 
     return call_action

@@ -25,7 +25,7 @@ import copy
 import functools
 from collections import Counter
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from moto.autoscaling import models as asg_models
@@ -33,6 +33,7 @@ from moto.ec2.responses.launch_templates import LaunchTemplates
 from moto.ec2.utils import parse_user_data
 
 from tui.rehearsal.fidelity import patching, world_backends
+from tui.rehearsal.fidelity.autoscaling import scaling_activities
 from tui.rehearsal.fidelity.world_time import WorldTime
 
 
@@ -134,9 +135,16 @@ def resolve(ec2_backend: Any, spec: LaunchSpec) -> Any:
     return ec2_backend.get_launch_template(spec.template_id).get_version(spec.version)
 
 
-def launch_into_group(time: WorldTime, group: Any, spec: LaunchSpec, count: int) -> list[Any]:
-    """Launch `count` instances into `group` from `spec`, balanced over its zones."""
+def launch_into_group(
+    time: WorldTime, group: Any, spec: LaunchSpec, count: int, cause: str | None = None
+) -> list[Any]:
+    """Launch `count` instances into `group` from `spec`, balanced over its zones, each recorded
+    as a scaling activity with `cause` (by default: filling the group up to its capacity)."""
     ec2 = group.autoscaling_backend.ec2_backend
+    at = time.event_now()
+    if cause is None:
+        before = len(group.instance_states)
+        cause = scaling_activities.capacity_cause(at, before, before + count)
     version = resolve(ec2, spec)
     subnets_by_zone = _subnets_by_zone(group)
     tags = group.get_propagated_tags()
@@ -164,14 +172,44 @@ def launch_into_group(time: WorldTime, group: Any, spec: LaunchSpec, count: int)
                 template_name=spec.template_name,
                 version=str(version.number),
                 image_id=version.image_id,
-                launched_at=time.event_now(),
+                launched_at=at,
             )
             state = asg_models.InstanceState(
                 instance, protected_from_scale_in=group.new_instances_protected_from_scale_in
             )
             group.instance_states.append(state)
             launched.append(state)
+            scaling_activities.record_launch(group, instance, cause, at)
     return launched
+
+
+def terminate_in_group(time: WorldTime, group: Any, instance_ids: list[str], cause: str) -> None:
+    """Take these instances out of `group` and terminate them now, each recorded as a scaling
+    activity with `cause`; their targets start draining at this moment."""
+    at = time.event_now()
+    gone = set(instance_ids)
+    leaving = [s.instance for s in group.instance_states if s.instance.id in gone]
+    group.instance_states = [s for s in group.instance_states if s.instance.id not in gone]
+    backend = group.autoscaling_backend
+    # Deregistering first starts each target's deregistration delay at `at`.
+    backend.update_attached_target_groups(group.name)
+    backend.update_attached_elbs(group.name)
+    backend.ec2_backend.terminate_instances(instance_ids)
+    drain = _drain(group)
+    for instance in leaving:
+        scaling_activities.record_termination(group, instance, cause, at, drain)
+
+
+def _drain(group: Any) -> timedelta:
+    """The longest deregistration delay of the group's target groups: AWS terminates an instance
+    once its connections have drained."""
+    seconds = 0
+    for arn in list(group.target_group_arns):
+        target_group = group.autoscaling_backend.elbv2_backend.target_groups.get(arn)
+        if target_group is not None:
+            delay = target_group.attributes.get("deregistration_delay.timeout_seconds", 300)
+            seconds = max(seconds, int(delay))
+    return timedelta(seconds=seconds)
 
 
 def fleet(group_name: str | None = None) -> list[FleetInstance]:

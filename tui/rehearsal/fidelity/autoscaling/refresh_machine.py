@@ -10,8 +10,9 @@ with a manual or auto rollback", "Cancel an instance refresh"):
   a batch is terminated and its replacements launched together; above 100, replacements are
   launched first, up to that share of the desired capacity, and old instances are terminated
   once the new ones count. If nothing is in flight (no replacement still warming up or not yet
-  healthy) and the minimum leaves no room (e.g. 100 %), one instance is replaced at a time, as
-  AWS documents for a minimum of 100 %.
+  healthy) and the minimum leaves no room (e.g. 100 %) while every instance serves, one instance
+  is replaced at a time, as AWS documents for a minimum of 100 %. Instances that do not count
+  are replaced first; the floor holds in a rollback too.
 - A new instance counts as in service only after `InstanceWarmup` seconds and while it is
   healthy (the group's health check: EC2, or the load balancer's for `HealthCheckType` ELB).
 - `CheckpointPercentages`: launches are paced so as not to pass the next checkpoint; when that
@@ -95,12 +96,16 @@ def plan(
     )
 
 
-def advance(refresh: Refresh, port: GroupPort, now: datetime) -> None:
-    """Carry out everything that happens to `refresh` up to `now`, each at its own time."""
+def advance(refresh: Refresh, port: GroupPort, now: datetime, alarms: bool = True) -> None:
+    """Carry out everything that happens to `refresh` up to `now`, each at its own time; then,
+    if `alarms`, look at its alarms (not when `now` is a past moment being replayed: the alarms'
+    state is today's)."""
     for _ in range(_MAX_STEPS):
         if not refresh.active or refresh.cursor is None or refresh.cursor > now:
             break
         refresh.cursor = _step(refresh, port, refresh.cursor)
+    if not alarms:
+        return
     if refresh.status in ("Pending", "InProgress", "Baking") and refresh.preferences.alarms:
         # The alarm is seen when the world looks, never before: AWS reacts to the state change.
         firing = port.alarms_in_alarm(refresh.preferences.alarms)
@@ -138,7 +143,11 @@ def start_rollback(refresh: Refresh, port: GroupPort, at: datetime, reason: str)
     scope = {
         m.instance_id for m in port.members(at) if m.config != refresh.previous and not m.standby
     }
-    refresh.rollback = Rollback(reason, at, Phase(refresh.previous, scope, len(scope)))
+    forward = refresh.forward
+    refresh.rollback = Rollback(
+        reason, at, Phase(refresh.previous, scope, len(scope)), forward.percentage,
+        forward.to_update,
+    )  # fmt: skip
     refresh.status = "RollbackInProgress"
     refresh.status_reason = reason
     refresh.checkpoint_until = None
@@ -172,6 +181,12 @@ def _step(refresh: Refresh, port: GroupPort, t: datetime) -> datetime | None:
         assert refresh.rollback is not None
         phase = refresh.rollback.phase
         outcome = _work(phase, refresh, port, t, phase.total)
+        # AWS: PercentageComplete "does not include instances that are replaced during a
+        # rollback" and "gradually goes back down to zero": a new instance the rollback has
+        # taken out no longer counts for the refresh.
+        present = {m.instance_id for m in port.members(t)}
+        forward = refresh.forward
+        forward.ready = min(forward.ready, len(forward.launched & present))
         if outcome == "done":
             refresh.status = "RollbackSuccessful"
             refresh.end_time = t
@@ -255,7 +270,11 @@ def _work(
         if (m.standby and prefs.standby == "Wait")
         or (m.protected and prefs.scale_in_protected == "Wait")
     ]
-    replaceable = [m for m in old if m not in blocked]
+    # Instances that do not count (unhealthy, or a replacement still warming up) go first:
+    # replacing them costs the healthy floor nothing. The floor is kept whatever the phase: AWS
+    # keeps MinHealthyPercentage "to allow the operation to continue", a rollback included.
+    replaceable = sorted((m for m in old if m not in blocked), key=counts)
+    idle = sum(1 for m in replaceable if not counts(m))
     in_service = sum(1 for m in members.values() if counts(m))
     serving = sum(1 for m in members.values() if m.in_service and not m.standby)
     desired = port.desired_capacity()
@@ -269,13 +288,15 @@ def _work(
         remaining = len(old) - out
         into = max(0, min(ceiling - serving, remaining - (serving - desired), budget))
     else:  # terminate, and launch the replacements together
-        allowance = in_service - minimum
+        allowance = max(0, in_service - minimum)
         # In flight: a replacement that does not count yet, warming up or not yet passing its
         # health check (a load balancer's can outlast the warmup).
         in_flight = [m for m in new if not counts(m)]
-        if allowance <= 0 and not in_flight:
-            allowance = 1  # AWS: a minimum of 100 % replaces one instance at a time
-        out = max(0, min(len(replaceable), allowance, budget))
+        if allowance == 0 and not in_flight and in_service >= desired:
+            # AWS: a minimum of 100 % replaces one instance at a time. Only then: a group
+            # already below its minimum (instances unhealthy) waits rather than dropping lower.
+            allowance = 1
+        out = max(0, min(len(replaceable), idle + allowance, budget))
         into = out
     if out:
         port.terminate([m.instance_id for m in replaceable[:out]], t)

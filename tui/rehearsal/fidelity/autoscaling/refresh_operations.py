@@ -242,6 +242,11 @@ def _describe(tracked: Tracked) -> dict[str, Any]:
     done = refresh.status == "Successful"
     percentage = 100 if done else forward.percentage
     to_update = 0 if done else forward.to_update
+    if refresh.rollback is not None:
+        # AWS: during a rollback PercentageComplete goes back down to zero (the machine takes
+        # out what the rollback replaced), while InstancesToUpdate "shows you the number of
+        # instances that were not yet updated by the instance refresh".
+        to_update = refresh.rollback.to_update_at_start
     request = tracked.request
     described: dict[str, Any] = {
         "InstanceRefreshId": refresh.refresh_id,
@@ -262,11 +267,14 @@ def _describe(tracked: Tracked) -> dict[str, Any]:
         described["DesiredConfiguration"] = request["DesiredConfiguration"]
     if refresh.rollback is not None:
         phase = refresh.rollback.phase
+        # AWS: PercentageCompleteOnRollback and InstancesToUpdateOnRollback are "the value of
+        # PercentageComplete [InstancesToUpdate] at the time the rollback started";
+        # ProgressDetailsOnRollback "reports progress on replacing instances" (the rollback's).
         described["RollbackDetails"] = {
             "RollbackReason": refresh.rollback.reason,
             "RollbackStartTime": refresh.rollback.start_time,
-            "PercentageCompleteOnRollback": phase.percentage,
-            "InstancesToUpdateOnRollback": phase.to_update,
+            "PercentageCompleteOnRollback": refresh.rollback.percentage_at_start,
+            "InstancesToUpdateOnRollback": refresh.rollback.to_update_at_start,
             "ProgressDetailsOnRollback": {
                 "LivePoolProgress": {
                     "PercentageComplete": phase.percentage,

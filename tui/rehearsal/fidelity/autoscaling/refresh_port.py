@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from tui.rehearsal.fidelity.autoscaling import launch_templates, refresh_machine
+from tui.rehearsal.fidelity.autoscaling import launch_templates, refresh_machine, scaling_activities
 from tui.rehearsal.fidelity.autoscaling.launch_templates import LaunchSpec
 from tui.rehearsal.fidelity.autoscaling.refresh_records import Member, Refresh
 from tui.rehearsal.fidelity.cloudwatch import metric_sources
@@ -74,8 +74,12 @@ class MotoGroupPort:
 
     def launch(self, config: str, count: int, at: datetime) -> list[str]:
         with self.time.at(at):
+            cause = (
+                f"At {scaling_activities.at_text(at)} an instance was launched in response to an "
+                "instance refresh."
+            )
             states = launch_templates.launch_into_group(
-                self.time, self.group, self.specs[config], count
+                self.time, self.group, self.specs[config], count, cause
             )
             self.backend.update_attached_target_groups(self.group.name)
             self.backend.update_attached_elbs(self.group.name)
@@ -83,14 +87,11 @@ class MotoGroupPort:
 
     def terminate(self, instance_ids: list[str], at: datetime) -> None:
         with self.time.at(at):
-            gone = set(instance_ids)
-            self.group.instance_states = [
-                s for s in self.group.instance_states if s.instance.id not in gone
-            ]
-            # Deregistering first starts each target's deregistration delay at `at`.
-            self.backend.update_attached_target_groups(self.group.name)
-            self.backend.update_attached_elbs(self.group.name)
-            self.backend.ec2_backend.terminate_instances(instance_ids)
+            cause = (
+                f"At {scaling_activities.at_text(at)} an instance was taken out of service in "
+                "response to an instance refresh."
+            )
+            launch_templates.terminate_in_group(self.time, self.group, instance_ids, cause)
 
     def alarms_in_alarm(self, names: Iterable[str]) -> list[str]:
         from moto.cloudwatch.models import cloudwatch_backends
@@ -140,8 +141,8 @@ def tracked_in(backend: Any) -> dict[str, list[Tracked]]:
     return backend.__dict__.setdefault("turnout_refreshes", {})
 
 
-def catch_up(time: WorldTime, backend: Any, now: datetime) -> None:
-    """Advance every active refresh on this backend to `now`."""
+def catch_up(time: WorldTime, backend: Any, now: datetime, alarms: bool = True) -> None:
+    """Advance every active refresh on this backend to `now` (alarms: see `advance`)."""
     for group_name, history in list(tracked_in(backend).items()):
         for tracked in history:
             refresh = tracked.refresh
@@ -152,4 +153,4 @@ def catch_up(time: WorldTime, backend: Any, now: datetime) -> None:
                 refresh.status_reason = "The Auto Scaling group was deleted."
                 refresh.end_time = now
                 continue
-            refresh_machine.advance(refresh, port_for(time, backend, tracked), now)
+            refresh_machine.advance(refresh, port_for(time, backend, tracked), now, alarms)

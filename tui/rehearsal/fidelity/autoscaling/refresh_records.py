@@ -98,11 +98,15 @@ class Phase:
 
 @dataclass
 class Rollback:
-    """RollbackDetails: why and when the rollback began, and its own progress."""
+    """RollbackDetails: why and when the rollback began, the refresh's progress at that moment
+    (AWS reports it as PercentageCompleteOnRollback / InstancesToUpdateOnRollback), and the
+    rollback's own progress."""
 
     reason: str
     start_time: datetime
     phase: Phase
+    percentage_at_start: int = 0
+    to_update_at_start: int = 0
 
 
 @dataclass
