@@ -32,6 +32,7 @@ from tui.rehearsal.fidelity.cloudwatch import (
     metric_percentiles,
     metric_series,
     metric_sources,
+    metric_store,
 )
 from tui.rehearsal.fidelity.cloudwatch.metric_math_parse import ExpressionError
 from tui.rehearsal.fidelity.cloudwatch.metric_math_series import Context, Series, Value
@@ -97,15 +98,18 @@ def _metric_series(
     period = int(stat["Period"])
     if backend is None:
         return Series({}, query.get("Label") or metric.get("MetricName", ""), period)
-    datums = metric_series.matching(
-        backend,
+    periods = metric_store.of(backend).periods(
         metric.get("Namespace", ""),
         metric.get("MetricName", ""),
         metric.get("Dimensions") or [],
         stat.get("Unit"),
+        start,
+        end,
+        period,
+        aligned,
     )
     points = {}
-    for stamp, group in metric_series.buckets(datums, start, end, period, aligned).items():
+    for stamp, group in periods.items():
         value = metric_percentiles.statistic(stat["Stat"], group)
         if value is not None:
             points[stamp] = value
