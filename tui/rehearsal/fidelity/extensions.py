@@ -21,6 +21,7 @@ NAMES = (
     "cloudwatch.alarm_actions",
     "cloudwatch.alarm_evaluation",
     "cloudwatch.alarm_history",
+    "cloudwatch.metric_listing",
     "cloudwatch.metric_math",
     "cloudwatch.metric_percentiles",
     "cloudwatch.metric_timestamps",

@@ -95,11 +95,6 @@ class UnitSeries:
     def _set_columns(self) -> tuple[array, ...]:
         return (self.set_times, self.set_counts, self.set_sums, self.set_mins, self.set_maxs)
 
-    def last(self) -> float | None:
-        """The newest timestamp held, raw or set."""
-        ends = [t[-1] for t in (self.times, self.set_times) if t]
-        return max(ends) if ends else None
-
     def periods(self, origin: float, end: float, period: int, unit: str) -> dict[float, Samples]:
         """Samples in [origin, end) by the start of their `period` (empty periods omitted)."""
         out: dict[float, Samples] = {}
@@ -130,14 +125,21 @@ class MetricStore:
 
     def __init__(self) -> None:
         self.metrics: dict[MetricKey, dict[str, UnitSeries]] = {}
+        # When each metric last received data (epoch seconds of world time): ListMetrics'
+        # RecentlyActive and two-week horizon count what was *published* then, whatever the
+        # datapoints' own timestamps.
+        self.received: dict[MetricKey, float] = {}
 
-    def series(self, key: MetricKey, unit: str | None) -> UnitSeries:
+    def series(self, key: MetricKey, unit: str | None, received: float) -> UnitSeries:
+        if self.received.get(key, received - 1) < received:
+            self.received[key] = received
         return self.metrics.setdefault(key, {}).setdefault(unit or "None", UnitSeries())
 
-    def put(self, namespace: str, datum: dict[str, Any]) -> None:
-        """One PutMetricData datum (already validated, Timestamp a naive UTC datetime)."""
+    def put(self, namespace: str, datum: dict[str, Any], received: datetime) -> None:
+        """One PutMetricData datum (already validated, Timestamp a naive UTC datetime) received
+        at world time `received` (naive UTC)."""
         key = (namespace, datum["MetricName"], dimension_key(datum.get("Dimensions") or ()))
-        series = self.series(key, datum.get("Unit"))
+        series = self.series(key, datum.get("Unit"), seconds(received))
         at = seconds(datum["Timestamp"])
         if datum.get("Values"):
             counts = datum.get("Counts") or [1] * len(datum["Values"])
@@ -160,8 +162,8 @@ class MetricStore:
         """Move moto datum objects (appended to `backend.metric_data`) into the store."""
         for d in datums:
             key = (d.namespace, d.name, dimension_key(d.dimensions))
-            series = self.series(key, d.unit)
             at = seconds(naive_utc(d.timestamp))
+            series = self.series(key, d.unit, at)  # a source publishes as its data happens
             if isinstance(d, MetricAggregatedDatum):
                 series.add_set(at, d.sample_count, d.sum, d.min, d.max)
             elif isinstance(d, MetricDatum):
@@ -198,11 +200,9 @@ class MetricStore:
                     merged[at] = samples
         return {moment(at): merged[at] for at in sorted(merged)}
 
-    def keys(self) -> Iterator[tuple[MetricKey, float | None]]:
-        """Every metric with the time of its newest datapoint."""
-        for key, by_unit in self.metrics.items():
-            lasts = [t for s in by_unit.values() if (t := s.last()) is not None]
-            yield key, max(lasts) if lasts else None
+    def published(self) -> Iterator[tuple[MetricKey, float]]:
+        """Every metric with when it last received data (epoch seconds)."""
+        yield from self.received.items()
 
     def nbytes(self) -> int:
         """Bytes held in the arrays (the benchmark reports it)."""

@@ -47,10 +47,11 @@ def store_metric_data(
     for i, datum in enumerate(metric_data):
         self._validate_parameters_put_metric_data(datum, i + 1)
     store = metric_store.of(self)
+    received = metric_series.naive_utc(time.now())
     for datum in metric_data:
         stamp = datum.get("Timestamp")
         stamp = time.event_now() if stamp is None else stamp
-        store.put(namespace, {**datum, "Timestamp": metric_series.naive_utc(stamp)})
+        store.put(namespace, {**datum, "Timestamp": metric_series.naive_utc(stamp)}, received)
 
 
 def install(time: WorldTime) -> None:
