@@ -14,7 +14,7 @@ CPU_PER_REQUEST_PER_SECOND = 0.9  # percent for each request per second it serve
 
 
 def ec2_cpu(
-    per_instance_rps: Mapping[str, float], when: datetime, rng: random.Random
+    per_instance_rps: Mapping[str, float], when: datetime | None, rng: random.Random
 ) -> Iterator[dict[str, Any]]:
     """AWS/EC2 CPUUtilization of each serving instance, rising with its share of traffic."""
     for instance_id, rps in per_instance_rps.items():
@@ -28,7 +28,7 @@ def rds(
     replica_lag: float,
     long_write: bool,
     rps: float,
-    when: datetime,
+    when: datetime | None,
     rng: random.Random,
 ) -> Iterator[dict[str, Any]]:
     """AWS/RDS for a database and its Blue/Green green replica, if it has one.
@@ -49,8 +49,26 @@ def rds(
         yield datum("DatabaseConnections", green_dims, when, "Count", 2)
 
 
+def retired_rds(
+    identifier: str, when: datetime | None, rng: random.Random
+) -> Iterator[dict[str, Any]]:
+    """AWS/RDS for the old blue a Blue/Green switchover renamed (`<name>-old1`): still running,
+    so still publishing, but production traffic has gone to the green: no connections left,
+    only the instance's own housekeeping writes."""
+    dims = {"DBInstanceIdentifier": identifier}
+    yield datum("DatabaseConnections", dims, when, "Count", 0)
+    yield datum("WriteIOPS", dims, when, "Count/Second", max(2 + rng.uniform(-1, 1), 0.0))
+    yield datum("WriteLatency", dims, when, "Seconds", 0.002 + rng.uniform(0, 0.001))
+    yield datum("CPUUtilization", dims, when, "Percent", 4 + rng.uniform(-1, 1))
+
+
 def ecs(
-    cluster: str, service: str, running: int, desired: int, when: datetime, rng: random.Random
+    cluster: str,
+    service: str,
+    running: int,
+    desired: int,
+    when: datetime | None,
+    rng: random.Random,
 ) -> Iterator[dict[str, Any]]:
     """AWS/ECS service utilisation: the same work spread over the tasks that run."""
     dims = {"ClusterName": cluster, "ServiceName": service}
@@ -59,7 +77,7 @@ def ecs(
     yield datum("MemoryUtilization", dims, when, "Percent", 41 + rng.uniform(-1, 1))
 
 
-def auto_scaling(in_service: Mapping[str, int], when: datetime) -> Iterator[dict[str, Any]]:
+def auto_scaling(in_service: Mapping[str, int], when: datetime | None) -> Iterator[dict[str, Any]]:
     """AWS/AutoScaling group metrics (published for groups with metrics collection enabled)."""
     for group, count in in_service.items():
         dims = {"AutoScalingGroupName": group}

@@ -17,9 +17,9 @@ from tui.rehearsal.debrief import Ledger, Sample
 from tui.rehearsal.fidelity.autoscaling import launch_templates
 from tui.rehearsal.fidelity.ecs import rollout
 from tui.rehearsal.fidelity.world_time import WorldTime
-from tui.rehearsal.publish import alb_metrics, put_all
+from tui.rehearsal.publish import RECEIVED, alb_metrics, put_all
 from tui.rehearsal.seed import SeededWorld
-from tui.rehearsal.topology import Placement, green_instances, read_topology
+from tui.rehearsal.topology import DatabaseRoles, Placement, database_roles, read_topology
 from tui.rehearsal.traffic import Behaviour, simulate_interval
 
 log = logging.getLogger(__name__)
@@ -133,9 +133,11 @@ class Simulator:
         requests = round(REQUESTS_PER_SECOND * max(elapsed, 0.0))
         traffic = simulate_interval(topology, requests, self.faults.behaviours(now), self._rng)
         cloudwatch = self.clients.client("cloudwatch")
-        data = list(alb_metrics(self.world["load_balancer"], group_arns, traffic, now))
+        # Published undated: CloudWatch stamps each datum with the world's time as it stores
+        # it, so a datapoint is readable at the time it carries (publish.py says why).
+        data = list(alb_metrics(self.world["load_balancer"], group_arns, traffic, RECEIVED))
         put_all(cloudwatch, "AWS/ApplicationELB", data)
-        self._publish_tiers(cloudwatch, traffic, max(elapsed, 1.0), now)
+        self._publish_tiers(cloudwatch, traffic, max(elapsed, 1.0))
         latencies = sorted(x for t in traffic.values() for x in t.latencies)
         self.ledger.record(
             Sample(
@@ -152,9 +154,8 @@ class Simulator:
         topology, _ = read_topology(self.clients, self.world, self._placements)
         return simulate_interval(topology, 1, self.faults.behaviours(self.clock.now()), rng, 1)
 
-    def _publish_tiers(
-        self, cloudwatch: Any, traffic: Mapping[str, Any], seconds: float, now: datetime
-    ) -> None:
+    def _publish_tiers(self, cloudwatch: Any, traffic: Mapping[str, Any], seconds: float) -> None:
+        now = RECEIVED
         per_instance = {
             instance: served / seconds
             for group in traffic.values()
@@ -163,15 +164,17 @@ class Simulator:
         put_all(cloudwatch, "AWS/EC2", list(publish_tiers.ec2_cpu(per_instance, now, self._rng)))
         rps = sum(g.requests for g in traffic.values()) / seconds
         data = []
-        greens = green_instances(self.clients)
+        roles = database_roles(self.clients)
         for db, deployment, share in (
             (names.DB_INSTANCE, names.BLUE_GREEN, 1.0),
             (names.INVENTORY_DB, names.INVENTORY_BLUE_GREEN, 0.3),
         ):
             lag = self.faults.replica_lag if db == names.DB_INSTANCE else 0.0
             long_write = self.faults.long_write and db == names.DB_INSTANCE
-            green = greens.get(deployment)
-            data += publish_tiers.rds(db, green, lag, long_write, rps * share, now, self._rng)
+            role = roles.get(deployment, DatabaseRoles())
+            data += publish_tiers.rds(db, role.green, lag, long_write, rps * share, now, self._rng)
+            if role.retired:  # AWS publishes for the old blue for as long as it exists
+                data += publish_tiers.retired_rds(role.retired, now, self._rng)
         put_all(cloudwatch, "AWS/RDS", data)
         data = []
         services = (names.ECS_SERVICE, names.WORKER_SERVICE)

@@ -6,6 +6,7 @@ the runbook's actions changed, with the fidelity extensions' answers for target 
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from tui.aws.resolve import rds as resolve_rds
@@ -86,8 +87,28 @@ def green_instance(clients: Any, deployment: str) -> str | None:
     return resolve_rds.green_instance(clients.client("rds"), deployment)
 
 
-def green_instances(clients: Any) -> dict[str, str | None]:
-    """Each Blue/Green deployment's name -> its green DB instance identifier, in one call (the
-    simulator asks every step)."""
-    found = clients.client("rds").describe_blue_green_deployments()["BlueGreenDeployments"]
-    return {d["BlueGreenDeploymentName"]: resolve_rds.green_of(d) for d in found}
+@dataclass(frozen=True)
+class DatabaseRoles:
+    """What each DB instance of a Blue/Green deployment is doing, for the metrics it publishes."""
+
+    green: str | None = None  # the green replica, before a switchover
+    retired: str | None = None  # the old blue (`<name>-old1`) a switchover left running
+
+
+def database_roles(clients: Any) -> dict[str, DatabaseRoles]:
+    """Each Blue/Green deployment's name -> its instances' roles, in two calls (the simulator
+    asks every step). After a switchover the green has taken the blue's name (it is the primary
+    now, no replica any more) and the old blue, renamed, runs on while it exists."""
+    rds = clients.client("rds")
+    found = rds.describe_blue_green_deployments()["BlueGreenDeployments"]
+    existing = {d["DBInstanceIdentifier"] for d in rds.describe_db_instances()["DBInstances"]}
+    roles = {}
+    for d in found:
+        if d.get("Status") == "SWITCHOVER_COMPLETED":
+            old = d.get("Source", "").rsplit(":", 1)[-1]  # arn:aws:rds:REGION:ACCOUNT:db:ID
+            roles[d["BlueGreenDeploymentName"]] = DatabaseRoles(
+                retired=old if old in existing else None
+            )
+        else:
+            roles[d["BlueGreenDeploymentName"]] = DatabaseRoles(green=resolve_rds.green_of(d))
+    return roles

@@ -22,6 +22,7 @@ NAMES = (
     "cloudwatch.alarm_actions",
     "cloudwatch.alarm_evaluation",
     "cloudwatch.alarm_history",
+    "cloudwatch.metric_listing",
     "cloudwatch.metric_math",
     "cloudwatch.metric_percentiles",
     "cloudwatch.metric_timestamps",

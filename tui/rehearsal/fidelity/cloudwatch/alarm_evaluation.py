@@ -33,6 +33,7 @@ from tui.rehearsal.fidelity.cloudwatch import (
     metric_percentiles,
     metric_series,
     metric_sources,
+    metric_store,
 )
 from tui.rehearsal.fidelity.world_time import WorldTime
 
@@ -65,10 +66,17 @@ def _slots(alarm: Alarm, backend: CloudWatchBackend, end: datetime) -> tuple[lis
                 break
     else:
         stat = alarm.statistic or alarm.extended_statistic or "Average"
-        datums = metric_series.matching(
-            backend, alarm.namespace, alarm.metric_name, alarm.dimensions, alarm.unit
+        periods = metric_store.of(backend).periods(
+            alarm.namespace,
+            alarm.metric_name,
+            alarm.dimensions,
+            alarm.unit,
+            start,
+            end,
+            period,
+            aligned=True,
         )
-        for stamp, group in metric_series.buckets(datums, start, end, period, aligned=True).items():
+        for stamp, group in periods.items():
             value = metric_percentiles.statistic(stat, group)
             if value is not None:
                 values[stamp] = value

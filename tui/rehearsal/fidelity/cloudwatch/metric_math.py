@@ -9,7 +9,8 @@ guardrail would silently see no data. This extension answers GetMetricData itsel
 - queries with ReturnData false are computed but not returned; Label defaults to the metric
   name (a MetricStat) or the Id (an expression); an expression that yields an array of series
   gives one result per series, labelled "<label> <series label>";
-- results are sorted by ScanBy (TimestampDescending by default), StatusCode Complete.
+- results are sorted by ScanBy (TimestampDescending by default) and paged by `metric_pages`
+  (MaxDatapoints, NextToken, StatusCode PartialData or Complete); at most 500 queries a call.
 Invalid queries and expressions are refused with CloudWatch's `ValidationError` and a message
 naming the query and what is wrong, never an empty series.
 """
@@ -29,20 +30,29 @@ from moto.core.responses import ActionResult
 from tui.rehearsal.fidelity import patching
 from tui.rehearsal.fidelity.cloudwatch import (
     metric_math_eval,
+    metric_pages,
     metric_percentiles,
     metric_series,
     metric_sources,
+    metric_store,
 )
 from tui.rehearsal.fidelity.cloudwatch.metric_math_parse import ExpressionError
 from tui.rehearsal.fidelity.cloudwatch.metric_math_series import Context, Series, Value
 from tui.rehearsal.fidelity.world_time import WorldTime
 
+MAX_QUERIES = 500
 _ID = re.compile(r"^[a-z][A-Za-z0-9_]*$")
 # Statistics AWS computes that this world does not: refused as unsupported, not as invalid.
 _AWS_ONLY_STAT = re.compile(r"^(tm|wm|tc|ts|TM|WM|TC|TS|PR)\(?[\d.:%]*\)?$|^IQM$")
 
 
 def _validate(queries: Sequence[dict[str, Any]]) -> None:
+    if len(queries) > MAX_QUERIES:
+        # "A single GetMetricData call can include as many as 500 MetricDataQuery structures."
+        raise ValidationError(
+            f"The collection MetricDataQueries must not have a size greater than {MAX_QUERIES}: "
+            f"it has {len(queries)}."
+        )
     seen: set[str] = set()
     for n, q in enumerate(queries, start=1):
         member = f"MetricDataQueries.member.{n}"
@@ -97,15 +107,18 @@ def _metric_series(
     period = int(stat["Period"])
     if backend is None:
         return Series({}, query.get("Label") or metric.get("MetricName", ""), period)
-    datums = metric_series.matching(
-        backend,
+    periods = metric_store.of(backend).periods(
         metric.get("Namespace", ""),
         metric.get("MetricName", ""),
         metric.get("Dimensions") or [],
         stat.get("Unit"),
+        start,
+        end,
+        period,
+        aligned,
     )
     points = {}
-    for stamp, group in metric_series.buckets(datums, start, end, period, aligned).items():
+    for stamp, group in periods.items():
         value = metric_percentiles.statistic(stat["Stat"], group)
         if value is not None:
             points[stamp] = value
@@ -193,10 +206,9 @@ def get_metric_data(time: WorldTime, self: CloudWatchResponse) -> ActionResult:
         if start == end:
             raise ValidationError("The parameter StartTime must not equal parameter EndTime.")
         descending = (params.get("ScanBy") or "TimestampDescending") == "TimestampDescending"
+        queries = params.get("MetricDataQueries", [])
         out = []
-        for query, series in run_queries(
-            self.cloudwatch_backend, params.get("MetricDataQueries", []), start, end
-        ):
+        for query, series in run_queries(self.cloudwatch_backend, queries, start, end):
             if query.get("ReturnData", True) is False:
                 continue
             items = sorted(series.points.items(), reverse=descending)
@@ -206,9 +218,17 @@ def get_metric_data(time: WorldTime, self: CloudWatchResponse) -> ActionResult:
                     "Label": series.label,
                     "Timestamps": [t for t, _ in items],
                     "Values": [v for _, v in items],
-                    "StatusCode": "Complete",
                 }
             )
+        out, token = metric_pages.page(
+            out,
+            params.get("MaxDatapoints"),
+            params.get("NextToken"),
+            metric_pages.request_digest(params),
+            any("Expression" in q for q in queries),
+        )
+        if token:
+            return ActionResult({"MetricDataResults": out, "Messages": [], "NextToken": token})
         return ActionResult({"MetricDataResults": out, "Messages": []})
 
 

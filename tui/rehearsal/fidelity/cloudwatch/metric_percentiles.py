@@ -22,12 +22,12 @@ from collections.abc import Sequence
 from typing import Any
 
 from moto.cloudwatch.exceptions import InvalidParameterCombination, InvalidParameterValue
-from moto.cloudwatch.models import MetricAggregatedDatum, MetricDatum, MetricDatumBase
 from moto.cloudwatch.responses import CloudWatchResponse
 from moto.core.responses import ActionResult
 
 from tui.rehearsal.fidelity import patching
-from tui.rehearsal.fidelity.cloudwatch import metric_series, metric_sources
+from tui.rehearsal.fidelity.cloudwatch import metric_series, metric_sources, metric_store
+from tui.rehearsal.fidelity.cloudwatch.metric_store import Samples
 from tui.rehearsal.fidelity.world_time import WorldTime
 
 BASIC_STATISTICS = ("SampleCount", "Average", "Sum", "Minimum", "Maximum")
@@ -50,58 +50,65 @@ def is_supported(stat: str) -> bool:
 
 def nearest_rank(values: Sequence[float], p: float) -> float:
     """The p-th percentile of `values` by nearest rank (values need not be sorted)."""
-    ordered = sorted(values)
+    return _weighted_rank(sorted((v, 1.0) for v in values), p)
+
+
+def _weighted_rank(pairs: Sequence[tuple[float, float]], p: float) -> float:
+    """The p-th percentile by nearest rank of sorted (value, times counted) pairs."""
     if p <= 0:
-        return ordered[0]
-    rank = math.ceil(p / 100.0 * len(ordered))
-    return ordered[min(max(rank, 1), len(ordered)) - 1]
+        return pairs[0][0]
+    total = sum(c for _, c in pairs)
+    rank = max(math.ceil(p / 100.0 * total), 1)
+    seen = 0.0
+    for value, count in pairs:
+        seen += count
+        if seen >= rank:
+            return value
+    return pairs[-1][0]
 
 
-def _raw_samples(datums: Sequence[MetricDatumBase]) -> list[float] | None:
-    """Every sample value, or None if a statistic set hides them (percentile not available)."""
-    samples: list[float] = []
-    for d in datums:
-        if isinstance(d, MetricDatum):
-            samples.append(d.value)
-        elif isinstance(d, MetricAggregatedDatum):
-            count = d.sample_count
-            single = count == 1 and d.min == d.max == d.sum
-            flat = d.min == d.max and math.isclose(d.sum, d.min * count)
-            if not (single or flat) or count != int(count):
-                return None
-            samples.extend([d.min] * int(count))
-    return samples
+def _percentile_pairs(samples: Samples) -> list[tuple[float, float]] | None:
+    """Every sample as (value, count), or None if a statistic set hides them (not available)."""
+    pairs = list(zip(samples.values, samples.counts, strict=True))
+    for count, total, low, high in samples.sets:
+        single = count == 1 and low == high == total
+        flat = low == high and math.isclose(total, low * count)
+        if not (single or flat) or count != int(count):
+            return None
+        pairs.append((low, count))
+    return sorted(pairs)
 
 
-def statistic(stat: str, datums: Sequence[MetricDatumBase]) -> float | None:
-    """The value of `stat` over `datums` (one period's data), or None if not available."""
-    if not datums:
+def statistic(stat: str, samples: Samples) -> float | None:
+    """The value of `stat` over one period's `samples`, or None if not available."""
+    if not samples:
         return None
-    singles = [d.value for d in datums if isinstance(d, MetricDatum)]
-    sets = [d for d in datums if isinstance(d, MetricAggregatedDatum)]
-    count = len(singles) + sum(s.sample_count for s in sets)
-    total = sum(singles) + sum(s.sum for s in sets)
+    values, counts, sets = samples.values, samples.counts, samples.sets
+    ones = counts.count(1.0) == len(counts)
     if stat == "SampleCount":
-        return float(count)
-    if stat == "Sum":
-        return float(total)
-    if stat == "Average":
+        return float(sum(counts) + sum(s[0] for s in sets))
+    if stat in ("Sum", "Average"):
+        raw = sum(values) if ones else math.fsum(v * c for v, c in zip(values, counts, strict=True))
+        total = raw + sum(s[1] for s in sets)
+        if stat == "Sum":
+            return float(total)
+        count = sum(counts) + sum(s[0] for s in sets)
         return total / count if count else None
     if stat == "Minimum":
-        return min(singles + [s.min for s in sets])
+        return min([*([min(values)] if values else []), *(s[2] for s in sets)])
     if stat == "Maximum":
-        return max(singles + [s.max for s in sets])
+        return max([*([max(values)] if values else []), *(s[3] for s in sets)])
     p = percentile_of(stat)
     if p is None:
         return None
-    samples = _raw_samples(datums)
-    if not samples or min(samples) < 0:
+    pairs = _percentile_pairs(samples)
+    if not pairs or pairs[0][0] < 0:
         return None
-    return nearest_rank(samples, p)
+    return _weighted_rank(pairs, p)
 
 
-def _unit_of(datums: Sequence[MetricDatumBase]) -> str:
-    units = {d.unit for d in datums if d.unit}
+def _unit_of(samples: Samples) -> str:
+    units = {u for u in samples.units if u and u != "None"}
     return units.pop() if len(units) == 1 else "None"
 
 
@@ -137,16 +144,17 @@ def get_metric_statistics(time: WorldTime, self: CloudWatchResponse) -> ActionRe
             raise InvalidParameterValue(
                 "The parameter StartTime must be less than the parameter EndTime."
             )
-        backend = self.cloudwatch_backend
-        datums = metric_series.matching(
-            backend,
+        periods = metric_store.of(self.cloudwatch_backend).periods(
             params.get("Namespace", ""),
             params.get("MetricName", ""),
             params.get("Dimensions") or [],
             params.get("Unit"),
+            start,
+            end,
+            period,
         )
         datapoints: list[dict[str, Any]] = []
-        for stamp, group in metric_series.buckets(datums, start, end, period).items():
+        for stamp, group in periods.items():
             point: dict[str, Any] = {"Timestamp": stamp, "Unit": _unit_of(group)}
             for s in stats:
                 point[s] = statistic(s, group)

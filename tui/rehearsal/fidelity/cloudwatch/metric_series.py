@@ -1,19 +1,18 @@
-"""Reading published CloudWatch datapoints: which belong to a metric, and which period holds each.
+"""What identifies a CloudWatch metric and how its periods are laid: the store's vocabulary.
 
 A helper for the CloudWatch extensions (no install/tick). A metric is identified, as in
-CloudWatch, by namespace, name and its *complete* set of dimensions; a query for a metric with
-dimensions {A} does not see datapoints published with {A, B}. Periods are laid on the request's
-StartTime rounded as CloudWatch rounds it: down to the whole minute, or for a 1/5/10/20/30-second
-period to that division of the minute. Times are naive UTC, as moto stores them.
+CloudWatch, by namespace, name and its *complete* set of dimensions (`dimension_key`); a query
+for a metric with dimensions {A} does not see datapoints published with {A, B}. Periods are laid
+on the request's StartTime rounded as CloudWatch rounds it: down to the whole minute, or for a
+1/5/10/20/30-second period to that division of the minute. Times are naive UTC, as moto stores
+them. The datapoints themselves live in `metric_store`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
 from typing import Any
-
-from moto.cloudwatch.models import CloudWatchBackend, MetricDatumBase
 
 
 def naive_utc(value: datetime | str) -> datetime:
@@ -49,45 +48,3 @@ def dimension_key(dimensions: Iterable[Any]) -> frozenset[tuple[str, str]]:
         else:
             out.add((str(d.name), str(d.value)))
     return frozenset(out)
-
-
-def matching(
-    backend: CloudWatchBackend,
-    namespace: str,
-    name: str,
-    dimensions: Iterable[Any],
-    unit: str | None = None,
-) -> list[MetricDatumBase]:
-    """Every datapoint published for exactly this metric (and unit, when given)."""
-    want = dimension_key(dimensions)
-    return [
-        d
-        for d in backend.get_all_metrics()
-        if d.namespace == namespace
-        and d.name == name
-        and dimension_key(d.dimensions) == want
-        and (not unit or d.unit == unit)
-    ]
-
-
-def buckets(
-    datums: Sequence[MetricDatumBase],
-    start: datetime,
-    end: datetime,
-    period: int,
-    aligned: bool = False,
-) -> dict[datetime, list[MetricDatumBase]]:
-    """Datapoints in [start, end) grouped by period start, oldest first; empty periods omitted.
-
-    With `aligned`, `start` is used as given (an alarm's epoch-aligned window); otherwise it is
-    rounded as CloudWatch rounds a request's StartTime.
-    """
-    origin = start if aligned else align_start(start, period)
-    groups: dict[datetime, list[MetricDatumBase]] = {}
-    for d in datums:
-        ts = naive_utc(d.timestamp)
-        if not origin <= ts < end:
-            continue
-        k = int((ts - origin).total_seconds()) // period
-        groups.setdefault(origin + timedelta(seconds=k * period), []).append(d)
-    return dict(sorted(groups.items()))
