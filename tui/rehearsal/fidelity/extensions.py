@@ -29,6 +29,7 @@ NAMES = (
     "elbv2.target_health",
     "rds.blue_green",
     "throttling",
+    "world_timestamps",
 )
 
 EXTENSIONS: tuple[ModuleType, ...] = tuple(
