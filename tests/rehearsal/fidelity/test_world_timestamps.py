@@ -54,9 +54,9 @@ def test_an_sns_notification_is_stamped_when_the_world_published_it(aws: Any) ->
     sns, sqs = aws.client("sns"), aws.client("sqs")
     topic = sns.create_topic(Name="turnout-oncall")["TopicArn"]
     queue = sqs.create_queue(QueueName="oncall-inbox")["QueueUrl"]
-    queue_arn = sqs.get_queue_attributes(QueueUrl=queue, AttributeNames=["QueueArn"])[
-        "Attributes"
-    ]["QueueArn"]
+    queue_arn = sqs.get_queue_attributes(QueueUrl=queue, AttributeNames=["QueueArn"])["Attributes"][
+        "QueueArn"
+    ]
     sns.subscribe(TopicArn=topic, Protocol="sqs", Endpoint=queue_arn)
     aws.clock.advance(1800)
     published = aws.clock.now()

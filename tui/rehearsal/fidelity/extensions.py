@@ -28,6 +28,8 @@ NAMES = (
     "ecs.rollout",
     "elbv2.target_health",
     "rds.blue_green",
+    "route53.change_status",
+    "route53.record_weights",
     "throttling",
     "world_timestamps",
 )
