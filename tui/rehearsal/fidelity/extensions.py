@@ -26,6 +26,7 @@ NAMES = (
     "cloudwatch.metric_timestamps",
     "ec2.instance_status_checks",
     "ecs.rollout",
+    "elbv2.forward_weights",
     "elbv2.target_health",
     "rds.blue_green",
     "route53.change_status",
