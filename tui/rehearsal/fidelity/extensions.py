@@ -24,6 +24,7 @@ NAMES = (
     "cloudwatch.metric_math",
     "cloudwatch.metric_percentiles",
     "cloudwatch.metric_timestamps",
+    "ec2.elastic_ip_moves",
     "ec2.instance_status_checks",
     "ecs.rollout",
     "elbv2.forward_weights",
