@@ -82,7 +82,7 @@ def test_modify_listener_refuses_a_weight_outside_0_to_999(alb: Alb, weight: int
 
 
 def test_create_listener_and_rules_refuse_it_too(alb: Alb) -> None:
-    with pytest.raises(ClientError, match="Value '1000' at 'defaultActions.1.member"):
+    with pytest.raises(ClientError, match=r"Value '1000' at 'defaultActions\.1\.member"):
         alb.elbv2.create_listener(
             LoadBalancerArn=alb.load_balancer,
             Protocol="HTTP",
@@ -90,14 +90,14 @@ def test_create_listener_and_rules_refuse_it_too(alb: Alb) -> None:
             DefaultActions=alb.forward(1000, 0),
         )
     conditions = [{"Field": "path-pattern", "Values": ["/api/*"]}]
-    with pytest.raises(ClientError, match="Value '-1' at 'actions.1.member"):
+    with pytest.raises(ClientError, match=r"Value '-1' at 'actions\.1\.member"):
         alb.elbv2.create_rule(
             ListenerArn=alb.listener, Priority=1, Conditions=conditions, Actions=alb.forward(-1, 0)
         )
     rule = alb.elbv2.create_rule(
         ListenerArn=alb.listener, Priority=1, Conditions=conditions, Actions=alb.forward(1, 0)
     )["Rules"][0]["RuleArn"]
-    with pytest.raises(ClientError, match="Value '1000' at 'actions.1.member"):
+    with pytest.raises(ClientError, match=r"Value '1000' at 'actions\.1\.member"):
         alb.elbv2.modify_rule(RuleArn=rule, Actions=alb.forward(0, 1000))
     listeners = alb.elbv2.describe_listeners(LoadBalancerArn=alb.load_balancer)["Listeners"]
     assert [listener["Port"] for listener in listeners] == [80]
