@@ -1,4 +1,5 @@
-"""route53.set_weights against the world: the records' weights change, INSYNC, undo restores."""
+"""route53.set_weights against the world: the records' weights change at once, the step waits
+(on the world's clock) until GetChange says INSYNC, and undo restores them and waits the same."""
 
 from __future__ import annotations
 
@@ -42,15 +43,23 @@ def test_weights_change_in_route53_and_undo_puts_them_back(world, ctx, recorder)
     assert not canary.find_started(captured)
 
     progress = canary.start()
-    assert progress.done  # moto reports the change INSYNC at once
+    # Route 53 answers PENDING and propagates within about 60 s (world_time's clock, here).
+    assert not progress.done
+    assert progress.summary.endswith("Route 53 change PENDING")
+    assert records(world) == {"blue": (95, 5), "green": (5, 5)}  # read at once, the TTL kept
+    world.clock.advance(30)
+    assert not canary.poll().done
+    world.clock.advance(30)
+    progress = canary.poll()
+    assert progress.done
     assert "INSYNC" in progress.summary
     assert progress.detail["weights"]["weights"] == {"blue": 95, "green": 5}
-    assert records(world) == {"blue": (95, 5), "green": (5, 5)}  # the TTL kept
-    assert recorder.operations()[-2:] == ["route53.ChangeResourceRecordSets", "route53.GetChange"]
+    assert recorder.operations()[-2:] == ["route53.GetChange", "route53.GetChange"]
 
     assert driver(ctx, blue=95, green=5).find_started(captured)  # a new driver, after a crash
     undo = driver(ctx, blue=95, green=5)
-    assert undo.undo(captured).done
+    assert not undo.undo(captured).done
+    world.clock.advance(60)
     assert undo.poll_undo().done
     assert records(world) == {"blue": (100, 5), "green": (0, 5)}
     assert set(recorder.operations()) <= declared("route53.set_weights")

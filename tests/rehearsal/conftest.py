@@ -42,7 +42,9 @@ class AwsWorld:
         return _SESSION.client(
             service,
             endpoint_url=self.endpoint_url,
-            config=Config(retries={"max_attempts": 1}),
+            # One attempt, no retry: what a test asks is what the world answers. (botocore's
+            # `max_attempts` counts retries: 1 was one retry, and hid half the throttling.)
+            config=Config(retries={"total_max_attempts": 1}),
         )
 
     def tick(self) -> None:

@@ -95,11 +95,17 @@ def test_replica_lag_spikes_blocks_the_switchover_then_decays(world) -> None:
 
 @pytest.mark.parametrize("world", ["long-write"], indirect=True)
 def test_a_long_write_on_blue_refuses_the_switchover_until_it_ends(world) -> None:
+    """RDS User Guide, Blue/Green best practices: "Long-running transactions can cause
+    significant replica lag." The green's ReplicaLag climbs while the write runs."""
+    dims = {"DBInstanceIdentifier": green_instance(world.clients, names.BLUE_GREEN)}
     run_for(world, 20)
     with pytest.raises(ClientError, match="long-running"):
         _switchover(world)
-    run_for(world, 600, interval=60)
-    _switchover(world)  # the write is over: accepted
+    assert 0 < _latest(world, "AWS/RDS", "ReplicaLag", dims, "Maximum") < 20
+    run_for(world, 130)  # the lag has reached its peak (60 s over 2 minutes) and holds
+    assert _latest(world, "AWS/RDS", "ReplicaLag", dims, "Maximum") == 60
+    run_for(world, 480, interval=60)
+    _switchover(world)  # the write is over, the lag with it: accepted
 
 
 @pytest.mark.parametrize("world", ["throttling"], indirect=True)
@@ -107,15 +113,17 @@ def test_throttling_answers_the_operators_calls_with_throttling(world) -> None:
     run_for(world, 10)  # the simulator, spared, keeps the world moving
     operator = boto3.session.Session(
         region_name="us-east-1", aws_access_key_id="x", aws_secret_access_key="y"
-    ).client("autoscaling", config=Config(retries={"max_attempts": 1}))
-    codes = set()
-    for _ in range(20):
+    ).client("autoscaling", config=Config(retries={"total_max_attempts": 1}))
+    codes: list[str] = []
+    for _ in range(200):
         try:
             operator.describe_auto_scaling_groups()
-            codes.add("ok")
+            codes.append("ok")
         except ClientError as error:
-            codes.add(error.response["Error"]["Code"])
-    assert codes == {"ok", "Throttling"}
+            codes.append(error.response["Error"]["Code"])
+    assert set(codes) == {"ok", "Throttling"}
+    # The scenario's "half of the requests", within four standard deviations of 200 draws.
+    assert abs(codes.count("Throttling") / len(codes) - 0.5) < 0.15
 
 
 @pytest.mark.parametrize("world", ["status-check-failure"], indirect=True)
@@ -158,7 +166,7 @@ def test_an_az_outage_fails_requests_until_health_checks_route_around_it(world) 
     assert alb_error_rate(world) < 0.5
     run_for(world, 30)  # the outage begins at 3m; health checks have not yet noticed
     assert alb_error_rate(world) > 10  # half the blue targets are in us-east-1a
-    run_for(world, 240)  # 30 s of failed checks, then the unhealthy threshold: routed around
+    run_for(world, 240)  # interval x unhealthy threshold of failed checks: routed around
     assert alb_error_rate(world) < 0.5
     health = world.clients.client("elbv2").describe_target_health(
         TargetGroupArn=world.seeded["target_group:blue"]
@@ -174,3 +182,27 @@ def test_an_az_outage_fails_requests_until_health_checks_route_around_it(world) 
         )["Activities"]
     ]
     assert any("in response to an ELB system health check failure" in c for c in causes)
+
+
+@pytest.mark.parametrize("world", ["az-outage"], indirect=True)
+def test_an_az_outages_targets_turn_unhealthy_after_the_groups_detection_window(world) -> None:
+    """ELB User Guide, "Health checks for your target groups": UnhealthyThresholdCount is "The
+    number of consecutive failed health checks required before considering a target
+    unhealthy", one every HealthCheckIntervalSeconds; the scenario says the window it gives."""
+    elbv2 = world.clients.client("elbv2")
+    arn = world.seeded["target_group:blue"]
+    group = elbv2.describe_target_groups(TargetGroupArns=[arn])["TargetGroups"][0]
+    window = group["HealthCheckIntervalSeconds"] * group["UnhealthyThresholdCount"]
+    assert f"about {window} s" in world.simulator.faults.spec.description
+
+    def unhealthy() -> int:
+        health = elbv2.describe_target_health(TargetGroupArn=arn)["TargetHealthDescriptions"]
+        return sum(h["TargetHealth"]["State"] == "unhealthy" for h in health)
+
+    run_for(world, 180, interval=5)  # the outage begins now
+    waited = 0
+    while not unhealthy():
+        run_for(world, 5, interval=5)
+        waited += 5
+        assert waited <= window + 5, "the zone's targets were never marked unhealthy"
+    assert window <= waited <= window + 5

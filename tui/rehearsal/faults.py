@@ -72,10 +72,23 @@ class ReplicaLag(Fault):
 
 @dataclass(frozen=True)
 class LongWrite(Fault):
-    """A long-running write (or DDL) holds the blue database, which blocks a switchover."""
+    """A long-running write (or DDL) holds the blue database, which blocks a switchover, and
+    the green replica falls behind while it runs: its lag rises to `peak` seconds over `rise`
+    and holds there until the write ends ("Long-running transactions can cause significant
+    replica lag", RDS User Guide, Blue/Green best practices)."""
 
     kind: ClassVar[str] = "long_write"
     db_instance: str = "orders-db"
+    deployment: str = "orders-bgd"
+    peak: float = 60.0
+    rise: float = 120.0
+
+    def lag(self, elapsed: float) -> float:
+        """The green replica's lag in seconds, `elapsed` seconds into the drill."""
+        if not self.active(elapsed):
+            return 0.0
+        since = elapsed - self.start
+        return self.peak * min(1.0, since / self.rise) if self.rise else self.peak
 
 
 @dataclass(frozen=True)
@@ -105,12 +118,12 @@ class BadTaskDefinition(Fault):
 
 @dataclass(frozen=True)
 class AzOutage(Fault):
-    """Everything in `zone` stops answering; the ALB marks its targets unhealthy after
-    `detection` seconds of failed health checks."""
+    """Everything in `zone` stops answering: its targets fail their health checks from the
+    start, and each target group marks them unhealthy after its own HealthCheckIntervalSeconds
+    × UnhealthyThresholdCount (the target health extension counts the failures)."""
 
     kind: ClassVar[str] = "az_outage"
     zone: str = "us-east-1a"
-    detection: float = 30.0
 
 
 FAULT_KINDS: dict[str, type[Fault]] = {

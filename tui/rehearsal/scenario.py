@@ -86,11 +86,11 @@ class Scenario:
         )
         for index, fault in enumerate(self.spec.faults):
             active = fault.active(elapsed)
-            if isinstance(fault, ReplicaLag) and active:
+            if isinstance(fault, ReplicaLag | LongWrite) and active:
                 self.replica_lag = max(self.replica_lag, fault.lag(elapsed))
                 _set_lag(time, clients, fault.deployment, self.replica_lag)
             if isinstance(fault, AzOutage) and active and index in self._on:
-                self._mark_zone(index, fault, elapsed, time)
+                self._mark_zone(index, fault, time)
             if active and index not in self._on:
                 self._on.add(index)
                 ledger.fault_began(f"{fault.label} ({self.name})", now)
@@ -122,12 +122,11 @@ class Scenario:
             rollout.mark_task_definition_bad(time, arn)
             self._victims[index] = [arn]
         elif isinstance(fault, AzOutage):
-            self._mark_zone(index, fault, elapsed, time)
+            self._mark_zone(index, fault, time)
 
-    def _mark_zone(self, index: int, fault: AzOutage, elapsed: float, time: WorldTime) -> None:
-        # The ALB needs `detection` seconds of failed health checks before it stops routing.
-        if elapsed < fault.start + fault.detection:
-            return
+    def _mark_zone(self, index: int, fault: AzOutage, time: WorldTime) -> None:
+        # Health checks fail from the moment the zone goes dark; target health turns them
+        # unhealthy after each group's interval × unhealthy threshold, as the ALB would.
         marked = self._victims.setdefault(index, [])
         for member in launch_templates.fleet():
             if member.availability_zone == fault.zone and member.instance_id not in marked:
@@ -140,6 +139,7 @@ class Scenario:
         victims = self._victims.pop(index, [])
         if isinstance(fault, LongWrite):
             blue_green.set_long_running_write(time, fault.db_instance, False)
+            _set_lag(time, clients, fault.deployment, 0.0)
         elif isinstance(fault, Throttling):
             throttling.set_throttling(fault.service, 0)
         elif isinstance(fault, ReplicaLag):

@@ -1,10 +1,10 @@
 """moto made to tell the truth about what our runbooks touch.
 
 Each module in this package, grouped by AWS service in subpackages (`autoscaling/`,
-`cloudwatch/`, `ec2/`, `ecs/`, `elbv2/`, `rds/`; cross-cutting ones at the top), adds one thing
-moto lacks or gets wrong (instance refresh, metric math, ...) by patching moto's backend and
-response classes, so the boto3 call stays a real round trip, in-process under `mock_aws` and
-over `ThreadedMotoServer` alike. A module is an extension when it defines:
+`cloudwatch/`, `ec2/`, `ecs/`, `elbv2/`, `rds/`, `route53/`; cross-cutting ones at the top),
+adds one thing moto lacks or gets wrong (instance refresh, metric math, ...) by patching moto's
+backend and response classes, so the boto3 call stays a real round trip, in-process under
+`mock_aws` and over `ThreadedMotoServer` alike. A module is an extension when it defines:
 
 - `install(time: WorldTime) -> None`: patch moto through `patching`, which makes a second
   install stack nothing; the patches read the world's time from `time`;

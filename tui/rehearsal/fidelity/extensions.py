@@ -26,11 +26,16 @@ NAMES = (
     "cloudwatch.metric_math",
     "cloudwatch.metric_percentiles",
     "cloudwatch.metric_timestamps",
+    "ec2.elastic_ip_moves",
     "ec2.instance_status_checks",
     "ecs.rollout",
+    "elbv2.forward_weights",
     "elbv2.target_health",
     "rds.blue_green",
+    "route53.change_status",
+    "route53.record_weights",
     "throttling",
+    "world_timestamps",
 )
 
 EXTENSIONS: tuple[ModuleType, ...] = tuple(

@@ -13,16 +13,18 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable
+from types import ModuleType
 from typing import Any
 
 # What `owner.__dict__[name]` held before our first patch; _INHERITED when the class had none of
 # its own (it inherited the attribute), so `restore` deletes ours rather than setting anything.
 _INHERITED = object()
-_originals: dict[tuple[type, str], Any] = {}
-_patchers: dict[tuple[type, str], str] = {}
+# An owner is a class, or a module whose name moto's code looks up when it runs (`utcnow`).
+_originals: dict[tuple[type | ModuleType, str], Any] = {}
+_patchers: dict[tuple[type | ModuleType, str], str] = {}
 
 
-def patch(owner: type, name: str, replacement: Any) -> None:
+def patch(owner: type | ModuleType, name: str, replacement: Any) -> None:
     """Make `owner.name` our `replacement`, recording moto's own the first time."""
     _set(_caller_module(), owner, name, replacement)
 
@@ -60,7 +62,7 @@ def restore(*owners: type) -> None:
             setattr(owner, name, value)
 
 
-def _set(patcher: str, owner: type, name: str, replacement: Any) -> None:
+def _set(patcher: str, owner: type | ModuleType, name: str, replacement: Any) -> None:
     key = (owner, name)
     if _patchers.setdefault(key, patcher) != patcher:
         raise RuntimeError(

@@ -3,6 +3,11 @@
 moto never throttles. The throttling scenario turns this on for a service, and the SDK's retries
 (adaptive mode) then have something real to survive. Calls that carry the world simulator's
 user agent are spared, so the world keeps moving while the operator's tools are throttled.
+
+The share is of the requests the service receives, each drawn on its own: a caller whose SDK
+retries sees a call fail only when every attempt is throttled (share ** attempts: a quarter of
+the calls at 0.5 with one retry). The draws come from one seeded generator, started again by
+`clear()` (which every world's stop calls), so a scenario throttles the same requests each run.
 """
 
 from __future__ import annotations
@@ -27,9 +32,10 @@ ERROR_CODES = {
 }
 DEFAULT_CODE = "Throttling"  # Query-protocol services: autoscaling, elbv2, rds, cloudwatch, ...
 SPARED_USER_AGENT = "turnout-world-simulator"
+SEED = 42
 
 _rates: dict[str, float] = {}
-_rng = random.Random(42)
+_rng = random.Random(SEED)
 _lock = threading.Lock()
 
 
@@ -52,9 +58,10 @@ def set_throttling(service: str, share: float) -> None:
 
 
 def clear() -> None:
-    """Stop throttling every service."""
+    """Stop throttling every service, and start the draws again from the seed."""
     with _lock:
         _rates.clear()
+        _rng.seed(SEED)
 
 
 def _should_throttle(response: BaseResponse) -> str | None:

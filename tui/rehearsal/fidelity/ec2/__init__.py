@@ -1,1 +1,1 @@
-"""EC2 extensions: instance status checks."""
+"""EC2 extensions: instance status checks, and Elastic IPs that move between instances."""
