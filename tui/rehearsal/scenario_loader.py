@@ -34,7 +34,7 @@ _TYPES = {"str": ValueType.STRING, "float": ValueType.NUMBER, "float | None": Va
 
 def scenario_dirs() -> list[Path]:
     """Where scenarios are looked up by name: ./runbooks/scenarios, then the shipped ones."""
-    shipped = Path(__file__).resolve().parents[2] / "runbooks" / "scenarios"
+    shipped = Path(__file__).resolve().parent / "scenarios"
     return [Path.cwd() / "runbooks" / "scenarios", shipped]
 
 
