@@ -8,10 +8,14 @@ import pytest
 
 from tui.errors import InputError
 from tui.rehearsal.faults import BadImage, ReplicaLag
-from tui.rehearsal.scenario_loader import available_scenarios, load_scenario_spec
+from tui.rehearsal.scenario_loader import (
+    available_scenarios,
+    load_scenario_spec,
+    shipped_scenarios_dir,
+)
 from tui.runbook.problems import RunbookInvalid
 
-SHIPPED = sorted(Path("runbooks/scenarios").glob("*.yaml"))
+SHIPPED = sorted(shipped_scenarios_dir().glob("*.yaml"))
 
 
 def test_every_fault_kind_has_a_shipped_scenario() -> None:
@@ -26,6 +30,24 @@ def test_shipped_scenarios_load_by_name(path: Path) -> None:
     spec = load_scenario_spec(path.stem)
     assert spec.name == path.stem
     assert spec.description
+
+
+def test_shipped_scenarios_are_found_by_name_from_any_directory(tmp_path, monkeypatch) -> None:
+    # Outside the repository (no ./runbooks here) `--scenario bad-ami` said `no scenario
+    # "bad-ami"; available: healthy`: the shipped ones were looked up beside the source tree.
+    monkeypatch.chdir(tmp_path)
+    assert load_scenario_spec("bad-ami").name == "bad-ami"
+    assert set(available_scenarios()) == {"healthy", *(p.stem for p in SHIPPED)}
+
+
+def test_a_scenario_in_the_working_directorys_runbooks_wins(tmp_path, monkeypatch) -> None:
+    own = tmp_path / "runbooks" / "scenarios"
+    own.mkdir(parents=True)
+    (own / "bad-ami.yaml").write_text("scenario: bad-ami\ntitle: my own\nfaults: []\n")
+    (own / "mine.yaml").write_text("scenario: mine\nfaults: []\n")
+    monkeypatch.chdir(tmp_path)
+    assert load_scenario_spec("bad-ami").title == "my own"
+    assert {"mine", "replica-lag"} <= set(available_scenarios())
 
 
 def test_values_are_typed_and_durations_are_seconds() -> None:

@@ -130,7 +130,7 @@ FAULT_KINDS: dict[str, type[Fault]] = {
 
 @dataclass(frozen=True)
 class ScenarioSpec:
-    """A named set of faults, as written in runbooks/scenarios/*.yaml."""
+    """A named set of faults, as written in tui/rehearsal/scenarios/*.yaml."""
 
     name: str
     title: str = ""

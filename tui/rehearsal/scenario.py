@@ -162,5 +162,6 @@ def _set_lag(time: WorldTime, clients: Any, deployment: str, seconds: float) -> 
 
 
 def load_scenario(name_or_path: str) -> Scenario:
-    """A scenario by name (runbooks/scenarios/NAME.yaml, or `healthy`) or by file path."""
+    """A scenario by name (./runbooks/scenarios/NAME.yaml, a shipped one, or `healthy`) or by
+    file path."""
     return Scenario(load_scenario_spec(name_or_path))

@@ -1,4 +1,5 @@
-"""Reading a scenario file (runbooks/scenarios/*.yaml) with the runbook loader's located errors.
+"""Reading a scenario file (tui/rehearsal/scenarios/*.yaml) with the runbook loader's located
+errors.
 
     scenario: bad-ami
     title: The new AMI answers 5xx
@@ -10,13 +11,17 @@
         error_rate: 0.6
         start: 0s
 
-A scenario is named on the command line by file path or by name (looked up in
-`runbooks/scenarios/`); `healthy` needs no file.
+A scenario is named on the command line by file path or by name: looked up in
+`./runbooks/scenarios/` of the working directory (a person's own), then among the scenarios
+shipped inside the package (`tui/rehearsal/scenarios/`, package data read through
+importlib.resources, so a name works from any directory and from an installed wheel);
+`healthy` needs no file.
 """
 
 from __future__ import annotations
 
 import dataclasses
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -32,10 +37,18 @@ _DURATION_FIELDS = {"start", "duration", "rise", "decay", "detection", "peak"}
 _TYPES = {"str": ValueType.STRING, "float": ValueType.NUMBER, "float | None": ValueType.NUMBER}
 
 
+def shipped_scenarios_dir() -> Path:
+    """The folder of the scenarios shipped inside the package."""
+    # A real folder for every install turnout supports (a checkout, an editable install, a
+    # wheel unpacked into site-packages): the loader reports FILE:LINE:COL against it.
+    return Path(str(resources.files("tui.rehearsal").joinpath("scenarios")))
+
+
 def scenario_dirs() -> list[Path]:
-    """Where scenarios are looked up by name: ./runbooks/scenarios, then the shipped ones."""
-    shipped = Path(__file__).resolve().parent / "scenarios"
-    return [Path.cwd() / "runbooks" / "scenarios", shipped]
+    """Where scenarios are looked up by name: ./runbooks/scenarios (if the working directory
+    has one), then the shipped ones."""
+    own = Path.cwd() / "runbooks" / "scenarios"
+    return [own, shipped_scenarios_dir()] if own.is_dir() else [shipped_scenarios_dir()]
 
 
 def available_scenarios() -> list[str]:
