@@ -96,6 +96,14 @@ def test_scenario_names_are_found_installed_and_from_any_directory(tmp_path) -> 
     assert 'did you mean "bad-ami"' in done.stderr and "replica-lag" in done.stderr
 
 
+def test_a_scenario_timed_from_a_step_the_runbook_lacks_is_refused(capsys) -> None:
+    rb = str(RUNBOOKS / "alb-canary.yaml")
+    command = ["rehearse", rb, "--headless", "--auto-approve", "--scenario", "replica-lag"]
+    assert main(command) == 2
+    err = capsys.readouterr().err
+    assert "scenarios/replica-lag.yaml:" in err and 'no step "switchover" in' in err
+
+
 def test_resume_refuses_a_finished_session(tmp_path, capsys, drive) -> None:
     d = drive()
     assert main(["resume", str(d.dir), "--headless", "--auto-approve"]) == 2
