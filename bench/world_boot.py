@@ -1,6 +1,6 @@
 """How fast the rehearsal world starts, how much memory it and a drill take, what it costs idle.
 
-    python bench/world_boot.py [--runs 5] [--drills 2] [--idle 20] [--busy]
+    python bench/world_boot.py [--runs 5] [--drills 2] [--idle 20] [--busy] [--against DIR]
 
 Each run starts a fresh interpreter (so imports and moto's backends are cold, as for a user):
 "boot + seed" starts the server on 127.0.0.1 and seeds the whole world; "ready" is what
@@ -10,7 +10,9 @@ rds-blue-green at 60x in its own process, measured for its peak RSS. Then one wo
 its simulator running at speed 1 while we measure its process CPU. `--busy` keeps the other
 core busy meanwhile (a spinning child process), the machine the targets are for. Targets
 (issues 4 and 16): ready in 3 s on a busy machine, a drill's process under 300 MB, idle
-simulator under 5 % of one core.
+simulator under 5 % of one core. `--against DIR` (another checkout, e.g. `git archive` of main
+unpacked) measures boot and ready there too, run for run in turn with this tree's, and prints
+the ratios: on a shared machine whose load drifts, only runs side by side compare.
 """
 
 from __future__ import annotations
@@ -75,11 +77,34 @@ print(json.dumps({"cpu_percent": 100 * cpu / wall, "ticks": ticks, "wall": wall,
 """
 
 
-def _child(code: str, *args: str) -> dict:
+def _child(code: str, *args: str, root: Path = ROOT) -> dict:
+    env = {**os.environ, "PYTHONPATH": str(root)}
     out = subprocess.run(
-        [sys.executable, "-c", code, *args], capture_output=True, text=True, check=True, cwd=ROOT
+        [sys.executable, "-c", code, *args],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=root,
+        env=env,
     )
     return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def _side_by_side(other: Path, runs: int) -> None:
+    """Boot and ready here and in `other`, alternating run by run; medians and ratios."""
+    for what, code in (("boot + seed", _ONE_RUN), ("ready", _READY)):
+        here, there = [], []
+        for _ in range(runs):
+            here.append(_child(code))
+            there.append(_child(code, root=other))
+        mine = statistics.median(r["seconds"] for r in here)
+        theirs = statistics.median(r["seconds"] for r in there)
+        rss_mine = statistics.median(r["rss_mb"] for r in here)
+        rss_theirs = statistics.median(r["rss_mb"] for r in there)
+        print(
+            f"{what}, side by side ({runs} runs each): here {mine:.2f} s, {other} {theirs:.2f} s"
+            f" (ratio {mine / theirs:.2f}); RSS {rss_mine:.0f} MB against {rss_theirs:.0f} MB"
+        )
 
 
 def _report(what: str, results: list[dict], target: str) -> None:
@@ -98,12 +123,15 @@ def main() -> None:
     parser.add_argument("--drills", type=int, default=2, help="whole drills measured for RSS")
     parser.add_argument("--idle", type=float, default=20.0, help="seconds of idle measurement")
     parser.add_argument("--busy", action="store_true", help="keep the other core busy")
+    parser.add_argument("--against", type=Path, help="another checkout to compare with")
     args = parser.parse_args()
 
     # A spinning process of the same priority: what "a busy 2-core machine" meant in issue 16.
     hog = subprocess.Popen([sys.executable, "-c", "while True: pass"]) if args.busy else None
     try:
         print(f"machine: {os.cpu_count()} cores, {'busy' if hog else 'quiet'}")
+        if args.against:
+            _side_by_side(args.against.resolve(), args.runs)
         _report("boot + seed", [_child(_ONE_RUN) for _ in range(args.runs)], "")
         _report("ready", [_child(_READY) for _ in range(args.runs)], "   target <= 3 s")
         if args.drills:

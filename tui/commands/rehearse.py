@@ -337,8 +337,4 @@ def world_cloud_maker(world: Any) -> Any:
 
 def _wait_for_metrics(world: Any, ticks: int = 2, limit: float = 20.0) -> None:
     """Let the simulator publish before the session reads a metric (as AWS has history)."""
-    import time
-
-    deadline = time.monotonic() + limit
-    while world.simulator.stats.ticks < ticks and time.monotonic() < deadline:
-        time.sleep(0.05)
+    world.simulator.wait_for_turns(ticks, limit)
