@@ -105,3 +105,22 @@ def test_a_recorder_that_fails_stops_the_call_from_being_sent(clients, recorder)
     clients.recorder = None
     unrecorded = ClientFactory(region="us-east-1", credentials=FAKE_CREDENTIALS)
     assert "QueueUrls" not in unrecorded.client("sqs").list_queues()
+
+
+def test_sessions_made_by_others_share_the_one_model_loader() -> None:
+    # moto makes botocore Sessions of its own (one per partition as moto.ec2 is imported): each
+    # parsed EC2's model and endpoints.json again, six and five times in a world's boot.
+    import boto3
+    import botocore.session
+
+    from tui.aws.clients import new_session, share_loader_with_every_session
+
+    share_loader_with_every_session()
+    share_loader_with_every_session()  # idempotent
+    ours = new_session(region_name="us-east-1")._session.get_component("data_loader")
+    assert botocore.session.Session().get_component("data_loader") is ours
+    assert boto3.Session()._session.get_component("data_loader") is ours
+    assert "ec2" in boto3.Session().get_available_services()
+    own = botocore.session.Session()
+    own.set_config_variable("data_path", "/nonexistent")
+    assert own.get_component("data_loader") is not ours  # a data path of its own: its own

@@ -5,10 +5,12 @@ session that has ended."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
 
+import tui
 from tests.conftest import CANARY
 from tui.cli import main
 
@@ -67,6 +69,39 @@ def test_bad_flags_are_usage_errors(capsys) -> None:
     assert main(["rehearse", rb, "--headless", "--auto-approve", "--scenario", "bad-amy"]) == 2
     assert 'did you mean "bad-ami"' in capsys.readouterr().err
     assert main(["rehearse", rb, "--headless", "--set", "bake"]) == 2
+
+
+def test_scenario_names_are_found_installed_and_from_any_directory(tmp_path) -> None:
+    # The package alone, as a wheel installs it (no runbooks/ beside it), run from a directory
+    # of no repository: this said `no scenario "bad-amy"; available: healthy`.
+    import shutil
+    import subprocess
+    import sys
+
+    installed = tmp_path / "site"
+    shutil.copytree(Path(tui.__file__).parent, installed / "tui")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    rb = str(RUNBOOKS / "alb-canary.yaml")
+    command = ["rehearse", rb, "--headless", "--auto-approve", "--scenario", "bad-amy"]
+    done = subprocess.run(
+        [sys.executable, "-m", "tui", *command],
+        cwd=elsewhere,
+        env={"PATH": os.environ["PATH"], "PYTHONPATH": str(installed), "HOME": str(tmp_path)},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 2, done.stderr
+    assert 'did you mean "bad-ami"' in done.stderr and "replica-lag" in done.stderr
+
+
+def test_a_scenario_timed_from_a_step_the_runbook_lacks_is_refused(capsys) -> None:
+    rb = str(RUNBOOKS / "alb-canary.yaml")
+    command = ["rehearse", rb, "--headless", "--auto-approve", "--scenario", "replica-lag"]
+    assert main(command) == 2
+    err = capsys.readouterr().err
+    assert "scenarios/replica-lag.yaml:" in err and 'no step "switchover" in' in err
 
 
 def test_resume_refuses_a_finished_session(tmp_path, capsys, drive) -> None:

@@ -21,6 +21,7 @@ from tests.rehearsal.world_drill import start_world
 from tui.aws.clients import ClientFactory
 from tui.aws.cloud import AwsCloud, driver_classes
 from tui.aws.context import AwsContext
+from tui.commands.rehearse import world_step_events
 from tui.commands.session_flow import Outcome, SessionRequest, open_session
 from tui.engine.options import SessionOptions
 from tui.rehearsal import names
@@ -127,6 +128,7 @@ def drill(
             options=SessionOptions(poll=poll, mode="rehearsal", scenario=scenario),
             auto_approve=True,
             console=Console(file=out, width=200, soft_wrap=True),
+            hear_events=world_step_events(world),  # as `rehearse` does: faults timed from steps
         )
     )
     return Drill(world, outcome, out.getvalue())

@@ -82,7 +82,8 @@ def test_slow_release_raises_green_p99_latency(world) -> None:
 def test_replica_lag_spikes_blocks_the_switchover_then_decays(world) -> None:
     green = green_instance(world.clients, names.BLUE_GREEN)
     dims = {"DBInstanceIdentifier": green}
-    run_for(world, 40)  # peaks 30 s in (GetMetricData's EndTime is exclusive)
+    world.step_reached("switchover", "start")  # the scenario's lag starts with that step
+    run_for(world, 10)  # (GetMetricData's EndTime is exclusive)
     assert _latest(world, "AWS/RDS", "ReplicaLag", dims, "Maximum") >= 40
     # RDS's own guardrail refuses when the lag could not be caught up within the timeout; the
     # stricter "ReplicaLag about 0" belongs to the runbook's precondition (the engine's job).

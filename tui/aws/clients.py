@@ -39,20 +39,47 @@ _LOADER_LOCK = threading.Lock()
 _LOADER: Loader | None = None
 
 
+def _shared_loader() -> Loader:
+    """The process's one loader (made at first use); call with _LOADER_LOCK held."""
+    global _LOADER
+    if _LOADER is None:
+        _LOADER = create_loader()
+    # boto3 appends its own data path to the loader's search paths at every Session.
+    paths = _LOADER.search_paths
+    paths[:] = list(dict.fromkeys(paths))
+    return _LOADER
+
+
 def new_session(**kwargs: Any) -> boto3.session.Session:
     """A boto3 Session (credentials, profile and region as boto3 takes them) that reads service
     models through the process's one loader."""
-    global _LOADER
     with _LOADER_LOCK:
-        if _LOADER is None:
-            _LOADER = create_loader()
         core = botocore.session.Session()
-        core.register_component("data_loader", _LOADER)
-        session = boto3.session.Session(botocore_session=core, **kwargs)
-        # boto3 appends its own data path to the loader's search paths at every Session.
-        paths = _LOADER.search_paths
-        paths[:] = list(dict.fromkeys(paths))
-        return session
+        core.register_component("data_loader", _shared_loader())
+        return boto3.session.Session(botocore_session=core, **kwargs)
+
+
+def share_loader_with_every_session() -> None:
+    """Make every botocore Session made from now on in this process, ours or not, read models
+    through the one loader too (a Session given a `data_path` of its own keeps its own loader).
+
+    For the rehearsal world: moto makes Sessions of its own (`boto3.Session()` for each
+    partition's EC2 regions as `moto.ec2` is imported, one for every backend's regions), each
+    with a fresh loader parsing EC2's 1.6 MB model and `endpoints.json` again: of a world's
+    boot, botocore parsed EC2's model six times (~0.2 s each) and the endpoints five. Called
+    before moto is imported (tui/rehearsal/fidelity/__init__.py). Idempotent."""
+    if getattr(botocore.session.create_loader, "turnout_shared", False):
+        return
+
+    def shared_or_own(search_path_string: str | None = None) -> Loader:
+        if search_path_string:
+            return create_loader(search_path_string)
+        with _LOADER_LOCK:
+            return _shared_loader()
+
+    shared_or_own.turnout_shared = True  # type: ignore[attr-defined]
+    # botocore.session calls the name it imported from botocore.loaders for each new Session.
+    botocore.session.create_loader = shared_or_own  # type: ignore[assignment]
 
 
 # Keys this module keeps in botocore's per-call `context` dict. Per-call state lives there, not on

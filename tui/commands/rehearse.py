@@ -102,10 +102,12 @@ def rehearse_command(args: argparse.Namespace) -> int:
 
     require_answerable(runbook, someone_answers(args))
     # The scenario's file is checked here; what plays it (moto's world) loads with the world.
-    from tui.rehearsal.scenario_loader import load_scenario_spec
+    from tui.rehearsal.scenario_loader import check_steps, load_scenario_spec
 
     try:
         spec = load_scenario_spec(args.scenario)
+        steps = (s.id for s in (*runbook.order, *runbook.rollback))
+        check_steps(spec, args.runbook, steps)
     except RunbookInvalid as exc:
         return print_problems(exc)
     return rehearse(runbook, spec, args.speed, warp, poll, args.sessions_dir, args)
@@ -144,6 +146,7 @@ def rehearse(
         console=console,
         debrief=boot.debrief_in_app,
         wrap_operator=boot.questions_at_real_time,
+        hear_events=boot.steps_to_world,
         boot=boot.start,
         named_at=datetime.now(UTC),
     )
@@ -231,6 +234,11 @@ class WorldBoot:
         assert self.world is not None, "wrapped before the world booted"
         return world_questions_at_real_time(self.world)(operator)
 
+    def steps_to_world(self, operator: Operator) -> Operator:
+        """`world_step_events` of the booted world (wrapped after `start`, as above)."""
+        assert self.world is not None, "wrapped before the world booted"
+        return world_step_events(self.world)(operator)
+
     def debrief(self, session_dir: Any) -> Any:
         return world_debriefs(self.world, self.scenario)[0](session_dir)
 
@@ -299,6 +307,14 @@ def world_questions_at_real_time(world: Any) -> Callable[[Operator], Operator]:
     return lambda operator: AskedAtRealTime(operator, world.simulator.at_real_time)
 
 
+def world_step_events(world: Any) -> Callable[[Operator], Operator]:
+    """`hear_events` for a session on `world`: the world hears when each step starts and ends,
+    on the session's thread, so a fault timed from a step is in it before the step reads it."""
+    from tui.commands.world_steps import StepsToWorld
+
+    return lambda operator: StepsToWorld(operator, world.step_reached)
+
+
 def world_cloud_maker(world: Any) -> Any:
     """`make_cloud` for a session on `world`: the AWS adapters, pointed at it."""
     from tui.aws.clients import ClientFactory
@@ -321,8 +337,4 @@ def world_cloud_maker(world: Any) -> Any:
 
 def _wait_for_metrics(world: Any, ticks: int = 2, limit: float = 20.0) -> None:
     """Let the simulator publish before the session reads a metric (as AWS has history)."""
-    import time
-
-    deadline = time.monotonic() + limit
-    while world.simulator.stats.ticks < ticks and time.monotonic() < deadline:
-        time.sleep(0.05)
+    world.simulator.wait_for_turns(ticks, limit)

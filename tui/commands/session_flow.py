@@ -3,7 +3,8 @@
 
 It makes (or reopens) the session directory and its log, the call recorder, the Cloud built on
 it and the engine's `Session`, wires the front end's operator the same way for all three
-(a person's questions through the rehearsal's `wrap_operator`, then `--auto-approve` outermost),
+(its events through the rehearsal's `hear_events`, a person's questions through its
+`wrap_operator`, then `--auto-approve` outermost),
 hears Ctrl-C, SIGTERM and SIGHUP, runs or resumes, and closes the log. Only who asks differs:
 the app runs the session on its worker thread (building the Cloud may call AWS), plain and
 headless on the caller's. So a flag such as `--auto-approve` cannot work in one front end and
@@ -68,7 +69,9 @@ class SessionRequest:
     is carried on from its log (`repair_log`, `break_stale_lock`: its flags). `front` chooses
     who asks: `operator` replaces the one it would make (tests), `plain_reason` is printed
     first in plain mode, `console` takes the headless and plain stream. `wrap_operator` is
-    what a person's questions go through (not headless: nobody waits there). The app shows
+    what a person's questions go through (not headless: nobody waits there); `hear_events`
+    wraps the front end's operator for every front end (a rehearsal's world hears of each
+    step, `tui/commands/world_steps.py`). The app shows
     `debrief` when the session ends; `run_app` runs it in place of `App.run()` (the tests'
     seam, see `tui.app.launch.run_session_app`). `boot` runs before the Cloud is built (see
     `Boot`). A new session's directory is named for `named_at` (default: the clock's now; a
@@ -86,6 +89,7 @@ class SessionRequest:
     repair_log: bool = False
     break_stale_lock: bool = False
     wrap_operator: OperatorWrapper | None = None
+    hear_events: OperatorWrapper | None = None
     operator: Operator | None = None
     plain_reason: str | None = None
     console: Console | None = None
@@ -180,10 +184,12 @@ def _options(request: SessionRequest, session_dir: Path) -> SessionOptions:
 
 
 def _asking_through(request: SessionRequest, operator: Operator) -> Operator:
-    """The front end's operator as the engine asks it, the same rule for every front end: a
-    person's questions through `wrap_operator` (headless has no person), then `AutoApproving`
-    outside it when --auto-approve was given (an approved question is never asked, so it never
-    waits at real time)."""
+    """The front end's operator as the engine asks it, the same rule for every front end: its
+    events through `hear_events`, a person's questions through `wrap_operator` (headless has no
+    person), then `AutoApproving` outside it when --auto-approve was given (an approved question
+    is never asked, so it never waits at real time)."""
+    if request.hear_events is not None:
+        operator = request.hear_events(operator)
     if request.wrap_operator is not None and request.front != "headless":
         operator = request.wrap_operator(operator)
     if request.auto_approve:

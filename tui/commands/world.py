@@ -53,6 +53,17 @@ def run(args: argparse.Namespace) -> int:
     )
     world = World(speed=args.speed, faults=scenario)
     world.start()
+    if scenario.spec.step_starts():
+        # No session runs in this process to say when its steps start (`turnout rehearse` does,
+        # tui/commands/world_steps.py); a session in another process only sends AWS calls. So a
+        # fault timed from a step starts now, as if the step had come when the world was ready.
+        scenario.steps_reached_now(world.clock.now())
+        steps = ", ".join(sorted({s.step for s in scenario.spec.step_starts()}))
+        print(
+            f"scenario {scenario.name}: its faults timed from a runbook step ({steps}) start now:"
+            " turnout world cannot see a session's steps (turnout rehearse times them)",
+            file=sys.stderr,
+        )
     stop = _stop_on_signals()
     try:
         print(

@@ -1,7 +1,12 @@
 """The faults a scenario can inject, each with when it acts and how strongly. Pure model.
 
-Times are offsets from the moment the world starts (its clock's first reading); a fault with no
-`duration` lasts until the drill ends.
+A fault starts either at an offset from the moment the world is ready (`start: 2m`) or at a
+runbook step (`start: {step: switchover, at: start}`: as the step begins, before its
+preconditions are checked; `at: end`, once it is done; `after: 30s` later than that). A drill
+whose lesson hangs on a fault being there when a step runs needs the second: world time between
+the world's start and a step depends on the speed and how busy the machine is, so a fault timed
+from the world's start met one step at 60x on a quiet machine and missed it at 30x on a loaded
+one. A fault with no `duration` lasts until the drill ends.
 """
 
 from __future__ import annotations
@@ -9,20 +14,35 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import ClassVar
 
+from tui.errors import Location
+
+STEP_MOMENTS = ("start", "end")
+"""The moments of a step a fault can start at (`at:`)."""
+
+
+@dataclass(frozen=True)
+class StepStart:
+    """A fault's start tied to runbook step `step`: `after` seconds past its start or end."""
+
+    step: str
+    at: str = "start"  # one of STEP_MOMENTS
+    after: float = 0.0
+    where: Location | None = field(default=None, compare=False)  # the `step:` value, for errors
+
 
 @dataclass(frozen=True)
 class Fault:
     """A fault, active from `start` for `duration` seconds (None: for ever)."""
 
     kind: ClassVar[str] = ""
-    start: float = 0.0
+    start: float | StepStart = 0.0
     duration: float | None = None
 
-    def active(self, elapsed: float) -> bool:
-        """Whether the fault acts `elapsed` seconds into the drill."""
-        if elapsed < self.start:
+    def active(self, since: float | None) -> bool:
+        """Whether the fault acts `since` seconds after it began (None: its step has not come)."""
+        if since is None or since < 0:
             return False
-        return self.duration is None or elapsed < self.start + self.duration
+        return self.duration is None or since < self.duration
 
     @property
     def label(self) -> str:
@@ -59,9 +79,8 @@ class ReplicaLag(Fault):
     rise: float = 30.0
     decay: float = 300.0
 
-    def lag(self, elapsed: float) -> float:
-        """The replica lag in seconds, `elapsed` seconds into the drill."""
-        since = elapsed - self.start
+    def lag(self, since: float) -> float:
+        """The replica lag in seconds, `since` seconds after the fault began."""
         if since < 0:
             return 0.0
         if since < self.rise:
@@ -83,11 +102,10 @@ class LongWrite(Fault):
     peak: float = 60.0
     rise: float = 120.0
 
-    def lag(self, elapsed: float) -> float:
-        """The green replica's lag in seconds, `elapsed` seconds into the drill."""
-        if not self.active(elapsed):
+    def lag(self, since: float) -> float:
+        """The green replica's lag in seconds, `since` seconds after the write began."""
+        if not self.active(since):
             return 0.0
-        since = elapsed - self.start
         return self.peak * min(1.0, since / self.rise) if self.rise else self.peak
 
 
@@ -143,9 +161,13 @@ FAULT_KINDS: dict[str, type[Fault]] = {
 
 @dataclass(frozen=True)
 class ScenarioSpec:
-    """A named set of faults, as written in runbooks/scenarios/*.yaml."""
+    """A named set of faults, as written in tui/rehearsal/scenarios/*.yaml."""
 
     name: str
     title: str = ""
     description: str = ""
     faults: tuple[Fault, ...] = field(default_factory=tuple)
+
+    def step_starts(self) -> list[StepStart]:
+        """The faults' starts that wait for a runbook step."""
+        return [f.start for f in self.faults if isinstance(f.start, StepStart)]

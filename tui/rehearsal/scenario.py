@@ -2,7 +2,9 @@
 
 The knobs are the fidelity extensions' (target health, status checks, ECS task definitions,
 RDS replica lag and long writes, throttling); `behaviours` feeds the traffic model. Times are
-measured from `begin`, which the world calls once it is seeded and settled.
+measured from `begin`, which the world calls once it is seeded and settled; a fault that starts
+at a runbook step waits until `step_reached` says the step has come (the rehearsal's session
+tells the world, `World.step_reached`).
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from tui.rehearsal.faults import (
     ScenarioSpec,
     SlowImage,
     StatusCheckFailure,
+    StepStart,
     Throttling,
 )
 from tui.rehearsal.fidelity import throttling
@@ -47,6 +50,9 @@ class Scenario:
         self._origin: datetime | None = None
         self._on: set[int] = set()  # indexes of faults whose knobs are turned on
         self._victims: dict[int, list[str]] = {}  # instances a fault acted on, to undo it
+        # When each step's moment came ((step, "start" | "end") -> seconds since `begin`),
+        # for the faults that start at one; the first time counts (a retried step is late).
+        self._steps: dict[tuple[str, str], float] = {}
         self.replica_lag: float = 0.0  # what the simulator publishes as ReplicaLag
         self.long_write = False
 
@@ -60,12 +66,36 @@ class Scenario:
             self._origin = now
         return (now - self._origin).total_seconds()
 
+    def step_reached(self, step: str, moment: str, now: datetime) -> bool:
+        """Runbook step `step` has reached `moment` ("start" or "end") now; whether a fault
+        starts at it (the world then brings the fault in before the session goes on)."""
+        key = (step, moment)
+        if key in self._steps:
+            return False
+        self._steps[key] = self.elapsed(now)
+        return any((s.step, s.at) == key for s in self.spec.step_starts())
+
+    def steps_reached_now(self, now: datetime) -> None:
+        """Every step a fault waits for has come now: for a world no session tells of its steps
+        (`turnout world`), whose step-relative faults then start when it is ready."""
+        for start in self.spec.step_starts():
+            self.step_reached(start.step, start.at, now)
+
+    def since(self, fault: Fault, elapsed: float) -> float | None:
+        """Seconds since `fault` began, `elapsed` seconds into the drill (negative: not yet;
+        None: the step it starts at has not come)."""
+        start = fault.start
+        if isinstance(start, StepStart):
+            reached = self._steps.get((start.step, start.at))
+            return None if reached is None else elapsed - reached - start.after
+        return elapsed - start
+
     def behaviours(self, now: datetime) -> Mapping[str, Behaviour]:
         """How each image and zone serves now (see traffic.py)."""
         elapsed = self.elapsed(now)
         found: dict[str, Behaviour] = {}
         for fault in self.spec.faults:
-            if not fault.active(elapsed):
+            if not fault.active(self.since(fault, elapsed)):
                 continue
             if isinstance(fault, BadImage):
                 found[fault.image] = Behaviour(error_rate=fault.error_rate)
@@ -82,25 +112,26 @@ class Scenario:
         elapsed = self.elapsed(now)
         self.replica_lag = 0.0
         self.long_write = any(
-            isinstance(f, LongWrite) and f.active(elapsed) for f in self.spec.faults
+            isinstance(f, LongWrite) and f.active(self.since(f, elapsed)) for f in self.spec.faults
         )
         for index, fault in enumerate(self.spec.faults):
-            active = fault.active(elapsed)
-            if isinstance(fault, ReplicaLag | LongWrite) and active:
-                self.replica_lag = max(self.replica_lag, fault.lag(elapsed))
+            since = self.since(fault, elapsed)
+            active = fault.active(since)
+            if isinstance(fault, ReplicaLag | LongWrite) and active and since is not None:
+                self.replica_lag = max(self.replica_lag, fault.lag(since))
                 _set_lag(time, clients, fault.deployment, self.replica_lag)
             if isinstance(fault, AzOutage) and active and index in self._on:
                 self._mark_zone(index, fault, time)
-            if active and index not in self._on:
+            if active and index not in self._on and since is not None:
                 self._on.add(index)
                 ledger.fault_began(f"{fault.label} ({self.name})", now)
-                self._turn_on(index, fault, clients, elapsed, time)
-            elif not active and index in self._on and elapsed >= fault.start:
+                self._turn_on(index, fault, clients, since, time)
+            elif not active and index in self._on:
                 self._on.discard(index)
                 self._turn_off(index, fault, clients, time)
 
     def _turn_on(
-        self, index: int, fault: Fault, clients: Any, elapsed: float, time: WorldTime
+        self, index: int, fault: Fault, clients: Any, since: float, time: WorldTime
     ) -> None:
         if isinstance(fault, LongWrite):
             blue_green.set_long_running_write(time, fault.db_instance, True)
@@ -162,5 +193,6 @@ def _set_lag(time: WorldTime, clients: Any, deployment: str, seconds: float) -> 
 
 
 def load_scenario(name_or_path: str) -> Scenario:
-    """A scenario by name (runbooks/scenarios/NAME.yaml, or `healthy`) or by file path."""
+    """A scenario by name (./runbooks/scenarios/NAME.yaml, a shipped one, or `healthy`) or by
+    file path."""
     return Scenario(load_scenario_spec(name_or_path))

@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 import random
 import threading
+import time
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -54,6 +55,10 @@ class Faults(Protocol):
     def begin(self, now: datetime) -> None:
         """The drill starts now: fault times are measured from here."""
 
+    def step_reached(self, step: str, moment: str, now: datetime) -> bool:
+        """Runbook step `step` reached `moment` ("start", "end") now; whether a fault starts
+        at it."""
+
     def apply(
         self, now: datetime, clients: Any, world: SeededWorld, ledger: Ledger, time: WorldTime
     ) -> None:
@@ -71,6 +76,9 @@ class NoFaults:
 
     def begin(self, now: datetime) -> None:
         return None
+
+    def step_reached(self, step: str, moment: str, now: datetime) -> bool:
+        return False
 
     def apply(
         self, now: datetime, clients: Any, world: SeededWorld, ledger: Ledger, time: WorldTime
@@ -117,6 +125,11 @@ class Simulator:
         self._stop = threading.Event()
         self._wake = threading.Event()  # ends the wait between steps early (and at stop)
         self._thread: threading.Thread | None = None
+        # One step at a time: the loop's, and one asked for by `step_now` (or a test's, or a
+        # drill clock's) from another thread.
+        self._stepping = threading.Lock()
+        self._turns = threading.Condition()
+        self._turns_begun = self._turns_done = 0  # the loop's turns, for `step_now` to wait on
         # The clock's speed is `at_real_time`'s to change, one person deciding at a time.
         self._speed_lock = threading.Lock()
         self._deciding = 0  # people deciding now (the engine asks one question at a time)
@@ -124,6 +137,43 @@ class Simulator:
 
     def step(self) -> None:
         """Advance the world to the clock's now: one interval of traffic and metrics."""
+        with self._stepping:
+            self._step()
+
+    def step_now(self, limit: float = 30.0) -> None:
+        """Take a step at the clock's now and return once it is done: what a session's step
+        reads next then includes it. With the loop running, its next turn is woken and waited
+        for (up to `limit` real seconds: a stopped or stuck loop must not hang the session);
+        without it (a test's world moved by hand), the step is taken on this thread."""
+        if self._thread is None:
+            self.step()
+            return
+        with self._turns:
+            wanted = self._turns_begun + 1  # a turn already under way may have missed the news
+            self._wake.set()
+            self._turns.wait_for(
+                lambda: self._turns_done >= wanted or self._stop.is_set(), timeout=limit
+            )
+
+    def wait_for_turns(self, count: int, limit: float = 20.0) -> None:
+        """Return once the loop has stepped `count` times in all (`stats.ticks`), each turn
+        woken at once rather than after its rest between turns (a world's first metrics in
+        `rehearse`'s boot: waiting out that half-second was a fifth of it). Up to `limit` real
+        seconds: a loop whose steps fail (the error is in `stats`) must not hang the boot."""
+        deadline = time.monotonic() + limit
+        with self._turns:
+            while self.stats.ticks < count and not self._stop.is_set():
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    return
+                done = self._turns_done
+                self._wake.set()  # a turn under way has cleared it: the next begins at once
+                self._turns.wait_for(
+                    lambda done=done: self._turns_done > done or self._stop.is_set(),
+                    timeout=left,
+                )
+
+    def _step(self) -> None:
         now = self.clock.now()
         elapsed = (now - self._last).total_seconds() if self._last else self.interval
         self._last = now
@@ -200,9 +250,14 @@ class Simulator:
 
     def _run(self) -> None:
         while not self._stop.is_set():
+            with self._turns:
+                self._turns_begun += 1
+                self._wake.clear()  # a wake asked for before this turn is answered by it
             wait = self.turn()
+            with self._turns:
+                self._turns_done += 1
+                self._turns.notify_all()
             self._wake.wait(wait)
-            self._wake.clear()
 
     def turn(self) -> float:
         """One turn of the loop: step at the clock's now, hold the clock within MAX_WORLD_GAP of
@@ -262,6 +317,8 @@ class Simulator:
         """Stop the loop and wait for its last step to finish; the clock runs free again."""
         self._stop.set()
         self._wake.set()
+        with self._turns:
+            self._turns.notify_all()  # a `step_now` waiting on the loop
         if self._thread is not None:
             self._thread.join(timeout=10)
             self._thread = None

@@ -102,6 +102,22 @@ class World:
             self.simulator.start()
         return self
 
+    def step_reached(self, step: str, moment: str) -> None:
+        """A session's runbook step `step` has reached `moment` ("start": before its
+        preconditions are checked; "end": done). A scenario fault that starts then is in the
+        world, and in the metrics it publishes, before this returns: the session reads them
+        next, so the drill's outcome does not hang on the speed or on how busy the machine is.
+        Called on the session's thread (see `tui/commands/rehearse.py`, `WorldSteps`)."""
+        if self.simulator is None:
+            return
+        if self.simulator.faults.step_reached(step, moment, self.clock.now()):
+            self.simulator.step_now()
+            if not hasattr(self.clock, "speed"):
+                # A clock that moves only when told (a test's ManualClock): the session would
+                # read at the very instant the datapoint was published, and GetMetricData's
+                # EndTime is exclusive. On any running clock the read comes later; so here too.
+                self.clock.advance(1.0)  # type: ignore[attr-defined]
+
     def stop(self) -> None:
         """Stop the simulator and the server (or the mock); safe to call twice."""
         if self.simulator is not None:

@@ -138,7 +138,8 @@ def test_unknown_deployment_is_a_clear_error(world) -> None:
 
 @pytest.mark.parametrize("world", ["replica-lag"], indirect=True)
 def test_switchover_under_replica_lag_fails_with_rds_reason(world) -> None:
-    run_for(world, 150, 30)  # the lag peaks (45 s) two and a half minutes in
+    world.step_reached("switchover", "start")  # the scenario's lag (45 s) starts with the step
+    run_for(world, 120, 30)  # and decays: 36 s now
     # A timeout the lag fits in: RDS starts, cannot finish in time, and rolls it back.
     step = make_step(
         "rds.switchover_blue_green", irreversible=True, deployment=names.BLUE_GREEN, timeout="60s"

@@ -22,7 +22,12 @@ from __future__ import annotations
 
 from types import ModuleType
 
+from tui.aws.clients import share_loader_with_every_session
 from tui.rehearsal.fidelity.world_time import WorldTime
+
+# Before any extension imports moto: moto's own botocore Sessions (some made as `moto.ec2` is
+# imported) read service models through the process's one loader, not each through its own.
+share_loader_with_every_session()
 
 __all__ = ["WorldTime", "install", "tick"]
 

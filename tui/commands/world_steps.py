@@ -1,0 +1,43 @@
+"""A rehearsal's session telling its world when each runbook step starts and ends, so a
+scenario's fault timed from a step (`start: {step: switchover, at: start}`) begins then."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from tui.engine.events import StepChanged
+from tui.engine.ports import Answer, Operator, Question, StepState
+
+# The states a step shows as it begins (its preconditions first, a question about it, or its
+# action at once) and once it is done. Only the first of each counts (tui/rehearsal/scenario.py).
+MOMENTS = {
+    StepState.CHECKING: "start",
+    StepState.WAITING: "start",
+    StepState.RUNNING: "start",
+    StepState.DONE: "end",
+}
+
+
+class StepsToWorld:
+    """`operator`, whose step events the world hears before the front end does, on the
+    session's thread: the fault is in the world before the engine reads the step's
+    preconditions (`World.step_reached` waits for the simulator to publish it)."""
+
+    def __init__(self, operator: Operator, reached: Callable[[str, str], None]) -> None:
+        self.operator = operator
+        self.reached = reached
+
+    def notify(self, event: Any) -> None:
+        if isinstance(event, StepChanged) and event.state in MOMENTS:
+            self.reached(event.step, MOMENTS[event.state])
+        self.operator.notify(event)
+
+    def ask(self, question: Question) -> Answer:
+        return self.operator.ask(question)
+
+    def withdraw(self, question: Question) -> None:
+        """Pass the engine's withdrawal on (tui/engine/asking.py)."""
+        withdraw = getattr(self.operator, "withdraw", None)
+        if withdraw is not None:
+            withdraw(question)
