@@ -197,8 +197,10 @@ def test_an_az_outages_targets_turn_unhealthy_after_the_groups_detection_window(
     assert f"about {window} s" in world.simulator.faults.spec.description
 
     def unhealthy() -> int:
+        # Unhealthy, or already draining: web-asg checks ELB health and may start replacing an
+        # unhealthy target within the same health-check round (test_health_replacement.py).
         health = elbv2.describe_target_health(TargetGroupArn=arn)["TargetHealthDescriptions"]
-        return sum(h["TargetHealth"]["State"] == "unhealthy" for h in health)
+        return sum(h["TargetHealth"]["State"] in ("unhealthy", "draining") for h in health)
 
     run_for(world, 180, interval=5)  # the outage begins now
     waited = 0
