@@ -28,6 +28,7 @@ NAMES = (
     "ecs.rollout",
     "elbv2.target_health",
     "rds.blue_green",
+    "role_sessions",
     "throttling",
 )
 
