@@ -154,6 +154,14 @@ class ClientFactory:
         """The region calls go to (the profile's or the environment's when none was given)."""
         return self.session.region_name or ""
 
+    def renew(self) -> None:
+        """Forget the Session and its clients: the next client reads the credential chain
+        again (the profile's SSO cache after `aws sso login`, a rewritten credentials file).
+        The recorder stays, so the audit log sees every call either side."""
+        with self._lock:
+            self._session = None
+            self._clients.clear()
+
     def client(self, service: str) -> Any:
         """A boto3 client for `service`; one per service, reused (clients are thread-safe)."""
         with self._lock:

@@ -65,3 +65,7 @@ class AwsCloud:
         """The current value of a route53_ttl, blue_green_status, db_instance_status or
         healthy_targets condition (see readings.py)."""
         return read_condition(self.ctx.clients, self.ctx.resolve, condition)
+
+    def renew_credentials(self) -> None:
+        """The next call reads the credential chain afresh (see `ClientFactory.renew`)."""
+        self.ctx.clients.renew()

@@ -25,19 +25,78 @@ class Identity:
     region: str
 
 
+# What an AWS error code says about the session itself rather than the call: its credentials
+# ran out (or are not recognised: an SSO session that ended), it lacks a permission, or AWS kept
+# throttling it past the SDK's retries. None of these is fixed by rolling back (the rollback's
+# calls meet the same refusal): the session pauses until a person has acted. Decided on the
+# code, never the message. botocore's own credential errors (raised before a call is sent)
+# carry their class name as the code.
+EXPIRED = "credentials"
+DENIED = "permission"
+THROTTLED = "throttled"
+_BLOCKED_BY = {
+    **dict.fromkeys(
+        (
+            "ExpiredToken",
+            "ExpiredTokenException",
+            "RequestExpired",
+            "InvalidClientTokenId",
+            "UnrecognizedClientException",
+            "NoCredentialsError",
+            "UnauthorizedSSOTokenError",
+            "SSOTokenLoadError",
+            "TokenRetrievalError",
+            "CredentialRetrievalError",
+        ),
+        EXPIRED,
+    ),
+    **dict.fromkeys(
+        ("AccessDenied", "AccessDeniedException", "UnauthorizedOperation", "AuthorizationError"),
+        DENIED,
+    ),
+    **dict.fromkeys(
+        (
+            "Throttling",
+            "ThrottlingException",
+            "ThrottledException",
+            "RequestLimitExceeded",
+            "RequestThrottled",
+            "RequestThrottledException",
+            "TooManyRequestsException",
+            "PriorRequestNotComplete",
+        ),
+        THROTTLED,
+    ),
+}
+
+
 class CloudError(TurnoutError):
     """An AWS call failed after the SDK's retries; the message says what and where.
 
     `code` is AWS's error code (`AccessDenied`, `ThrottlingException`, `ValidationError`, ...);
     the adapter writes a message naming the operation and the resource, e.g.
     `elbv2.ModifyListener on web-alb:80: AccessDenied: ...`. The engine adds the step.
+    `action` is the IAM action the call needs (`elasticloadbalancing:ModifyListener`).
     """
 
     exit_code = ExitCode.LEFT_FOR_OPERATOR
 
-    def __init__(self, message: str, *, service: str = "", operation: str = "", code: str = ""):
+    def __init__(
+        self,
+        message: str,
+        *,
+        service: str = "",
+        operation: str = "",
+        code: str = "",
+        action: str = "",
+    ):
         super().__init__(message)
-        self.service, self.operation, self.code = service, operation, code
+        self.service, self.operation, self.code, self.action = service, operation, code, action
+
+    @property
+    def blocked(self) -> str | None:
+        """EXPIRED, DENIED or THROTTLED when the error is about the session, not the call."""
+        return _BLOCKED_BY.get(self.code)
 
 
 @dataclass(frozen=True)
@@ -143,6 +202,9 @@ class Series:
     key: str
     points: tuple[tuple[datetime, float], ...] = ()
     error: str | None = None
+    # The AWS error behind `error`, when there was one: the engine decides on its code (a
+    # guardrail that cannot be read because the credentials expired pauses the session).
+    failure: CloudError | None = field(default=None, compare=False)
 
     @property
     def latest(self) -> float | None:
@@ -178,6 +240,11 @@ class Cloud(Protocol):
     def read(self, condition: Condition) -> Reading:
         """The current value of a non-metric condition (route53_ttl, blue_green_status,
         db_instance_status, healthy_targets); the engine compares it with the threshold."""
+        ...
+
+    def renew_credentials(self) -> None:
+        """Read the credentials again before the next call (a person re-authenticated: `aws
+        sso login`, a refreshed profile). Calls already answered are not repeated."""
         ...
 
 

@@ -86,8 +86,9 @@ def test_a_session_policy_limits_the_session_and_names_the_action(aws) -> None:
         elbv2.create_load_balancer(Name="web-alb-2", Subnets=["subnet-1"])
     error = refused.value.response["Error"]
     assert error["Code"] == "AccessDenied"
-    assert "is not authorized to perform: elasticloadbalancing:CreateLoadBalancer" in (
-        error["Message"]
+    assert (
+        "is not authorized to perform: elasticloadbalancing:CreateLoadBalancer"
+        in (error["Message"])
     )
     ecs = _client(aws, "ecs", _assume(aws, policy=ONLY_READS))
     with pytest.raises(ClientError) as json_refused:
