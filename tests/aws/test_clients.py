@@ -105,3 +105,46 @@ def test_a_recorder_that_fails_stops_the_call_from_being_sent(clients, recorder)
     clients.recorder = None
     unrecorded = ClientFactory(region="us-east-1", credentials=FAKE_CREDENTIALS)
     assert "QueueUrls" not in unrecorded.client("sqs").list_queues()
+
+
+def test_the_sdks_retries_of_a_throttled_call_are_recorded_with_what_they_cost(
+    recorder, monkeypatch, tmp_path
+):
+    """Throttled calls are retried inside the SDK, out of the recorder's sight: botocore's
+    retry guide, "Standard retry mode": "Retry attempts for transient errors ... throttling
+    errors ... exponential backoff by a base factor of 2 for a maximum backoff time of 20
+    seconds". The audit log must show them. Old code: one result, no attempts, no cost."""
+    from tui.audit.chain import read_log
+    from tui.audit.session_log import SessionLog
+    from tui.clock import ManualClock
+    from tui.engine.recorder import SessionCallRecorder
+    from tui.rehearsal import fidelity
+    from tui.rehearsal.fidelity import throttling
+    from tui.rehearsal.fidelity.world_time import WorldTime
+
+    backoffs: list[float] = []
+    # The back-off is real time: keep what the SDK asked for, and do not wait it out.
+    monkeypatch.setattr("botocore.endpoint.time.sleep", backoffs.append)
+    fidelity.install(WorldTime(ManualClock()))
+    log = SessionLog.create(tmp_path, ManualClock())
+    config = Config(retries={"mode": "standard", "max_attempts": 3})
+    try:
+        with mock_aws():
+            throttling.set_throttling("autoscaling", 1.0)
+            for listener in (recorder, SessionCallRecorder(log)):
+                factory = ClientFactory(
+                    region="us-east-1", credentials=FAKE_CREDENTIALS, recorder=listener
+                )
+                factory.config = config
+                with pytest.raises(ClientError):
+                    factory.client("autoscaling").describe_auto_scaling_groups()
+    finally:
+        throttling.clear()
+        log.close()
+    [call] = recorder.calls
+    # botocore's `max_attempts` counts the retries: 1 + 3 attempts, 3 back-offs, per call.
+    assert call.result["attempts"] == 4 and len(backoffs) == 6
+    assert 0 < call.result["retry_s"] <= call.result["duration"]
+    [result] = [r for r in read_log(tmp_path / "audit.jsonl").records if r.type == "api.result"]
+    assert result.payload["attempts"] == 4 and result.payload["error_code"] == "Throttling"
+    assert 0 < result.payload["retry_s"] <= result.payload["duration_s"]

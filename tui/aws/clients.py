@@ -58,6 +58,7 @@ def new_session(**kwargs: Any) -> boto3.session.Session:
 # Keys this module keeps in botocore's per-call `context` dict. Per-call state lives there, not on
 # the reporter, so concurrent calls on one client (clients are thread-safe) never mix.
 _PARAMS, _TOKEN, _STARTED = "turnout_params", "turnout_token", "turnout_started"
+_LAST_ATTEMPT = "turnout_last_attempt"  # when the SDK's latest attempt of the call was made
 
 
 class _CallReporter:
@@ -79,6 +80,7 @@ class _CallReporter:
         events = client.meta.events
         events.register("provide-client-params", self.keep_params)
         events.register("before-call", self.intent)
+        events.register("request-created", self.attempt_made)
         events.register("after-call", self.after_call)
         events.register("after-call-error", self.after_error)
 
@@ -90,6 +92,13 @@ class _CallReporter:
         with self.lock:
             token = self.recorder.intent(self.service, model.name, context.get(_PARAMS, {}))
         context[_TOKEN], context[_STARTED] = token, time.monotonic()
+
+    def attempt_made(self, request: Any, **_: Any) -> None:
+        # Each attempt (the first and every retry) makes a new request; botocore keeps the
+        # call's context on it. What came before the last attempt is what retrying cost.
+        context = getattr(request, "context", None)
+        if context is not None and _TOKEN in context:
+            context[_LAST_ATTEMPT] = time.monotonic()
 
     def after_call(
         self, http_response: Any, parsed: dict[str, Any], context: dict[str, Any], **_: Any
@@ -112,10 +121,20 @@ class _CallReporter:
         self, context: dict[str, Any], *, ok: bool, request_id: str | None, error: str | None
     ) -> None:
         token = context.pop(_TOKEN)
-        duration = time.monotonic() - context.pop(_STARTED)
+        started = context.pop(_STARTED)
+        duration = time.monotonic() - started
+        # botocore counts the attempts in the call's context (`retries.attempt`, 1 + retries).
+        attempts = int((context.get("retries") or {}).get("attempt") or 1)
+        retry_s = max(context.pop(_LAST_ATTEMPT, started) - started, 0.0) if attempts > 1 else 0.0
         with self.lock:
             self.recorder.result(
-                token, ok=ok, duration=duration, request_id=request_id, error=error
+                token,
+                ok=ok,
+                duration=duration,
+                request_id=request_id,
+                error=error,
+                attempts=attempts,
+                retry_s=retry_s,
             )
 
 

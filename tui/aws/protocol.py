@@ -267,6 +267,9 @@ class CallRecorder(Protocol):
         duration: float,
         request_id: str | None = None,
         error: str | None = None,
+        attempts: int = 1,
+        retry_s: float = 0.0,
     ) -> None:
-        """Record how the call ended."""
+        """Record how the call ended: `attempts` the SDK made (1 + its retries) and `retry_s`,
+        the part of `duration` they cost (the failed attempts and the back-off between)."""
         ...
