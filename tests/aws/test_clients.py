@@ -148,3 +148,36 @@ def test_the_sdks_retries_of_a_throttled_call_are_recorded_with_what_they_cost(
     [result] = [r for r in read_log(tmp_path / "audit.jsonl").records if r.type == "api.result"]
     assert result.payload["attempts"] == 4 and result.payload["error_code"] == "Throttling"
     assert 0 < result.payload["retry_s"] <= result.payload["duration_s"]
+
+
+def test_the_factory_says_which_profile_source_endpoint_and_ca_bundle_it_uses(
+    monkeypatch, tmp_path
+):
+    """As the AWS CLI resolves them ("Configuration and credential file settings"): the
+    profile's credentials file entry, its region, `AWS_ENDPOINT_URL` and `AWS_CA_BUNDLE`
+    ("Specifies the path to a certificate bundle to use for HTTPS certificate validation").
+    What session.start records of them; never the key itself."""
+    config, credentials = tmp_path / "config", tmp_path / "credentials"
+    config.write_text("[profile prod]\nregion = eu-west-1\n")
+    secret = "wJalrXUtnFEMI-not-to-be-seen"
+    credentials.write_text(
+        f"[prod]\naws_access_key_id = AKIAPROD\naws_secret_access_key = {secret}\n"
+    )
+    bundle = tmp_path / "corp-ca.pem"
+    bundle.write_text("")
+    for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_DEFAULT_REGION"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(config))
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(credentials))
+    monkeypatch.setenv("AWS_CA_BUNDLE", str(bundle))
+    monkeypatch.setenv("AWS_ENDPOINT_URL", "https://aws.internal.example:4566")
+    said = ClientFactory(profile="prod").described()
+    assert said == {
+        "region": "eu-west-1",
+        "profile": "prod",
+        "source": "shared-credentials-file",
+        "temporary": False,
+        "endpoint": "https://aws.internal.example:4566",
+        "ca_bundle": str(bundle),
+    }
+    assert secret not in repr(said) and "AKIAPROD" not in repr(said)

@@ -9,6 +9,7 @@ botocore's event system (see `_CallReporter`), so no adapter has to remember to 
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 from dataclasses import dataclass, field
@@ -172,6 +173,27 @@ class ClientFactory:
     def region_name(self) -> str:
         """The region calls go to (the profile's or the environment's when none was given)."""
         return self.session.region_name or ""
+
+    def described(self) -> dict[str, Any]:
+        """Which AWS the session reaches and how, as the AWS CLI resolves it (the same
+        botocore chain): the region, the profile, where the credentials came from (botocore's
+        provider: `env`, `shared-credentials-file`, `sso`, `assume-role`, `explicit`, ...),
+        whether they are temporary, the endpoint and the CA bundle. Never a secret: no key,
+        no token (tests/test_secrets_attack.py hunts for them in every file and stream)."""
+        core = self.session._session  # botocore's Session, for its resolved config
+        credentials = self.session.get_credentials()
+        found = {
+            "region": self.region_name,
+            "profile": self.profile or core.get_config_variable("profile"),
+            "source": getattr(credentials, "method", None) if credentials else None,
+            "temporary": bool(credentials and credentials.token),
+            # As botocore resolves a client's endpoint: given, the environment, the profile.
+            "endpoint": self.endpoint_url
+            or os.environ.get("AWS_ENDPOINT_URL")
+            or core.get_scoped_config().get("endpoint_url"),
+            "ca_bundle": core.get_config_variable("ca_bundle"),
+        }
+        return {key: value for key, value in found.items() if value not in (None, "")}
 
     def renew(self) -> None:
         """Forget the Session and its clients: the next client reads the credential chain

@@ -50,7 +50,12 @@ class AwsCloud:
         who = call(self.ctx.clients.client("sts"), "get_caller_identity", "the credentials")
         # Not-found errors name the account from now on (where turnout looked).
         self.ctx.resolve.account = who["Account"]
-        return Identity(account=who["Account"], arn=who["Arn"], region=self.ctx.clients.region_name)
+        return Identity(
+            account=who["Account"],
+            arn=who["Arn"],
+            region=self.ctx.clients.region_name,
+            via=self.ctx.clients.described(),
+        )
 
     def driver(self, step: Step) -> ActionDriver:
         """A new driver for the step's action; KeyError if no module of tui.aws.actions has one."""

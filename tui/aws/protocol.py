@@ -23,6 +23,9 @@ class Identity:
     account: str
     arn: str
     region: str
+    # How the calls reach AWS (`ClientFactory.described`): profile, credential source,
+    # endpoint, CA bundle; recorded in session.start. Never a secret.
+    via: Mapping[str, Any] = field(default_factory=dict, compare=False)
 
 
 # What an AWS error code says about the session itself rather than the call: its credentials
