@@ -21,6 +21,7 @@ CROSS_CUTTING = {
     "attack_runbook.py": "the secret-leak runbook: tests/engine, tests/app and the attack test",
     "session_logs.py": "a begun session log: tests/app, tests/rehearsal and bench/",
     "keys.py": "the keys tests/plain and tests/wizard type into prompt_toolkit",
+    "world_process.py": "`turnout world` in a child process: tests/rehearsal, tests/commands",
 }
 
 

@@ -2,10 +2,12 @@
 
 Every command a person runs on a runbook with two secrets (tests/attack_runbook.py) is run as
 a real process: validate, plan, plan --json, a headless and a piped plain rehearsal, audit
-verify, audit report (Markdown and HTML), replay, and the error paths (a pattern mismatch, a
-secret too short). Then every file under the work directory and every stdout and stderr is
-searched for the values: none may hold them. The alarm's description, which holds both, still
-reaches AWS whole (tests/engine/test_secrets_engine.py asks the world).
+verify, audit report (Markdown and HTML), replay, the error paths (a pattern mismatch, a
+secret too short), and a `turnout run` against `turnout world` on a role session, whose
+secret access key and session token are hunted too. Then every file under the work directory
+and every stdout and stderr is searched for the values: none may hold them. The alarm's
+description, which holds both, still reaches AWS whole (tests/engine/test_secrets_engine.py
+asks the world).
 """
 
 from __future__ import annotations
@@ -18,6 +20,8 @@ from pathlib import Path
 import pytest
 
 from tests.attack_runbook import ROOT, leaks, secrets, sets, write_attack_runbook
+from tests.world_process import role_session_env, turnout_world
+from tui.audit.chain import read_log
 from tui.runbook.secrets import MASK
 
 pytestmark = pytest.mark.slow
@@ -88,6 +92,35 @@ def test_no_command_shows_or_writes_a_secret(tmp_path: Path) -> None:
     assert wrong["db_password"] not in refused
     short = run("short", "plan", runbook, *sets({**values, "api_token": "abc12"}), code=2)
     assert "params.api_token: a secret must be at least 6 characters" in short
+
+    # `turnout run` against `turnout world` on a role session: its secret key and its token are
+    # secrets too, and session.start records only how the credentials were got (aws.via).
+    with turnout_world(speed=100) as world:
+        role = role_session_env(world)
+        live = subprocess.run(
+            [sys.executable, "-m", "tui", "run", runbook, "--headless", "--auto-approve", *given],
+            capture_output=True,
+            text=True,
+            timeout=300,
+            cwd=tmp_path,
+            stdin=subprocess.DEVNULL,
+            env={**role, "PYTHONPATH": str(ROOT)},
+        )
+    texts["run stdout"], texts["run stderr"] = live.stdout, live.stderr
+    assert live.returncode == 0, f"run: {live.returncode}\n{live.stdout}\n{live.stderr}"
+    log = read_log(next(tmp_path.glob("sessions/*/audit.jsonl")))
+    [start] = [r for r in log.records if r.type == "session.start"]
+    assert start.payload["aws"]["via"] == {
+        "region": "us-east-1",
+        "source": "env",
+        "temporary": True,
+        "endpoint": world["AWS_ENDPOINT_URL"],
+    }
+    values = {
+        **values,
+        "secret access key": role["AWS_SECRET_ACCESS_KEY"],
+        "session token": role["AWS_SESSION_TOKEN"],
+    }
 
     assert leaks(values, texts, tmp_path) == []
     assert wrong["db_password"] not in "".join(texts.values())

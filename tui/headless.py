@@ -49,6 +49,8 @@ _SAFE = {
     QuestionKind.BREACH: questions.ROLLBACK,
     QuestionKind.PAUSE: questions.ROLLBACK,
     QuestionKind.STEP_FAILED: questions.ROLLBACK,
+    # Nobody can re-authenticate or add a statement here: stop resumable (exit 130).
+    QuestionKind.BLOCKED: questions.PAUSE,
     QuestionKind.PRECONDITION: questions.STOP,
     QuestionKind.INTERRUPT: questions.PAUSE,
     QuestionKind.ROLLBACK: questions.YES,

@@ -124,3 +124,79 @@ def test_sessions_made_by_others_share_the_one_model_loader() -> None:
     own = botocore.session.Session()
     own.set_config_variable("data_path", "/nonexistent")
     assert own.get_component("data_loader") is not ours  # a data path of its own: its own
+
+
+def test_the_sdks_retries_of_a_throttled_call_are_recorded_with_what_they_cost(
+    recorder, monkeypatch, tmp_path
+):
+    """Throttled calls are retried inside the SDK, out of the recorder's sight: botocore's
+    retry guide, "Standard retry mode": "Retry attempts for transient errors ... throttling
+    errors ... exponential backoff by a base factor of 2 for a maximum backoff time of 20
+    seconds". The audit log must show them. Old code: one result, no attempts, no cost."""
+    from tui.audit.chain import read_log
+    from tui.audit.session_log import SessionLog
+    from tui.clock import ManualClock
+    from tui.engine.recorder import SessionCallRecorder
+    from tui.rehearsal import fidelity
+    from tui.rehearsal.fidelity import throttling
+    from tui.rehearsal.fidelity.world_time import WorldTime
+
+    backoffs: list[float] = []
+    # The back-off is real time: keep what the SDK asked for, and do not wait it out.
+    monkeypatch.setattr("botocore.endpoint.time.sleep", backoffs.append)
+    fidelity.install(WorldTime(ManualClock()))
+    log = SessionLog.create(tmp_path, ManualClock())
+    config = Config(retries={"mode": "standard", "max_attempts": 3})
+    try:
+        with mock_aws():
+            throttling.set_throttling("autoscaling", 1.0)
+            for listener in (recorder, SessionCallRecorder(log)):
+                factory = ClientFactory(
+                    region="us-east-1", credentials=FAKE_CREDENTIALS, recorder=listener
+                )
+                factory.config = config
+                with pytest.raises(ClientError):
+                    factory.client("autoscaling").describe_auto_scaling_groups()
+    finally:
+        throttling.clear()
+        log.close()
+    [call] = recorder.calls
+    # botocore's `max_attempts` counts the retries: 1 + 3 attempts, 3 back-offs, per call.
+    assert call.result["attempts"] == 4 and len(backoffs) == 6
+    assert 0 < call.result["retry_s"] <= call.result["duration"]
+    [result] = [r for r in read_log(tmp_path / "audit.jsonl").records if r.type == "api.result"]
+    assert result.payload["attempts"] == 4 and result.payload["error_code"] == "Throttling"
+    assert 0 < result.payload["retry_s"] <= result.payload["duration_s"]
+
+
+def test_the_factory_says_which_profile_source_endpoint_and_ca_bundle_it_uses(
+    monkeypatch, tmp_path
+):
+    """As the AWS CLI resolves them ("Configuration and credential file settings"): the
+    profile's credentials file entry, its region, `AWS_ENDPOINT_URL` and `AWS_CA_BUNDLE`
+    ("Specifies the path to a certificate bundle to use for HTTPS certificate validation").
+    What session.start records of them; never the key itself."""
+    config, credentials = tmp_path / "config", tmp_path / "credentials"
+    config.write_text("[profile prod]\nregion = eu-west-1\n")
+    secret = "wJalrXUtnFEMI-not-to-be-seen"
+    credentials.write_text(
+        f"[prod]\naws_access_key_id = AKIAPROD\naws_secret_access_key = {secret}\n"
+    )
+    bundle = tmp_path / "corp-ca.pem"
+    bundle.write_text("")
+    for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_DEFAULT_REGION"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(config))
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(credentials))
+    monkeypatch.setenv("AWS_CA_BUNDLE", str(bundle))
+    monkeypatch.setenv("AWS_ENDPOINT_URL", "https://aws.internal.example:4566")
+    said = ClientFactory(profile="prod").described()
+    assert said == {
+        "region": "eu-west-1",
+        "profile": "prod",
+        "source": "shared-credentials-file",
+        "temporary": False,
+        "endpoint": "https://aws.internal.example:4566",
+        "ca_bundle": str(bundle),
+    }
+    assert secret not in repr(said) and "AKIAPROD" not in repr(said)

@@ -6,12 +6,15 @@ session that has ended."""
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 import tui
 from tests.conftest import CANARY
+from tests.world_process import role_session_env, turnout_world
 from tui.cli import main
 
 RUNBOOKS = Path(__file__).resolve().parents[2] / "runbooks"
@@ -108,3 +111,66 @@ def test_resume_refuses_a_finished_session(tmp_path, capsys, drive) -> None:
     d = drive()
     assert main(["resume", str(d.dir), "--headless", "--auto-approve"]) == 2
     assert "runbook" in capsys.readouterr().err  # its runbook file <runbook> is not on disk
+
+
+# --- `turnout run` and `resume` against `turnout world`, as real processes ---------------------
+
+
+def _turnout(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "tui", *args, "--headless", "--auto-approve"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+
+@pytest.mark.slow
+def test_run_against_turnout_world_follows_its_clock_and_reaches_its_front_door(tmp_path):
+    """`turnout run` against `turnout world --speed 20`: every wait, bake and metric period on
+    the world's clock (published at /turnout/world), `http.probe` of app.shop.example.com at
+    the world's front door. Old code: the wall clock ran twenty times behind the world, and the
+    probe looked the name up in DNS, failed, and the canary rolled back."""
+    with turnout_world(speed=20) as env:
+        done = _turnout(
+            env,
+            "run",
+            str(RUNBOOKS / "alb-canary.yaml"),
+            "--set",
+            "bake=1m",
+            "--set",
+            "full_bake=1m",
+            "--sessions-dir",
+            str(tmp_path),
+        )
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-2000:]
+    assert "is a turnout rehearsal world (20x)" in done.stderr
+    assert "GET http://app.shop.example.com/health answered 200" in done.stdout
+
+
+@pytest.mark.slow
+def test_a_role_session_expiring_mid_run_pauses_130_and_resumes_with_a_fresh_one(tmp_path):
+    """A `turnout run` on 15-minute role credentials (STS `Credentials`: "After temporary
+    credentials expire, any calls that you make with those credentials will fail") with
+    6-minute bakes: it pauses, exit 130, saying how to re-authenticate and resume; `turnout
+    resume` with a fresh session finishes, exit 0. Old code: exit 4, not resumable."""
+    with turnout_world(speed=20) as env:
+        paused = _turnout(
+            role_session_env(env),
+            "run",
+            str(RUNBOOKS / "alb-canary.yaml"),
+            "--set",
+            "bake=6m",
+            "--set",
+            "full_bake=1m",
+            "--sessions-dir",
+            str(tmp_path),
+        )
+        assert paused.returncode == 130, paused.stdout[-3000:] + paused.stderr[-2000:]
+        assert "ExpiredToken" in paused.stdout and "aws sso login" in paused.stdout
+        [session] = list(tmp_path.glob("*-alb-canary"))
+        assert f"turnout resume {session}" in paused.stdout
+        resumed = _turnout(role_session_env(env), "resume", str(session))
+    assert resumed.returncode == 0, resumed.stdout[-3000:] + resumed.stderr[-2000:]
+    assert "the change is under way in AWS" in resumed.stdout

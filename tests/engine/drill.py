@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import io
 import threading
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -18,12 +19,15 @@ from typing import Any
 from rich.console import Console
 
 from tests.rehearsal.world_drill import start_world
+from tui.audit.resume import resume_state
+from tui.audit.session_log import file_sha256
 from tui.aws.clients import ClientFactory
 from tui.aws.cloud import AwsCloud, driver_classes
 from tui.aws.context import AwsContext
 from tui.commands.rehearse import world_step_events
 from tui.commands.session_flow import Outcome, SessionRequest, open_session
 from tui.engine.options import SessionOptions
+from tui.engine.resuming import check_resumable
 from tui.rehearsal import names
 from tui.rehearsal.server import FAKE_CREDENTIALS
 from tui.rehearsal.world import World
@@ -72,6 +76,11 @@ class Drill:
     world: World
     outcome: Outcome
     output: str
+    clock: DrillClock | None = None
+    runbook: Any = None
+    scenario: str = "healthy"
+    poll: float = 30.0
+    config: Any = None
 
     @property
     def code(self) -> int:
@@ -84,6 +93,32 @@ class Drill:
     def calls(self, name: str) -> int:
         """How many times the session called `service.Operation`."""
         return self.outcome.recorder.counts.get(name, 0) if self.outcome.recorder else 0
+
+    def session(self, creds: dict[str, Any], tmp: Path, resume: Any = None) -> Drill:
+        """Run (or, given `resume`, resume) a session on this drill's world and clock."""
+        world, clock = self.world, self.clock
+
+        def make_cloud(recorder: Any) -> AwsCloud:
+            clients = ClientFactory(region=names.REGION, credentials=creds, recorder=recorder)
+            if self.config is not None:
+                clients.config = self.config
+            return AwsCloud(AwsContext(clients, clock, world.http_hosts))
+
+        out = io.StringIO()
+        outcome = open_session(
+            SessionRequest(
+                self.runbook,
+                clock=clock,  # type: ignore[arg-type]
+                make_cloud=make_cloud,
+                sessions_dir=str(tmp),
+                options=SessionOptions(poll=self.poll, mode="rehearsal", scenario=self.scenario),
+                auto_approve=True,
+                console=Console(file=out, width=200, soft_wrap=True),
+                resume=resume,
+                hear_events=world_step_events(world),  # as `rehearse` does: faults timed from steps
+            )
+        )
+        return replace(self, outcome=outcome, output=out.getvalue())
 
 
 def missing_drivers(runbook: Any) -> list[str]:
@@ -102,33 +137,24 @@ def drill(
     poll: float = 30.0,
     config: Any = None,
     interval: float = 30.0,
+    credentials: Callable[[World], dict[str, Any]] | None = None,
 ) -> Drill:
     """Run shipped runbook `name` (or the runbook file `name`, a path ending .yaml) headless
-    with --auto-approve against a fresh world."""
+    with --auto-approve against a fresh world. `credentials(world)` gives the session's
+    (default: the world's fake long-term keys), e.g. from the world's STS AssumeRole."""
     path = Path(name) if name.endswith(".yaml") else RUNBOOKS / f"{name}.yaml"
     runbook = load_runbook(path, sets or {})
     world = start_world(scenario)
     clock = DrillClock(world, interval)
     clock.sleep(warp or WARM_UP)
+    creds = credentials(world) if credentials else dict(FAKE_CREDENTIALS)
+    d = Drill(world, None, "", clock, runbook, scenario, poll, config)  # type: ignore[arg-type]
+    return d.session(creds, tmp)
 
-    def make_cloud(recorder: Any) -> AwsCloud:
-        creds = dict(FAKE_CREDENTIALS)
-        clients = ClientFactory(region=names.REGION, credentials=creds, recorder=recorder)
-        if config is not None:
-            clients.config = config
-        return AwsCloud(AwsContext(clients, clock, world.http_hosts))
 
-    out = io.StringIO()
-    outcome = open_session(
-        SessionRequest(
-            runbook,
-            clock=clock,
-            make_cloud=make_cloud,
-            sessions_dir=str(tmp),
-            options=SessionOptions(poll=poll, mode="rehearsal", scenario=scenario),
-            auto_approve=True,
-            console=Console(file=out, width=200, soft_wrap=True),
-            hear_events=world_step_events(world),  # as `rehearse` does: faults timed from steps
-        )
-    )
-    return Drill(world, outcome, out.getvalue())
+def resume_drill(d: Drill, credentials: dict[str, Any]) -> Drill:
+    """Resume drill `d`'s session from its audit log, on the same world and clock, with
+    `credentials` (fresh ones, as after `aws sso login`)."""
+    state = resume_state(d.outcome.session_dir)
+    check_resumable(state, file_sha256(Path(d.runbook.file)))
+    return d.session(credentials, d.outcome.session_dir.parent, resume=state)

@@ -137,6 +137,9 @@ class FakeCloud:
         value = self.reads.get(condition.kind)
         return Reading(value, f"{condition.kind} is {value}")
 
+    def renew_credentials(self) -> None:
+        self.calls.append(("renew_credentials", ""))
+
 
 Script = Callable[[Question], Answer | str | None]
 

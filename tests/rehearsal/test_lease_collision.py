@@ -5,7 +5,6 @@ third succeeds; a killed holder's lease is refused until --break-lease (issue 14
 
 from __future__ import annotations
 
-import os
 import signal
 import subprocess
 import sys
@@ -13,6 +12,8 @@ import time
 from pathlib import Path
 
 import pytest
+
+from tests.world_process import turnout_world
 
 HOLDS = """
 runbook: hold-listener
@@ -52,31 +53,8 @@ def _log_has(sessions: Path, record: str) -> bool:
 
 @pytest.fixture(scope="module")
 def world_env(tmp_path_factory):
-    process = subprocess.Popen(
-        [sys.executable, "-m", "tui", "world", "--speed", "1"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        text=True,
-    )
-    try:
-        endpoint = process.stdout.readline().split()[-1]
-        assert endpoint.startswith("http://127.0.0.1:")
-        env = {
-            **os.environ,
-            "AWS_ENDPOINT_URL": endpoint,
-            "AWS_ACCESS_KEY_ID": "AKIAREHEARSAL0000000",
-            "AWS_SECRET_ACCESS_KEY": "rehearsal-not-a-secret",
-            "AWS_DEFAULT_REGION": "us-east-1",
-            "TURNOUT_LOCK_TABLE": "turnout-leases",
-        }
-        env.pop("AWS_PROFILE", None)
-        yield env, tmp_path_factory.mktemp("lease-collision")
-    finally:
-        process.send_signal(signal.SIGINT)
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
+    with turnout_world(speed=1) as env:
+        yield {**env, "TURNOUT_LOCK_TABLE": "turnout-leases"}, tmp_path_factory.mktemp("lease")
 
 
 def _start(env, where: Path, runbook: Path, name: str, *more: str) -> subprocess.Popen:

@@ -145,6 +145,7 @@ class SessionLog(AwsRecords, EvidenceRecords, LeaseRecords):
         argv: Sequence[str] | None = None,
         endpoint: str | None = None,
         profile: str | None = None,
+        credentials: Mapping[str, Any] | None = None,
     ) -> Record:
         """The first record: what runs, with which parameters, by whom, where, against what.
 
@@ -153,12 +154,17 @@ class SessionLog(AwsRecords, EvidenceRecords, LeaseRecords):
         `pid` and `argv` default to this process's; tests pass them to get fixed logs.
         `endpoint` (AWS_ENDPOINT_URL) and `profile` say which AWS the calls went to, when not
         the default one: a local endpoint is not production, and the record must say so.
+        `credentials` (the Cloud's `Identity.via`) says how: profile, the credential source,
+        temporary or not, endpoint, CA bundle, as `aws.via`; never a key or a token.
         """
         aws: dict[str, Any] = {"account": account, "arn": arn, "region": region}
         if endpoint:
             aws["endpoint"] = endpoint
         if profile:
             aws["profile"] = profile
+        if credentials:
+            # How the calls reached AWS: credential source, profile, temporary, endpoint, CA bundle.
+            aws["via"] = dict(credentials)
         return self._append(
             Event.SESSION_START,
             {

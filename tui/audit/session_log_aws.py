@@ -57,11 +57,17 @@ class AwsRecords:
         error_message: str | None = None,
         response: Mapping[str, Any] | None = None,
         duration_s: float | None = None,
+        attempts: int | None = None,
+        retry_s: float | None = None,
     ) -> Record:
-        """Written after the call returns or fails: outcome, AWS request id, the duration."""
+        """Written after the call returns or fails: outcome, AWS request id, the duration, and
+        (from the call recorder) the SDK's `attempts` and `retry_s`, the part of the duration
+        its retries cost: a throttled call shows `attempts: 4, retry_s: 2.7`."""
+        retried = {} if attempts is None else {"attempts": attempts, "retry_s": retry_s or 0.0}
         return self._append(
             Event.API_RESULT,
             {
+                **retried,
                 "intent_seq": intent.seq,
                 "step": intent.payload.get("step"),
                 "service": intent.payload.get("service"),

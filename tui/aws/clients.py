@@ -9,6 +9,7 @@ botocore's event system (see `_CallReporter`), so no adapter has to remember to 
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 from dataclasses import dataclass, field
@@ -85,6 +86,7 @@ def share_loader_with_every_session() -> None:
 # Keys this module keeps in botocore's per-call `context` dict. Per-call state lives there, not on
 # the reporter, so concurrent calls on one client (clients are thread-safe) never mix.
 _PARAMS, _TOKEN, _STARTED = "turnout_params", "turnout_token", "turnout_started"
+_LAST_ATTEMPT = "turnout_last_attempt"  # when the SDK's latest attempt of the call was made
 
 
 class _CallReporter:
@@ -106,6 +108,7 @@ class _CallReporter:
         events = client.meta.events
         events.register("provide-client-params", self.keep_params)
         events.register("before-call", self.intent)
+        events.register("request-created", self.attempt_made)
         events.register("after-call", self.after_call)
         events.register("after-call-error", self.after_error)
 
@@ -117,6 +120,13 @@ class _CallReporter:
         with self.lock:
             token = self.recorder.intent(self.service, model.name, context.get(_PARAMS, {}))
         context[_TOKEN], context[_STARTED] = token, time.monotonic()
+
+    def attempt_made(self, request: Any, **_: Any) -> None:
+        # Each attempt (the first and every retry) makes a new request; botocore keeps the
+        # call's context on it. What came before the last attempt is what retrying cost.
+        context = getattr(request, "context", None)
+        if context is not None and _TOKEN in context:
+            context[_LAST_ATTEMPT] = time.monotonic()
 
     def after_call(
         self, http_response: Any, parsed: dict[str, Any], context: dict[str, Any], **_: Any
@@ -139,10 +149,20 @@ class _CallReporter:
         self, context: dict[str, Any], *, ok: bool, request_id: str | None, error: str | None
     ) -> None:
         token = context.pop(_TOKEN)
-        duration = time.monotonic() - context.pop(_STARTED)
+        started = context.pop(_STARTED)
+        duration = time.monotonic() - started
+        # botocore counts the attempts in the call's context (`retries.attempt`, 1 + retries).
+        attempts = int((context.get("retries") or {}).get("attempt") or 1)
+        retry_s = max(context.pop(_LAST_ATTEMPT, started) - started, 0.0) if attempts > 1 else 0.0
         with self.lock:
             self.recorder.result(
-                token, ok=ok, duration=duration, request_id=request_id, error=error
+                token,
+                ok=ok,
+                duration=duration,
+                request_id=request_id,
+                error=error,
+                attempts=attempts,
+                retry_s=retry_s,
             )
 
 
@@ -180,6 +200,35 @@ class ClientFactory:
     def region_name(self) -> str:
         """The region calls go to (the profile's or the environment's when none was given)."""
         return self.session.region_name or ""
+
+    def described(self) -> dict[str, Any]:
+        """Which AWS the session reaches and how, as the AWS CLI resolves it (the same
+        botocore chain): the region, the profile, where the credentials came from (botocore's
+        provider: `env`, `shared-credentials-file`, `sso`, `assume-role`, `explicit`, ...),
+        whether they are temporary, the endpoint and the CA bundle. Never a secret: no key,
+        no token (tests/test_secrets_attack.py hunts for them in every file and stream)."""
+        core = self.session._session  # botocore's Session, for its resolved config
+        credentials = self.session.get_credentials()
+        found = {
+            "region": self.region_name,
+            "profile": self.profile or core.get_config_variable("profile"),
+            "source": getattr(credentials, "method", None) if credentials else None,
+            "temporary": bool(credentials and credentials.token),
+            # As botocore resolves a client's endpoint: given, the environment, the profile.
+            "endpoint": self.endpoint_url
+            or os.environ.get("AWS_ENDPOINT_URL")
+            or core.get_scoped_config().get("endpoint_url"),
+            "ca_bundle": core.get_config_variable("ca_bundle"),
+        }
+        return {key: value for key, value in found.items() if value not in (None, "")}
+
+    def renew(self) -> None:
+        """Forget the Session and its clients: the next client reads the credential chain
+        again (the profile's SSO cache after `aws sso login`, a rewritten credentials file).
+        The recorder stays, so the audit log sees every call either side."""
+        with self._lock:
+            self._session = None
+            self._clients.clear()
 
     def client(self, service: str) -> Any:
         """A boto3 client for `service`; one per service, reused (clients are thread-safe)."""

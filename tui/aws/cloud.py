@@ -50,7 +50,12 @@ class AwsCloud:
         who = call(self.ctx.clients.client("sts"), "get_caller_identity", "the credentials")
         # Not-found errors name the account from now on (where turnout looked).
         self.ctx.resolve.account = who["Account"]
-        return Identity(account=who["Account"], arn=who["Arn"], region=self.ctx.clients.region_name)
+        return Identity(
+            account=who["Account"],
+            arn=who["Arn"],
+            region=self.ctx.clients.region_name,
+            via=self.ctx.clients.described(),
+        )
 
     def driver(self, step: Step) -> ActionDriver:
         """A new driver for the step's action; KeyError if no module of tui.aws.actions has one."""
@@ -65,3 +70,7 @@ class AwsCloud:
         """The current value of a route53_ttl, blue_green_status, db_instance_status or
         healthy_targets condition (see readings.py)."""
         return read_condition(self.ctx.clients, self.ctx.resolve, condition)
+
+    def renew_credentials(self) -> None:
+        """The next call reads the credential chain afresh (see `ClientFactory.renew`)."""
+        self.ctx.clients.renew()

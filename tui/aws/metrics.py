@@ -156,7 +156,7 @@ def fetch_series(
         try:
             planned = _plan(request, resolver)
         except CloudError as exc:
-            out[request.key] = Series(request.key, error=str(exc))
+            out[request.key] = Series(request.key, error=str(exc), failure=exc)
             continue
         if not calls or not calls[-1].room_for(planned):
             calls.append(_Call())
@@ -171,7 +171,7 @@ def fetch_series(
             )
             message = f"{exc} [{legend}]" if legend else str(exc)
             for key in batch.returns:
-                out[key] = Series(key, error=message)
+                out[key] = Series(key, error=message, failure=exc)
             continue
         for request_key, query_id in batch.returns.items():
             since = now - timedelta(seconds=windows[request_key])

@@ -23,6 +23,54 @@ class Identity:
     account: str
     arn: str
     region: str
+    # How the calls reach AWS (`ClientFactory.described`): profile, credential source,
+    # endpoint, CA bundle; recorded in session.start. Never a secret.
+    via: Mapping[str, Any] = field(default_factory=dict, compare=False)
+
+
+# What an AWS error code says about the session itself rather than the call: its credentials
+# ran out (or are not recognised: an SSO session that ended), it lacks a permission, or AWS kept
+# throttling it past the SDK's retries. None of these is fixed by rolling back (the rollback's
+# calls meet the same refusal): the session pauses until a person has acted. Decided on the
+# code, never the message. botocore's own credential errors (raised before a call is sent)
+# carry their class name as the code.
+EXPIRED = "credentials"
+DENIED = "permission"
+THROTTLED = "throttled"
+_BLOCKED_BY = {
+    **dict.fromkeys(
+        (
+            "ExpiredToken",
+            "ExpiredTokenException",
+            "RequestExpired",
+            "InvalidClientTokenId",
+            "UnrecognizedClientException",
+            "NoCredentialsError",
+            "UnauthorizedSSOTokenError",
+            "SSOTokenLoadError",
+            "TokenRetrievalError",
+            "CredentialRetrievalError",
+        ),
+        EXPIRED,
+    ),
+    **dict.fromkeys(
+        ("AccessDenied", "AccessDeniedException", "UnauthorizedOperation", "AuthorizationError"),
+        DENIED,
+    ),
+    **dict.fromkeys(
+        (
+            "Throttling",
+            "ThrottlingException",
+            "ThrottledException",
+            "RequestLimitExceeded",
+            "RequestThrottled",
+            "RequestThrottledException",
+            "TooManyRequestsException",
+            "PriorRequestNotComplete",
+        ),
+        THROTTLED,
+    ),
+}
 
 
 class CloudError(TurnoutError):
@@ -31,13 +79,27 @@ class CloudError(TurnoutError):
     `code` is AWS's error code (`AccessDenied`, `ThrottlingException`, `ValidationError`, ...);
     the adapter writes a message naming the operation and the resource, e.g.
     `elbv2.ModifyListener on web-alb:80: AccessDenied: ...`. The engine adds the step.
+    `action` is the IAM action the call needs (`elasticloadbalancing:ModifyListener`).
     """
 
     exit_code = ExitCode.LEFT_FOR_OPERATOR
 
-    def __init__(self, message: str, *, service: str = "", operation: str = "", code: str = ""):
+    def __init__(
+        self,
+        message: str,
+        *,
+        service: str = "",
+        operation: str = "",
+        code: str = "",
+        action: str = "",
+    ):
         super().__init__(message)
-        self.service, self.operation, self.code = service, operation, code
+        self.service, self.operation, self.code, self.action = service, operation, code, action
+
+    @property
+    def blocked(self) -> str | None:
+        """EXPIRED, DENIED or THROTTLED when the error is about the session, not the call."""
+        return _BLOCKED_BY.get(self.code)
 
 
 @dataclass(frozen=True)
@@ -143,6 +205,9 @@ class Series:
     key: str
     points: tuple[tuple[datetime, float], ...] = ()
     error: str | None = None
+    # The AWS error behind `error`, when there was one: the engine decides on its code (a
+    # guardrail that cannot be read because the credentials expired pauses the session).
+    failure: CloudError | None = field(default=None, compare=False)
 
     @property
     def latest(self) -> float | None:
@@ -180,6 +245,11 @@ class Cloud(Protocol):
         db_instance_status, healthy_targets); the engine compares it with the threshold."""
         ...
 
+    def renew_credentials(self) -> None:
+        """Read the credentials again before the next call (a person re-authenticated: `aws
+        sso login`, a refreshed profile). Calls already answered are not repeated."""
+        ...
+
 
 class CallRecorder(Protocol):
     """Where the adapters report every AWS call: intent before it is sent, result after.
@@ -200,6 +270,9 @@ class CallRecorder(Protocol):
         duration: float,
         request_id: str | None = None,
         error: str | None = None,
+        attempts: int = 1,
+        retry_s: float = 0.0,
     ) -> None:
-        """Record how the call ended."""
+        """Record how the call ended: `attempts` the SDK made (1 + its retries) and `retry_s`,
+        the part of `duration` they cost (the failed attempts and the back-off between)."""
         ...

@@ -94,7 +94,7 @@ def run_command(args: argparse.Namespace) -> int:
 
     region = args.region or runbook.target.region
     _check_aws_config(args.profile, region)
-    clock = SystemClock()
+    clock, http_hosts = endpoint_clock_and_hosts(SystemClock())
     from tui.audit.sessiondir import sessions_root
     from tui.commands.leases import aws_lease_store
 
@@ -107,9 +107,9 @@ def run_command(args: argparse.Namespace) -> int:
         leases=leases,
         break_lease=args.break_lease,
         endpoint_url=os.environ.get("AWS_ENDPOINT_URL") or None,
-        profile=args.profile,
+        profile=args.profile or os.environ.get("AWS_PROFILE") or None,
     )
-    make_cloud = _aws_cloud_maker(args.profile, region, clock)
+    make_cloud = _aws_cloud_maker(args.profile, region, clock, http_hosts)
     request = request_for(
         args, runbook, clock, make_cloud=make_cloud, options=options, sessions_dir=args.sessions_dir
     )
@@ -127,7 +127,37 @@ def _check_aws_config(profile: str | None, region: str | None) -> None:
         raise InputError(f"AWS configuration: {exc}") from None
 
 
-def _aws_cloud_maker(profile: str | None, region: str | None, clock: Any) -> Any:
+def endpoint_clock_and_hosts(wall: Any) -> tuple[Any, dict[str, str]]:
+    """The clock every wait, bake and metric period of the session follows, and where
+    `http.probe` sends the runbook's host names: the wall clock and DNS for AWS; for an
+    AWS_ENDPOINT_URL that is a rehearsal world (`turnout world`), the world's own clock, read
+    from it, and its front door (tui/rehearsal/world_endpoint.py). The world at --speed 10
+    runs ten times ahead of the wall clock: a session on the wall clock read periods the
+    world had not written yet ("no data") and rolled back a healthy canary."""
+    import sys
+
+    endpoint = os.environ.get("AWS_ENDPOINT_URL") or None
+    if endpoint is None:
+        return wall, {}
+    from tui.rehearsal.world_endpoint import endpoint_clock, read_about
+
+    about = read_about(endpoint)
+    if about is None:
+        return wall, {}
+    clock = endpoint_clock(endpoint, about)
+    hosts = dict(about.get("http_hosts") or {})
+    doors = ", ".join(hosts) or "no host"
+    print(
+        f"{endpoint} is a turnout rehearsal world ({about['clock']['speed']:g}x): the session "
+        f"follows its clock, and http.probe reaches its front door for {doors}",
+        file=sys.stderr,
+    )
+    return clock, hosts
+
+
+def _aws_cloud_maker(
+    profile: str | None, region: str | None, clock: Any, http_hosts: dict[str, str] | None = None
+) -> Any:
     from botocore.exceptions import BotoCoreError
 
     from tui.aws.clients import ClientFactory
@@ -145,7 +175,7 @@ def _aws_cloud_maker(profile: str | None, region: str | None, clock: Any) -> Any
             clients.session  # noqa: B018 - resolve the profile now, before anything runs
         except BotoCoreError as exc:
             raise InputError(f"AWS configuration: {exc}") from None
-        return AwsCloud(AwsContext(clients, clock))
+        return AwsCloud(AwsContext(clients, clock, dict(http_hosts or {})))
 
     return make
 
@@ -185,7 +215,7 @@ def resume_command(args: argparse.Namespace) -> int:
     require_answerable(runbook, someone_answers(args))
     region = args.region or (start.get("aws") or {}).get("region") or runbook.target.region
     _check_aws_config(args.profile, region)
-    clock = SystemClock()
+    clock, http_hosts = endpoint_clock_and_hosts(SystemClock())
     options = SessionOptions(
         poll=poll,
         mode="real",
@@ -194,13 +224,13 @@ def resume_command(args: argparse.Namespace) -> int:
         leases=aws_lease_store(args, args.profile, region, state.path.parent.parent),
         break_lease=args.break_lease,
         endpoint_url=os.environ.get("AWS_ENDPOINT_URL") or None,
-        profile=args.profile,
+        profile=args.profile or os.environ.get("AWS_PROFILE") or None,
     )
     request = request_for(
         args,
         runbook,
         clock,
-        make_cloud=_aws_cloud_maker(args.profile, region, clock),
+        make_cloud=_aws_cloud_maker(args.profile, region, clock, http_hosts),
         options=options,
         resume=state,
         repair_log=args.repair_log,

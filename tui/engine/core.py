@@ -36,6 +36,7 @@ _ACCEPTING = {
     QuestionKind.STEP_FAILED: questions.RETRY,
     QuestionKind.INTERRUPT: questions.CONTINUE,
     QuestionKind.ROLLBACK: questions.YES,
+    QuestionKind.BLOCKED: questions.RETRY,
 }
 MAX_ASKS = 5
 """A front end that keeps giving unusable answers (no reason for an override, a wrong phrase)

@@ -29,6 +29,7 @@ class QuestionKind(StrEnum):
     STEP_FAILED = "step_failed"  # an action failed: roll back / retry / leave for a person
     INTERRUPT = "interrupt"  # Ctrl-C or quit: roll back / pause and keep resumable / continue
     ROLLBACK = "rollback"  # the operator asked to roll back now: confirm
+    BLOCKED = "blocked"  # AWS refused the session (credentials, a permission, throttling)
 
 
 @dataclass(frozen=True)

@@ -159,6 +159,24 @@ def step_failed(step: str, error: str) -> Question:
     )
 
 
+def blocked(step: str | None, title: str, body: str) -> Question:
+    """AWS refused the session itself (expired credentials, a missing permission, throttling
+    past the SDK's retries): try the same call again once a person has acted, pause resumable
+    (the default: nothing waits on a clock), or roll back."""
+    return Question(
+        QuestionKind.BLOCKED,
+        title,
+        body,
+        choices=(
+            Choice(RETRY, "Try the same call again (once you have acted)"),
+            _PAUSE,
+            _ROLL_BACK,
+        ),
+        step=step,
+        default=PAUSE,
+    )
+
+
 def interrupt(step: str | None) -> Question:
     """Ctrl-C (or quit) during a run."""
     return Question(

@@ -81,8 +81,10 @@ class SessionCallRecorder:
         duration: float,
         request_id: str | None = None,
         error: str | None = None,
+        attempts: int = 1,
+        retry_s: float = 0.0,
     ) -> None:
-        """Record how the call ended."""
+        """Record how the call ended (with the SDK's attempts and what its retries cost)."""
         with self._lock:
             intent = self._intents.pop(token, None)
         if intent is None:
@@ -95,4 +97,6 @@ class SessionCallRecorder:
             error_code=(code or None) if not ok else None,
             error_message=(message or error) if not ok else None,
             duration_s=round(duration, 6),
+            attempts=attempts,
+            retry_s=round(retry_s, 6),
         )

@@ -319,6 +319,7 @@ class Session:
             argv=list(options.argv) or None,
             endpoint=options.endpoint_url,
             profile=options.profile,
+            credentials=dict(ident.via) if ident else None,
         )
 
     def _announce(self, *, resumed: bool, first_started: datetime | None = None) -> None:

@@ -18,6 +18,7 @@ from typing import TypeVar
 
 from tui.aws.protocol import ActionDriver, CloudError, Progress
 from tui.engine import events, questions
+from tui.engine.blocked import settle
 from tui.engine.core import Core
 from tui.engine.guardrails import Watch
 from tui.engine.outcome import RollbackNeeded, Stop
@@ -180,7 +181,7 @@ class StepRunner:
             core.progress.captured.setdefault(step.id, dict(captured))
             core.progress.in_flight, core.progress.driver = step, driver
             core.state(step.id, StepState.RUNNING)
-            progress = self.attempt(step, driver.start)
+            progress = self.attempt(step, driver.start, lambda: self._restart(driver, captured))
         else:
             core.progress.in_flight, core.progress.driver = step, driver
             core.state(step.id, StepState.RUNNING, "following the change already under way")
@@ -194,6 +195,11 @@ class StepRunner:
                 continue
             self._wait_poll(step, poller, "run")
             progress = self.attempt(step, driver.poll)
+
+    def _restart(self, driver: ActionDriver, captured: dict) -> Progress:
+        """`start` again after a refusal, unless AWS shows the change made or under way (an
+        earlier call of a multi-call start went through): then follow it, never re-send it."""
+        return driver.poll() if driver.find_started(captured) else driver.start()
 
     def _report(self, step: Step, progress: Progress, seen: list[Progress]) -> None:
         core = self.core
@@ -212,14 +218,23 @@ class StepRunner:
             )
             seen.append(progress)
 
-    def attempt(self, step: Step, call: Callable[[], T]) -> T:
-        """`call()`; an AWS error (or a driver's bug) asks STEP_FAILED: roll back, retry, leave."""
+    def attempt(self, step: Step, call: Callable[[], T], again: Callable[[], T] | None = None) -> T:
+        """`call()`; an AWS error (or a driver's bug) asks STEP_FAILED: roll back, retry, leave.
+        AWS refusing the session itself (credentials, a permission, throttling) asks BLOCKED
+        instead (tui/engine/blocked.py); its retry runs `again` when given (a `start` looks in
+        AWS for its change first), else `call`."""
         core = self.core
         while True:
             try:
                 with core.tag(step.id):
                     return call()
-            except (CloudError, KeyError, NotImplementedError) as exc:
+            except CloudError as exc:
+                if exc.blocked:
+                    settle(core, step.id, exc)
+                    call = again or call
+                    continue
+                error = _describe(step, exc)
+            except (KeyError, NotImplementedError) as exc:
                 error = _describe(step, exc)
             except Exception as exc:  # a bug in a driver must not strand a half-done change
                 error = f"step {step.id}: internal error in the {step.action} driver: {exc!r}"

@@ -16,8 +16,9 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from tui.aws.protocol import CloudError, Series
+from tui.aws.protocol import EXPIRED, CloudError, Series
 from tui.engine import events, questions
+from tui.engine.blocked import settle
 from tui.engine.core import Core
 from tui.engine.guardrails import Evaluation, Watch, guardrail_threshold
 from tui.engine.outcome import RollbackNeeded, Stop
@@ -40,16 +41,25 @@ class GuardrailPoller:
         self.phase = "run"  # of the latest poll: run, bake, or after (the step has ended)
         self._last: dict[str, Series] = {}
         self._told_no_data: set[str] = set()
+        # The refusal of the latest read when AWS refused the session's credentials: nothing
+        # can be read, so the poll is not evaluated (it would age into missing data).
+        self.blind: CloudError | None = None
 
     def read(self, now: datetime) -> dict[str, Series]:
         """Every series of the poll, falling back to the last good one per series."""
         requests = self.watch.requests(now)
+        self.blind = None
         try:
             with self.core.tag(self.step):
                 fetched = self.core.cloud.fetch(requests, now)
         except CloudError as exc:
             self.core.notice(f"could not read the guardrail metrics: {exc}", "warn", self.step)
             fetched = {}
+            self.blind = exc if exc.blocked == EXPIRED else None
+        expired = [
+            s.failure for s in fetched.values() if s.failure and s.failure.blocked == EXPIRED
+        ]
+        self.blind = self.blind or (expired[0] if expired else None)
         series: dict[str, Series] = {}
         for request in requests:
             got = fetched.get(request.key)
@@ -66,7 +76,10 @@ class GuardrailPoller:
     def evaluate(self, phase: str) -> list[Evaluation]:
         """Fetch, evaluate, record and show one poll (no decision taken)."""
         now = self.core.now()
-        evaluations = self.watch.evaluate(self.read(now), now)
+        series = self.read(now)
+        if self.blind is not None:
+            return []
+        evaluations = self.watch.evaluate(series, now)
         for ev in evaluations:
             self._record(ev, phase)
         self.core.notify(
@@ -79,7 +92,11 @@ class GuardrailPoller:
     def poll(self, phase: str) -> None:
         """One poll, and act on what triggered (may raise RollbackNeeded or Stop)."""
         self.phase = phase
-        for ev in self._triggered():
+        triggered = self._triggered()
+        while self.blind is not None:  # the credentials were refused: ask, then read again
+            settle(self.core, self.step, self.blind, blind=True)
+            triggered = self._triggered()
+        for ev in triggered:
             self.act(ev)
 
     def poll_while_asking(self, kind: QuestionKind) -> Evaluation | None:

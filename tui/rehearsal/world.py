@@ -82,7 +82,7 @@ class World:
             # moto's backends are process-wide: a world starts from an empty AWS, never from
             # what an earlier world in this process left behind.
             moto_api_backend.reset()
-            self._server = MotoServer(self.time)
+            self._server = MotoServer(self.time, hosts=lambda: dict(self.http_hosts))
             self.endpoint_url = self._server.start()
         else:
             fidelity.install(self.time)

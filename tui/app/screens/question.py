@@ -39,6 +39,7 @@ KIND_TITLES = {
     QuestionKind.STEP_FAILED: "Step failed",
     QuestionKind.INTERRUPT: "Stop the session?",
     QuestionKind.ROLLBACK: "Roll back now?",
+    QuestionKind.BLOCKED: "AWS refused the session: act, then retry",
 }
 """The modal's heading for each kind of question."""
 

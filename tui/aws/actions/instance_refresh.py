@@ -10,7 +10,7 @@ from tui.aws.actions import group_config, refresh_view
 from tui.aws.actions.base import Driver
 from tui.aws.calls import call
 from tui.aws.context import AwsContext
-from tui.aws.protocol import CloudError, Progress
+from tui.aws.protocol import DENIED, CloudError, Progress
 from tui.aws.resolve import not_found
 from tui.runbook.model import Step
 
@@ -87,7 +87,7 @@ class InstanceRefreshDriver(Driver):
             except CloudError as exc:
                 # Health is for display only: the group's own health status will do. Without
                 # the permission, asking again every poll would only fill the audit log.
-                if "Denied" in exc.code or exc.code == "UnauthorizedOperation":
+                if exc.blocked == DENIED:
                     self._ask_target_health = False
                 return {}
             for target in found["TargetHealthDescriptions"]:

@@ -34,6 +34,7 @@ NAMES = (
     "rds.blue_green",
     "route53.change_status",
     "route53.record_weights",
+    "role_sessions",
     "throttling",
     "world_timestamps",
 )
