@@ -99,6 +99,9 @@ def test_a_long_write_on_blue_refuses_the_switchover_until_it_ends(world) -> Non
     """RDS User Guide, Blue/Green best practices: "Long-running transactions can cause
     significant replica lag." The green's ReplicaLag climbs while the write runs."""
     dims = {"DBInstanceIdentifier": green_instance(world.clients, names.BLUE_GREEN)}
+    run_for(world, 900, interval=60)  # the step comes late: the write waits for it
+    assert not _latest(world, "AWS/RDS", "ReplicaLag", dims, "Maximum")
+    world.step_reached("switchover", "start")
     run_for(world, 20)
     with pytest.raises(ClientError, match="long-running"):
         _switchover(world)

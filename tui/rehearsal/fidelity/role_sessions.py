@@ -23,11 +23,12 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from moto.core.exceptions import ServiceException
-from moto.core.responses import ActionResult, BaseResponse
+from moto.core.responses import BaseResponse
 from moto.iam.access_control import IAMPolicy, PermissionResult
 from moto.sts.models import AssumedRole, STSBackend
 
 from tui.rehearsal.fidelity import patching
+from tui.rehearsal.fidelity.aws_errors import error_answer
 from tui.rehearsal.fidelity.world_time import WorldTime
 
 # Each protocol's own codes, as the services' APIs document them (AWS "Common Errors").
@@ -118,13 +119,7 @@ def _dispatch(time: WorldTime) -> Any:
         refused = _refusal(time, self)
         if refused is None:
             return self.call_action()
-        status, out_headers, body = self.serialized(ActionResult(refused))
-        out_headers["status"] = status
-        status, out_headers, body = self._transform_response(
-            self.response_headers, (body, out_headers)
-        )
-        out_headers, body = self._enrich_response(out_headers, body)
-        return status, out_headers, body
+        return error_answer(self, refused)
 
     return dispatch
 

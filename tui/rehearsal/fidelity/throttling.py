@@ -19,9 +19,10 @@ from datetime import datetime
 from typing import Any
 
 from moto.core.exceptions import ServiceException
-from moto.core.responses import ActionResult, BaseResponse
+from moto.core.responses import BaseResponse
 
 from tui.rehearsal.fidelity import patching
+from tui.rehearsal.fidelity.aws_errors import error_answer
 from tui.rehearsal.fidelity.world_time import WorldTime
 
 # Each service's own throttling error code, as its API documents it.
@@ -84,18 +85,9 @@ def _throttled(original: Any) -> Any:
         code = _should_throttle(self)
         if code is None:
             return original(self)
-        return _throttling_answer(self, code)
+        return error_answer(self, _Throttled(code))
 
     return call_action
-
-
-def _throttling_answer(self: BaseResponse, code: str):  # type: ignore[no-untyped-def]
-    # Serialised as moto serialises its own errors (see BaseResponse.call_action).
-    status, headers, body = self.serialized(ActionResult(_Throttled(code)))
-    headers["status"] = status
-    status, headers, body = self._transform_response(self.response_headers, (body, headers))
-    headers, body = self._enrich_response(headers, body)
-    return status, headers, body
 
 
 def install(time: WorldTime) -> None:

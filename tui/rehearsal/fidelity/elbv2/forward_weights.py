@@ -21,6 +21,7 @@ from moto.elbv2.exceptions import ELBClientError
 from moto.elbv2.responses import ELBV2Response
 
 from tui.rehearsal.fidelity import patching
+from tui.rehearsal.fidelity.aws_errors import out_of_range
 from tui.rehearsal.fidelity.world_time import WorldTime
 
 MIN_WEIGHT, MAX_WEIGHT = 0, 999
@@ -41,17 +42,10 @@ def weight_problem(actions: list[dict[str, Any]], spelled: str) -> str | None:
             weight = group.get("Weight")
             if weight is None:
                 continue
-            if int(weight) > MAX_WEIGHT:
-                bound = f"less than or equal to {MAX_WEIGHT}"
-            elif int(weight) < MIN_WEIGHT:
-                bound = f"greater than or equal to {MIN_WEIGHT}"
-            else:
-                continue
             where = f"{spelled}.{number}.member.forwardConfig.targetGroups.{place}.member.weight"
-            return (
-                f"1 validation error detected: Value '{weight}' at '{where}' failed to satisfy "
-                f"constraint: Member must have value {bound}"
-            )
+            problem = out_of_range(weight, where, MIN_WEIGHT, MAX_WEIGHT)
+            if problem:
+                return problem
     return None
 
 

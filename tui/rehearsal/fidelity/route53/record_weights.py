@@ -20,6 +20,7 @@ from moto.route53.exceptions import InvalidInput
 from moto.route53.models import Route53Backend
 
 from tui.rehearsal.fidelity import patching
+from tui.rehearsal.fidelity.aws_errors import out_of_range
 from tui.rehearsal.fidelity.world_time import WorldTime
 
 MIN_WEIGHT, MAX_WEIGHT = 0, 255
@@ -32,16 +33,9 @@ def weight_problem(changes: list[dict[str, Any]]) -> str | None:
         if weight is None:
             continue
         where = f"changeBatch.changes.{number}.member.resourceRecordSet.weight"
-        if int(weight) > MAX_WEIGHT:
-            bound = f"less than or equal to {MAX_WEIGHT}"
-        elif int(weight) < MIN_WEIGHT:
-            bound = f"greater than or equal to {MIN_WEIGHT}"
-        else:
-            continue
-        return (
-            f"1 validation error detected: Value '{weight}' at '{where}' failed to satisfy "
-            f"constraint: Member must have value {bound}"
-        )
+        problem = out_of_range(weight, where, MIN_WEIGHT, MAX_WEIGHT)
+        if problem:
+            return problem
     return None
 
 
