@@ -41,6 +41,9 @@ class Event(StrEnum):
     LEASE_REFUSED = "lease.refused"
     LEASE_BROKEN = "lease.broken"
     LEASE_RELEASED = "lease.released"
+    NOTIFY_SENT = "notify.sent"
+    NOTIFY_FAILED = "notify.failed"
+    NOTIFY_DROPPED = "notify.dropped"
 
 
 class StepStatus(StrEnum):
