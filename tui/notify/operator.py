@@ -50,13 +50,19 @@ class NotifyingOperator:
 
     def notify(self, event: Any) -> None:
         self.inner.notify(event)
-        for message in self._messages(event):
-            self.sender.submit(message)
+        try:
+            for message in self._messages(event):
+                self.sender.submit(message)
+        except Exception as exc:  # a notification never breaks the session: the log says so
+            self.sender.unmade(type(event).__name__, exc)
         if isinstance(event, events.SessionEnding):
             self.sender.finish()
 
     def ask(self, question: Question) -> Answer:
-        self.sender.submit(self._question(question))
+        try:
+            self.sender.submit(self._question(question))
+        except Exception as exc:  # as in `notify`
+            self.sender.unmade(str(question.kind), exc)
         return self.inner.ask(question)
 
     def __getattr__(self, name: str) -> Any:
@@ -88,7 +94,7 @@ class NotifyingOperator:
         if q.deadline is not None and q.default:
             choice = q.choice(q.default)
             label = choice.label if choice else q.default
-            when = f'if nobody answers by {_utc(q.deadline)}, "{label}" is taken'
+            when = f'if nobody answers by {_utc(q.deadline)}, "{label}" is chosen by itself'
         else:
             when = "it waits for an answer"
         return self._message(
@@ -142,7 +148,7 @@ class NotifyingOperator:
             self._rolling_back = False
             ok = e.phase == "verified"
             word = "rollback finished and verified" if ok else "rollback finished, NOT healthy"
-            return [self._message("rollback.finished", f"{word}: {e.text}", ok=ok, text=e.text)]
+            return [self._message("rollback.finished", f"{word}: {e.text}", ok=ok, why=e.text)]
         return []
 
     def _ending(self, e: events.SessionEnding) -> list[Message]:
@@ -152,7 +158,7 @@ class NotifyingOperator:
             failed = "; ".join(self._undo_failures) or e.reason
             out.append(
                 self._message(
-                    "rollback.finished", f"rollback INCOMPLETE: {failed}", ok=False, text=failed
+                    "rollback.finished", f"rollback INCOMPLETE: {failed}", ok=False, why=failed
                 )
             )
         state = "; ".join(e.aws_state)

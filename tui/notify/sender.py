@@ -171,6 +171,11 @@ class Sender:
                 self._queue.append(item)
             self._cond.notify_all()
 
+    def unmade(self, what: str, exc: Exception) -> None:
+        """A notification that could not be made from `what` (a bug): recorded as dropped."""
+        reason = f"could not be made: {type(exc).__name__}: {exc}"
+        self._record(self._log.notify_dropped, events=[what], reason=reason)
+
     def finish(self, grace: float | None = None) -> None:
         """Wait up to `grace` real seconds for every queued message to be delivered (or given
         up on), then stop: what is left is recorded as dropped, and nothing is written after."""

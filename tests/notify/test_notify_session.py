@@ -1,0 +1,127 @@
+"""A whole session told to a real receiver on 127.0.0.1 (open_session, the engine on a
+ManualClock against the fake Cloud): which events arrive, in what words, and that a receiver
+that is down or slow costs the session nothing but the bounded wait at its end. The delivery
+records all come before `session.end`, so the last hash the session prints is still the log's
+last."""
+
+from __future__ import annotations
+
+import io
+import time
+from pathlib import Path
+
+import pytest
+from rich.console import Console
+
+from tests.conftest import CANARY, START
+from tests.engine.fakes import FakeCloud, FakeOperator
+from tests.notify.receiver import closed_port, receiving
+from tui.audit.chain import read_log
+from tui.clock import ManualClock
+from tui.commands.session_flow import SessionRequest, open_session
+from tui.engine.options import SessionOptions
+from tui.engine.ports import QuestionKind
+from tui.exitcodes import ExitCode
+from tui.notify.sender import NotifyOptions
+from tui.runbook.loader import load_text
+
+pytestmark = pytest.mark.slow  # a server on 127.0.0.1
+SECRET = "SECRETsessionHook"
+
+
+def _session(
+    tmp_path: Path, url: str, cloud: FakeCloud, fmt: str = "generic", operator=None, **notify
+):
+    cloud.reads["healthy_targets"] = 3  # shift's precondition holds
+    cloud.metrics.setdefault("ErrorRate", lambda t: 0.0)
+    text = CANARY + f"notify:\n  - url: {url}\n    format: {fmt}\n"
+    request = SessionRequest(
+        load_text(text),
+        ManualClock(START),
+        lambda recorder: cloud,
+        SessionOptions(poll=10, runbook_sha256="0" * 64),
+        front="headless",
+        sessions_dir=str(tmp_path),
+        operator=operator or FakeOperator(),
+        console=Console(file=io.StringIO()),
+        notify=NotifyOptions(**{"clock": ManualClock(), "timeout": 2.0, **notify}),
+    )
+    return open_session(request)
+
+
+def _tail(outcome) -> tuple[list, list]:
+    records = read_log(outcome.session_dir / "audit.jsonl").records
+    assert records[-1].type == "session.end"  # nothing after it
+    assert outcome.end_summary.last_hash == records[-1].hash
+    return records, [r for r in records if r.type.startswith("notify.")]
+
+
+def test_a_breach_tells_the_receiver_each_event_in_order(tmp_path: Path) -> None:
+    cloud, rolled = FakeCloud(), []
+    # Over the max of 1 from the first poll, healthy again once the person says roll back.
+    cloud.metrics["ErrorRate"] = lambda t: 0.0 if rolled else 5.0
+    operator = FakeOperator({QuestionKind.BREACH: lambda q: rolled.append(q) or "rollback"})
+    with receiving() as rx:
+        outcome = _session(tmp_path, rx.url(f"/hooks/{SECRET}"), cloud, operator=operator)
+    assert outcome.code == ExitCode.ROLLED_BACK
+    got = [r.body for r in rx.received]
+    assert [g["event"] for g in got] == [
+        "question.waiting",  # the checklist item
+        "question.waiting",  # shift's confirmation
+        "guardrail.breach",
+        "question.waiting",  # roll back?
+        "rollback.started",
+        "rollback.finished",
+        "session.end",
+    ]
+    breach = got[2]
+    assert breach["details"]["guardrail"] == "error rate" and breach["details"]["value"] == 5.0
+    assert (
+        "guardrail *error rate* breached (rollback) during step shift: 5 (max 1)" in breach["text"]
+    )
+    ask = got[3]
+    assert ask["details"]["kind"] == "breach" and ask["details"]["deadline"]
+    assert ask["text"] == (
+        "*turnout test-canary* (LIVE AWS, session 20260101T090000Z-test-canary): a question "
+        "waits for the operator (step shift): Guardrail breached during shift: roll back?; if "
+        'nobody answers by 09:04:00 UTC, "Roll back now" is chosen by itself'
+    )
+    assert got[-1]["details"]["outcome"] == "rolled_back"
+    assert "session ended: rolled back (exit 3)" in got[-1]["text"]
+    records, told = _tail(outcome)
+    assert [r.payload["event"] for r in told if r.type == "notify.sent"] == [
+        g["event"] for g in got
+    ]
+    assert SECRET not in (outcome.session_dir / "audit.jsonl").read_text()
+
+
+def test_a_receiver_that_is_down_costs_the_session_nothing(tmp_path: Path) -> None:
+    url = f"http://127.0.0.1:{closed_port()}/hooks/{SECRET}"
+    before = time.monotonic()
+    outcome = _session(tmp_path, url, FakeCloud(), attempts=3, backoff=30.0, grace=2.0)
+    assert time.monotonic() - before < 30  # the ManualClock's backoff is no real time
+    assert outcome.code == ExitCode.COMPLETED
+    records, told = _tail(outcome)
+    failed = [r.payload for r in told if r.type == "notify.failed"]
+    assert failed and all("could not connect" in f["error"] for f in failed)
+    assert any(f["event"] == "session.end" and f["gave_up"] for f in failed)
+    assert {f["attempt"] for f in failed} == {1, 2, 3}  # retried
+
+
+def test_a_slow_receiver_the_session_ends_within_the_grace(tmp_path: Path) -> None:
+    with receiving(delay=120) as rx:
+        before = time.monotonic()
+        outcome = _session(
+            tmp_path, rx.url(f"/hooks/{SECRET}"), FakeCloud(), timeout=0.5, attempts=2, grace=1.0
+        )
+        took = time.monotonic() - before
+    assert outcome.code == ExitCode.COMPLETED
+    # The session asked two questions (two notifications, each up to 2 x 0.5 s), then waited
+    # at most its 1 s grace: the receiver's two minutes never reach it.
+    assert took < 30
+    records, told = _tail(outcome)
+    assert any(
+        r.type == "notify.failed" and "no answer within 0.5s" in r.payload["error"] for r in told
+    )
+    dropped = [r.payload for r in told if r.type == "notify.dropped"]
+    assert dropped and "session.end" in dropped[-1]["events"]
