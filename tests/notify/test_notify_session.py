@@ -88,7 +88,7 @@ def test_a_breach_tells_the_receiver_each_event_in_order(tmp_path: Path) -> None
     )
     assert got[-1]["details"]["outcome"] == "rolled_back"
     assert "session ended: rolled back (exit 3)" in got[-1]["text"]
-    records, told = _tail(outcome)
+    _, told = _tail(outcome)
     assert [r.payload["event"] for r in told if r.type == "notify.sent"] == [
         g["event"] for g in got
     ]
@@ -101,7 +101,7 @@ def test_a_receiver_that_is_down_costs_the_session_nothing(tmp_path: Path) -> No
     outcome = _session(tmp_path, url, FakeCloud(), attempts=3, backoff=30.0, grace=2.0)
     assert time.monotonic() - before < 30  # the ManualClock's backoff is no real time
     assert outcome.code == ExitCode.COMPLETED
-    records, told = _tail(outcome)
+    _, told = _tail(outcome)
     failed = [r.payload for r in told if r.type == "notify.failed"]
     assert failed and all("could not connect" in f["error"] for f in failed)
     assert any(f["event"] == "session.end" and f["gave_up"] for f in failed)
@@ -119,7 +119,7 @@ def test_a_slow_receiver_the_session_ends_within_the_grace(tmp_path: Path) -> No
     # The session asked two questions (two notifications, each up to 2 x 0.5 s), then waited
     # at most its 1 s grace: the receiver's two minutes never reach it.
     assert took < 30
-    records, told = _tail(outcome)
+    _, told = _tail(outcome)
     assert any(
         r.type == "notify.failed" and "no answer within 0.5s" in r.payload["error"] for r in told
     )
