@@ -102,3 +102,20 @@ def test_a_secret_param_can_hold_the_url() -> None:
         overrides={"slack_hook": "https://hooks.slack.com/services/T9/B9/SECRETparam77"},
     )
     assert runbook.notify[0].url == "https://hooks.slack.com/services/T9/B9/SECRETparam77"
+
+
+def test_a_url_written_where_it_does_not_belong_is_not_echoed() -> None:
+    problems = _problems(
+        "notify:\n"
+        "  - https://hooks.slack.com/services/T0/B0/SECRETbare1\n"
+        "  - url: https://hooks.slack.com/a\n"
+        "    format: https://hooks.slack.com/services/T0/B0/SECRETformat\n"
+        "    events: [https://hooks.slack.com/services/T0/B0/SECRETevent]\n"
+        "  - {https://hooks.slack.com/services/T0/B0/SECRETkey: 1}\n"
+    )
+    assert problems[0] == (
+        "rb.yaml:7:5: notify[0]: a webhook is a mapping: `- url: URL`, with `events:` and "
+        "`format:` when needed"
+    )
+    assert len(problems) == 5 and "SECRET" not in "\n".join(problems)
+    assert f'notify[1].format: "{MASK}" is not allowed' in problems[1]

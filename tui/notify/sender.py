@@ -182,9 +182,8 @@ class Sender:
         wait = self.options.grace if grace is None else grace
         with self._cond:
             self._cond.wait_for(lambda: not self._queue and self._in_flight is None, wait)
-            left = [i.message.event for i in self._queue]
-            if self._in_flight is not None:
-                left.append(self._in_flight.message.event)
+            unsent = [self._in_flight] if self._in_flight is not None else []
+            left = [i.message.event for i in (*unsent, *self._queue)]  # oldest first
             self._queue.clear()
             self._stopping = True
             dropped, self._dropped = self._dropped, []

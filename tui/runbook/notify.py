@@ -43,12 +43,36 @@ LOOPBACK_NAMES = ("localhost",)
 
 def read_notify(top: Fields, problems: Problems) -> tuple[NotifyTarget, ...]:
     """The runbook's `notify:` list, each target checked; bad ones are problems, left out."""
+    section = top.get_node("notify")
+    if section is not None:
+        # Every URL-looking string under it is masked before any message can quote it: one
+        # written where a mapping belongs is echoed back by the type check.
+        for text in _strings(section.plain()):
+            if "://" in text:
+                hide_url(text)
     targets = []
     for i, node in enumerate(top.sequence("notify")):
+        if isinstance(node.value, str):
+            problems.add(
+                node.location,
+                f"notify[{i}]: a webhook is a mapping: `- url: URL`, with `events:` and "
+                "`format:` when needed",
+            )
+            continue
         target = _target(node, f"notify[{i}]", problems)
         if target is not None:
             targets.append(target)
     return tuple(targets)
+
+
+def _strings(value: object) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        return [t for k, v in value.items() for t in (*_strings(k), *_strings(v))]
+    if isinstance(value, list):
+        return [t for v in value for t in _strings(v)]
+    return []
 
 
 def _target(node: Node, what: str, problems: Problems) -> NotifyTarget | None:
