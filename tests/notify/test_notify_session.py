@@ -76,8 +76,9 @@ def test_a_breach_tells_the_receiver_each_event_in_order(tmp_path: Path) -> None
     ]
     breach = got[2]
     assert breach["details"]["guardrail"] == "error rate" and breach["details"]["value"] == 5.0
-    assert (
-        "guardrail *error rate* breached (rollback) during step shift: 5 (max 1)" in breach["text"]
+    assert breach["text"].endswith(
+        "guardrail *error rate* breached (rollback) during step shift: 5.00 (must be ≤ 1), out "
+        "of band 3 periods in a row (for: 3)"
     )
     ask = got[3]
     assert ask["details"]["kind"] == "breach" and ask["details"]["deadline"]

@@ -23,6 +23,8 @@ from tui.engine.ports import Answer, Operator, Question
 from tui.exitcodes import outcome_words
 from tui.notify.messages import Context, Message
 from tui.notify.sender import Sender
+from tui.runbook.describe import threshold_text, value_text
+from tui.runbook.model import Threshold
 
 APPROVAL_EVENT_NAMES = ("ApprovalNeeded", "ApprovalRequested")
 """Engine events that mean a step waits for another person's approval (issue 18's four-eyes
@@ -31,10 +33,6 @@ approval): told as `approval.needed` when the engine has one."""
 
 def _utc(at: datetime | None) -> str:
     return at.strftime("%H:%M:%S UTC") if at is not None else "no deadline"
-
-
-def _number(value: float | None) -> str:
-    return "no data" if value is None else f"{value:g}"
 
 
 class NotifyingOperator:
@@ -117,16 +115,13 @@ class NotifyingOperator:
             return None
         self._triggered.add(key)
         warn = r.severity == "warn"
-        band = " and ".join(
-            f"{word} {_number(v)}"
-            for word, v in (("min", r.minimum), ("max", r.maximum))
-            if v is not None
-        )
+        band = threshold_text(Threshold(r.minimum, r.maximum))
         what = "warning" if warn else f"breached ({r.severity})"
+        value = "no data" if r.value is None else value_text(r.value)  # as the screen rounds it
         return self._message(
             "guardrail.warn" if warn else "guardrail.breach",
-            f"guardrail *{r.name}* {what} during step {r.step}: {_number(r.value)} "
-            f"({band}), {r.breaches} of {r.needed} periods out of band",
+            f"guardrail *{r.name}* {what} during step {r.step}: {value} (must be {band}), "
+            f"out of band {r.breaches} periods in a row (for: {r.needed})",
             step=r.step,
             guardrail=r.name,
             value=r.value,

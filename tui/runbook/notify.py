@@ -156,8 +156,10 @@ def hide_url(url: str) -> None:
     """Add the URL, and its secret-bearing parts when long enough to mask, to `SECRETS`."""
     parts = _split(url)
     texts = [url]
-    if parts is not None:
-        rest = url[len(f"{parts.scheme}://{parts.netloc}") :] if parts.netloc else ""
+    if parts is not None and parts.netloc:
+        rest = url[len(f"{parts.scheme}://{parts.netloc}") :]
+        if rest in ("", "/") and not parts.password:
+            return  # scheme and host alone: nothing secret, and masking them would hide the host
         texts += [rest, parts.path, parts.query, parts.password or ""]
     SECRETS.add(t for t in texts if t and len(t) >= MIN_SECRET_LENGTH)
 
