@@ -161,3 +161,40 @@ def test_a_paused_session_resumes_past_its_delivery_records(tmp_path: Path) -> N
     ends = [r.body["details"]["outcome"] for r in rx.received if r.body["event"] == "session.end"]
     assert ends == ["interrupted", "completed"]
     _tail(again)
+
+
+def test_a_warning_is_told_once_per_trigger_and_the_run_goes_on(tmp_path: Path) -> None:
+    cloud = FakeCloud()
+    cloud.reads["healthy_targets"] = 3
+    cloud.metrics["ErrorRate"] = lambda t: 5.0
+    text = CANARY.replace(
+        "        on_breach: rollback\n        confirm_timeout: 2m\n", "        on_breach: warn\n"
+    )
+    assert "on_breach: warn" in text
+    with receiving() as rx:
+        url = rx.url(f"/hooks/{SECRET}")
+        outcome = open_session(
+            SessionRequest(
+                load_text(
+                    text
+                    + f"notify:\n  - url: {url}\n    events: [guardrail.warn, guardrail.breach]\n"
+                ),
+                ManualClock(START),
+                lambda recorder: cloud,
+                SessionOptions(poll=10, runbook_sha256="0" * 64),
+                front="headless",
+                sessions_dir=str(tmp_path),
+                operator=FakeOperator(),
+                console=Console(file=io.StringIO()),
+                notify=NotifyOptions(clock=ManualClock()),
+            )
+        )
+    assert outcome.code == ExitCode.COMPLETED
+    texts = [r.body["text"] for r in rx.received]
+    assert texts and all("guardrail *error rate* warning during step shift" in t for t in texts)
+    warnings = [
+        r
+        for r in read_log(outcome.session_dir / "audit.jsonl").records
+        if r.type == "guardrail.evaluated" and r.payload.get("decision") == "warn"
+    ]
+    assert len(texts) == len(warnings)  # one message per trigger, not per poll
