@@ -26,9 +26,11 @@ from tui.notify.sender import Sender
 from tui.runbook.describe import threshold_text, value_text
 from tui.runbook.model import Threshold
 
-APPROVAL_EVENT_NAMES = ("ApprovalNeeded", "ApprovalRequested")
-"""Engine events that mean a step waits for another person's approval (issue 18's four-eyes
-approval): told as `approval.needed` when the engine has one."""
+APPROVAL_EVENT_NAMES = ("ApprovalWaiting",)
+"""The engine event that means the session waits for other people's approval (four-eyes
+approval, issue 18: `step`, `required`, `approvers`, `deadline`, `command`), told as
+`approval.needed`. Matched by name and read by attribute, so this works before and after the
+approvals land on main (then: an `isinstance` on `events.ApprovalWaiting`)."""
 
 
 def _utc(at: datetime | None) -> str:
@@ -176,13 +178,20 @@ class NotifyingOperator:
 
     def _approval(self, event: Any) -> Message:
         step = getattr(event, "step", None)
-        text = getattr(event, "text", None) or getattr(event, "title", None) or "approval needed"
+        required = getattr(event, "required", 1)
+        approvers = ", ".join(getattr(event, "approvers", ()) or ()) or "anyone but the operator"
+        deadline = getattr(event, "deadline", None)
+        command = getattr(event, "command", "") or "turnout approve SESSION"
         where = f" for step {step}" if step else ""
         return self._message(
             "approval.needed",
-            f"an approval is needed{where}: {text} (approve with `turnout approve`; "
-            "chat cannot approve)",
+            f"an approval is needed{where}: {required} of ({approvers}), by {_utc(deadline)}; "
+            f"approve with `{command}` (chat cannot approve)",
             step=step,
+            required=required,
+            approvers=list(getattr(event, "approvers", ()) or ()),
+            deadline=deadline.isoformat() if deadline else None,
+            command=command,
         )
 
 
