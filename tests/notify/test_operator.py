@@ -86,7 +86,9 @@ def test_a_rollback_whose_undo_failed_is_told_finished_at_the_end(told) -> None:
     assert [b["event"] for b in bodies] == ["rollback.started", "rollback.finished", "session.end"]
     assert bodies[1]["text"].endswith("rollback INCOMPLETE: shift: AccessDenied")
     assert bodies[1]["details"]["ok"] is False
-    assert "left for the operator" in bodies[2]["text"] or "exit 4" in bodies[2]["text"]
+    assert bodies[2]["text"].endswith(
+        "session ended: left for operator (exit 4): rollback incomplete"
+    )
 
 
 def test_a_bug_making_a_message_never_reaches_the_engine(told) -> None:
