@@ -198,3 +198,16 @@ def test_a_warning_is_told_once_per_trigger_and_the_run_goes_on(tmp_path: Path) 
         if r.type == "guardrail.evaluated" and r.payload.get("decision") == "warn"
     ]
     assert len(texts) == len(warnings)  # one message per trigger, not per poll
+
+
+def test_a_session_refused_before_it_starts_is_told_of_too(tmp_path: Path) -> None:
+    with receiving() as rx:
+        outcome = _session(tmp_path, rx.url(f"/hooks/{SECRET}"), FakeCloud(account="999999999999"))
+    assert outcome.code == ExitCode.REFUSED
+    [end] = [r.body for r in rx.received]
+    assert end["event"] == "session.end" and end["runbook"] == "test-canary"
+    assert end["text"].startswith(
+        f"*turnout test-canary* (LIVE AWS, session {outcome.session_dir.name}): session ended: "
+        "refused (exit 5): the credentials are for account 999999999999"
+    )
+    _tail(outcome)

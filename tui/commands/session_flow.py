@@ -194,7 +194,7 @@ def _sender(request: SessionRequest, log: SessionLog) -> Sender | None:
         return None  # and tui.notify is never imported
     from tui.notify import start_sender
 
-    return start_sender(request.runbook, log, request.notify)
+    return start_sender(request.runbook, log, request.notify, rehearsal=request.options.rehearsal)
 
 
 def _asking_through(

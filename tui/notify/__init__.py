@@ -9,14 +9,25 @@ only: nothing a webhook or a chat sends back is read.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from tui.audit.session_log import SessionLog
+from tui.notify.messages import Context
 from tui.notify.sender import NotifyOptions, Sender
 from tui.runbook.model import Runbook
 from tui.runbook.notify import notify_targets
 
 
-def start_sender(runbook: Runbook, log: SessionLog, options: NotifyOptions | None) -> Sender | None:
-    """The session's sender, started, or None when nobody is to be told."""
+def start_sender(
+    runbook: Runbook, log: SessionLog, options: NotifyOptions | None, *, rehearsal: bool = False
+) -> Sender | None:
+    """The session's sender, started, or None when nobody is to be told. Its `context` names
+    the session until the engine's `SessionStarted` says more (a session refused before it
+    starts is told of too)."""
     options = options or NotifyOptions()
     targets = notify_targets(runbook, options.extra)
-    return Sender(targets, log, options) if targets else None
+    if not targets:
+        return None
+    sender = Sender(targets, log, options)
+    sender.context = Context(runbook.name, runbook.title, Path(log.path).parent.name, rehearsal)
+    return sender

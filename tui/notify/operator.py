@@ -43,7 +43,7 @@ class NotifyingOperator:
 
     def __init__(self, inner: Operator, sender: Sender, clock: Clock) -> None:
         self.inner, self.sender, self.clock = inner, sender, clock
-        self.context = Context()
+        self.context = sender.context
         self._triggered: set[tuple[str, str]] = set()
         self._rolling_back = False
         self._undo_failures: list[str] = []

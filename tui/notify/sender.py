@@ -25,7 +25,7 @@ from typing import Any, Protocol
 
 from tui import __version__
 from tui.clock import Clock, SystemClock
-from tui.notify.messages import Message, body
+from tui.notify.messages import Context, Message, body
 from tui.runbook.model import NotifyTarget
 from tui.runbook.notify import shown_url
 from tui.runbook.secrets import SECRETS
@@ -149,6 +149,7 @@ class Sender:
         self._stopping = False
         self._write = threading.Lock()
         self._closed = False  # nothing more is written to the log
+        self.context = Context()  # the session the messages are about, until it says more
         self.dropped = 0  # all the session's drops (for tests and the summary)
         self.delivered = 0
         self._thread = threading.Thread(target=self._run, name="turnout-notify", daemon=True)
