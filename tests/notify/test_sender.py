@@ -161,3 +161,14 @@ def test_a_refusal_that_will_not_change_is_not_retried(log: SessionLog) -> None:
         sender.finish()
     [failed] = _records(log, "notify.failed")
     assert failed["error"] == "HTTP 404 Not Found" and failed["gave_up"] is True
+
+
+def test_slack_text_cannot_mention_or_link(log: SessionLog) -> None:
+    with receiving() as rx:
+        sender = Sender([_target(rx.url("/esc"), "slack")], log, _options())
+        sender.submit(_message(text="step <!channel> & <https://evil.example|click>"))
+        [got] = rx.wait_for(1)
+        sender.finish()
+    assert got.body["text"].endswith(
+        "step &lt;!channel&gt; &amp; &lt;https://evil.example|click&gt;"
+    )

@@ -4,7 +4,8 @@ Pure: no network, no threads. A message is made from what the engine tells front
 masked: tui/engine/masked.py), so it holds no secret value. `text` is Slack-compatible (plain
 text with `*bold*`), and every format carries it: `slack` is `{"text": ...}`, `teams` an
 Adaptive Card whose one text block is that text (what a Teams workflow's "post card" takes), and
-`generic` the event as JSON with the text beside its facts.
+`generic` the event as JSON with the text beside its facts. Slack's `&`, `<` and `>` are
+escaped (a runbook's text cannot ping `<!channel>`).
 """
 
 from __future__ import annotations
@@ -54,6 +55,12 @@ class Message:
         return f"{self.context.heading()}: {self.text}"
 
 
+def slack_escaped(text: str) -> str:
+    """`text` with the three characters Slack reads as markup escaped, so a step title such as
+    `<!channel>` (a runbook is anyone's text) is shown, not obeyed as a mention or a link."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
 def body(message: Message, fmt: str) -> bytes:
     """The request body for `fmt` (slack, teams, generic), UTF-8 JSON."""
     text = message.full_text()
@@ -84,5 +91,5 @@ def body(message: Message, fmt: str) -> bytes:
             "tool": f"turnout {__version__}",
         }
     else:
-        data = {"text": text}
+        data = {"text": slack_escaped(text)}
     return json.dumps(data, default=str, ensure_ascii=False).encode("utf-8")
