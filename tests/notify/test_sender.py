@@ -112,9 +112,7 @@ def test_a_receiver_that_is_down_is_retried_with_backoff_and_the_failures_record
     assert "SECRETsenderPath" not in log.path.read_text()
 
 
-def test_a_slow_receiver_times_out_each_try_and_the_end_waits_only_its_grace(
-    log: SessionLog,
-) -> None:
+def test_a_slow_receiver_times_out_each_try(log: SessionLog) -> None:
     with receiving(delay=60) as rx:
         sender = Sender(
             [_target(rx.url(SECRET_PATH))], log, _options(timeout=0.3, attempts=2, backoff=1.0)
@@ -122,19 +120,43 @@ def test_a_slow_receiver_times_out_each_try_and_the_end_waits_only_its_grace(
         sender.submit(_message())
         rx.wait_attempts(2)
         assert sender.wait_idle(30)
-        failed = _records(log, "notify.failed")
-        assert [f["error"] for f in failed] == ["no answer within 0.3s"] * 2
+        sender.finish()
+    failed = _records(log, "notify.failed")
+    assert [f["error"] for f in failed] == ["no answer within 0.3s"] * 2
+    assert [f["retry_in_s"] for f in failed] == [1.0, None]
+
+
+def test_the_end_waits_only_its_grace_then_writes_nothing(log: SessionLog) -> None:
+    with receiving(delay=60) as rx:
+        sender = Sender([_target(rx.url(SECRET_PATH))], log, _options(timeout=3.0, attempts=4))
+        sender.submit(_message())
         sender.submit(_message("session.end", "session ended"))
-        rx.wait_attempts(3)
+        rx.wait_attempts(1)
         before = time.monotonic()
-        sender.finish(grace=0.5)
-        assert time.monotonic() - before < 5.0  # bounded by the grace, not the receiver
+        sender.finish(grace=0.2)
+        assert time.monotonic() - before < 2.5  # bounded by the grace, not the receiver
+        count = len(read_log(log.path).records)
+        time.sleep(3.5)  # the try under way times out now: nothing is written after the end
+        assert len(read_log(log.path).records) == count
     [dropped] = _records(log, "notify.dropped")
-    assert dropped["events"] == ["session.end"]
+    assert dropped["events"] == ["rollback.started", "session.end"]  # oldest first
     assert dropped["reason"] == "the session ended before it was delivered"
-    count = len(read_log(log.path).records)
-    time.sleep(0.5)  # the try still under way times out now: it writes nothing after the end
-    assert len(read_log(log.path).records) == count
+    assert _records(log, "notify.failed") == []
+
+
+def test_at_the_end_each_message_gets_one_more_try_without_backoff(log: SessionLog) -> None:
+    """A receiver that is down: the end does not sit out a long backoff, so the session's end
+    is tried (and its failure recorded) at once."""
+    url = f"http://127.0.0.1:{closed_port()}{SECRET_PATH}"
+    sender = Sender([_target(url)], log, NotifyOptions(backoff=600.0, attempts=5, grace=30))
+    sender.submit(_message())
+    sender.submit(_message("session.end", "session ended"))
+    before = time.monotonic()
+    sender.finish()
+    assert time.monotonic() - before < 20  # not the 600 s backoff on the wall clock
+    failed = [(f["event"], f["attempt"], f["gave_up"]) for f in _records(log, "notify.failed")]
+    assert failed[-1] == ("session.end", 1, True)
+    assert not _records(log, "notify.dropped")
 
 
 def test_a_full_queue_drops_the_oldest_and_counts_it(log: SessionLog) -> None:

@@ -6,9 +6,9 @@ and the drop is counted and recorded); the `turnout-notify` thread posts each on
 timeout per request and retries with a growing backoff measured on the sender's clock (a test
 gives a `ManualClock`, so retries take no real time). Every delivery, every failed try and every
 drop is written to the session's audit log. `finish(grace)` is the one wait: at the session's
-end, up to `grace` seconds of real time for what is still queued, so that the log can say what
-was delivered before its last record; whatever is left then is recorded as dropped and nothing
-more is written.
+end, up to `grace` seconds of real time for what is still queued (each message then gets one
+more try and no backoff), so that the log can say what was delivered before its last record;
+whatever is left then is recorded as dropped and nothing more is written.
 """
 
 from __future__ import annotations
@@ -147,6 +147,7 @@ class Sender:
         self._in_flight: _Item | None = None
         self._dropped: list[str] = []  # dropped since the last record of it
         self._stopping = False
+        self._finishing = False  # the session is ending: one more try each, no backoff
         self._write = threading.Lock()
         self._closed = False  # nothing more is written to the log
         self.context = Context()  # the session the messages are about, until it says more
@@ -182,6 +183,8 @@ class Sender:
         up on), then stop: what is left is recorded as dropped, and nothing is written after."""
         wait = self.options.grace if grace is None else grace
         with self._cond:
+            self._finishing = True
+            self._cond.notify_all()
             self._cond.wait_for(lambda: not self._queue and self._in_flight is None, wait)
             unsent = [self._in_flight] if self._in_flight is not None else []
             left = [i.message.event for i in (*unsent, *self._queue)]  # oldest first
@@ -238,7 +241,7 @@ class Sender:
             try:
                 status = self._post(target.url, data, self.options.timeout)
             except Refused as exc:
-                last = attempt >= self.options.attempts or not exc.retry
+                last = attempt >= self.options.attempts or not exc.retry or self._finishing
                 retry = None if last else self.options.backoff * 2 ** (attempt - 1)
                 self._record(
                     self._log.notify_failed,
@@ -266,9 +269,10 @@ class Sender:
             return
 
     def _wait(self, seconds: float) -> None:
-        """A backoff on the sender's clock, given up when the sender is stopped."""
+        """A backoff on the sender's clock, cut short when the session ends (what is queued
+        then gets its one try within the grace)."""
         due = self.clock.now().timestamp() + seconds
-        while not self._stopping:
+        while not (self._stopping or self._finishing):
             left = due - self.clock.now().timestamp()
             if left <= 0:
                 return
