@@ -162,7 +162,7 @@ def test_at_the_end_each_message_gets_one_more_try_without_backoff(log: SessionL
 def test_a_full_queue_drops_the_oldest_and_counts_it(log: SessionLog) -> None:
     with receiving(delay=60) as rx:
         sender = Sender(
-            [_target(rx.url("/q"), "slack")], log, _options(timeout=0.5, attempts=1, queue=2)
+            [_target(rx.url("/q"), "slack")], log, _options(timeout=30.0, attempts=1, queue=2)
         )
         sender.submit(_message(text="first"))
         rx.wait_attempts(1)  # in flight: the queue is empty again
