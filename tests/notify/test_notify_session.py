@@ -19,6 +19,7 @@ from tests.notify.receiver import closed_port, receiving
 from tui.audit.chain import read_log
 from tui.clock import ManualClock
 from tui.commands.session_flow import SessionRequest, open_session
+from tui.engine.events import Notice
 from tui.engine.options import SessionOptions
 from tui.engine.ports import QuestionKind
 from tui.exitcodes import ExitCode
@@ -99,7 +100,10 @@ def test_a_breach_tells_the_receiver_each_event_in_order(tmp_path: Path) -> None
 def test_a_receiver_that_is_down_costs_the_session_nothing(tmp_path: Path) -> None:
     url = f"http://127.0.0.1:{closed_port()}/hooks/{SECRET}"
     before = time.monotonic()
-    outcome = _session(tmp_path, url, FakeCloud(), attempts=3, backoff=30.0, grace=2.0)
+    person = FakeOperator()
+    outcome = _session(
+        tmp_path, url, FakeCloud(), operator=person, attempts=3, backoff=30.0, grace=2.0
+    )
     assert time.monotonic() - before < 30  # the ManualClock's backoff is no real time
     assert outcome.code == ExitCode.COMPLETED
     _, told = _tail(outcome)
@@ -107,6 +111,10 @@ def test_a_receiver_that_is_down_costs_the_session_nothing(tmp_path: Path) -> No
     assert failed and all("could not connect" in f["error"] for f in failed)
     assert any(f["event"] == "session.end" and f["gave_up"] for f in failed)
     assert {f["attempt"] for f in failed} == {1, 2, 3}  # retried
+    warned = [e.text for e in person.events if isinstance(e, Notice) and e.level == "warn"]
+    assert warned and all(w.startswith("could not notify http://127.0.0.1:") for w in warned)
+    assert any(" of session.end: could not connect: " in w for w in warned)  # told at the end
+    assert not any(SECRET in w for w in warned)
 
 
 def test_a_slow_receiver_the_session_never_waits_for_it(tmp_path: Path) -> None:

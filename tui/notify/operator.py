@@ -49,6 +49,7 @@ class NotifyingOperator:
         self._undo_failures: list[str] = []
 
     def notify(self, event: Any) -> None:
+        self._tell_given_up()
         self.inner.notify(event)
         try:
             for message in self._messages(event):
@@ -57,6 +58,13 @@ class NotifyingOperator:
             self.sender.unmade(type(event).__name__, exc)
         if isinstance(event, events.SessionEnding):
             self.sender.finish()
+            self._tell_given_up()
+
+    def _tell_given_up(self) -> None:
+        """Webhooks the sender gave up on, told to the front end as warnings: on the engine's
+        thread (the sender's own thread never calls a front end), at its next event."""
+        while self.sender.gave_up:
+            self.inner.notify(events.Notice(self.sender.gave_up.popleft(), "warn"))
 
     def ask(self, question: Question) -> Answer:
         try:

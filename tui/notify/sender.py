@@ -151,6 +151,7 @@ class Sender:
         self._write = threading.Lock()
         self._closed = False  # nothing more is written to the log
         self.context = Context()  # the session the messages are about, until it says more
+        self.gave_up: deque[str] = deque(maxlen=20)  # for the operator: webhooks not told
         self.dropped = 0  # all the session's drops (for tests and the summary)
         self.delivered = 0
         self._thread = threading.Thread(target=self._run, name="turnout-notify", daemon=True)
@@ -253,6 +254,10 @@ class Sender:
                     retry_in_s=retry,
                 )
                 if retry is None:
+                    self.gave_up.append(
+                        f"could not notify {shown} of {message.event}: "
+                        f"{SECRETS.text(str(exc))} (try {attempt}; recorded in the audit log)"
+                    )
                     return
                 self._wait(retry)
                 continue
