@@ -1,6 +1,7 @@
 """`KeyActions`, the base of `TurnoutApp`: what the operator's keys ask of the session
-(continue, pause, roll back, note, quit, and the replay's play/pause and speed), and the state of
-the app those keys read. `TurnoutApp` (app.py) adds how the session reaches the app.
+(continue, pause, roll back, note, quit, a rehearsal's fast-forward, and the replay's play/pause
+and speed), and the state of the app those keys read. `TurnoutApp` (app.py) adds how the session
+reaches the app.
 
 Every request to the engine runs in a thread worker: the engine's methods are thread-safe but
 may write the audit log (an fsync), which must not stall the event loop. The modals are imported
@@ -118,6 +119,17 @@ class KeyActions(App[int]):
             severity="warning",
             timeout=6,
         )
+
+    def fast_forward(self) -> None:
+        """`f` (rehearsals): run the bake or wait under way at the world's fastest speed; the
+        engine records it, or says there is nothing to fast-forward."""
+        if not self._live("fast-forward"):
+            return
+        if not self.model.rehearsal:
+            self.notify("Fast-forward is for rehearsals: real AWS runs at its own pace.", timeout=4)
+            return
+        assert self.control is not None
+        self._engine_call("fast-forwarding", partial(self.control.request_fast_forward, self.who))
 
     def ask_note(self, step: str | None) -> None:
         """`n`: type a note for the audit log."""

@@ -35,6 +35,7 @@ class Event(StrEnum):
     ROLLBACK_STEP = "rollback.step"
     ROLLBACK_END = "rollback.end"
     NOTE = "note"
+    FAST_FORWARD = "rehearsal.fast_forward"
     LOG_REPAIR = "log.repair"
     LOCK_BROKEN = "lock.broken"
     LEASE_TAKEN = "lease.taken"

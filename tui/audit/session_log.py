@@ -215,6 +215,12 @@ class SessionLog(AwsRecords, EvidenceRecords, LeaseRecords):
         """A free-text note from the operator, attached to a step or to the session."""
         return self._append(Event.NOTE, {"text": text, "step": step}, who or self.operator)
 
+    def fast_forward(self, step: str, phase: str, seconds_left: float, who: str) -> Record:
+        """A rehearsal's wait or bake fast-forwarded by a person (`f`): the world ran the rest
+        of it at its fastest speed, every period still simulated and watched."""
+        payload = {"step": step, "phase": phase, "seconds_left": round(seconds_left, 1)}
+        return self._append(Event.FAST_FORWARD, payload, who)
+
     def checklist_answer(
         self,
         index: int,

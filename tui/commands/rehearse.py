@@ -309,10 +309,11 @@ def world_questions_at_real_time(world: Any) -> Callable[[Operator], Operator]:
 
 def world_step_events(world: Any) -> Callable[[Operator], Operator]:
     """`hear_events` for a session on `world`: the world hears when each step starts and ends,
-    on the session's thread, so a fault timed from a step is in it before the step reads it."""
+    on the session's thread, so a fault timed from a step is in it before the step reads it,
+    and when a bake or wait is fast-forwarded."""
     from tui.commands.world_steps import StepsToWorld
 
-    return lambda operator: StepsToWorld(operator, world.step_reached)
+    return lambda operator: StepsToWorld(operator, world.step_reached, world.fast_forward)
 
 
 def world_cloud_maker(world: Any) -> Any:

@@ -253,6 +253,9 @@ class _AppSession:
     def add_note(self, text: str) -> None:
         self.session.add_note(text)
 
+    def request_fast_forward(self, who: str) -> None:
+        self.session.request_fast_forward(who)
+
 
 def require_answerable(runbook: Runbook, auto_approve: bool) -> None:
     """A headless run without --auto-approve must never need a person: refuse it up front."""

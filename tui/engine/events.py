@@ -39,6 +39,18 @@ class StepChanged:
 
 
 @dataclass(frozen=True)
+class FastForward:
+    """A rehearsal's bake or wait of `step` runs at the world's fastest speed (`on`), or no
+    longer (the wait ended); the world hears it before the front end (commands/world_steps.py)."""
+
+    step: str
+    on: bool
+    phase: str = ""  # run (a wait action) or bake
+    seconds_left: float = 0.0
+    who: str = ""
+
+
+@dataclass(frozen=True)
 class StepProgress:
     """An action's latest progress (instance refresh %, canary weights, rollout counts)."""
 

@@ -81,6 +81,11 @@ class Session:
         """Ctrl-C: ask the operator (roll back, pause, continue) at the next safe point."""
         self.core.controls.request_interrupt()
 
+    def request_fast_forward(self, who: str) -> None:
+        """Rehearsal only: run the bake or wait under way at the world's fastest speed
+        (recorded; anything else says there is nothing to fast-forward)."""
+        self.core.controls.request_fast_forward(who)
+
     def add_note(self, text: str, who: str | None = None) -> None:
         """A note from the operator, attached to the step under way, written at once."""
         self.core.log.note(text, step=self.core.current, who=who)

@@ -19,7 +19,7 @@ from typing import TypeVar
 from tui.aws.protocol import ActionDriver, CloudError, Progress
 from tui.engine import events, questions
 from tui.engine.blocked import settle
-from tui.engine.core import Core
+from tui.engine.core import Core, Waiting
 from tui.engine.guardrails import Watch
 from tui.engine.outcome import RollbackNeeded, Stop
 from tui.engine.ports import Answer, Question, StepState
@@ -267,10 +267,16 @@ class StepRunner:
         """Wait `seconds` polling the guardrails (a `wait` action, or a bake)."""
         core = self.core
         end = core.now() + timedelta(seconds=seconds)
-        while core.now() < end:
-            core.sleep_until(min(end, core.now() + timedelta(seconds=core.options.poll)))
-            core.safe_point(step.id)
-            poller.poll(phase)
+        core.waiting = waiting = Waiting(step.id, phase, end)
+        try:
+            while core.now() < end:
+                core.sleep_until(min(end, core.now() + timedelta(seconds=core.options.poll)))
+                core.safe_point(step.id)
+                poller.poll(phase)
+        finally:
+            core.waiting = None
+            if waiting.fast:  # the world back at the drill's own speed
+                core.notify(events.FastForward(step.id, False, phase))
 
 
 def _describe(step: Step, exc: Exception) -> str:
