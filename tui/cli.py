@@ -68,7 +68,7 @@ def _pick_and_go() -> int:
     choice = run_picker("runbooks")
     if choice is None:
         return ExitCode.COMPLETED
-    return main([choice.mode, str(choice.path)])
+    return main(choice.argv())
 
 
 EXIT_BROKEN_PIPE = 141
