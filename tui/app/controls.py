@@ -194,9 +194,15 @@ class KeyActions(App[int]):
         if self.player is not None:
             playing = self.player.toggle()
             self.notify("Playing" if playing else "Paused", timeout=2)
+            self.tick()
+
+    def replay_where(self) -> str:
+        """Replay: where it stands, for the status bar."""
+        return self.player.where() if self.player is not None else ""
 
     def replay_speed(self, factor: float) -> None:
         """Replay: multiply the speed by `factor` (between 0.25× and 1000×)."""
         if self.player is not None:
             self.player.speed = min(1000.0, max(0.25, self.player.speed * factor))
             self.notify(f"Speed {self.player.speed:g}×", timeout=2)
+            self.tick()

@@ -71,6 +71,10 @@ class SessionHost(Protocol):
         """Replay: multiply the speed by `factor`."""
         ...
 
+    def replay_where(self) -> str:
+        """Replay: where it stands (position of length, speed, playing or paused)."""
+        ...
+
     def tick(self) -> None:
         """Redraw the header's countdowns and the status bar."""
         ...
@@ -233,7 +237,8 @@ class SessionScreen(Screen[None]):
             return
         try:
             self.query_one(SessionHeader).show_session(self.model, now)
-            self.query_one(StatusBar).show_status(self.model, pending, now, self.replay)
+            where = self.host.replay_where() if self.replay else ""
+            self.query_one(StatusBar).show_status(self.model, pending, now, self.replay, where)
             self.query_one(TrafficPanel).tick(now)
         except NoMatches:  # the app is closing
             return

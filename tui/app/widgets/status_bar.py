@@ -21,9 +21,23 @@ def outcome_word(code: int) -> str:
 
 
 def status_text(
+    model: SessionModel,
+    pending: PendingQuestion | None,
+    now: datetime,
+    replay: bool,
+    where: str = "",
+) -> tuple[Text, str]:
+    """What to say, and the CSS class for its urgency (`-ended`, `-alarm`, `-ask`, `-quiet`).
+    A replay's line begins with `where` it stands (position, speed, playing or paused)."""
+    text, kind = _status_text(model, pending, now, replay)
+    if replay and where:
+        text = Text.assemble(Text(f"▷ {where}  ", style="bold"), text)
+    return text, kind
+
+
+def _status_text(
     model: SessionModel, pending: PendingQuestion | None, now: datetime, replay: bool
 ) -> tuple[Text, str]:
-    """What to say, and the CSS class for its urgency (`-ended`, `-alarm`, `-ask`, `-quiet`)."""
     if model.ended is not None:
         end = model.ended
         word = (
@@ -50,7 +64,7 @@ def status_text(
     if model.pause_requested:
         return Text("‖ PAUSE REQUESTED: the session stops at the next safe point"), "-ask"
     if replay:
-        return Text("▷ REPLAY of a recorded session: nothing here touches AWS"), "-quiet"
+        return Text("REPLAY of a recorded session: nothing here touches AWS"), "-quiet"
     return Text(""), "-quiet"
 
 
@@ -71,9 +85,10 @@ class StatusBar(Static):
         pending: PendingQuestion | None,
         now: datetime,
         replay: bool = False,
+        where: str = "",
     ) -> None:
         """Redraw for `now`."""
-        text, kind = status_text(model, pending, now, replay)
+        text, kind = status_text(model, pending, now, replay, where)
         for name in ("-ask", "-alarm", "-ended", "-quiet"):
             self.set_class(name == kind, name)
         self.set_class(replay, "-replay")
