@@ -121,7 +121,10 @@ class Session:
                 body()
             except RollbackNeeded as needed:
                 plan = plan_rollback(self.core)
-                code, text = self.rollback.run(needed.trigger, needed.reason, needed.step, plan)
+                try:
+                    code, text = self.rollback.run(needed.trigger, needed.reason, needed.step, plan)
+                except Stop as stop:  # paused mid-rollback (AWS refused an undo): resumable
+                    return self._end(stop.exit_code, stop.reason)
                 return self._end(code, text)
             except Stop as stop:
                 return self._end(stop.exit_code, stop.reason)

@@ -94,8 +94,12 @@ class StepRunner:
     def _preconditions(self, step: Step) -> None:
         core = self.core
         while step.preconditions:
-            with core.tag(step.id):
-                checks = check_all(core.cloud, step.preconditions, core.now())
+            try:
+                with core.tag(step.id):
+                    checks = check_all(core.cloud, step.preconditions, core.now())
+            except CloudError as exc:  # AWS refused the session's read (check_all raises no other)
+                settle(core, step.id, exc)  # retry returns; pause and roll back raise
+                continue
             for check in checks:
                 core.log.precondition(
                     step.id,
