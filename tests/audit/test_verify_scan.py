@@ -18,6 +18,13 @@ from tui.audit.scan import MAX_DEPTH, LogScan, scan_log
 from tui.audit.verify import summary_text, verify
 
 
+@pytest.fixture(autouse=True, params=["pattern", "parsed"])
+def line_check(request, monkeypatch) -> str:
+    """Every test twice: lines checked by the compiled pattern (large logs) or parsed (small)."""
+    monkeypatch.setattr("tui.audit.scan.PATTERN_FROM", 0 if request.param == "pattern" else 1 << 62)
+    return request.param
+
+
 def _forge(seq: int, ts: str, prev: str, middle: bytes) -> bytes:
     """A line that chains to `prev` (its hash recomputed) around an arbitrary actor+payload."""
     body = (

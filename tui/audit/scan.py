@@ -41,6 +41,8 @@ _PREV = itemgetter(slice(-TAIL_LENGTH - 65, -TAIL_LENGTH - 1))
 _HASH = itemgetter(slice(-66, -2))
 _P0, _P1 = -TAIL_LENGTH - 65, -TAIL_LENGTH - 1
 _GENESIS = GENESIS.encode()
+PATTERN_FROM = 1 << 21
+"""Logs this large are checked with the compiled pattern; smaller ones parse each line."""
 CHUNK = 1 << 18
 """Bytes checked at a time: small enough to stay in the cache between the match and the hashing."""
 _TS_TO_TYPE = len('"ts":"2026-01-01T00:00:00.000000Z","type":"')
@@ -129,7 +131,7 @@ def scan_log(path: Path) -> LogScan | None:
         with mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as view:
             if view[size - 1] != ord("\n"):
                 return None
-            tally = _Tally()
+            tally = _Tally(worth_pattern(size))
             at = 0
             while at < size:
                 end = view.rfind(b"\n", at, min(at + CHUNK, size)) + 1
@@ -144,7 +146,8 @@ def scan_log(path: Path) -> LogScan | None:
 class _Tally:
     """The checks of `scan_log` over consecutive slices of whole lines, and what they found."""
 
-    def __init__(self) -> None:
+    def __init__(self, use_pattern: bool) -> None:
+        self.use_pattern = use_pattern
         self.count = 0
         self.offset = 0
         self.last_hash = _GENESIS
@@ -156,7 +159,7 @@ class _Tally:
 
     def feed(self, chunk: bytes) -> bool:
         """Check these lines (each with its newline); False at the first doubt."""
-        if first_unusable_line(chunk) is not None:
+        if first_unusable_line(chunk, self.use_pattern) is not None:
             return False
         lines = chunk.split(b"\n")
         lines.pop()
@@ -219,18 +222,24 @@ class _Tally:
         )
 
 
-def first_unusable_line(data: bytes) -> int | None:
+def worth_pattern(size: int) -> bool:
+    """Whether a log of `size` bytes is checked with the compiled pattern."""
+    return size >= PATTERN_FROM
+
+
+def first_unusable_line(data: bytes, use_pattern: bool = True) -> int | None:
     """The number of the first complete line of `data` that is not a usable record, or None.
 
     Usable: `record.HEAD`, the fixed `prev` and `hash` tail, and JSON `parse_record` accepts.
     One RE2 match runs over every line of the writer's own form at once; a line it stops at
     (nested deeper than `MAX_DEPTH`, or not of that form at all) is parsed on its own, and the
-    match carries on after it.
+    match carries on after it. Without `use_pattern` every line is parsed (for a small log,
+    cheaper than compiling the pattern).
     """
-    pattern = _log_pattern()
+    pattern = _log_pattern() if use_pattern else None
     at, size = 0, len(data)
     while True:
-        matched = pattern.match(data, at)
+        matched = pattern.match(data, at) if pattern is not None else None
         at = matched.end() if matched is not None else at
         stop = data.find(b"\n", at)
         if stop < 0:

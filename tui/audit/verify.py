@@ -13,7 +13,7 @@ from pathlib import Path
 from tui.audit.chain import ChainBreak, LogReading, log_path, read_log
 from tui.audit.events import Event
 from tui.audit.record import Record
-from tui.audit.scan import LogScan, first_unusable_line, scan_log
+from tui.audit.scan import LogScan, first_unusable_line, scan_log, worth_pattern
 from tui.audit.state import SessionFold
 
 
@@ -83,7 +83,7 @@ def check_records(reading: LogReading) -> LogReading:
     Lines of the writer's own form pass a linear-time pattern; only others are parsed.
     """
     data = reading.path.read_bytes()[: reading.good_bytes]
-    bad = first_unusable_line(data)
+    bad = first_unusable_line(data, worth_pattern(len(data)))
     if bad is not None:
         good = reading.records[: bad - 1]
         return LogReading(
