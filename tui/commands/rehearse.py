@@ -107,7 +107,7 @@ def rehearse_command(args: argparse.Namespace) -> int:
     try:
         spec = load_scenario_spec(args.scenario)
         steps = (s.id for s in (*runbook.order, *runbook.rollback))
-        check_steps(spec, args.runbook, steps)
+        check_steps(spec, runbook.file, steps)
     except RunbookInvalid as exc:
         return print_problems(exc)
     return rehearse(runbook, spec, args.speed, warp, poll, args.sessions_dir, args)
