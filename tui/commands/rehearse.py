@@ -133,7 +133,8 @@ def rehearse(
     from tui.commands.session_flow import open_session
     from tui.engine.options import SessionOptions
 
-    console = Console(soft_wrap=True)
+    # With --json stdout carries the JSON Lines alone: the debrief goes where people read.
+    console = Console(soft_wrap=True, stderr=getattr(args, "json", False))
     options = SessionOptions(poll=poll, mode="rehearsal", scenario=spec.name)
     boot = WorldBoot(spec, options, speed, warp, args)
     request = request_for(

@@ -29,6 +29,13 @@ def add_session_flags(parser: argparse.ArgumentParser, *, with_sessions_dir: boo
         help="no UI: a timestamped progress stream; questions need --auto-approve",
     )
     parser.add_argument(
+        "--json",
+        action="store_true",
+        help="with --headless: every audit record as it is written, one JSON object per line "
+        "(JSON Lines, docs/machine-output.md) on standard output; what a person reads goes to "
+        "standard error",
+    )
+    parser.add_argument(
         "--plain",
         action="store_true",
         help="plain-terminal prompts and a line-by-line stream (chosen by itself when stdout is "
@@ -59,6 +66,11 @@ def choose_front_end(args: argparse.Namespace) -> None:
     from tui.plain import should_use_plain
 
     args.plain_reason = None
+    if getattr(args, "json", False) and not args.headless:
+        raise InputError(
+            "--json prints the headless stream as JSON Lines: give --headless with it (and "
+            "--auto-approve if the runbook asks anything)"
+        )
     if args.headless:
         args.front = "headless"
         return
@@ -106,5 +118,6 @@ def request_for(args: argparse.Namespace, runbook: Any, clock: Any, **fields: An
         front=args.front,
         plain_reason=args.plain_reason,
         auto_approve=args.auto_approve,
+        json_lines=getattr(args, "json", False),
         **fields,
     )
