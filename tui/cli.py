@@ -29,6 +29,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "world",
     "audit",
     "runbooks",
+    "config",
 )
 
 EXIT_CODES_HELP = """exit codes:
