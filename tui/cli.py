@@ -30,6 +30,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "audit",
     "runbooks",
     "config",
+    "completion",
 )
 
 EXIT_CODES_HELP = """exit codes:
