@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from tui.cli import build_parser
 from tui.commands.completion import completion_script
 
 REPO = Path(__file__).resolve().parents[2]
@@ -35,7 +36,7 @@ try turnout validate own
 @pytest.mark.slow
 def test_bash_completes_commands_flags_runbooks_scenarios_and_files(tmp_path) -> None:
     script = tmp_path / "turnout.bash"
-    script.write_text(completion_script("bash"))
+    script.write_text(completion_script(build_parser(), "bash"))
     (tmp_path / "own-runbook.yaml").write_text("runbook: x\n")
     driver = tmp_path / "try.sh"
     driver.write_text(BASH_TRY)
@@ -56,7 +57,7 @@ def test_bash_completes_commands_flags_runbooks_scenarios_and_files(tmp_path) ->
     ("shell", "check"), [("zsh", ["zsh", "-n"]), ("fish", ["fish", "--no-execute"])]
 )
 def test_zsh_and_fish_accept_their_scripts(tmp_path, shell, check) -> None:
-    text = completion_script(shell)
+    text = completion_script(build_parser(), shell)
     assert "alb-canary" in text and "bad-ami" in text and "--sessions-dir" in text
     if shutil.which(check[0]) is None:
         pytest.skip(f"{check[0]} is not installed")
@@ -92,8 +93,6 @@ def test_help_does_not_load_shtab() -> None:
 
 def test_the_man_page_is_generated_from_the_parser() -> None:
     from build_manpages.manpage import Manpage
-
-    from tui.cli import build_parser
 
     page = str(Manpage(build_parser()))
     assert page.startswith(".TH")

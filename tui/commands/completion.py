@@ -90,15 +90,13 @@ def _annotate(parser: argparse.ArgumentParser, runbooks: dict[str, Any], scenari
             action.complete = shtab.FILE  # type: ignore[attr-defined]
 
 
-def completion_script(shell: str) -> str:
-    """The completion script for `shell`."""
+def completion_script(parser: argparse.ArgumentParser, shell: str) -> str:
+    """The completion script for `shell` of turnout's whole `parser` (tui.cli's)."""
     import shtab
 
-    from tui.cli import build_parser
     from tui.rehearsal.scenario_loader import available_scenarios
     from tui.runbook.shipped import available_runbooks
 
-    parser = build_parser()
     runbooks = _completer("runbook", available_runbooks())
     scenarios = _completer("scenario", available_scenarios())
     _annotate(parser, runbooks, scenarios)
@@ -107,5 +105,5 @@ def completion_script(shell: str) -> str:
 
 def run_completion(args: argparse.Namespace) -> int:
     """Print the script."""
-    sys.stdout.write(completion_script(args.shell))
+    sys.stdout.write(completion_script(args.parser, args.shell))
     return ExitCode.COMPLETED
