@@ -92,10 +92,17 @@ def _report_internal_error(exc: BaseException) -> str:
 
 
 def _pick_and_go() -> int:
-    """`turnout` alone on a terminal: choose a runbook in ./runbooks, then rehearse or run it."""
+    """`turnout` alone on a terminal: choose a runbook in ./runbooks (else among the shipped
+    ones, for turnout installed as a tool), then rehearse or run it."""
     from tui.app.picker import run_picker
 
-    choice = run_picker("runbooks")
+    if os.path.isdir("runbooks"):
+        directory: str | os.PathLike[str] = "runbooks"
+    else:
+        from tui.runbook.shipped import shipped_runbooks_dir
+
+        directory = shipped_runbooks_dir()
+    choice = run_picker(directory)
     if choice is None:
         return ExitCode.COMPLETED
     return main([choice.mode, str(choice.path)])
@@ -110,7 +117,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     handler = getattr(args, "handler", None)
     if handler is None:
-        if sys.stdin.isatty() and sys.stdout.isatty() and os.path.isdir("runbooks"):
+        if sys.stdin.isatty() and sys.stdout.isatty():
             return _pick_and_go()
         parser.print_help(sys.stderr)
         return ExitCode.INVALID_INPUT
