@@ -139,3 +139,34 @@ def test_a_reader_that_goes_away_stops_the_echo_not_the_session() -> None:
     echo(b'{"seq":1}\n')
     echo(b'{"seq":2}\n')
     assert echo.broken
+
+
+def test_json_lines_carry_no_secret(tmp_path, capsys) -> None:
+    """The JSON Lines are the log's records: masked before they were hashed, so the stream of
+    a session with secret params holds none of their values."""
+    from tests.attack_runbook import secrets, write_attack_runbook
+    from tests.conftest import START
+    from tui.clock import ManualClock
+    from tui.commands.session_flow import SessionRequest, open_session
+    from tui.engine.options import SessionOptions
+    from tui.runbook.loader import load_runbook_with_set
+
+    values = secrets()
+    pairs = [f"{name}={value}" for name, value in values.items()]
+    runbook = load_runbook_with_set(write_attack_runbook(tmp_path), pairs)
+    request = SessionRequest(
+        runbook,
+        ManualClock(START),
+        lambda recorder: FakeCloud(),
+        SessionOptions(poll=10, runbook_sha256="0" * 64),
+        front="headless",
+        auto_approve=True,
+        sessions_dir=str(tmp_path / "sessions"),
+        json_lines=True,
+    )
+    open_session(request)
+    out, err = capsys.readouterr()
+    assert out.count("\n") > 5 and "session.start" in out
+    assert "••••••" in out  # the secrets were there, masked
+    for value in values.values():
+        assert value not in out and value not in err
