@@ -187,3 +187,14 @@ def test_every_problem_of_the_corpus_has_a_rule_of_its_own(turnout, path: Path) 
     """The fallback rule is for wordings nobody has met yet, not for the corpus."""
     for line in _problems_as_text(turnout, path):
         assert rule_of(line) != f"turnout/{FALLBACK_RULE[0]}", line
+
+
+def test_a_missing_file_and_an_unknown_name_are_problems_in_the_document(
+    turnout, monkeypatch, tmp_path
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    result = turnout("validate", "--format", "sarif", "alb-canery", "gone.yaml")
+    assert result.code == 2 and result.err == ""
+    results = json.loads(result.out)["runs"][0]["results"]
+    assert [r["ruleId"] for r in results] == ["turnout/missing-file"] * 2
+    assert 'did you mean "alb-canary"' in results[0]["message"]["text"]

@@ -121,9 +121,11 @@ def _validate_for_machines(args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from tui import __version__
+    from tui.errors import Location
     from tui.runbook.loader import load_runbook_with_set
     from tui.runbook.machine_output import Checked, validate_json, validate_sarif
-    from tui.runbook.problems import RunbookInvalid
+    from tui.runbook.problems import Problem, RunbookInvalid
+    from tui.runbook.shipped import UnknownRunbook
 
     checked = []
     for path in args.runbooks:
@@ -131,6 +133,8 @@ def _validate_for_machines(args: argparse.Namespace) -> int:
             runbook = load_runbook_with_set(path, args.set)
         except RunbookInvalid as exc:
             checked.append(Checked(str(path), exc.problems))
+        except UnknownRunbook as exc:  # a problem of this argument, in the document like any
+            checked.append(Checked(str(path), [Problem(Location.of_file(path), exc.message)]))
         else:
             checked.append(Checked(runbook.file, (), runbook.name, summary_line(runbook)))
     doc = (

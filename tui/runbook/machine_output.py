@@ -93,6 +93,11 @@ RULES: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ),
     ("wrong-type", "A value of the wrong type", (r"expected an? [a-z]+, got",)),
     (
+        "missing-file",
+        "A runbook file that cannot be read, or a name no runbook has",
+        (r"no such runbook file", r"cannot read", r"no such file", r"not found"),
+    ),
+    (
         "not-allowed",
         "A value outside what the key allows",
         (

@@ -19,6 +19,10 @@ from tui.errors import InputError
 SUFFIXES = (".yaml", ".yml")
 
 
+class UnknownRunbook(InputError):
+    """A RUNBOOK argument that is neither a file nor a runbook's name (exit 2)."""
+
+
 def shipped_runbooks_dir() -> Path:
     """The folder of the runbooks shipped inside the package."""
     # A real folder for every install turnout supports (a checkout, an editable install, a
@@ -90,7 +94,7 @@ def resolve_runbook(argument: str) -> str:
 
     names = available_runbooks()
     hint = did_you_mean(argument, names)
-    raise InputError(
+    raise UnknownRunbook(
         f'{argument}: no such runbook file, and no runbook named "{argument}"{hint}. '
         f"Give a path to a runbook file, or one of: {', '.join(names)} "
         "(`turnout runbooks` lists them)"
