@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import resource
 import shutil
 import subprocess
 import sys
@@ -25,7 +26,10 @@ from tui import __version__
 pytestmark = pytest.mark.slow
 
 ROOT = Path(__file__).resolve().parent.parent
-BUDGET_SECONDS = 40.0
+BUDGET_CPU_SECONDS = 40.0
+"""What the build, the install and the rehearsal may cost, in CPU seconds of the child processes
+(≈12 s measured; 14 s of wall time on a quiet machine). CPU time, not wall time: on the shared
+2-core box at load 10 the same run took 65 s of wall time, and a test must not fail for that."""
 
 
 def _run(*cmd: str | Path, cwd: Path, env: dict[str, str], timeout: float = 120) -> str:
@@ -48,7 +52,7 @@ def _source_copy(into: Path) -> Path:
 
 
 def test_the_wheel_installs_into_a_fresh_venv_and_rehearses_by_name(tmp_path: Path) -> None:
-    began = time.monotonic()
+    began, used = time.monotonic(), _children_cpu()
     env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH" and not k.startswith("VIRTUAL")}
     src = _source_copy(tmp_path)
     wheels = tmp_path / "wheels"
@@ -122,5 +126,10 @@ def test_the_wheel_installs_into_a_fresh_venv_and_rehearses_by_name(tmp_path: Pa
     records = [json.loads(line) for line in log.read_text().splitlines()]
     (start,) = (r for r in records if r["type"] == "session.start")
     assert start["payload"]["runbook"]["path"] == f"{site}/tui/runbooks/alb-canary.yaml"
-    took = time.monotonic() - began
-    assert took <= BUDGET_SECONDS, f"install and rehearsal took {took:.1f} s"
+    cpu, wall = _children_cpu() - used, time.monotonic() - began
+    assert cpu <= BUDGET_CPU_SECONDS, f"install and rehearsal took {cpu:.1f} s CPU ({wall:.1f} s)"
+
+
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
