@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 import threading
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -51,6 +51,7 @@ class AuditWriter:
         self._last_hash = last_hash
         self._size = size
         self._mutex = threading.Lock()
+        self._listeners: list[Callable[[bytes], None]] = []
 
     @classmethod
     def create(
@@ -160,6 +161,12 @@ class AuditWriter:
         """The hash of the last durable record: worth quoting in a change ticket."""
         return self._last_hash
 
+    def listen(self, listener: Callable[[bytes], None]) -> None:
+        """Hear every line appended from now on, once it is durable, in log order (called with
+        the writer's lock held: keep it quick). A listener's failure never costs a record:
+        it is its own to handle (headless `--json`'s echo, tui/headless.py)."""
+        self._listeners.append(listener)
+
     def now(self) -> str:
         """The current time as the log writes it."""
         return format_ts(self._clock.now())
@@ -193,6 +200,8 @@ class AuditWriter:
             self._seq = seq
             self._last_hash = digest
             self._size += len(line)
+            for listener in self._listeners:
+                listener(line)
             # The line number equals seq: a log never has anything but records in it.
             return Record(
                 seq,

@@ -29,6 +29,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         ),
     )
     verify.add_argument("session", metavar="SESSION", help="a session directory or its audit.jsonl")
+    verify.add_argument(
+        "--json",
+        action="store_true",
+        help="print the verdict as JSON on standard output, intact or not "
+        "(turnout.audit.verify: docs/machine-output.md); the exit code is the same",
+    )
     verify.set_defaults(handler=run_verify)
 
     report = commands.add_parser(
@@ -64,6 +70,13 @@ def run_verify(args: argparse.Namespace) -> int:
     from tui.audit.verify import verify
 
     verdict = verify(args.session)
+    if getattr(args, "json", False):
+        import json
+
+        from tui.audit.verify_document import verify_document
+
+        print(json.dumps(verify_document(verdict), indent=2, ensure_ascii=False))
+        return ExitCode.COMPLETED if verdict.ok else ExitCode.INVALID_INPUT
     print(verdict.text, file=sys.stdout if verdict.ok else sys.stderr)
     return ExitCode.COMPLETED if verdict.ok else ExitCode.INVALID_INPUT
 

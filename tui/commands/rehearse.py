@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from tui.commands.leases import add_lease_flags
 from tui.commands.session_args import (
     add_session_flags,
+    apply_config,
     choose_front_end,
     duration_flag,
     print_problems,
@@ -84,12 +85,15 @@ def rehearse_command(args: argparse.Namespace) -> int:
     from tui.runbook.loader import load_runbook_with_set
     from tui.runbook.problems import RunbookInvalid
 
+    apply_config(args, rehearsal=True)
     choose_front_end(args)
     if args.speed is None:
         args.speed = RECOMMENDED_SPEED if args.front == "headless" else PERSON_SPEED
     if not MIN_SPEED <= args.speed <= MAX_SPEED:  # also refuses nan
+        source = args.config_sources.get("speed")
+        given = f"{source}: speed" if source else "--speed"
         raise InputError(
-            f"--speed must be from {MIN_SPEED:g} to {MAX_SPEED:g}, not {args.speed:g}: faster, "
+            f"{given} must be from {MIN_SPEED:g} to {MAX_SPEED:g}, not {args.speed:g}: faster, "
             "a 10 s poll is shorter than a CloudWatch round trip and guardrails see no data; "
             "slower than a tenth of real time, nothing moves"
         )
@@ -107,7 +111,7 @@ def rehearse_command(args: argparse.Namespace) -> int:
     try:
         spec = load_scenario_spec(args.scenario)
         steps = (s.id for s in (*runbook.order, *runbook.rollback))
-        check_steps(spec, args.runbook, steps)
+        check_steps(spec, runbook.file, steps)
     except RunbookInvalid as exc:
         return print_problems(exc)
     return rehearse(runbook, spec, args.speed, warp, poll, args.sessions_dir, args)
@@ -133,7 +137,8 @@ def rehearse(
     from tui.commands.session_flow import open_session
     from tui.engine.options import SessionOptions
 
-    console = Console(soft_wrap=True)
+    # With --json stdout carries the JSON Lines alone: the debrief goes where people read.
+    console = Console(soft_wrap=True, stderr=getattr(args, "json", False))
     options = SessionOptions(poll=poll, mode="rehearsal", scenario=spec.name)
     boot = WorldBoot(spec, options, speed, warp, args)
     request = request_for(

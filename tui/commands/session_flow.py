@@ -75,7 +75,9 @@ class SessionRequest:
     `debrief` when the session ends; `run_app` runs it in place of `App.run()` (the tests'
     seam, see `tui.app.launch.run_session_app`). `boot` runs before the Cloud is built (see
     `Boot`). A new session's directory is named for `named_at` (default: the clock's now; a
-    rehearsal's world clock stands in the past until its world has booted).
+    rehearsal's world clock stands in the past until its world has booted). `json_lines`
+    (headless `--json`) echoes each audit record to stdout as it is written, the stream then
+    going to stderr (tui/headless.py's `JsonLinesEcho`).
     """
 
     runbook: Runbook
@@ -97,6 +99,7 @@ class SessionRequest:
     run_app: AppRunner | None = None
     boot: Boot | None = None
     named_at: datetime | None = None
+    json_lines: bool = False
 
 
 @dataclass
@@ -113,6 +116,10 @@ class Outcome:
 def open_session(request: SessionRequest) -> Outcome:
     """Run (or resume) the session `request` describes to its end; its Outcome."""
     session_dir, log = _open_log(request)
+    if request.json_lines:
+        from tui.headless import JsonLinesEcho
+
+        log.writer.listen(JsonLinesEcho(sys.stdout))
     options = _options(request, session_dir)
     recorder = SessionCallRecorder(log)
     made: list[Session] = []
@@ -205,7 +212,7 @@ def _stream_operator(request: SessionRequest) -> Operator:
 
     from tui.headless import HeadlessOperator
 
-    console = request.console or Console(soft_wrap=True)
+    console = request.console or Console(soft_wrap=True, stderr=request.json_lines)
     if request.front == "plain":
         from tui.plain.front_end import make_plain_operator
 

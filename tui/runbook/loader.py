@@ -65,14 +65,17 @@ def load_runbook(path: str | Path, overrides: Mapping[str, str] | None = None) -
 
 
 def load_runbook_with_set(path: str | Path, pairs: list[str]) -> Runbook:
-    """`load_runbook` with the command line's `--set NAME=VALUE` pairs applied.
+    """`load_runbook` with the command line's `--set NAME=VALUE` pairs applied; `path` may
+    also be a runbook's name (`alb-canary`: tui/runbook/shipped.py).
 
     A malformed pair is a usage problem, not the runbook's (it has no file location): it is an
     `InputError` naming the pair."""
+    from tui.runbook.shipped import resolve_runbook
+
     overrides, bad = parse_overrides(pairs)
     if bad:
         raise InputError("; ".join(bad))
-    return load_runbook(path, overrides)
+    return load_runbook(resolve_runbook(str(path)), overrides)
 
 
 def load_text(
