@@ -22,6 +22,7 @@ from tui.exitcodes import ExitCode
 
 # The order here is the order of `turnout --help`.
 COMMAND_MODULES: tuple[str, ...] = ("session", "replay", "new", "runbook", "world", "audit")
+COMMAND_MODULES += ("drill",)  # turnout drill: tui/commands/drill.py
 
 EXIT_CODES_HELP = """exit codes:
   0    completed
