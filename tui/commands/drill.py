@@ -140,7 +140,7 @@ def run_command(args: argparse.Namespace) -> int:
     if not MIN_SPEED <= args.speed <= MAX_SPEED:  # also refuses nan
         raise InputError(f"--speed must be from {MIN_SPEED:g} to {MAX_SPEED:g}, not {args.speed:g}")
     poll = duration_flag(args.poll, "--poll")
-    trainee = check_trainee(args.trainee) if args.trainee else trainee_name(os_user())
+    trainee = trainee_name(os_user()) if args.trainee is None else check_trainee(args.trainee)
     try:
         drill = find_drill(args.name, _curriculum())
         variant = drill.draw() if args.blind else drill.variant
@@ -170,7 +170,7 @@ def history_command(args: argparse.Namespace) -> int:
     from tui.commands.drill_history_view import history_html, print_history
     from tui.rehearsal.drill_history import check_trainee, read_history
 
-    trainee = check_trainee(args.trainee) if args.trainee else trainee_name(os_user())
+    trainee = trainee_name(os_user()) if args.trainee is None else check_trainee(args.trainee)
     history = read_history(sessions_root(args.sessions_dir), trainee)
     if args.format == "html":
         page = history_html(history)

@@ -64,20 +64,26 @@ class Ledger:
         return None
 
     def first_errors_between(
-        self, since: datetime | None, until: datetime | None = None
+        self, since: datetime | None, until: datetime | None = None, *, slow: float | None = None
     ) -> datetime | None:
         """When users first saw any error (one 5xx counts) from `since` to `until`: the same
         window and the same samples as `totals`, so "errors served: 17" never stands beside
-        "users first saw errors: never" (a threshold of 1 % per sample hid a slow trickle)."""
+        "users first saw errors: never" (a threshold of 1 % per sample hid a slow trickle).
+        With `slow`, a p99 latency above it counts too (a fault that only slows)."""
         with self._lock:
             for sample in self.samples:
                 if since is not None and sample.at < since:
                     continue
                 if until is not None and sample.at > until:
                     break
-                if sample.errors:
+                if sample.errors or (slow is not None and sample.p99_latency > slow):
                     return sample.at
         return None
+
+
+SLOW = 0.5
+"""Seconds of p99 latency above which users are taken to have met a fault that only slows
+(the shipped runbooks' latency guardrails pause at 0.5 s)."""
 
 
 @dataclass(frozen=True)
@@ -90,7 +96,7 @@ class Debrief:
     faults_planned: bool  # the scenario has faults (they may not have begun yet)
     fault_at: datetime | None
     first_errors_at: datetime | None  # users' first error during the session
-    detected_at: datetime | None  # the first guardrail decision
+    detected_at: datetime | None  # the first guardrail decision, or failed step
     rollback_started_at: datetime | None
     ended_at: datetime | None
     outcome: str
@@ -101,9 +107,9 @@ class Debrief:
 
     @property
     def time_to_detect(self) -> float | None:
-        """Seconds from the trouble users first met (their first error once the fault had
-        begun; the fault's start for a fault that serves no error) to the first guardrail
-        decision."""
+        """Seconds from the trouble users first met (their first error, or p99 above `SLOW`,
+        once the fault had begun; else the fault's start) to the first guardrail decision or
+        failed step."""
         began = self.trouble_at or self.fault_at
         if began and self.detected_at:
             return max(0.0, (self.detected_at - began).total_seconds())
@@ -134,10 +140,7 @@ def build_debrief(
 
     records = read_log(session_dir).records
     start = next((r.time for r in records if r.type == "session.start"), None)
-    detected = next(
-        (r.time for r in records if r.type == "guardrail.evaluated" and r.payload.get("decision")),
-        None,
-    )
+    detected = next((r.time for r in records if _detects(r)), None)
     rollback = next((r.time for r in records if r.type == "rollback.start"), None)
     end = next((r for r in records if r.type == "session.end"), None)
     until = end.time if end else None
@@ -146,7 +149,8 @@ def build_debrief(
     requests, errors = ledger.totals(since=start, until=until)
     trouble = None
     if fault_at is not None:
-        trouble = ledger.first_errors_between(max(fault_at, start) if start else fault_at, until)
+        since = max(fault_at, start) if start else fault_at
+        trouble = ledger.first_errors_between(since, until, slow=SLOW)
     return Debrief(
         scenario=scenario,
         faults_planned=faults_planned,
@@ -161,6 +165,16 @@ def build_debrief(
         trouble_at=trouble,
         restored_at=traffic_restored_at(records),
     )
+
+
+def _detects(record: Any) -> bool:
+    """A record that says the session saw trouble: a guardrail's decision, or a step that
+    failed (ECS's circuit breaker failing a rollout is seen by the step, not a guardrail)."""
+    if record.type == "guardrail.evaluated":
+        return bool(record.payload.get("decision"))
+    if record.type == "confirm.prompt":
+        return record.payload.get("kind") == "step_failed"
+    return record.type == "step.end" and record.payload.get("status") == "failed"
 
 
 def traffic_restored_at(records: Sequence[Any]) -> datetime | None:

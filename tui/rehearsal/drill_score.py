@@ -207,7 +207,7 @@ def _judge(kind: str, answer: str, prompt: dict[str, Any], drill: Drill) -> Judg
             "the rollback came late and every second of it served the fault: in production "
             "answer it, do not wait for the countdown",
             QUESTIONS_DOC,
-            10,
+            20,
         ),
         ("breach", "rollback"): (
             f"rolled back when the guardrail asked, at {step}",
