@@ -121,7 +121,7 @@ def test_a_blind_drill_names_its_scenario_only_in_the_debrief(tmp_path) -> None:
     assert debrief, result.stdout[-2000:]
     drawn = re.match(r", scenario (\S+) \(drawn blind\)", debrief)
     assert drawn and drawn[1] in ("bad-ami", "slow-release", "healthy")
-    for name in ("bad-ami", "slow-release", "healthy"):
-        assert name not in before + result.stderr
+    for told in ("bad-ami", "slow-release", "scenario healthy"):
+        assert told not in before + result.stderr
     assert "a blind draw" in result.stderr
     assert "score" in debrief and (tmp_path / "drills" / "ann.jsonl").is_file()
