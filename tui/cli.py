@@ -31,6 +31,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "runbooks",
     "config",
     "completion",
+    "drill",
 )
 
 EXIT_CODES_HELP = """exit codes:

@@ -71,7 +71,7 @@ def rehearse_in_app(
     drill = load_scenario(scenario)
     world = start_world(drill, speed)
     worlds.append(world)
-    _, debrief = world_debriefs(world, drill)
+    debrief = world_debriefs(world, drill).in_app
 
     async def run_test(app: TurnoutApp) -> int | None:
         async with app.run_test(size=size) as pilot:

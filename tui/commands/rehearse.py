@@ -9,6 +9,9 @@ The world and the engine are imported inside the handler so that `turnout --help
 from __future__ import annotations
 
 import argparse
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from tui.commands.leases import add_lease_flags
@@ -24,8 +27,6 @@ from tui.commands.session_args import (
 from tui.errors import InputError
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
-
     from tui.engine.ports import Operator
 
 RECOMMENDED_SPEED = 60.0
@@ -125,22 +126,23 @@ def rehearse(
     poll: float,
     sessions_dir: str | None,
     args: argparse.Namespace,
+    coaching: Coaching | None = None,
 ) -> int:
     """Open the session at once, start the world as its first act (the app is painted by then,
     and shows the world's progress), run the session on the world's clock, print the debrief,
-    stop the world."""
+    stop the world. `coaching`: what a drill adds (`turnout drill run`)."""
     from datetime import UTC, datetime
 
     from rich.console import Console
 
-    from tui.commands.debrief_view import print_debrief
     from tui.commands.session_flow import open_session
     from tui.engine.options import SessionOptions
 
     # With --json stdout carries the JSON Lines alone: the debrief goes where people read.
     console = Console(soft_wrap=True, stderr=getattr(args, "json", False))
-    options = SessionOptions(poll=poll, mode="rehearsal", scenario=spec.name)
-    boot = WorldBoot(spec, options, speed, warp, args)
+    shown = coaching.shown_as if coaching else spec.name
+    options = SessionOptions(poll=poll, mode="rehearsal", scenario=shown)
+    boot = WorldBoot(spec, options, speed, warp, args, coaching)
     request = request_for(
         args,
         runbook,
@@ -158,7 +160,9 @@ def rehearse(
     try:
         outcome = open_session(request)
         if boot.world is not None:
-            print_debrief(boot.debrief(outcome.session_dir), console)
+            boot.debriefs().print(outcome.session_dir, console)
+            if coaching is not None:
+                coaching.finish(boot.debrief(outcome.session_dir), outcome.session_dir, console)
         console.print(f"audit log: {outcome.session_dir}/audit.jsonl")
         return outcome.code
     finally:
@@ -172,14 +176,22 @@ class WorldBoot:
     so the session's log and the app run on it while the world boots."""
 
     def __init__(
-        self, spec: Any, options: Any, speed: float, warp: float, args: argparse.Namespace
+        self,
+        spec: Any,
+        options: Any,
+        speed: float,
+        warp: float,
+        args: argparse.Namespace,
+        coaching: Coaching | None = None,
     ) -> None:
         from tui.rehearsal.world_clock import new_world_clock
 
         self.spec, self.options, self.speed, self.warp, self.args = spec, options, speed, warp, args
+        self.coaching = coaching
         self.clock = new_world_clock(speed)
         self.world: Any = None
         self.scenario: Any = None
+        self._debriefs: Any = None
 
     def start(self, front: str, operator: Operator) -> Any:
         """Start the world, showing its progress where the front end shows things: the app's
@@ -191,7 +203,8 @@ class WorldBoot:
         from tui.commands.leases import world_lease_store
         from tui.engine.events import Notice
 
-        what = f"scenario {self.spec.name}, {self.speed:g}x"
+        shown = self.coaching.shown_as if self.coaching else self.spec.name
+        what = f"scenario {shown}, {self.speed:g}x"
         began = time.monotonic()
         if front == "app":
             operator.notify(Notice(f"starting the rehearsal world ({what})…", "info"))
@@ -244,11 +257,17 @@ class WorldBoot:
         assert self.world is not None, "wrapped before the world booted"
         return world_step_events(self.world)(operator)
 
+    def debriefs(self) -> Any:
+        """The session's `DebriefOnce` (the booted world's): read once, shown everywhere."""
+        if self._debriefs is None:
+            self._debriefs = world_debriefs(self.world, self.scenario, self.coaching)
+        return self._debriefs
+
     def debrief(self, session_dir: Any) -> Any:
-        return world_debriefs(self.world, self.scenario)[0](session_dir)
+        return self.debriefs().debrief(session_dir)
 
     def debrief_in_app(self, session_dir: Any) -> tuple[str, list[tuple[str, str]]]:
-        return world_debriefs(self.world, self.scenario)[1](session_dir)
+        return self.debriefs().in_app(session_dir)
 
     def stop(self) -> None:
         if self.world is not None:
@@ -284,12 +303,13 @@ def start_world(
     return world
 
 
-def world_debriefs(world: Any, scenario: Any) -> tuple[Any, Any]:
-    """The drill's debrief from a session directory: as a `Debrief` (printed after the app),
-    and as the app's `DebriefMaker` (title and rows, shown in the app when the session ends)."""
-    from tui.commands.debrief_view import build_debrief, debrief_rows, debrief_title
+def world_debriefs(world: Any, scenario: Any, coaching: Coaching | None = None) -> Any:
+    """The drill's debrief from a session directory, as a `DebriefOnce`: read once the world
+    has stepped past the session's end, then the same numbers in the app, in the table
+    printed after it, and in a drill's score (`coaching`)."""
+    from tui.commands.debrief_view import DebriefOnce, build_debrief
 
-    def debrief(session_dir: Any) -> Any:
+    def build(session_dir: Any) -> Any:
         return build_debrief(
             scenario.name,
             world.simulator.ledger,
@@ -297,11 +317,24 @@ def world_debriefs(world: Any, scenario: Any) -> tuple[Any, Any]:
             faults_planned=bool(scenario.spec.faults),
         )
 
-    def in_app(session_dir: Any) -> tuple[str, list[tuple[str, str]]]:
-        made = debrief(session_dir)
-        return debrief_title(made), debrief_rows(made)
+    return DebriefOnce(
+        build,
+        caught_up=world.simulator.step_now,
+        extra=coaching.rows if coaching else None,
+        title=coaching.title if coaching else None,
+    )
 
-    return debrief, in_app
+
+@dataclass(frozen=True)
+class Coaching:
+    """What a drill adds to a rehearsal (`turnout drill run`): the scenario as the session
+    names it (`a blind draw` until the debrief), the score's rows after the debrief's (in the
+    app and printed), the debrief's title, and `finish`, once it is printed (the history)."""
+
+    shown_as: str
+    rows: Callable[[Any, Path], list[tuple[str, str]]]
+    title: Callable[[Any], str]
+    finish: Callable[[Any, Path, Any], None]
 
 
 def world_questions_at_real_time(world: Any) -> Callable[[Operator], Operator]:
