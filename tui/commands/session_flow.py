@@ -140,13 +140,24 @@ def open_session(request: SessionRequest) -> Outcome:
                 code = session.resume(request.resume) if request.resume else session.run()
     finally:
         log.close()
-    session = made[0] if made else None
-    end = session.end_summary if session else None
+        session = made[0] if made else None
+        end = session.end_summary if session else None
+        if end is None:  # no summary to end with (it failed, or never ran): still the anchor
+            _print_anchor(log)
     if request.front == "app" and end is not None:
         from tui.app.launch import say
 
         say("\n".join(end.lines()), sys.stdout)  # the app's screen is gone: the terminal keeps it
     return Outcome(ExitCode(code), session_dir, session.summary if session else "", recorder, end)
+
+
+def _print_anchor(log: SessionLog) -> None:
+    """`audit: LOG ends at sha256:HASH` on stderr, for a session that has no end summary to
+    carry it (every session ends by naming its log's last hash: docs/audit.md)."""
+    from tui.audit.anchor import anchor_line
+
+    if log.writer.last_seq:
+        print(anchor_line(log.path, log.writer.last_hash), file=sys.stderr, flush=True)
 
 
 def _open_log(request: SessionRequest) -> tuple[Path, SessionLog]:
