@@ -112,9 +112,14 @@ class CloudWatchLogsStream:
         token = None
         while True:
             kwargs: dict[str, Any] = {"nextToken": token} if token else {}
-            page = self.client.get_log_events(
-                logGroupName=self.group, logStreamName=self.stream, startFromHead=True, **kwargs
-            )
+            try:
+                page = self.client.get_log_events(
+                    logGroupName=self.group, logStreamName=self.stream, startFromHead=True, **kwargs
+                )
+            except ClientError as exc:
+                if _code(exc) == "ResourceNotFoundException":
+                    return messages  # no such stream (or group): the copy holds nothing
+                raise
             messages += [e["message"] for e in page["events"]]
             if not page["events"] or page.get("nextForwardToken") in (None, token):
                 return messages

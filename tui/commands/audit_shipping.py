@@ -47,13 +47,13 @@ def start_shipping(
     return shipper
 
 
-def finish_shipping(shipper: Shipper | None, last_seq: int, out: TextIO = sys.stderr) -> None:
+def finish_shipping(shipper: Shipper | None, last_seq: int, out: TextIO | None = None) -> None:
     """Drain the copies and say what reached each (a copy that did not get the whole log is
     named as such: it is not fatal, and `verify --remote` will find what it lacks)."""
     if shipper is None:
         return
     for result in shipper.close():
-        print(shipped_line(result, last_seq), file=out, flush=True)
+        print(shipped_line(result, last_seq), file=out or sys.stderr, flush=True)
 
 
 def shipped_line(result: ShipResult, last_seq: int) -> str:
