@@ -139,7 +139,7 @@ class Shipper:
         self._deadline = self._monotonic() + within
         self._queue.put(None)
         self._wake.set()
-        self._thread.join(within + 5)
+        self._thread.join(within)  # a copy hung past it is left to its daemon thread
         for copy in self._copies:
             copy.result.dropped = self._dropped
         return [c.result for c in self._copies]
