@@ -29,6 +29,18 @@ def add_remote_flags(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def check_copies(session_dir: Any) -> tuple[bool, str]:
+    """`verify --remote` of a session just ended, where its log says the copies are (a
+    rehearsal runs it before its world, which holds them, stops)."""
+    from tui.audit.chain import read_log
+
+    reading = read_log(session_dir)
+    if reading.problem is not None:
+        return False, f"{reading.path}: does not verify ({reading.problem.reason})"
+    names = ("group", "stream", "bucket", "key", "region", "profile", "endpoint_url")
+    return compare_remote(reading, argparse.Namespace(**dict.fromkeys(names)))
+
+
 def compare_remote(reading: LogReading, args: argparse.Namespace) -> tuple[bool, str]:
     """(ok, what was found) comparing `reading` with its shipped copies."""
     from tui.audit.remote import compare_stream, compare_versions

@@ -154,6 +154,10 @@ def rehearse(
         outcome = open_session(request)
         if boot.world is not None:
             print_debrief(boot.debrief(outcome.session_dir), console)
+            if runbook.audit:  # the copies live in the world: compare them before it stops
+                from tui.commands.audit_remote import check_copies
+
+                console.print(check_copies(outcome.session_dir)[1], markup=False, highlight=False)
         console.print(f"audit log: {outcome.session_dir}/audit.jsonl")
         return outcome.code
     finally:
