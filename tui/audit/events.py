@@ -42,6 +42,7 @@ class Event(StrEnum):
     LEASE_REFUSED = "lease.refused"
     LEASE_BROKEN = "lease.broken"
     LEASE_RELEASED = "lease.released"
+    AUDIT_SHIPPING = "audit.shipping"  # a copy of the log off the box failing or recovered
 
 
 class StepStatus(StrEnum):

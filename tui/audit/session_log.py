@@ -146,6 +146,7 @@ class SessionLog(AwsRecords, EvidenceRecords, LeaseRecords):
         endpoint: str | None = None,
         profile: str | None = None,
         credentials: Mapping[str, Any] | None = None,
+        audit_copies: Mapping[str, Any] | None = None,
     ) -> Record:
         """The first record: what runs, with which parameters, by whom, where, against what.
 
@@ -156,6 +157,8 @@ class SessionLog(AwsRecords, EvidenceRecords, LeaseRecords):
         the default one: a local endpoint is not production, and the record must say so.
         `credentials` (the Cloud's `Identity.via`) says how: profile, the credential source,
         temporary or not, endpoint, CA bundle, as `aws.via`; never a key or a token.
+        `audit_copies` (the runbook's `audit:`) says where the log is shipped, so
+        `verify --remote` finds the copies.
         """
         aws: dict[str, Any] = {"account": account, "arn": arn, "region": region}
         if endpoint:
@@ -165,9 +168,11 @@ class SessionLog(AwsRecords, EvidenceRecords, LeaseRecords):
         if credentials:
             # How the calls reached AWS: credential source, profile, temporary, endpoint, CA bundle.
             aws["via"] = dict(credentials)
+        extra = {"audit_copies": dict(audit_copies)} if audit_copies else {}
         return self._append(
             Event.SESSION_START,
             {
+                **extra,
                 "runbook": {
                     "name": runbook_name,
                     "path": str(runbook_path),

@@ -163,6 +163,10 @@ def rehearse(
             boot.debriefs().print(outcome.session_dir, console)
             if coaching is not None:
                 coaching.finish(boot.debrief(outcome.session_dir), outcome.session_dir, console)
+            if runbook.audit:  # the copies live in the world: compare them before it stops
+                from tui.commands.audit_remote import check_copies
+
+                console.print(check_copies(outcome.session_dir)[1], markup=False, highlight=False)
         console.print(f"audit log: {outcome.session_dir}/audit.jsonl")
         return outcome.code
     finally:

@@ -5,8 +5,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
+from tui.audit.anchor import anchor_text
+from tui.audit.chain import LOG_NAME
 from tui.aws.protocol import Identity, Progress
 from tui.engine.ports import StepState
 from tui.exitcodes import ExitCode, outcome_words
@@ -146,8 +149,8 @@ class EndSummary:
         rows.append(("session", self.session_dir))
         if self.carry_on:
             rows.append(("next", self.carry_on))
-        if self.last_hash:
-            rows.append(("last hash", f"{self.last_hash}  (quote it in the change ticket)"))
+        if self.last_hash:  # the anchor: quote it in the change ticket (docs/audit.md)
+            rows.append(("audit", anchor_text(Path(self.session_dir) / LOG_NAME, self.last_hash)))
         return rows
 
     def lines(self) -> list[str]:

@@ -328,6 +328,7 @@ class Session:
             endpoint=options.endpoint_url,
             profile=options.profile,
             credentials=dict(ident.via) if ident else None,
+            audit_copies=options.audit_copies,
         )
 
     def _announce(self, *, resumed: bool, first_started: datetime | None = None) -> None:

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from tui.errors import InputError
+from tui.runbook.audit_copies import read_audit
 from tui.runbook.fields import Fields
 from tui.runbook.model import Runbook, Service, Step, Target
 from tui.runbook.ordering import execution_order, waves
@@ -34,6 +35,7 @@ TOP_KEYS = (
     "services",
     "steps",
     "rollback",
+    "audit",
 )
 SERVICE_KEYS = ("depends_on", "description")
 RUNBOOK_NAME = re.compile(r"^[a-z0-9][a-z0-9-]*$")
@@ -122,6 +124,7 @@ def _build(
     if "steps" in top and not top.sequence("steps") and top.get_node("steps").is_sequence:
         problems.add(top.value_location("steps"), "steps: list at least one step")
     _check_undoes(steps, rollback, problems)
+    audit = read_audit(top, problems)
     plan = waves(services, problems)
     if problems:
         raise RunbookInvalid(problems.sorted())
@@ -139,6 +142,7 @@ def _build(
         steps=tuple(steps),
         order=execution_order(steps, plan),
         rollback=tuple(rollback),
+        audit=audit,
     )
 
 

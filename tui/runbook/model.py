@@ -12,6 +12,7 @@ from enum import StrEnum
 from typing import Any
 
 from tui.errors import Location
+from tui.runbook.audit_copies import NO_COPIES, AuditCopies
 from tui.runbook.durations import Duration
 from tui.runbook.expr import Expr
 from tui.runbook.values import ValueType
@@ -261,6 +262,7 @@ class Runbook:
     steps: tuple[Step, ...]
     order: tuple[Step, ...]
     rollback: tuple[Step, ...]
+    audit: AuditCopies = NO_COPIES  # where the log is shipped (audit_copies.py)
 
     def step(self, step_id: str) -> Step:
         """The forward or rollback step with this id (KeyError if none)."""

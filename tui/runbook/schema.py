@@ -12,6 +12,7 @@ from typing import Any
 
 from tui.runbook.actions import CATALOGUE, ActionSpec, ArgSpec
 from tui.runbook.actions.checks import BLUE_GREEN_STATUSES, RESOURCE_REFS
+from tui.runbook.audit_copies import AUDIT_SCHEMA
 from tui.runbook.loader import ACCOUNT, REGION, RUNBOOK_NAME
 from tui.runbook.model import MissingData, Severity
 from tui.runbook.params import NAME
@@ -309,6 +310,7 @@ def runbook_schema() -> dict[str, Any]:
             },
             "steps": {"type": "array", "minItems": 1, "items": {"$ref": "#/$defs/step"}},
             "rollback": {"type": "array", "items": {"$ref": "#/$defs/rollback_step"}},
+            "audit": AUDIT_SCHEMA,
         },
         "$defs": _defs(),
     }
