@@ -43,6 +43,9 @@ class Event(StrEnum):
     LEASE_BROKEN = "lease.broken"
     LEASE_RELEASED = "lease.released"
     AUDIT_SHIPPING = "audit.shipping"  # a copy of the log off the box failing or recovered
+    NOTIFY_SENT = "notify.sent"
+    NOTIFY_FAILED = "notify.failed"
+    NOTIFY_DROPPED = "notify.dropped"
 
 
 class StepStatus(StrEnum):

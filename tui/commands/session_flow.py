@@ -50,6 +50,7 @@ if TYPE_CHECKING:
     from tui.aws.protocol import Cloud
     from tui.engine.events import EndSummary
     from tui.engine.session import Session
+    from tui.notify.sender import NotifyOptions, Sender
 
 CloudMaker = Callable[[SessionCallRecorder], "Cloud"]
 """Builds the Cloud on the session's call recorder (the commands' `make_cloud`)."""
@@ -102,6 +103,7 @@ class SessionRequest:
     boot: Boot | None = None
     named_at: datetime | None = None
     json_lines: bool = False
+    notify: NotifyOptions | None = None  # how webhooks are told (tests: a fast clock)
 
 
 @dataclass
@@ -126,6 +128,7 @@ def open_session(request: SessionRequest) -> Outcome:
     recorder = SessionCallRecorder(log)
     made: list[Session] = []
     shippers: list[Shipper | None] = []
+    sender = _sender(request, log)
 
     def make_session(front_operator: Operator) -> Session:
         from tui.engine.session import Session
@@ -136,7 +139,7 @@ def open_session(request: SessionRequest) -> Outcome:
             options = _options(replace(request, options=booted), session_dir) if booted else options
         cloud = request.make_cloud(recorder)
         shippers.append(start_shipping(request.runbook, cloud, log, request.clock, session_dir))
-        operator = _asking_through(request, front_operator)
+        operator = _asking_through(request, front_operator, sender)
         runbook, clock = request.runbook, request.clock
         session = Session(runbook, cloud, operator, clock, log, options, recorder=recorder)
         made.append(session)
@@ -150,6 +153,8 @@ def open_session(request: SessionRequest) -> Outcome:
             with ctrl_c_asks(session):
                 code = session.resume(request.resume) if request.resume else session.run()
     finally:
+        if sender is not None:
+            sender.close()  # nothing is written after session.end (it normally finished there)
         log.close()
         session = made[0] if made else None
         end = session.end_summary if session else None
@@ -209,15 +214,31 @@ def _options(request: SessionRequest, session_dir: Path) -> SessionOptions:
     )
 
 
-def _asking_through(request: SessionRequest, operator: Operator) -> Operator:
+def _sender(request: SessionRequest, log: SessionLog) -> Sender | None:
+    """The webhooks' sender (tui/notify/), when the runbook names any."""
+    if not request.runbook.notify and not (request.notify and request.notify.extra):
+        return None  # and tui.notify is never imported
+    from tui.notify import start_sender
+
+    return start_sender(request.runbook, log, request.notify)
+
+
+def _asking_through(
+    request: SessionRequest, operator: Operator, sender: Sender | None = None
+) -> Operator:
     """The front end's operator as the engine asks it, the same rule for every front end: its
     events through `hear_events`, a person's questions through `wrap_operator` (headless has no
-    person), then `AutoApproving` outside it when --auto-approve was given (an approved question
-    is never asked, so it never waits at real time)."""
+    person), what webhooks hear through `sender`, then `AutoApproving` outside it when
+    --auto-approve was given (an approved question is never asked, so it never waits at real
+    time, and no webhook hears of it)."""
     if request.hear_events is not None:
         operator = request.hear_events(operator)
     if request.wrap_operator is not None and request.front != "headless":
         operator = request.wrap_operator(operator)
+    if sender is not None:
+        from tui.notify.operator import notifying
+
+        operator = notifying(operator, sender, request.clock)
     if request.auto_approve:
         from tui.engine.auto_approve import AutoApproving
 

@@ -168,6 +168,19 @@ class EndSummary:
 
 
 @dataclass(frozen=True)
+class SessionEnding:
+    """The session's outcome is known and `session.end` is about to be written: the last
+    moment anything may still join the log before it (the webhooks' delivery records,
+    tui/notify/). Front ends need not show it: `SessionEnded` follows at once."""
+
+    exit_code: int
+    outcome: str
+    reason: str
+    session_dir: str
+    aws_state: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class SessionEnded:
     """The session is over: its exit code (docs/engine.md#exit-codes) and a one-line summary;
     `end_summary` the lines every front end shows last (tui/engine/summary.py; None when the log

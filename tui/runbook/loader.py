@@ -17,6 +17,7 @@ from tui.errors import InputError
 from tui.runbook.audit_copies import read_audit
 from tui.runbook.fields import Fields
 from tui.runbook.model import Runbook, Service, Step, Target
+from tui.runbook.notify import read_notify
 from tui.runbook.ordering import execution_order, waves
 from tui.runbook.params import load_params, parse_overrides, substitute
 from tui.runbook.problems import Problems, RunbookInvalid, did_you_mean
@@ -36,6 +37,7 @@ TOP_KEYS = (
     "steps",
     "rollback",
     "audit",
+    "notify",
 )
 SERVICE_KEYS = ("depends_on", "description")
 RUNBOOK_NAME = re.compile(r"^[a-z0-9][a-z0-9-]*$")
@@ -125,6 +127,7 @@ def _build(
         problems.add(top.value_location("steps"), "steps: list at least one step")
     _check_undoes(steps, rollback, problems)
     audit = read_audit(top, problems)
+    notify = read_notify(top, problems)
     plan = waves(services, problems)
     if problems:
         raise RunbookInvalid(problems.sorted())
@@ -143,6 +146,7 @@ def _build(
         order=execution_order(steps, plan),
         rollback=tuple(rollback),
         audit=audit,
+        notify=notify,
     )
 
 

@@ -242,6 +242,22 @@ class Step:
 
 
 @dataclass(frozen=True)
+class NotifyTarget:
+    """A webhook told of the session's events (`notify:`; tui/runbook/notify.py reads it).
+
+    `url` is a secret (a Slack webhook's path is its credential): it is masked wherever it
+    could be printed or logged, and only the sender (tui/notify/) holds it whole. `events` are
+    the event names it hears (all of them when the runbook names none); `format` the payload's
+    shape: `slack` (`{"text": ...}`), `teams` (an Adaptive Card) or `generic` (the event as JSON).
+    """
+
+    url: str
+    events: tuple[str, ...]
+    format: str
+    location: Location
+
+
+@dataclass(frozen=True)
 class Runbook:
     """A loaded, checked runbook.
 
@@ -263,6 +279,7 @@ class Runbook:
     order: tuple[Step, ...]
     rollback: tuple[Step, ...]
     audit: AuditCopies = NO_COPIES  # where the log is shipped (audit_copies.py)
+    notify: tuple[NotifyTarget, ...] = ()
 
     def step(self, step_id: str) -> Step:
         """The forward or rollback step with this id (KeyError if none)."""

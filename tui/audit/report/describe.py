@@ -155,6 +155,19 @@ _DESCRIBE: dict[str, Callable[[dict[str, Any]], str]] = {
         f"leases released ({p.get('store')}): {len(p.get('lease_keys') or [])}"
         + (f"; lost to --break-lease: {', '.join(p['lost'])}" if p.get("lost") else "")
     ),
+    Event.NOTIFY_SENT: lambda p: (
+        f"notified {p.get('target')} of {p.get('event')} (HTTP {p.get('status')}, "
+        f"try {p.get('attempt')})"
+    ),
+    Event.NOTIFY_FAILED: lambda p: (
+        f"could not notify {p.get('target')} of {p.get('event')} (try {p.get('attempt')}): "
+        f"{p.get('error')}"
+        + ("; gave up" if p.get("gave_up") else f"; again in {p.get('retry_in_s')}s")
+    ),
+    Event.NOTIFY_DROPPED: lambda p: (
+        f"{p.get('count')} notifications not sent ({p.get('reason')}): "
+        + ", ".join(str(e) for e in p.get("events") or [])
+    ),
 }
 
 
