@@ -321,14 +321,14 @@ def world_cloud_maker(world: Any) -> Any:
     from tui.aws.cloud import AwsCloud
     from tui.aws.context import AwsContext
     from tui.rehearsal import names
-    from tui.rehearsal.server import FAKE_CREDENTIALS
 
     def make_cloud(recorder: Any) -> Any:
         clients = ClientFactory(
             region=names.REGION,
             endpoint_url=world.endpoint_url,
-            credentials=FAKE_CREDENTIALS,
+            credentials=world.session_credentials(),
             recorder=recorder,
+            expires=world.operator.expires if world.operator else None,
         )
         return AwsCloud(AwsContext(clients, world.clock, world.http_hosts))
 
