@@ -34,6 +34,9 @@ class SessionOptions:
     break_lease: bool = False
     endpoint_url: str | None = None  # AWS_ENDPOINT_URL of a real-mode session, if set
     profile: str | None = None  # --profile
+    # Run the preflight (tui/aws/preflight.py) before the checklist: `run`, `resume` and a
+    # rehearsal under `--policy`; a world that allows every call has nothing to refuse.
+    preflight: bool = False
 
     @property
     def rehearsal(self) -> bool:

@@ -33,6 +33,7 @@ from tui.engine.leasing import Leasing
 from tui.engine.options import SessionOptions
 from tui.engine.outcome import RollbackNeeded, Stop
 from tui.engine.ports import Operator, StepState
+from tui.engine.preflight import preflight
 from tui.engine.recorder import SessionCallRecorder
 from tui.engine.resuming import first_start
 from tui.engine.rollback import Rollback, plan_item, plan_rollback
@@ -89,7 +90,7 @@ class Session:
 
     def run(self) -> ExitCode:
         """Run the runbook from the start; return its exit code (docs/engine.md#exit-codes)."""
-        refusal = self._identity_and_start() or self._lease()
+        refusal = self._identity_and_start() or self._preflight() or self._lease()
         if refusal is not None:
             return refusal
         self._announce(resumed=False)
@@ -101,7 +102,7 @@ class Session:
         steps are skipped, the step in flight is looked for in AWS (`find_started`) before
         anything is sent again, an unfinished rollback is finished. The log must already be
         reopened with `SessionLog.resume` (which writes `session.resume`)."""
-        refusal = self._identity(resumed=True) or self._lease()
+        refusal = self._identity(resumed=True) or self._preflight() or self._lease()
         if refusal is not None:
             return refusal
         self._announce(resumed=True, first_started=first_start(state))
@@ -347,6 +348,13 @@ class Session:
                 profile=self.options.profile,
             )
         )
+
+    def _preflight(self) -> ExitCode | None:
+        """tui/engine/preflight.py, when the options ask for it; its refusal's exit code."""
+        if not self.options.preflight or self.identity is None:
+            return None
+        refused = preflight(self.core, self.runbook, self.identity)
+        return None if refused is None else self._end(*refused)
 
     def _lease(self) -> ExitCode | None:
         """Lease what the runbook changes (options.leases); the refusal's exit code if another

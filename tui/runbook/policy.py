@@ -31,7 +31,7 @@ _ALWAYS = ("sts.GetCallerIdentity", "iam.SimulatePrincipalPolicy")
 
 
 def iam_action(operation: str) -> str:
-    """`elbv2.ModifyListener` (the catalogue's spelling) -> `elasticloadbalancing:ModifyListener`."""
+    """`elbv2.ModifyListener` (the catalogue's spelling): `elasticloadbalancing:ModifyListener`."""
     client, name = operation.split(".", 1)
     return f"{_PREFIX.get(client, client)}:{name}"
 

@@ -1,0 +1,354 @@
+"""`turnout preflight`, and the same checks at the start of every session: before the checklist
+and before any change, is this identity able to do the whole runbook, here, now?
+
+- identity: STS says the target account and region (the engine refuses a mismatch too);
+- permissions: iam:SimulatePrincipalPolicy of the caller's role or user for every statement of
+  the runbook's least-privilege policy (tui/runbook/policy.py), over the statement's resources;
+  each action not `allowed` is named, with the statement to add;
+- resources: each resource the runbook names exists (those a step creates are left out);
+- metrics: each guardrail's metric has datapoints in the last 15 minutes (a guardrail that
+  reads nothing watches nothing);
+- credentials: they outlive the maintenance window, or the row says when they expire;
+- quotas: not checked (a line says what to look at by hand).
+
+Only `fail` rows refuse (exit 5); `warn` and `not checked` rows are shown and recorded.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from datetime import timedelta
+from typing import Any
+
+from tui.aws.calls import call
+from tui.aws.context import AwsContext
+from tui.aws.metrics import fetch_series
+from tui.aws.protocol import FAIL, NOT_CHECKED, OK, WARN, CloudError, Identity, PreflightCheck
+from tui.runbook.model import Runbook, Step
+from tui.runbook.policy import least_privilege
+
+METRIC_WINDOW = 900  # seconds of history a guardrail's metric must have datapoints in
+
+# What each action names that must exist before the session starts, as Resolver look-ups.
+_Lookup = Callable[[Any, dict[str, Any]], Iterator[tuple[str, Callable[[], Any]]]]
+
+
+def _elbv2(r: Any, a: dict[str, Any]) -> Iterator[tuple[str, Callable[[], Any]]]:
+    if a.get("load_balancer"):
+        lb, port = a["load_balancer"], int(a.get("port") or 80)
+        yield f"listener {lb}:{port}", lambda: r.listener_arn(lb, port)
+    for key in ("from", "to", "target_group"):
+        if a.get(key):
+            name = a[key]
+            yield f"target group {name}", lambda name=name: r.target_group_arn(name)
+    for name in a.get("weights") or {}:
+        if a.get("load_balancer"):
+            yield f"target group {name}", lambda name=name: r.target_group_arn(name)
+
+
+def _group(r: Any, a: dict[str, Any]) -> Iterator[tuple[str, Callable[[], Any]]]:
+    for key in ("group", "from_group"):
+        if a.get(key):
+            name = a[key]
+            yield f"Auto Scaling group {name}", lambda name=name: r.auto_scaling_group(name)
+    if a.get("launch_template"):
+        name = a["launch_template"]
+        yield f"launch template {name}", lambda: r.launch_template(name)
+
+
+_RESOURCES: dict[str, _Lookup] = {
+    "elbv2.set_weights": _elbv2,
+    "elbv2.shift_weights": _elbv2,
+    "elbv2.set_deregistration_delay": _elbv2,
+    "elbv2.wait_drained": _elbv2,
+    "autoscaling.instance_refresh": _group,
+    "autoscaling.update_group": _group,
+    "launch_template.create_version": lambda r, a: iter(
+        [(f"launch template {a['template']}", lambda: r.launch_template(a["template"]))]
+    ),
+    "ec2.create_image": lambda r, a: (
+        iter([(f"instance {a['instance']}", lambda: r.instance(a["instance"]))])
+        if a.get("instance")
+        else _group(r, a)
+    ),
+    "ecs.update_service": lambda r, a: iter(
+        [
+            (
+                f"ECS service {a['cluster']}/{a['service']}",
+                lambda: r.ecs_service(a["cluster"], a["service"]),
+            ),
+            (
+                f"task definition {a['task_definition']}",
+                lambda: r.task_definition_arn(a["task_definition"]),
+            ),
+        ]
+    ),
+    "rds.create_snapshot": lambda r, a: iter(
+        [(f"DB instance {a['instance']}", lambda: r.db_instance(a["instance"]))]
+    ),
+    "rds.create_blue_green": lambda r, a: iter(
+        [(f"DB instance {a['source']}", lambda: r.db_instance(a["source"]))]
+    ),
+    "rds.switchover_blue_green": lambda r, a: iter(
+        [(f"Blue/Green deployment {a['deployment']}", lambda: r.blue_green(a["deployment"]))]
+    ),
+    "route53.set_weights": lambda r, a: iter(
+        [(f"hosted zone {a['zone']}", lambda: r.hosted_zone(a["zone"]))]
+    ),
+}
+# Actions that create what a later step names: that name is not looked for before the start.
+_CREATES = {"rds.create_blue_green": "name"}
+
+
+def principal_arn(identity: Identity) -> str | None:
+    """The IAM user or role whose policies the caller has: an assumed-role session
+    (`arn:aws:sts::A:assumed-role/R/S`) is role R's (`arn:aws:iam::A:role/R`); None for the
+    root user or a federated user, which IAM cannot simulate."""
+    parts = identity.arn.split(":", 5)
+    if len(parts) < 6:
+        return None
+    partition, service, account, resource = parts[1], parts[2], parts[4], parts[5]
+    if service == "iam" and resource.startswith(("user/", "role/")):
+        return identity.arn
+    if service == "sts" and resource.startswith("assumed-role/"):
+        return f"arn:{partition}:iam::{account}:role/{resource.split('/')[1]}"
+    return None
+
+
+def run_preflight(
+    ctx: AwsContext, runbook: Runbook, identity: Identity, policy: dict[str, Any] | None = None
+) -> list[PreflightCheck]:
+    """Every check, in the order the table shows them."""
+    policy = policy or least_privilege(runbook)
+    rows = [_identity(runbook, identity)]
+    rows += _permissions(ctx, identity, policy)
+    rows += _resources(ctx, runbook)
+    rows += _metrics(ctx, runbook)
+    rows.append(_credentials(ctx, runbook))
+    rows += _quotas(runbook)
+    return rows
+
+
+def _identity(runbook: Runbook, identity: Identity) -> PreflightCheck:
+    target = runbook.target
+    if (identity.account, identity.region) == (target.account, target.region):
+        return PreflightCheck("identity", OK, f"{identity.arn} in {identity.region}")
+    return PreflightCheck(
+        "identity",
+        FAIL,
+        f"{identity.arn} is account {identity.account} in {identity.region}; the runbook "
+        f"targets {target.account} in {target.region}",
+        "use credentials for the target account (--profile) and --region, or fix `target:`",
+    )
+
+
+def _permissions(
+    ctx: AwsContext, identity: Identity, policy: dict[str, Any]
+) -> list[PreflightCheck]:
+    principal = principal_arn(identity)
+    if principal is None:
+        return [
+            PreflightCheck(
+                "permissions",
+                NOT_CHECKED,
+                f"{identity.arn} is not an IAM user or role: IAM cannot simulate it",
+                "run as the role the window uses (docs/real-aws.md)",
+            )
+        ]
+    iam = ctx.clients.client("iam")
+    missing: list[tuple[str, dict[str, Any]]] = []
+    for statement in policy["Statement"]:
+        actions = list(statement["Action"])
+        params: dict[str, Any] = {"PolicySourceArn": principal, "ActionNames": actions}
+        if statement["Resource"] != ["*"]:
+            params["ResourceArns"] = list(statement["Resource"])
+        try:
+            results = _simulate(iam, principal, params)
+        except CloudError as exc:
+            if exc.blocked == "permission":
+                return [_cannot_simulate(policy, exc)]
+            raise
+        denied = [r["EvalActionName"] for r in results if r["EvalDecision"] != "allowed"]
+        missing += [(action, statement) for action in denied]
+    if not missing:
+        count = sum(len(s["Action"]) for s in policy["Statement"])
+        return [PreflightCheck("permissions", OK, f"all {count} actions allowed to {principal}")]
+    return [
+        PreflightCheck(
+            "permissions",
+            FAIL,
+            f"{action} is not allowed to {principal}",
+            f"add to its policy: {json.dumps(_only(statement, action))}",
+            missing=(action,),
+        )
+        for action, statement in missing
+    ]
+
+
+def _simulate(iam: Any, principal: str, params: dict[str, Any]) -> list[dict[str, Any]]:
+    results: list[dict[str, Any]] = []
+    while True:
+        page = call(iam, "simulate_principal_policy", principal, **params)
+        results += page["EvaluationResults"]
+        if not page.get("IsTruncated"):
+            return results
+        params["Marker"] = page["Marker"]
+
+
+def _only(statement: dict[str, Any], action: str) -> dict[str, Any]:
+    return {**statement, "Action": [action]}
+
+
+def _cannot_simulate(policy: dict[str, Any], exc: CloudError) -> PreflightCheck:
+    action = "iam:SimulatePrincipalPolicy"
+    statement = next((s for s in policy["Statement"] if action in s["Action"]), {})
+    return PreflightCheck(
+        "permissions",
+        FAIL,
+        f"{action} is not allowed, so no permission could be checked: {exc}",
+        f"add to its policy: {json.dumps(_only(statement, action))}",
+        missing=(action,),
+    )
+
+
+def _resources(ctx: AwsContext, runbook: Runbook) -> list[PreflightCheck]:
+    created: set[str] = set()
+    rows: list[PreflightCheck] = []
+    seen: set[str] = set()
+    for step in (*runbook.order, *runbook.rollback):
+        for label, look_up in _RESOURCES.get(step.action, lambda r, a: iter(()))(
+            ctx.resolve, step.arguments
+        ):
+            if label in seen or label.split(" ")[-1] in created:
+                continue
+            seen.add(label)
+            rows.append(_exists(label, look_up, step))
+        if step.action in _CREATES:
+            created.add(str(step.arguments[_CREATES[step.action]]))
+    return rows
+
+
+def _exists(label: str, look_up: Callable[[], Any], step: Step) -> PreflightCheck:
+    try:
+        look_up()
+    except CloudError as exc:
+        if exc.blocked == "permission":
+            return PreflightCheck(
+                f"exists: {label}", WARN, f"could not look: {exc}", "see permissions"
+            )
+        return PreflightCheck(
+            f"exists: {label}", FAIL, str(exc), f"create it, or fix step {step.id}'s `with:`"
+        )
+    return PreflightCheck(f"exists: {label}", OK, f"named by step {step.id}")
+
+
+def _metrics(ctx: AwsContext, runbook: Runbook) -> list[PreflightCheck]:
+    from tui.aws.protocol import SeriesRequest
+
+    requests: dict[str, tuple[SeriesRequest, str]] = {}
+    for step in (*runbook.order, *runbook.rollback):
+        for guardrail in step.guardrails:
+            cond = guardrail.condition
+            metrics = (
+                [cond.metric]
+                if hasattr(cond, "metric")
+                else list(getattr(cond, "metrics", {}).values())
+            )
+            for metric in metrics:
+                key = f"{metric.namespace}/{metric.name} {metric.stat} {metric.dimensions}"
+                if key not in requests:
+                    request = SeriesRequest(
+                        key=key,
+                        metrics={"m": metric},
+                        period=int(metric.period),
+                        window=max(METRIC_WINDOW, 3 * int(metric.period)),
+                    )
+                    requests[key] = (request, f"{guardrail.name} ({step.id})")
+    if not requests:
+        return []
+    series = fetch_series(
+        ctx.clients.client("cloudwatch"),
+        ctx.resolve,
+        [r for r, _ in requests.values()],
+        ctx.clock.now(),
+    )
+    rows = []
+    for key, (request, label) in requests.items():
+        found = series.get(key)
+        metric = request.metrics["m"]
+        name = f"metric: {metric.name} for {label}"
+        if found is None or found.error:
+            error = found.error if found else "not read"
+            rows.append(
+                PreflightCheck(name, WARN, f"could not read it: {error}", "check the dimensions")
+            )
+        elif not found.points:
+            rows.append(
+                PreflightCheck(
+                    name,
+                    WARN,
+                    f"no datapoints in the last {request.window // 60} min",
+                    "a guardrail that reads nothing watches nothing: check namespace, name and "
+                    "dimensions (a target group with no traffic publishes no RequestCount)",
+                )
+            )
+        else:
+            rows.append(
+                PreflightCheck(name, OK, f"{len(found.points)} datapoints, latest {found.latest:g}")
+            )
+    return rows
+
+
+def _credentials(ctx: AwsContext, runbook: Runbook) -> PreflightCheck:
+    expires = ctx.clients.credentials_expire()
+    now = ctx.clock.now()
+    window = timedelta(seconds=int(runbook.window or 0))
+    if expires is None:
+        return PreflightCheck("credentials", OK, "no expiry known (long-lived keys, or not told)")
+    if expires.tzinfo is None:
+        from datetime import UTC
+
+        expires = expires.replace(tzinfo=UTC)
+    left = expires - now
+    text = f"expire at {expires:%Y-%m-%d %H:%M:%S %Z} ({_duration(left)} from now)"
+    if left >= window:
+        return PreflightCheck("credentials", OK, f"{text}; the window is {_duration(window)}")
+    return PreflightCheck(
+        "credentials",
+        WARN,
+        f"{text}, before the {_duration(window)} window ends",
+        "re-authenticate first (`aws sso login --profile P`) or take a longer session; if they "
+        "expire mid-window the session pauses and `turnout resume` carries on",
+    )
+
+
+def _duration(delta: timedelta) -> str:
+    seconds = max(int(delta.total_seconds()), 0)
+    hours, rest = divmod(seconds, 3600)
+    return f"{hours}h{rest // 60:02d}m" if hours else f"{rest // 60}m{rest % 60:02d}s"
+
+
+def _quotas(runbook: Runbook) -> list[PreflightCheck]:
+    surge = [
+        s
+        for s in runbook.order
+        if s.action == "autoscaling.instance_refresh"
+        and (s.arguments.get("max_healthy_percentage") or 100) > 100
+    ]
+    if not surge:
+        return []
+    return [
+        PreflightCheck(
+            "quota: running instances",
+            NOT_CHECKED,
+            f"step {surge[0].id} launches above desired capacity (MaxHealthyPercentage > 100)",
+            "check the EC2 quota 'Running On-Demand Standard instances' (L-1216C47A) in the "
+            "Service Quotas console has room for the extra instances",
+        )
+    ]
+
+
+def blocking(rows: list[PreflightCheck]) -> list[PreflightCheck]:
+    """The rows that refuse the session."""
+    return [row for row in rows if row.result == FAIL]
