@@ -156,21 +156,33 @@ def _permissions(
                 "run as the role the window uses (docs/real-aws.md)",
             )
         ]
-    iam = ctx.clients.client("iam")
+    # One simulation of every action over every resource the policy names; an action is
+    # allowed when each resource of its own statement allows it (ResourceSpecificResults).
+    resources = sorted({arn for s in policy["Statement"] for arn in s["Resource"]})
+    actions = [a for s in policy["Statement"] for a in s["Action"]]
+    params: dict[str, Any] = {
+        "PolicySourceArn": principal,
+        "ActionNames": list(dict.fromkeys(actions)),
+        "ResourceArns": resources,
+    }
+    try:
+        results = _simulate(ctx.clients.client("iam"), principal, params)
+    except CloudError as exc:
+        if exc.blocked == "permission":
+            return [_cannot_simulate(policy, exc)]
+        raise
+    decided: dict[tuple[str, str], str] = {}
+    for result in results:
+        for each in result.get("ResourceSpecificResults") or [
+            {"EvalResourceName": "*", "EvalResourceDecision": result["EvalDecision"]}
+        ]:
+            key = (result["EvalActionName"], each["EvalResourceName"])
+            decided[key] = each["EvalResourceDecision"]
     missing: list[tuple[str, dict[str, Any]]] = []
     for statement in policy["Statement"]:
-        actions = list(statement["Action"])
-        params: dict[str, Any] = {"PolicySourceArn": principal, "ActionNames": actions}
-        if statement["Resource"] != ["*"]:
-            params["ResourceArns"] = list(statement["Resource"])
-        try:
-            results = _simulate(iam, principal, params)
-        except CloudError as exc:
-            if exc.blocked == "permission":
-                return [_cannot_simulate(policy, exc)]
-            raise
-        denied = [r["EvalActionName"] for r in results if r["EvalDecision"] != "allowed"]
-        missing += [(action, statement) for action in denied]
+        for action in statement["Action"]:
+            if any(decided.get((action, arn)) != "allowed" for arn in statement["Resource"]):
+                missing.append((action, statement))
     if not missing:
         count = sum(len(s["Action"]) for s in policy["Statement"])
         return [PreflightCheck("permissions", OK, f"all {count} actions allowed to {principal}")]

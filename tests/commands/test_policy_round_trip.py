@@ -1,0 +1,141 @@
+"""The policy's round trip for every shipped runbook (issue 17): with any one action removed
+from what `turnout policy` prints, the preflight refuses (exit 5) naming that action, before
+any call that changes anything. (Allowed -> exit 0 is the healthy drill of every shipped
+runbook, held to its policy: tests/engine/test_drills.py.)
+
+One in-process world serves every runbook (it seeds the stack they all act on); the operator
+role's policy is rewritten between cases with the world's own key."""
+
+from __future__ import annotations
+
+import io
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from rich.console import Console
+
+from tests.engine.drill import RUNBOOKS, DrillClock
+from tests.rehearsal.world_drill import start_world
+from tui.audit.chain import read_log
+from tui.aws.clients import ClientFactory
+from tui.aws.cloud import AwsCloud
+from tui.aws.context import AwsContext
+from tui.aws.preflight import _permissions
+from tui.commands.session_flow import SessionRequest, open_session
+from tui.engine.options import SessionOptions
+from tui.rehearsal import names
+from tui.rehearsal.operator_role import ROLE
+from tui.runbook.loader import load_runbook
+from tui.runbook.mutates import MUTATING_ACTIONS
+from tui.runbook.policy import least_privilege, policy_actions, policy_json
+
+SHIPPED = sorted(p.stem for p in RUNBOOKS.glob("*.yaml"))
+# Read-only AWS operations start with one of these; anything else changes AWS.
+READS = ("Describe", "List", "Get", "Simulate")
+_SWEPT: set[str] = set()
+
+
+@pytest.fixture(scope="module")
+def world() -> Iterator[object]:
+    first = load_runbook(RUNBOOKS / f"{SHIPPED[0]}.yaml")
+    made = start_world(policy=policy_json(least_privilege(first)))
+    made.drill_clock = DrillClock(made, 60.0)  # type: ignore[attr-defined]
+    yield made
+    made.stop()
+
+
+def _hold_to(world: object, policy: dict) -> None:
+    world.clients.client("iam").put_role_policy(  # type: ignore[attr-defined]
+        RoleName=ROLE, PolicyName="turnout", PolicyDocument=json.dumps(policy)
+    )
+
+
+def _without(policy: dict, action: str) -> dict:
+    statements = []
+    for statement in policy["Statement"]:
+        kept = [a for a in statement["Action"] if a != action]
+        if kept:
+            statements.append({**statement, "Action": kept})
+    return {**policy, "Statement": statements}
+
+
+def _cloud(world: object, recorder: object = None) -> AwsCloud:
+    clients = ClientFactory(
+        region=names.REGION,
+        credentials=world.session_credentials(),  # type: ignore[attr-defined]
+        recorder=recorder,  # type: ignore[arg-type]
+    )
+    return AwsCloud(AwsContext(clients, world.drill_clock))  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("name", SHIPPED)
+def test_each_action_removed_is_named_with_the_statement_to_add(world, name: str) -> None:
+    """iam:SimulatePrincipalPolicy over every statement finds exactly the one action taken
+    out, whichever it is, and says which statement to add back."""
+    runbook = load_runbook(RUNBOOKS / f"{name}.yaml")
+    policy = least_privilege(runbook)
+    cloud = _cloud(world)
+    identity = cloud.identity()
+    try:
+        # An action is found missing the same way whichever runbook's policy it is taken from:
+        # each is taken out once, under the first runbook that calls it (the suite's budget).
+        for action in [a for a in policy_actions(policy) if a not in _SWEPT]:
+            _SWEPT.add(action)
+            _hold_to(world, _without(policy, action))
+            rows = _permissions(cloud.ctx, identity, policy)
+            failed = [row for row in rows if row.result == "fail"]
+            assert [m for row in failed for m in row.missing] == [action], (action, rows)
+            assert action in failed[0].todo and '"Effect": "Allow"' in failed[0].todo
+        _hold_to(world, policy)
+        assert [row.result for row in _permissions(cloud.ctx, identity, policy)] == ["ok"]
+    finally:
+        _hold_to(world, policy)
+
+
+def _first_mutating_action(runbook: object) -> str:
+    from tui.runbook.actions import CATALOGUE
+    from tui.runbook.policy import iam_action
+
+    for step in runbook.order:  # type: ignore[attr-defined]
+        if step.action in MUTATING_ACTIONS:
+            for op in CATALOGUE[step.action].operations:
+                if not op.split(".", 1)[1].startswith(READS):
+                    return iam_action(op)
+    raise AssertionError("no mutating action")
+
+
+@pytest.mark.parametrize("name", SHIPPED)
+def test_a_session_missing_an_action_refuses_before_any_change(
+    world, name: str, tmp_path: Path
+) -> None:
+    """The session's own preflight refuses (exit 5) naming the action, and the audit log shows
+    no call that changes anything was sent (every api.intent is a read)."""
+    runbook = load_runbook(RUNBOOKS / f"{name}.yaml")
+    policy = least_privilege(runbook)
+    action = _first_mutating_action(runbook)
+    _hold_to(world, _without(policy, action))
+    out = io.StringIO()
+    try:
+        outcome = open_session(
+            SessionRequest(
+                runbook,
+                clock=world.drill_clock,  # type: ignore[attr-defined]
+                make_cloud=lambda recorder: _cloud(world, recorder),
+                sessions_dir=str(tmp_path),
+                options=SessionOptions(poll=60, mode="rehearsal", preflight=True),
+                auto_approve=True,
+                console=Console(file=out, width=200, soft_wrap=True),
+            )
+        )
+    finally:
+        _hold_to(world, policy)
+    assert int(outcome.code) == 5, out.getvalue()[-2000:]
+    assert action in out.getvalue()
+    records = read_log(outcome.session_dir / "audit.jsonl").records
+    sent = [r.payload["operation"] for r in records if r.type == "api.intent"]
+    assert sent and all(op.startswith(READS) for op in sent), sent
+    (checked,) = [r for r in records if r.type == "preflight.checked"]
+    assert checked.payload["refused"] is True
+    assert not [r for r in records if r.type in ("checklist.answer", "step.start")]
