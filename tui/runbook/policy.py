@@ -67,7 +67,11 @@ def _named(args: Mapping[str, Any], *names: str) -> str:
 
 
 def _listener(w: _Where, a: Mapping[str, Any]) -> list[str]:
-    return [w.arn("elasticloadbalancing", f"listener/app/{_named(a, 'load_balancer')}/*")]
+    # AWS lists listener/app and listener/net as ModifyListener's resource types, and a
+    # policy linter wants both; a load balancer's name is unique in the region whatever its
+    # type, so the `net` ARN grants nothing more.
+    name = _named(a, "load_balancer")
+    return [w.arn("elasticloadbalancing", f"listener/{kind}/{name}/*/*") for kind in ("app", "net")]
 
 
 def _target_group(w: _Where, a: Mapping[str, Any]) -> list[str]:
