@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 import json
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -139,3 +140,38 @@ def test_a_session_missing_an_action_refuses_before_any_change(
     (checked,) = [r for r in records if r.type == "preflight.checked"]
     assert checked.payload["refused"] is True
     assert not [r for r in records if r.type in ("checklist.answer", "step.start")]
+
+
+def _as_operator(world: object, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The environment `turnout preflight` reads, holding the operator role's session (the
+    world is in-process: moto's mock answers boto3 without an endpoint)."""
+    creds = world.session_credentials()  # type: ignore[attr-defined]
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", creds["aws_access_key_id"])
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", creds["aws_secret_access_key"])
+    monkeypatch.setenv("AWS_SESSION_TOKEN", creds["aws_session_token"])
+    monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
+    # As `aws configure export-credentials --format env` sets it; botocore reads it on the
+    # wall clock (the world's is elsewhere), so the test's is a wall-clock time too.
+    expires = datetime.now(UTC) + timedelta(hours=12)
+    monkeypatch.setenv("AWS_CREDENTIAL_EXPIRATION", expires.isoformat())
+
+
+def test_turnout_preflight_prints_the_table_and_exits_5_naming_the_missing_action(
+    world, turnout, monkeypatch
+) -> None:
+    path = RUNBOOKS / "alb-canary.yaml"
+    policy = least_privilege(load_runbook(path))
+    _as_operator(world, monkeypatch)
+    _hold_to(world, policy)
+    passed = turnout("preflight", str(path))
+    assert passed.code == 0, passed.out
+    assert "preflight passed" in passed.out
+    assert "credentials" in passed.out and "expire at" in passed.out
+    _hold_to(world, _without(policy, "elasticloadbalancing:ModifyListener"))
+    try:
+        refused = turnout("preflight", str(path))
+    finally:
+        _hold_to(world, policy)
+    assert refused.code == 5, refused.out
+    assert "missing actions: elasticloadbalancing:ModifyListener" in refused.out
+    assert "add to its policy" in refused.out

@@ -154,6 +154,8 @@ def preflight_command(args: argparse.Namespace) -> int:
         raise InputError(f"AWS configuration: {exc}") from None
     except CloudError as exc:
         raise InputError(f"cannot tell who the credentials are: {exc}") from None
+    except RuntimeError as exc:  # botocore: "refreshed credentials are still expired"
+        raise InputError(f"the credentials: {exc}: refresh them (`aws sso login`)") from None
     rows = run_preflight(ctx, runbook, identity, policy)
     return print_preflight(rows)
 
