@@ -175,3 +175,23 @@ def test_turnout_preflight_prints_the_table_and_exits_5_naming_the_missing_actio
     assert refused.code == 5, refused.out
     assert "missing actions: elasticloadbalancing:ModifyListener" in refused.out
     assert "add to its policy" in refused.out
+
+
+def test_a_statement_scoped_to_another_resource_is_found_missing(world) -> None:
+    """The simulation runs over the real ARNs the preflight found (the listener's, with its
+    load balancer's and listener's ids), so a role scoped to another load balancer fails
+    though its actions are all there (moto itself cannot tell: it checks actions only)."""
+    from tui.aws.preflight import run_preflight
+
+    runbook = load_runbook(RUNBOOKS / "alb-canary.yaml")
+    policy = least_privilege(runbook)
+    elsewhere = json.loads(json.dumps(policy).replace("/web-alb/", "/other-alb/"))
+    cloud = _cloud(world)
+    _hold_to(world, elsewhere)
+    try:
+        rows = run_preflight(cloud.ctx, runbook, cloud.identity(), policy)
+    finally:
+        _hold_to(world, policy)
+    failed = [row for row in rows if row.result == "fail"]
+    assert [m for row in failed for m in row.missing] == ["elasticloadbalancing:ModifyListener"]
+    assert "web-alb" in failed[0].todo

@@ -17,88 +17,20 @@ Only `fail` rows refuse (exit 5); `warn` and `not checked` rows are shown and re
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Iterable
 from datetime import timedelta
+from fnmatch import fnmatchcase
 from typing import Any
 
 from tui.aws.calls import call
 from tui.aws.context import AwsContext
 from tui.aws.metrics import fetch_series
+from tui.aws.preflight_resources import resources_named
 from tui.aws.protocol import FAIL, NOT_CHECKED, OK, WARN, CloudError, Identity, PreflightCheck
-from tui.runbook.model import Runbook, Step
+from tui.runbook.model import Runbook
 from tui.runbook.policy import least_privilege
 
 METRIC_WINDOW = 900  # seconds of history a guardrail's metric must have datapoints in
-
-# What each action names that must exist before the session starts, as Resolver look-ups.
-_Lookup = Callable[[Any, dict[str, Any]], Iterator[tuple[str, Callable[[], Any]]]]
-
-
-def _elbv2(r: Any, a: dict[str, Any]) -> Iterator[tuple[str, Callable[[], Any]]]:
-    if a.get("load_balancer"):
-        lb, port = a["load_balancer"], int(a.get("port") or 80)
-        yield f"listener {lb}:{port}", lambda: r.listener_arn(lb, port)
-    for key in ("from", "to", "target_group"):
-        if a.get(key):
-            name = a[key]
-            yield f"target group {name}", lambda name=name: r.target_group_arn(name)
-    for name in a.get("weights") or {}:
-        if a.get("load_balancer"):
-            yield f"target group {name}", lambda name=name: r.target_group_arn(name)
-
-
-def _group(r: Any, a: dict[str, Any]) -> Iterator[tuple[str, Callable[[], Any]]]:
-    for key in ("group", "from_group"):
-        if a.get(key):
-            name = a[key]
-            yield f"Auto Scaling group {name}", lambda name=name: r.auto_scaling_group(name)
-    if a.get("launch_template"):
-        name = a["launch_template"]
-        yield f"launch template {name}", lambda: r.launch_template(name)
-
-
-_RESOURCES: dict[str, _Lookup] = {
-    "elbv2.set_weights": _elbv2,
-    "elbv2.shift_weights": _elbv2,
-    "elbv2.set_deregistration_delay": _elbv2,
-    "elbv2.wait_drained": _elbv2,
-    "autoscaling.instance_refresh": _group,
-    "autoscaling.update_group": _group,
-    "launch_template.create_version": lambda r, a: iter(
-        [(f"launch template {a['template']}", lambda: r.launch_template(a["template"]))]
-    ),
-    "ec2.create_image": lambda r, a: (
-        iter([(f"instance {a['instance']}", lambda: r.instance(a["instance"]))])
-        if a.get("instance")
-        else _group(r, a)
-    ),
-    "ecs.update_service": lambda r, a: iter(
-        [
-            (
-                f"ECS service {a['cluster']}/{a['service']}",
-                lambda: r.ecs_service(a["cluster"], a["service"]),
-            ),
-            (
-                f"task definition {a['task_definition']}",
-                lambda: r.task_definition_arn(a["task_definition"]),
-            ),
-        ]
-    ),
-    "rds.create_snapshot": lambda r, a: iter(
-        [(f"DB instance {a['instance']}", lambda: r.db_instance(a["instance"]))]
-    ),
-    "rds.create_blue_green": lambda r, a: iter(
-        [(f"DB instance {a['source']}", lambda: r.db_instance(a["source"]))]
-    ),
-    "rds.switchover_blue_green": lambda r, a: iter(
-        [(f"Blue/Green deployment {a['deployment']}", lambda: r.blue_green(a["deployment"]))]
-    ),
-    "route53.set_weights": lambda r, a: iter(
-        [(f"hosted zone {a['zone']}", lambda: r.hosted_zone(a["zone"]))]
-    ),
-}
-# Actions that create what a later step names: that name is not looked for before the start.
-_CREATES = {"rds.create_blue_green": "name"}
 
 
 def principal_arn(identity: Identity) -> str | None:
@@ -121,9 +53,10 @@ def run_preflight(
 ) -> list[PreflightCheck]:
     """Every check, in the order the table shows them."""
     policy = policy or least_privilege(runbook)
+    found, arns = resources_named(ctx, runbook, identity)
     rows = [_identity(runbook, identity)]
-    rows += _permissions(ctx, identity, policy)
-    rows += _resources(ctx, runbook)
+    rows += _permissions(ctx, identity, policy, arns)
+    rows += found
     rows += _metrics(ctx, runbook)
     rows.append(_credentials(ctx, runbook))
     rows += _quotas(runbook)
@@ -144,7 +77,7 @@ def _identity(runbook: Runbook, identity: Identity) -> PreflightCheck:
 
 
 def _permissions(
-    ctx: AwsContext, identity: Identity, policy: dict[str, Any]
+    ctx: AwsContext, identity: Identity, policy: dict[str, Any], arns: Iterable[str] = ()
 ) -> list[PreflightCheck]:
     principal = principal_arn(identity)
     if principal is None:
@@ -158,7 +91,11 @@ def _permissions(
         ]
     # One simulation of every action over every resource the policy names; an action is
     # allowed when each resource of its own statement allows it (ResourceSpecificResults).
-    resources = sorted({arn for s in policy["Statement"] for arn in s["Resource"]})
+    # Each statement is simulated over the real ARNs of the resources it covers that the
+    # preflight found (the listener, the group, ...), else over its own pattern.
+    known = sorted(set(arns))
+    over = [_concrete(s["Resource"], known) for s in policy["Statement"]]
+    resources = sorted({arn for each in over for arn in each})
     actions = [a for s in policy["Statement"] for a in s["Action"]]
     params: dict[str, Any] = {
         "PolicySourceArn": principal,
@@ -179,9 +116,9 @@ def _permissions(
             key = (result["EvalActionName"], each["EvalResourceName"])
             decided[key] = each["EvalResourceDecision"]
     missing: list[tuple[str, dict[str, Any]]] = []
-    for statement in policy["Statement"]:
+    for statement, covered in zip(policy["Statement"], over, strict=True):
         for action in statement["Action"]:
-            if any(decided.get((action, arn)) != "allowed" for arn in statement["Resource"]):
+            if any(decided.get((action, arn)) != "allowed" for arn in covered):
                 missing.append((action, statement))
     if not missing:
         count = sum(len(s["Action"]) for s in policy["Statement"])
@@ -196,6 +133,15 @@ def _permissions(
         )
         for action, statement in missing
     ]
+
+
+def _concrete(patterns: list[str], known: list[str]) -> list[str]:
+    """`patterns`, each replaced by the known ARNs it matches (IAM's `*` and `?`)."""
+    out: list[str] = []
+    for pattern in patterns:
+        matches = [arn for arn in known if pattern != "*" and fnmatchcase(arn, pattern)]
+        out += matches or [pattern]
+    return list(dict.fromkeys(out))
 
 
 def _simulate(iam: Any, principal: str, params: dict[str, Any]) -> list[dict[str, Any]]:
@@ -222,37 +168,6 @@ def _cannot_simulate(policy: dict[str, Any], exc: CloudError) -> PreflightCheck:
         f"add to its policy: {json.dumps(_only(statement, action))}",
         missing=(action,),
     )
-
-
-def _resources(ctx: AwsContext, runbook: Runbook) -> list[PreflightCheck]:
-    created: set[str] = set()
-    rows: list[PreflightCheck] = []
-    seen: set[str] = set()
-    for step in (*runbook.order, *runbook.rollback):
-        for label, look_up in _RESOURCES.get(step.action, lambda r, a: iter(()))(
-            ctx.resolve, step.arguments
-        ):
-            if label in seen or label.split(" ")[-1] in created:
-                continue
-            seen.add(label)
-            rows.append(_exists(label, look_up, step))
-        if step.action in _CREATES:
-            created.add(str(step.arguments[_CREATES[step.action]]))
-    return rows
-
-
-def _exists(label: str, look_up: Callable[[], Any], step: Step) -> PreflightCheck:
-    try:
-        look_up()
-    except CloudError as exc:
-        if exc.blocked == "permission":
-            return PreflightCheck(
-                f"exists: {label}", WARN, f"could not look: {exc}", "see permissions"
-            )
-        return PreflightCheck(
-            f"exists: {label}", FAIL, str(exc), f"create it, or fix step {step.id}'s `with:`"
-        )
-    return PreflightCheck(f"exists: {label}", OK, f"named by step {step.id}")
 
 
 def _metrics(ctx: AwsContext, runbook: Runbook) -> list[PreflightCheck]:
