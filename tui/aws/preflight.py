@@ -107,7 +107,17 @@ def _permissions(
     except CloudError as exc:
         if exc.blocked == "permission":
             return [_cannot_simulate(policy, exc)]
-        raise
+        # NoSuchEntity: a role with a path (IAM Identity Center's are under
+        # /aws-reserved/sso.amazonaws.com/), which the session's ARN does not show.
+        return [
+            PreflightCheck(
+                "permissions",
+                NOT_CHECKED,
+                f"IAM could not simulate {principal}: {exc}",
+                "check the role's policy against `turnout policy` by hand, or run as a role "
+                "without a path",
+            )
+        ]
     decided: dict[tuple[str, str], str] = {}
     for result in results:
         for each in result.get("ResourceSpecificResults") or [

@@ -64,6 +64,8 @@ def enforcing() -> bool:
 
 def _authenticate(original: Any) -> Any:
     def authenticate(self: Any, iam_request_cls: type, resource: str = "*") -> None:
+        if not enforcing():  # moto's own count of unchecked requests, untouched
+            return original(self, iam_request_cls, resource)
         with _lock:
             spared = self.get_access_key() in _exempt
         if spared:
