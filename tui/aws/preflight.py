@@ -227,7 +227,7 @@ def _metrics(ctx: AwsContext, runbook: Runbook) -> list[PreflightCheck]:
                     WARN,
                     f"no datapoints in the last {request.window // 60} min",
                     "a guardrail that reads nothing watches nothing: check namespace, name and "
-                    "dimensions (a target group with no traffic publishes no RequestCount)",
+                    "dimensions (a target group with no traffic yet publishes no request metrics)",
                 )
             )
         else:
