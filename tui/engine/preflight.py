@@ -13,8 +13,13 @@ from tui.exitcodes import ExitCode
 from tui.runbook.model import Runbook
 
 
-def preflight(core: Core, runbook: Runbook, identity: Identity) -> tuple[ExitCode, str] | None:
-    """(exit code, reason) when the preflight refuses the session, else None."""
+def preflight(
+    core: Core, runbook: Runbook, identity: Identity | None
+) -> tuple[ExitCode, str] | None:
+    """(exit code, reason) when the preflight refuses the session, else None (and None
+    without an identity: the session has already refused)."""
+    if identity is None:
+        return None
     try:
         with core.tag(None):
             rows = core.cloud.preflight(runbook, identity)

@@ -4,9 +4,10 @@
     code = session.run()            # or session.resume(resume_state(session_dir))
 
 Order (docs/engine.md): STS identity against `runbook.target` (a mismatch refuses, exit 5,
-before anything changes) → `session.start` → a lease on every resource the runbook changes
-(tui/engine/leasing.py; one held by another session refuses, exit 5) → the checklist, item by
-item → `runbook.order`, each step through `StepRunner` → `session.end` (the leases released).
+before anything changes) → `session.start` → the preflight when asked (preflight.py) → a
+lease on every resource the runbook changes (tui/engine/leasing.py; one held by another
+session refuses, exit 5) → the checklist, item by item → `runbook.order`, each step through
+`StepRunner` → `session.end` (the leases released).
 A `Stop` ends the session with its code; a `RollbackNeeded` rolls back (exit 3, or 4 when the
 rollback or its verification fails).
 Front ends call `request_rollback`, `request_pause`, `request_interrupt` and `add_note` from
@@ -351,9 +352,8 @@ class Session:
 
     def _preflight(self) -> ExitCode | None:
         """tui/engine/preflight.py, when the options ask for it; its refusal's exit code."""
-        if not self.options.preflight or self.identity is None:
-            return None
-        refused = preflight(self.core, self.runbook, self.identity)
+        asked = self.options.preflight
+        refused = preflight(self.core, self.runbook, self.identity) if asked else None
         return None if refused is None else self._end(*refused)
 
     def _lease(self) -> ExitCode | None:
