@@ -32,6 +32,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "config",
     "completion",
     "drill",
+    "policy",
 )
 
 EXIT_CODES_HELP = """exit codes:

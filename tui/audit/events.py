@@ -26,6 +26,7 @@ class Event(StrEnum):
     STEP_END = "step.end"
     PRECONDITION = "precondition.evaluated"
     GUARDRAIL = "guardrail.evaluated"
+    PREFLIGHT = "preflight.checked"
     CONFIRM_PROMPT = "confirm.prompt"
     CONFIRM_ANSWER = "confirm.answer"
     API_INTENT = "api.intent"

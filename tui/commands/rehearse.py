@@ -76,6 +76,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="let the world run this long before the session starts, e.g. 2m30s to begin "
         "inside a scenario's fault (default 0s)",
     )
+    rehearse.add_argument(
+        "--policy",
+        metavar="FILE",
+        help="hold the session to this IAM policy (`turnout policy RUNBOOK -o FILE`): the "
+        "world refuses every call it does not allow, and the preflight checks it first",
+    )
     add_session_flags(rehearse)
     add_lease_flags(rehearse, rehearsal=True)
     rehearse.set_defaults(handler=rehearse_command)
@@ -115,6 +121,12 @@ def rehearse_command(args: argparse.Namespace) -> int:
         check_steps(spec, runbook.file, steps)
     except RunbookInvalid as exc:
         return print_problems(exc)
+    if getattr(args, "policy", None):
+        import json
+
+        from tui.commands.policy import read_policy_file
+
+        args.policy_text = json.dumps(read_policy_file(args.policy))
     return rehearse(runbook, spec, args.speed, warp, poll, args.sessions_dir, args)
 
 
@@ -141,7 +153,10 @@ def rehearse(
     # With --json stdout carries the JSON Lines alone: the debrief goes where people read.
     console = Console(soft_wrap=True, stderr=getattr(args, "json", False))
     shown = coaching.shown_as if coaching else spec.name
-    options = SessionOptions(poll=poll, mode="rehearsal", scenario=shown)
+    policy = getattr(args, "policy_text", None)
+    options = SessionOptions(
+        poll=poll, mode="rehearsal", scenario=shown, preflight=policy is not None
+    )
     boot = WorldBoot(spec, options, speed, warp, args, coaching)
     request = request_for(
         args,
@@ -229,7 +244,10 @@ class WorldBoot:
         from tui.rehearsal.scenario import Scenario  # its faults drive moto's backends
 
         self.scenario = Scenario(self.spec)
-        self.world = start_world(self.scenario, self.speed, self.warp, tell, clock=self.clock)
+        policy = getattr(self.args, "policy_text", None)
+        self.world = start_world(
+            self.scenario, self.speed, self.warp, tell, clock=self.clock, policy=policy
+        )
 
     def _start_on_stderr(self, what: str, began: float) -> None:
         import sys
@@ -285,6 +303,7 @@ def start_world(
     on_phase: Callable[[str], None] | None = None,
     *,
     clock: Any = None,
+    policy: str | None = None,
 ) -> Any:
     """The world `rehearse` runs on: started with `scenario` at `speed` (on `clock`, a
     `new_world_clock`, when given), its first metrics published, then `warp` world seconds
@@ -293,7 +312,7 @@ def start_world(
     tell("loading moto")
     from tui.rehearsal.world import World
 
-    world = World(speed=speed, faults=scenario, clock=clock)
+    world = World(speed=speed, faults=scenario, clock=clock, policy=policy)
     tell("building VPC, ALB, ASGs, ECS, RDS")
     world.start()
     try:
@@ -364,14 +383,14 @@ def world_cloud_maker(world: Any) -> Any:
     from tui.aws.cloud import AwsCloud
     from tui.aws.context import AwsContext
     from tui.rehearsal import names
-    from tui.rehearsal.server import FAKE_CREDENTIALS
 
     def make_cloud(recorder: Any) -> Any:
         clients = ClientFactory(
             region=names.REGION,
             endpoint_url=world.endpoint_url,
-            credentials=FAKE_CREDENTIALS,
+            credentials=world.session_credentials(),
             recorder=recorder,
+            expires=world.operator.expires if world.operator else None,
         )
         return AwsCloud(AwsContext(clients, world.clock, world.http_hosts))
 

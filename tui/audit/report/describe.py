@@ -67,6 +67,18 @@ def _answer(p: dict[str, Any]) -> str:
     return f"{_where(p)}: answered {answer}{typed} after {p.get('elapsed_s')}s ({verdict})"
 
 
+def _preflight(p: dict[str, Any]) -> str:
+    checks = list(p.get("checks") or [])
+    failed = [c for c in checks if c.get("result") == "fail"]
+    warned = [c for c in checks if c.get("result") == "warn"]
+    if not failed:
+        extra = f", {len(warned)} warning(s)" if warned else ""
+        return f"preflight passed: {len(checks)} checks{extra}"
+    missing = [m for c in failed for m in c.get("missing") or []]
+    named = f"; missing {', '.join(missing)}" if missing else ""
+    return f"preflight refused: {len(failed)} of {len(checks)} checks failed{named}"
+
+
 def _guardrail(p: dict[str, Any]) -> str:
     state = "BREACHED" if p.get("breached") else "ok"
     decision = f" → {p['decision']}" if p.get("decision") else ""
@@ -136,6 +148,7 @@ _DESCRIBE: dict[str, Callable[[dict[str, Any]], str]] = {
     Event.AUDIT_SHIPPING: lambda p: (
         f"copy off the box {p.get('state')}: {p.get('copy')}: {p.get('detail')}"
     ),
+    Event.PREFLIGHT: _preflight,
     Event.LOG_REPAIR: lambda p: (
         f"log repaired: {p.get('truncated_bytes')} torn bytes cut at line {p.get('line')}"
     ),
