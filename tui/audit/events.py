@@ -41,6 +41,11 @@ class Event(StrEnum):
     LEASE_REFUSED = "lease.refused"
     LEASE_BROKEN = "lease.broken"
     LEASE_RELEASED = "lease.released"
+    APPROVAL_REQUESTED = "approval.requested"
+    APPROVAL_GIVEN = "approval.given"
+    APPROVAL_DENIED = "approval.denied"
+    APPROVAL_REFUSED = "approval.refused"
+    APPROVAL_ENDED = "approval.ended"
 
 
 class StepStatus(StrEnum):

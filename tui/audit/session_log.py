@@ -24,6 +24,7 @@ from typing import Any
 from tui import __version__
 from tui.audit.chain import Record
 from tui.audit.events import Event, Mode, StepStatus
+from tui.audit.session_log_approval import ApprovalRecords
 from tui.audit.session_log_aws import AwsRecords
 from tui.audit.session_log_evidence import EvidenceRecords
 from tui.audit.session_log_lease import LeaseRecords
@@ -49,7 +50,7 @@ def os_user() -> str:
         return f"uid {os.getuid()}"
 
 
-class SessionLog(AwsRecords, EvidenceRecords, LeaseRecords):
+class SessionLog(AwsRecords, EvidenceRecords, LeaseRecords, ApprovalRecords):
     """A session's audit log, open for writing by this process (it holds the lock)."""
 
     def __init__(self, writer: AuditWriter, clock: Clock, operator: str | None = None) -> None:

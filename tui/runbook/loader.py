@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from tui.errors import InputError
+from tui.runbook.approvals import read_approvals
 from tui.runbook.fields import Fields
 from tui.runbook.model import Runbook, Service, Step, Target
 from tui.runbook.ordering import execution_order, waves
@@ -34,6 +35,7 @@ TOP_KEYS = (
     "services",
     "steps",
     "rollback",
+    "approvals",
 )
 SERVICE_KEYS = ("depends_on", "description")
 RUNBOOK_NAME = re.compile(r"^[a-z0-9][a-z0-9-]*$")
@@ -119,6 +121,7 @@ def _build(
     if "steps" in top and not top.sequence("steps") and top.get_node("steps").is_sequence:
         problems.add(top.value_location("steps"), "steps: list at least one step")
     _check_undoes(steps, rollback, problems)
+    approvals = read_approvals(top.get_node("approvals"), "runbook", problems)
     plan = waves(services, problems)
     if problems:
         raise RunbookInvalid(problems.sorted())
@@ -136,6 +139,7 @@ def _build(
         steps=tuple(steps),
         order=execution_order(steps, plan),
         rollback=tuple(rollback),
+        approvals=approvals,
     )
 
 
