@@ -8,8 +8,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from tui.errors import Location
-from tui.runbook.approvals import read_approvals
 from tui.runbook.actions import CATALOGUE, ActionSpec
+from tui.runbook.approvals import read_approvals
 from tui.runbook.conditions import PRECONDITION_KINDS, read_condition, read_guardrail
 from tui.runbook.fields import Fields
 from tui.runbook.model import Risk, Step
