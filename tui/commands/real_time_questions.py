@@ -1,12 +1,15 @@
 """A rehearsal's questions asked with its world at real time (see the simulator's
 `at_real_time`): what a person takes to read and decide costs the world what it would cost on
-the night, and a countdown lasts as long as it says."""
+the night, and a countdown lasts as long as it says. The same holds while the session waits for
+another person's approval (`ApprovalWaiting` until `ApprovalEnded`, tui/engine/approvals.py)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 from typing import Any
+
+from tui.engine.events import ApprovalEnded, ApprovalWaiting
 
 from tui.engine.ports import Answer, Operator, Question
 
@@ -19,8 +22,15 @@ class AskedAtRealTime:
     ) -> None:
         self.operator = operator
         self.real_time = real_time
+        self._approval: AbstractContextManager[None] | None = None
 
     def notify(self, event: Any) -> None:
+        if isinstance(event, ApprovalWaiting) and self._approval is None:
+            self._approval = self.real_time()
+            self._approval.__enter__()
+        elif isinstance(event, ApprovalEnded) and self._approval is not None:
+            approval, self._approval = self._approval, None
+            approval.__exit__(None, None, None)
         self.operator.notify(event)
 
     def ask(self, question: Question) -> Answer:

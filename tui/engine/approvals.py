@@ -35,7 +35,7 @@ from typing import TYPE_CHECKING, Any
 from tui.audit.approval_inbox import APPROVE, Decision, Inbox
 from tui.audit.canonical import format_ts
 from tui.audit.record import Record
-from tui.engine import questions
+from tui.engine import events, questions
 from tui.engine.outcome import RollbackNeeded, Stop
 from tui.engine.ports import Answer, Question, QuestionKind, StepState
 from tui.runbook.model import Approvals, Runbook
@@ -182,13 +182,16 @@ class ApprovalGate:
         command = f"turnout approve {where}" + (f" --step {question.step}" if question.step else "")
         who = f" from {', '.join(rule.approvers)}" if rule.approvers else ""
         core.notice(
-            f"waiting for {rule.required} approval(s){who} until {format_ts(deadline)}: another "
+            f"waiting for {rule.required} approval(s){who} until {deadline:%H:%M:%S} UTC: another "
             f"person runs `{command}`",
             "warn",
             question.step,
         )
         if question.step:
             core.state(question.step, StepState.WAITING, f"waiting for approval: {command}")
+        core.notify(
+            events.ApprovalWaiting(question.step, rule.required, rule.approvers, deadline, command)
+        )
         approvers: list[str] = []
         next_poll = core.now() + timedelta(seconds=core.options.poll)
         idle = threading.Event()
@@ -214,6 +217,7 @@ class ApprovalGate:
             core.log.approval_ended(
                 request, outcome="withdrawn", approvers=approvers, detail=str(cut)
             )
+            core.notify(events.ApprovalEnded(question.step, "withdrawn"))
             raise
 
     def _judge(
@@ -267,4 +271,6 @@ class ApprovalGate:
             approvers=verdict.approvers,
             detail=verdict.reason,
         )
+        step = request.payload.get("step")
+        self.core.notify(events.ApprovalEnded(step, verdict.outcome, verdict.who))
         return verdict
