@@ -31,7 +31,10 @@ steps:
   - id: go
     action: wait
     with: {duration: 1m}
-    approvals: {required: 1, from: [bob, "arn:aws:sts::123456789012:assumed-role/*/carol"], timeout: TIMEOUT}
+    approvals:
+      required: 1
+      from: [bob, "arn:aws:sts::123456789012:assumed-role/*/carol"]
+      timeout: TIMEOUT
 """
 
 
@@ -45,8 +48,10 @@ def _session(tmp_path: Path, timeout: str = "30m") -> tuple[subprocess.Popen[str
     runbook.write_text(RUNBOOK.replace("TIMEOUT", timeout))
     sessions = tmp_path / "sessions"
     process = subprocess.Popen(
-        [sys.executable, "-m", "tui", "rehearse", str(runbook), "--headless", "--auto-approve"]
-        + ["--speed", "10", "--sessions-dir", str(sessions)],
+        [
+            *(sys.executable, "-m", "tui", "rehearse", str(runbook), "--headless"),
+            *("--auto-approve", "--speed", "10", "--sessions-dir", str(sessions)),
+        ],
         env=_env("alice"),
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
@@ -147,12 +152,12 @@ def test_a_denial_from_another_process_stops_the_step_like_a_no(tmp_path):
 
 @pytest.mark.slow
 def test_nobody_approving_stops_at_the_timeout_and_auto_approve_never_approves(tmp_path):
-    process, session = _session(tmp_path, timeout="1m")
+    process, session = _session(tmp_path, timeout="5s")
     code, out = _finished(process)
     assert code == 130, out[-3000:]
     records = read_log(session).records
     ended = [r.payload for r in records if r.type == "approval.ended"]
     assert [e["outcome"] for e in ended] == ["timeout"]
     assert not any(r.type == "approval.given" for r in records)
-    assert "no approval within 1m" in out
+    assert "no approval within 5s" in out
     _types(session)

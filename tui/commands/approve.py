@@ -31,7 +31,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     """Add `turnout approve`."""
     parser = subparsers.add_parser(
         "approve",
-        help="approve (or deny) what a running session waits for: four-eyes, from a second terminal",
+        help="approve (or deny) what a running session waits for, from a second terminal",
         description=(
             "Show what a running session waits for approval of (the same text and evidence the "
             "operator saw), then approve or deny it as yourself: your identity comes from your "
