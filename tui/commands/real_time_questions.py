@@ -10,7 +10,6 @@ from contextlib import AbstractContextManager
 from typing import Any
 
 from tui.engine.events import ApprovalEnded, ApprovalWaiting
-
 from tui.engine.ports import Answer, Operator, Question
 
 
