@@ -10,19 +10,16 @@ rehearsal world, is tests/commands/test_approve.py."""
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from tests.engine.approving import BOB, OPERATOR_ARN, approver, decide, finish, until_logged
 from tests.engine.fakes import FakeOperator
 from tui.audit.approval_inbox import APPROVE, DENY, deliver, waiting_requests
 from tui.audit.chain import read_log, require_intact
 from tui.engine import events
 from tui.engine.auto_approve import AutoApproving
 from tui.engine.ports import QuestionKind
-
-OPERATOR_ARN = "arn:aws:iam::123456789012:user/tester"  # FakeCloud's identity
-BOB = {"arn": "arn:aws:sts::123456789012:assumed-role/ops/bob", "os_user": "bob", "host": "b"}
 
 ONE_STEP = """
 runbook: test-approve
@@ -56,37 +53,6 @@ steps:
     confirm: switch over
     with: {deployment: shop-db-upgrade}
 """
-
-
-def approver(session_parent: Path, *, each: Callable[[Any], None]) -> threading.Thread:
-    """A thread that waits for a request in the (only) session under `session_parent`, then
-    calls `each(request)` for every request it sees (once each)."""
-
-    def run() -> None:
-        seen: set[int] = set()
-        stop = threading.Event()
-        for _ in range(4000):  # 200 s at most: a wedged test fails, it does not hang the suite
-            dirs = [d for d in session_parent.glob("s*") if (d / "audit.jsonl").exists()]
-            if dirs:
-                for request in waiting_requests(dirs[-1]):
-                    if request.seq not in seen:
-                        seen.add(request.seq)
-                        each((dirs[-1], request))
-                if (dirs[-1] / ".done").exists():
-                    return
-            stop.wait(0.05)
-
-    thread = threading.Thread(target=run, daemon=True)
-    thread.start()
-    return thread
-
-
-def decide(decision: str, who: dict[str, str] = BOB, reason: str = "") -> Callable[[Any], None]:
-    return lambda found: deliver(found[0], found[1], decision, reason, who)
-
-
-def finish(drive_result: Any) -> None:
-    (drive_result.dir / ".done").touch()
 
 
 def test_the_step_waits_for_another_persons_approval_and_chains_it(drive, tmp_path) -> None:
@@ -134,10 +100,7 @@ def test_the_operator_cannot_approve_their_own_step(drive, tmp_path) -> None:
         deliver(found[0], found[1], APPROVE, "", alice)
         delivered.append(1)
         # Bob only after the refusal is in the log: the order is the test's, not a race's.
-        for _ in range(4000):
-            if any(r.type == "approval.refused" for r in read_log(found[0]).records):
-                break
-            threading.Event().wait(0.05)
+        until_logged(found[0], "approval.refused")
         deliver(found[0], found[1], APPROVE, "", BOB)
 
     thread = approver(tmp_path, each=each)
@@ -246,10 +209,7 @@ def test_the_runbooks_rule_covers_the_irreversible_step_and_its_from_list(
 
     def each(found: Any) -> None:
         deliver(found[0], found[1], APPROVE, "", outsider)
-        for _ in range(4000):
-            if any(r.type == "approval.refused" for r in read_log(found[0]).records):
-                break
-            threading.Event().wait(0.05)
+        until_logged(found[0], "approval.refused")
         deliver(found[0], found[1], APPROVE, "", BOB)
 
     thread = approver(tmp_path, each=each)
