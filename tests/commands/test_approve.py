@@ -27,10 +27,10 @@ target: {account: "123456789012", region: us-east-1}
 steps:
   - id: settle
     action: wait
-    with: {duration: 1m}
+    with: {duration: 10s}
   - id: go
     action: wait
-    with: {duration: 1m}
+    with: {duration: 10s}
     approvals:
       required: 1
       from: [bob, "arn:aws:sts::123456789012:assumed-role/*/carol"]

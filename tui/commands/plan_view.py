@@ -109,6 +109,15 @@ def _step_detail(step: dict[str, Any]) -> Group:
     _row(grid, "does", step["summary"])
     if asks:
         _row(grid, "asks", asks)
+    rule = step.get("approvals")
+    if rule:
+        who = f" from {', '.join(rule['from'])}" if rule["from"] else ""
+        _row(
+            grid,
+            "approved by",
+            f"{rule['required']} other person(s){who}, within {_seconds(int(rule['timeout_seconds']))} "
+            "(turnout approve)",
+        )
     shown = {k: v for k, v in step["arguments"].items() if v is not None}
     _row(grid, "with", "\n".join(f"{k}: {_value(v)}" for k, v in shown.items()) or "-")
     _row(grid, "calls", ", ".join(step["operations"]) or "no AWS call")
