@@ -112,11 +112,11 @@ def _step_detail(step: dict[str, Any]) -> Group:
     rule = step.get("approvals")
     if rule:
         who = f" from {', '.join(rule['from'])}" if rule["from"] else ""
+        within = _seconds(int(rule["timeout_seconds"]))
         _row(
             grid,
             "approved by",
-            f"{rule['required']} other person(s){who}, within {_seconds(int(rule['timeout_seconds']))} "
-            "(turnout approve)",
+            f"{rule['required']} other person(s){who}, within {within} (turnout approve)",
         )
     shown = {k: v for k, v in step["arguments"].items() if v is not None}
     _row(grid, "with", "\n".join(f"{k}: {_value(v)}" for k, v in shown.items()) or "-")
