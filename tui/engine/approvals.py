@@ -38,7 +38,7 @@ from tui.audit.record import Record
 from tui.engine import events, questions
 from tui.engine.outcome import RollbackNeeded, Stop
 from tui.engine.ports import Answer, Question, QuestionKind, StepState
-from tui.runbook.model import Approvals, Runbook
+from tui.runbook.model import Approvals, Runbook, Step
 
 if TYPE_CHECKING:
     from tui.engine.core import Core
@@ -73,8 +73,25 @@ def rule_for(runbook: Runbook, question: Question, answer: Answer) -> Approvals 
     except KeyError:
         return None
     if question.kind in (QuestionKind.CONFIRM, QuestionKind.TYPED):
-        return step.approvals or (runbook.approvals if step.irreversible else None)
+        return confirmation_rule(runbook, step)
     return step.approvals or runbook.approvals
+
+
+def confirmation_rule(runbook: Runbook, step: Step) -> Approvals | None:
+    """The approvals a yes to `step`'s confirmation needs: its own, or the runbook's for an
+    irreversible step."""
+    return step.approvals or (runbook.approvals if step.irreversible else None)
+
+
+def told_before(rule: Approvals | None) -> str:
+    """What a confirmation adds so the operator knows a yes is not the last word."""
+    if rule is None:
+        return ""
+    who = f" ({', '.join(rule.approvers)})" if rule.approvers else ""
+    return (
+        f"\n\nThen {rule.required} other person(s){who} must approve with `turnout approve` "
+        f'within {rule.timeout}; a denial or no approval in time is a "not now".'
+    )
 
 
 def last_part(arn: str) -> str:
