@@ -8,6 +8,7 @@ from typing import Any
 
 from tests.conftest import CANARY
 from tests.engine.approving import BOB, approver, decide, finish, until_logged
+from tests.engine.fakes import FakeOperator
 from tests.engine.test_session import errors_from
 from tui.audit.approval_inbox import APPROVE, DENY, INBOX, MAX_BYTES, deliver, open_requests
 from tui.audit.chain import read_log
@@ -141,3 +142,49 @@ def test_a_resumed_session_voids_the_requests_before_it(drive, tmp_path) -> None
     requested = type("R", (), {"type": "approval.requested", "payload": {}, "seq": 7})
     assert open_requests([requested])
     assert not open_requests([requested, fake])
+
+
+def test_a_session_paused_while_waiting_asks_again_on_resume(drive, cloud, clock, tmp_path):
+    """Paused while the approval waits (exit 130); resumed, the step is confirmed and approval
+    requested again, and approved this time: the first request is closed `withdrawn`, never
+    answerable after the resume."""
+    from tui.audit.resume import resume_state
+    from tui.audit.session_log import SessionLog
+    from tui.engine.options import SessionOptions
+    from tui.engine.session import Session
+    from tui.runbook.loader import load_text
+
+    text = RULED.replace("    confirm: true\n", "    approvals: {required: 1}\n", 1)
+    made: list[Any] = []
+    calls: list[int] = []
+
+    def each(found: Any) -> None:
+        calls.append(found[1].seq)
+        if len(calls) == 1:
+            made[-1].request_pause("paused by SIGTERM (asked to stop)")
+        else:
+            deliver(found[0], found[1], APPROVE, "", BOB)
+
+    thread = approver(tmp_path, each=each)
+    d = drive(text, before=made.append)
+    assert d.code == 130
+    state = resume_state(d.dir)
+    log = SessionLog.resume(d.dir, clock, operator="alice")
+    session = Session(
+        load_text(text),
+        cloud,
+        FakeOperator(),
+        clock,
+        log,
+        SessionOptions(poll=10, runbook_sha256="0" * 64),
+    )
+    made.append(session)
+    try:
+        code = session.resume(state)
+    finally:
+        log.close()
+    finish(d)
+    thread.join(5)
+    assert code == 0, session.summary
+    ended = [r.payload["outcome"] for r in read_log(d.dir).records if r.type == "approval.ended"]
+    assert ended == ["withdrawn", "approved"] and len(calls) == 2

@@ -65,6 +65,7 @@ def run_approve(args: argparse.Namespace) -> int:
         raise InputError("--deny needs --reason: the session records why it was refused")
     session = Path(args.session)
     request = _request(session, args.step, args.wait)
+    _running(session)
     start = next((r.payload for r in read_log(session).records if r.type == "session.start"), {})
     approver = _who(start, args.profile)
     operator = request.record.payload.get("operator") or {}
@@ -100,6 +101,18 @@ def _request(session: Path, step: str | None, wait: float) -> Any:
                 "its operator confirms a step that needs approval; --wait SECONDS waits for it."
             )
         pause.wait(0.1)
+
+
+def _running(session: Path) -> None:
+    """Refuse to approve for a session nobody runs: no process would read the decision."""
+    from tui.audit.lock import held_by
+
+    if held_by(session) is None:
+        raise InputError(
+            f"{session}: its log shows a request waiting, but no process holds the session (it "
+            "ended, crashed or was killed): nothing would read your decision. When its operator "
+            "resumes it, the step asks again."
+        )
 
 
 def _who(start: dict[str, Any], profile: str | None) -> dict[str, Any]:
