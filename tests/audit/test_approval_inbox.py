@@ -58,3 +58,19 @@ def test_held_by_tells_a_running_session_from_one_nobody_runs(tmp_path) -> None:
     assert owner is not None and owner.pid > 0
     log.close()
     assert held_by(tmp_path) is None
+
+
+def test_a_fifo_or_a_link_in_the_inbox_is_refused_without_waiting(tmp_path) -> None:
+    import os
+
+    log = _asking(tmp_path)
+    try:
+        request = waiting_requests(tmp_path)[0]
+        inbox = tmp_path / INBOX
+        inbox.mkdir()
+        os.mkfifo(inbox / f"{request.seq:06d}-fifo.json")
+        (inbox / f"{request.seq:06d}-link.json").symlink_to("/etc/hostname")
+        problems = sorted(str(d.problem) for d in Inbox(tmp_path).new(request.seq))
+        assert problems[0] == "not a regular file" and problems[1].startswith("unreadable")
+    finally:
+        log.close()

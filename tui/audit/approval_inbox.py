@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import json
 import os
+import stat
 import uuid
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -142,9 +143,18 @@ class Inbox:
 def _read(path: Path) -> Decision:
     name = f"{INBOX}/{path.name}"
     try:
-        if path.stat().st_size > MAX_BYTES:
-            return Decision(name, problem=f"larger than {MAX_BYTES} bytes")
-        data = json.loads(path.read_bytes())
+        # Only a plain file, opened without following a link and without waiting: a FIFO or a
+        # link to a device dropped here must not hang or feed the engine's thread.
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+        try:
+            info = os.fstat(fd)
+            if not stat.S_ISREG(info.st_mode):
+                return Decision(name, problem="not a regular file")
+            if info.st_size > MAX_BYTES:
+                return Decision(name, problem=f"larger than {MAX_BYTES} bytes")
+            data = json.loads(os.read(fd, MAX_BYTES + 1))
+        finally:
+            os.close(fd)
     except (OSError, ValueError) as exc:
         return Decision(name, problem=f"unreadable: {exc}")
     if not isinstance(data, dict) or data.get("kind") != KIND:
