@@ -51,6 +51,8 @@ def test_an_approved_override_goes_on(drive, cloud, operator, tmp_path) -> None:
     thread.join(5)
     assert d.code == 0 and d.started() == ["backup", "shift", "dns"]
     assert d.of("approval.ended")[0]["outcome"] == "approved"
+    [end] = d.of("session.end")
+    assert (end["overrides"], end["outcome"]) == (1, "completed_with_override")
 
 
 def test_a_denied_breach_override_rolls_back(drive, cloud, operator, clock, tmp_path) -> None:
@@ -64,6 +66,7 @@ def test_a_denied_breach_override_rolls_back(drive, cloud, operator, clock, tmp_
     [request] = d.of("approval.requested")
     assert request["kind"] == "breach"
     assert d.of("rollback.start")[0]["plan"] == ["shift"]
+    assert d.of("session.end")[0]["overrides"] == 0  # a denied override did not go on
 
 
 def test_hostile_decision_files_are_refused_and_recorded_and_the_wait_goes_on(

@@ -89,8 +89,10 @@ def _request(session: Path, step: str | None, wait: float) -> Any:
     pause = threading.Event()
     while True:
         found = [r for r in waiting_requests(session) if step is None or r.step == step]
-        if len(found) == 1:
-            return found[0]
+        if found and len({r.step for r in found}) == 1:
+            # Two for one step: an override asked while the step's own approval waited; the
+            # session reads the latest's decisions now, the earlier one's after.
+            return found[-1]
         if len(found) > 1:
             steps = ", ".join(str(r.step) for r in found)
             raise InputError(f"{session}: several requests wait ({steps}): name one with --step")
