@@ -33,6 +33,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "completion",
     "drill",
     "policy",
+    "approve",
 )
 
 EXIT_CODES_HELP = """exit codes:

@@ -47,6 +47,11 @@ class Event(StrEnum):
     NOTIFY_SENT = "notify.sent"
     NOTIFY_FAILED = "notify.failed"
     NOTIFY_DROPPED = "notify.dropped"
+    APPROVAL_REQUESTED = "approval.requested"
+    APPROVAL_GIVEN = "approval.given"
+    APPROVAL_DENIED = "approval.denied"
+    APPROVAL_REFUSED = "approval.refused"
+    APPROVAL_ENDED = "approval.ended"
 
 
 class StepStatus(StrEnum):

@@ -25,6 +25,7 @@ from typing import Any
 from tui import __version__
 from tui.audit.chain import Record
 from tui.audit.events import Event, Mode, StepStatus
+from tui.audit.session_log_approval import ApprovalRecords
 from tui.audit.session_log_aws import AwsRecords
 from tui.audit.session_log_evidence import EvidenceRecords
 from tui.audit.session_log_lease import LeaseRecords
@@ -51,7 +52,7 @@ def os_user() -> str:
         return f"uid {os.getuid()}"
 
 
-class SessionLog(AwsRecords, EvidenceRecords, LeaseRecords, NotifyRecords):
+class SessionLog(AwsRecords, EvidenceRecords, LeaseRecords, NotifyRecords, ApprovalRecords):
     """A session's audit log, open for writing by this process (it holds the lock)."""
 
     def __init__(self, writer: AuditWriter, clock: Clock, operator: str | None = None) -> None:

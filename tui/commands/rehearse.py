@@ -275,9 +275,13 @@ class WorldBoot:
         return world_questions_at_real_time(self.world)(operator)
 
     def steps_to_world(self, operator: Operator) -> Operator:
-        """`world_step_events` of the booted world (wrapped after `start`, as above)."""
+        """`world_step_events` of the booted world (wrapped after `start`, as above), and the
+        world at real time while an approval waits (every front end: the approver is a person)."""
+        from tui.commands.real_time_questions import ApprovalsAtRealTime
+
         assert self.world is not None, "wrapped before the world booted"
-        return world_step_events(self.world)(operator)
+        stepped = world_step_events(self.world)(operator)
+        return ApprovalsAtRealTime(stepped, self.world.simulator.at_real_time)
 
     def debriefs(self) -> Any:
         """The session's `DebriefOnce` (the booted world's): read once, shown everywhere."""

@@ -5,6 +5,7 @@ front-end requests are picked up."""
 from __future__ import annotations
 
 import contextlib
+import socket
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -12,9 +13,10 @@ from typing import Any
 
 from tui.audit.events import ENGINE_ACTOR
 from tui.audit.session_log import SessionLog
-from tui.aws.protocol import ActionDriver, Cloud
+from tui.aws.protocol import ActionDriver, Cloud, Identity
 from tui.clock import Clock
 from tui.engine import events, questions
+from tui.engine.approvals import ApprovalGate
 from tui.engine.asking import PausedWhileAsking, Watching, Withdrawn, answer_watching
 from tui.engine.control import Controls
 from tui.engine.masked import masked
@@ -98,6 +100,9 @@ class Core:
         # step just completed's until the next step's action begins; none during a rollback.
         self.watching: Watching | None = None
         self.waiting: Waiting | None = None  # set by Steps.watch_for
+        self.identity: Identity | None = None  # the operator's, from STS (set by the Session)
+        self.host = socket.gethostname()
+        self.approvals = ApprovalGate(self)
 
     # -- time --------------------------------------------------------------------------------
 
@@ -185,7 +190,7 @@ class Core:
                 withdrawn.watching.act(withdrawn.trip)  # RollbackNeeded or Stop end it here
                 continue
             chosen = question.choice(answer.choice)
-            self.log.confirm_answer(
+            answered = self.log.confirm_answer(
                 prompt,
                 "timeout" if answer.timed_out else answer.choice,
                 accepted=answer.choice == _ACCEPTING.get(question.kind),
@@ -194,7 +199,9 @@ class Core:
                 screenshot=answer.screenshot,
                 override=bool(chosen and chosen.needs_reason and not answer.timed_out),
             )
-            return answer
+            # Four-eyes: a yes or an override that needs other people's approval waits for it
+            # here (tui/engine/approvals.py); refused, it becomes the question's "no".
+            return self.approvals.after(question, answer, answered)
 
     def answer(self, question: Question) -> Answer:
         """The operator's answer, unlogged (`ask` logs; the checklist writes its own record),

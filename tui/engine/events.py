@@ -200,3 +200,24 @@ class AutoApproved:
     question: Any  # the engine's Question
     answer: Any  # the Answer given on their behalf
     at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class ApprovalWaiting:
+    """The session waits for `required` other people to approve (tui/engine/approvals.py);
+    `command` is what one of them runs. A rehearsal's world runs at real time meanwhile."""
+
+    step: str | None
+    required: int
+    approvers: tuple[str, ...]
+    deadline: datetime
+    command: str
+
+
+@dataclass(frozen=True)
+class ApprovalEnded:
+    """The wait is over: `outcome` approved, denied, timeout or withdrawn."""
+
+    step: str | None
+    outcome: str
+    who: str = ""

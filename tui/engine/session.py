@@ -282,6 +282,7 @@ class Session:
         try:
             with core.tag(None):
                 self.identity = core.cloud.identity()
+            core.identity = self.identity
         except CloudError as exc:
             return self._refuse(
                 None, ExitCode.INVALID_INPUT, f"cannot tell who the credentials are: {exc}", resumed

@@ -18,6 +18,7 @@ from typing import TypeVar
 
 from tui.aws.protocol import ActionDriver, CloudError, Progress
 from tui.engine import events, questions
+from tui.engine.approvals import confirmation_rule, told_before
 from tui.engine.blocked import settle
 from tui.engine.core import Core, Waiting
 from tui.engine.guardrails import Watch
@@ -136,10 +137,11 @@ class StepRunner:
 
     def _confirm(self, step: Step) -> None:
         core = self.core
+        body = step_body(step) + told_before(confirmation_rule(core.runbook, step))
         if step.confirm_phrase:
-            question = questions.typed(step, step_body(step), step.confirm_phrase)
+            question = questions.typed(step, body, step.confirm_phrase)
         elif step.confirm:
-            question = questions.confirm(step, step_body(step))
+            question = questions.confirm(step, body)
         else:
             return
         answer = self._ask_before_change(step, question)

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from tui.errors import InputError
+from tui.runbook.approvals import read_approvals
 from tui.runbook.audit_copies import read_audit
 from tui.runbook.fields import Fields
 from tui.runbook.model import Runbook, Service, Step, Target
@@ -38,6 +39,7 @@ TOP_KEYS = (
     "rollback",
     "audit",
     "notify",
+    "approvals",
 )
 SERVICE_KEYS = ("depends_on", "description")
 RUNBOOK_NAME = re.compile(r"^[a-z0-9][a-z0-9-]*$")
@@ -128,6 +130,7 @@ def _build(
     _check_undoes(steps, rollback, problems)
     audit = read_audit(top, problems)
     notify = read_notify(top, problems)
+    approvals = read_approvals(top.get_node("approvals"), "runbook", problems)
     plan = waves(services, problems)
     if problems:
         raise RunbookInvalid(problems.sorted())
@@ -147,6 +150,7 @@ def _build(
         rollback=tuple(rollback),
         audit=audit,
         notify=notify,
+        approvals=approvals,
     )
 
 

@@ -1,5 +1,6 @@
 """The line under the header that says what needs the operator now: a question waiting (with its
-countdown), a pause requested, a rollback under way, or how the session ended."""
+countdown), another person's approval awaited, a pause requested, a rollback under way, or how
+the session ended."""
 
 from __future__ import annotations
 
@@ -59,6 +60,13 @@ def _status_text(
             text.append(f" — {what} automatically in {duration_text(left)}", style="bold")
         text.append("" if replay else "   press c to answer")
         return text, "-alarm" if left is not None else "-ask"
+    if model.approval is not None and not replay:
+        wait = model.approval
+        left = max(0.0, (wait.deadline - now).total_seconds())
+        text = Text(f"◆ WAITING FOR ANOTHER PERSON'S APPROVAL ({wait.required} needed)")
+        text.append(f" — taken as no in {duration_text(left)}", style="bold")
+        text.append(f"   they run: {wait.command}")
+        return text, "-ask"
     if model.rolling_back:
         return Text(f"↺ ROLLING BACK: {model.rollback[-1].text}"), "-alarm"
     if model.pause_requested:

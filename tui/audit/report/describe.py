@@ -181,7 +181,28 @@ _DESCRIBE: dict[str, Callable[[dict[str, Any]], str]] = {
         f"{p.get('count')} notifications not sent ({p.get('reason')}): "
         + ", ".join(str(e) for e in p.get("events") or [])
     ),
+    Event.APPROVAL_REQUESTED: lambda p: (
+        f"{p.get('step') or 'session'}: waiting for {p.get('required')} approval(s) "
+        f"({p.get('kind')}), operator {(p.get('operator') or {}).get('arn')}"
+    ),
+    Event.APPROVAL_GIVEN: lambda p: (
+        f"{p.get('step') or 'session'}: APPROVED by {_approver(p.get('approver') or {})}"
+        + (f": {p['reason']}" if p.get("reason") else "")
+    ),
+    Event.APPROVAL_DENIED: lambda p: (
+        f"{p.get('step') or 'session'}: DENIED by {_approver(p.get('approver') or {})}: "
+        f"{p.get('reason')}"
+    ),
+    Event.APPROVAL_REFUSED: lambda p: f"approval not counted ({p.get('file')}): {p.get('why')}",
+    Event.APPROVAL_ENDED: lambda p: (
+        f"{p.get('step') or 'session'}: approval {p.get('outcome')}"
+        + (f" ({', '.join(p['approvers'])})" if p.get("approvers") else "")
+    ),
 }
+
+
+def _approver(a: Any) -> str:
+    return f"{a.get('arn')} ({a.get('os_user')} on {a.get('host')})"
 
 
 def _holder(h: Any) -> str:
