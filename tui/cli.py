@@ -21,7 +21,15 @@ from tui.errors import TurnoutError
 from tui.exitcodes import ExitCode
 
 # The order here is the order of `turnout --help`.
-COMMAND_MODULES: tuple[str, ...] = ("session", "replay", "new", "runbook", "world", "audit")
+COMMAND_MODULES: tuple[str, ...] = (
+    "session",
+    "replay",
+    "watch",
+    "new",
+    "runbook",
+    "world",
+    "audit",
+)
 
 EXIT_CODES_HELP = """exit codes:
   0    completed
