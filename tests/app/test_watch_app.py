@@ -8,7 +8,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from tests.app.conftest import run, until
+from tests.app.conftest import START, run, until
 from tests.app.growing_log import GrowingLog, record_canary
 from tests.app.screen_text import screen_text
 from tui.app.follow import LogFollower
@@ -41,7 +41,7 @@ def test_the_screen_follows_the_log_as_it_grows_and_no_key_changes_anything(tmp_
     breach = log.index("confirm.prompt", kind="breach")
 
     async def body() -> None:
-        async with app.run_test(size=(160, 48)) as pilot:
+        async with app.run_test(size=(160, 48), notifications=True) as pilot:
             await until(pilot, lambda: "waiting for the session" in screen_text(app))
             assert "READ-ONLY" in screen_text(app)
 
@@ -65,6 +65,7 @@ def test_the_screen_follows_the_log_as_it_grows_and_no_key_changes_anything(tmp_
             before = _state(watched)
             for key in EVERY_KEY:
                 await pilot.press(key)
+            await pilot.press("v")  # the question put away, to read what the screen says
             app.request_pause()  # the live screen's requests, called directly: refused too
             app.confirm_rollback()
             app.ask_note(None)
@@ -72,7 +73,7 @@ def test_the_screen_follows_the_log_as_it_grows_and_no_key_changes_anything(tmp_
             assert not asked.settled
             assert app.control is None  # no session to send anything to
             assert _state(watched) == before  # nothing written, no lock file taken
-            assert "READ-ONLY" in screen_text(app)
+            await until(pilot, lambda: "nothing to roll back" in screen_text(app))
 
             # The operator's answer and the rollback land: the screen follows to the end.
             log.rest()
@@ -111,3 +112,48 @@ def test_a_watcher_that_comes_late_sees_the_question_still_waiting(tmp_path) -> 
 
     run(body)
     assert os.listdir(watched) == ["audit.jsonl"]
+
+
+def test_a_paused_session_resumed_in_the_same_log_is_followed_on(tmp_path) -> None:
+    """`turnout resume` writes on in the same log: the end the watcher showed was a pause."""
+    from tests.session_logs import started_log
+    from tui.audit.session_log import SessionLog
+    from tui.clock import ManualClock
+
+    clock = ManualClock(START)
+    log = started_log(tmp_path, clock, "alice")
+    log.session_end(130, reason="paused by the operator")
+    log.close()
+    app = WatchApp(LogFollower(tmp_path, poll_s=0.05), who="bob")
+
+    async def body() -> None:
+        async with app.run_test(size=(120, 40)) as pilot:
+            await until(pilot, lambda: "SESSION ENDED" in screen_text(app))
+            assert "a resume shows here" in screen_text(app)
+            resumed = SessionLog.resume(tmp_path, clock, operator="alice")
+            resumed.note("carrying on after the pause")
+            await until(pilot, lambda: app.model.ended is None)
+            await until(pilot, lambda: "SESSION ENDED" not in screen_text(app))
+            resumed.session_end(0, reason="every step completed")
+            resumed.close()
+            await until(pilot, lambda: "SESSION ENDED: completed" in screen_text(app))
+            await pilot.press("q")
+
+    run(body)
+
+
+def test_a_record_that_does_not_verify_stops_the_watch_and_says_so(tmp_path) -> None:
+    app, log, _ = _watching(tmp_path)
+    canary = log.index("step.start", step="canary")
+    log.through(canary)
+    log.lines[canary + 1] = log.lines[canary + 1].replace(b"canary", b"canarY", 1)
+
+    async def body() -> None:
+        async with app.run_test(size=(160, 48), notifications=True) as pilot:
+            await until(pilot, lambda: app.model.step("canary").state is StepState.RUNNING)
+            log.rest()
+            await until(pilot, lambda: "stopped verifying" in screen_text(app))
+            assert app.model.ended is None  # nothing after the bad line is believed
+            await pilot.press("q")
+
+    run(body)

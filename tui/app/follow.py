@@ -20,10 +20,12 @@ from pathlib import Path
 from typing import Any
 
 from tui.app.replay import AnsweredInReplay, AskedInReplay, RecordTranslator
-from tui.audit.chain import LOG_NAME, Record
+from tui.audit.chain import LOG_NAME, ChainBreak, Record
+from tui.audit.errors import BrokenLogError
 from tui.audit.replay import LogTail
 
 POLL_S = 0.25  # how often the log is looked at for new records (real seconds)
+START_WAIT_S = 3.0  # how long to wait for a just-started session to say which runbook it runs
 
 
 class FollowClock:
@@ -133,3 +135,24 @@ class LogFollower:
             catching_up = False
             if self._stop.wait(self.poll_s):
                 return
+
+
+def session_start(session_dir: Path, wait_s: float = START_WAIT_S) -> dict:
+    """The `session.start` payload of a session, waiting a moment for one just started (the
+    engine checks the identity first). Read with the chain verified (a tampered log is refused
+    here, exit 2); `{}` when there is none yet."""
+    follower = LogFollower(session_dir)
+    end = time.monotonic() + wait_s
+    while True:
+        try:
+            records = follower.poll()
+        except ChainBreak as exc:
+            raise BrokenLogError(
+                f"{session_dir / LOG_NAME}: {exc}", line=exc.line, reason=exc.reason
+            ) from exc
+        start = next((r.payload for r in records if r.type == "session.start"), None)
+        if start is not None:
+            return dict(start)
+        if time.monotonic() >= end:
+            return {}
+        time.sleep(0.1)

@@ -10,7 +10,6 @@ all times.
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 from typing import Any
 
@@ -18,12 +17,11 @@ from textual import work
 from textual.binding import Binding
 
 from tui.app.app import TurnoutApp
-from tui.app.follow import LogFollower
+from tui.app.follow import LogFollower, session_start
 from tui.app.launch import runbook_of
 from tui.app.question import PendingQuestion
 from tui.app.screens.question import QuestionScreen
 from tui.app.screens.session import SessionScreen
-from tui.audit.chain import LOG_NAME
 from tui.engine.events import Notice
 from tui.exitcodes import ExitCode
 
@@ -35,7 +33,12 @@ WATCH_KEYS = [
 ]
 """An observer's keys: none of them reaches the session."""
 
-START_WAIT_S = 3.0  # how long to wait for a just-started session to say which runbook it runs
+WATCHED_QUESTION_KEYS = (
+    ("v / Escape", "put the question away to look at the screen (c brings it back)"),
+    ("q", "stop watching (the session carries on)"),
+    ("", "no choice can be made here: the operator answers on their own screen"),
+)
+"""What the keys do in a question's modal, for an observer."""
 
 
 class WatchScreen(SessionScreen, inherit_bindings=False):
@@ -51,7 +54,7 @@ class WatchScreen(SessionScreen, inherit_bindings=False):
         """List the observer's keys."""
         from tui.app.screens.help import HelpScreen
 
-        self.app.push_screen(HelpScreen(WATCH_KEYS))
+        self.app.push_screen(HelpScreen(WATCH_KEYS, WATCHED_QUESTION_KEYS))
 
 
 class WatchedQuestionScreen(QuestionScreen):
@@ -112,10 +115,24 @@ class WatchApp(TurnoutApp):
         description="following the session's log",
     )
     def _play(self) -> None:
-        """The follower on a worker thread (never the UI's): it sleeps between polls."""
-        self.follower.run(
-            lambda items, catching_up: self.call_from_thread(self._followed, items, catching_up)
-        )
+        """The follower on a worker thread (never the UI's): it sleeps between polls. A record
+        that does not verify stops it, and the screen keeps saying so."""
+        from tui.audit.chain import ChainBreak
+
+        try:
+            self.follower.run(
+                lambda items, catching_up: self.call_from_thread(self._followed, items, catching_up)
+            )
+        except ChainBreak as exc:
+            self.call_from_thread(
+                self.notify,
+                f"Stopped following: the audit log no longer verifies ({exc}). The screen shows "
+                "the session up to the last record that verified.",
+                title="The audit log stopped verifying",
+                severity="error",
+                timeout=24 * 3600,
+                markup=False,
+            )
 
     def _followed(self, items: list[Any], catching_up: bool) -> None:
         """Draw one batch: events folded in order, records to the audit tail in one go."""
@@ -176,45 +193,16 @@ class WatchApp(TurnoutApp):
             f"READ-ONLY: you are watching; nothing to {what} from here. The operator's "
             "own screen does that.",
             timeout=4,
+            markup=False,
         )
         return False
 
 
-def session_start(session_dir: Path, wait_s: float = START_WAIT_S) -> dict:
-    """The `session.start` payload of a session, waiting a moment for one just started (the
-    engine checks the identity first). Read with the chain verified (a tampered log is refused
-    here, exit 2); `{}` when there is none yet."""
-    from tui.audit.chain import ChainBreak
-    from tui.audit.errors import BrokenLogError
-
-    try:
-        return _session_start(session_dir, wait_s)
-    except ChainBreak as exc:
-        raise BrokenLogError(
-            f"{session_dir / LOG_NAME}: {exc}", line=exc.line, reason=exc.reason
-        ) from exc
-
-
-def _session_start(session_dir: Path, wait_s: float) -> dict:
-    from tui.audit.replay import LogTail
-
-    end = time.monotonic() + wait_s
-    tail = None
-    while True:
-        if tail is None and (session_dir / LOG_NAME).is_file():
-            tail = LogTail(session_dir)
-        for record in tail.poll() if tail else []:
-            if record.type == "session.start":
-                return dict(record.payload)
-        if time.monotonic() >= end:
-            return {}
-        time.sleep(0.1)
-
-
-def run_watch_app(session_dir: str | Path) -> int:
-    """Watch a session until the viewer leaves; 0 then (the session's own code is its own)."""
+def run_watch_app(session_dir: str | Path, start: dict | None = None) -> int:
+    """Watch a session until the viewer leaves; 0 then (the session's own code is its own).
+    `start`: its `session.start` payload, if the caller has read it (`session_start`)."""
     directory = Path(session_dir)
-    start = session_start(directory)
+    start = session_start(directory) if start is None else start
     runbook = runbook_of(start)
     follower = LogFollower(directory, title=runbook.title if runbook else "")
     app = WatchApp(

@@ -74,6 +74,9 @@ def session_directory(session: str) -> Path:
 def run_watch(args: argparse.Namespace) -> int:
     """Watch in the terminal, or serve the watching screen to a browser."""
     directory = session_directory(args.session)
+    from tui.app.follow import session_start
+
+    start = session_start(directory)  # a log that does not verify is refused here, exit 2
     if not args.serve:
         if args.port is not None or args.bind != "127.0.0.1":
             raise InputError("--port and --bind go with --serve: `turnout watch SESSION --serve`")
@@ -86,7 +89,7 @@ def run_watch(args: argparse.Namespace) -> int:
             )
         from tui.app.watch import run_watch_app
 
-        return run_watch_app(directory)
+        return run_watch_app(directory, start)
     if args.port is not None and not 0 <= args.port <= 65535:
         raise InputError(f"--port {args.port}: a port is 1 to 65535 (0 or none: a free one)")
     from tui.commands.watch_serve import serve
