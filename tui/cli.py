@@ -24,6 +24,7 @@ from tui.exitcodes import ExitCode
 COMMAND_MODULES: tuple[str, ...] = (
     "session",
     "replay",
+    "watch",
     "new",
     "runbook",
     "world",

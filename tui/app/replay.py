@@ -83,7 +83,7 @@ class RecordPlayed:
 
 
 @dataclass
-class _Translator:
+class RecordTranslator:
     """Turns records into events, keeping what later records need (history, open prompts)."""
 
     session_dir: str
@@ -302,7 +302,7 @@ class ReplayPlayer:
         self.speed = speed
         self.playing = True
         self.clock = ReplayClock(replay.start or datetime.now().astimezone())
-        self._translator = _Translator(str(session_dir), title)
+        self._translator = RecordTranslator(str(session_dir), title)
         self._stop = threading.Event()
 
     def where(self) -> str:

@@ -120,6 +120,7 @@ class SessionScreen(Screen[None]):
         super().__init__()
         self.model = model
         self.replay = replay
+        self.watching = False  # `turnout watch` (WatchScreen): a live session, read-only
         self.panel_mode = "both"
         self._early_records: list[Any] = []  # records that came before the screen was mounted
         self._early_debrief: tuple[str, list[tuple[str, str]]] | None = None  # likewise
@@ -238,7 +239,9 @@ class SessionScreen(Screen[None]):
         try:
             self.query_one(SessionHeader).show_session(self.model, now)
             where = self.host.replay_where() if self.replay else ""
-            self.query_one(StatusBar).show_status(self.model, pending, now, self.replay, where)
+            self.query_one(StatusBar).show_status(
+                self.model, pending, now, self.replay, where, self.watching
+            )
             self.query_one(TrafficPanel).tick(now)
         except NoMatches:  # the app is closing
             return

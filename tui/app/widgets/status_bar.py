@@ -27,9 +27,14 @@ def status_text(
     now: datetime,
     replay: bool,
     where: str = "",
+    watch: bool = False,
 ) -> tuple[Text, str]:
     """What to say, and the CSS class for its urgency (`-ended`, `-alarm`, `-ask`, `-quiet`).
-    A replay's line begins with `where` it stands (position, speed, playing or paused)."""
+    A replay's line begins with `where` it stands (position, speed, playing or paused);
+    `watch` (`turnout watch`): the same, said to an observer, always headed READ-ONLY."""
+    if watch:
+        text, kind = _watch_status(model, pending, now)
+        return Text(" READ-ONLY ", style="bold reverse") + Text(" ") + text, kind
     text, kind = _status_text(model, pending, now, replay)
     if replay and where:
         text = Text.assemble(Text(f"▷ {where}  ", style="bold"), text)
@@ -76,6 +81,30 @@ def _status_text(
     return Text(""), "-quiet"
 
 
+def _watch_status(
+    model: SessionModel, pending: PendingQuestion | None, now: datetime
+) -> tuple[Text, str]:
+    """What an observer is told: nothing here asks them anything."""
+    if model.ended is not None:
+        text, kind = status_text(model, None, now, replay=True)
+        return text + Text("   still watching: a resume shows here · q leaves"), kind
+    if pending is not None:
+        q = pending.question
+        text = Text(f"◆ WAITING FOR THE OPERATOR: {q.title}")
+        left = pending.seconds_left(now)
+        if left is not None:
+            default = q.choice(pending.default_choice())
+            what = default.label if default else pending.default_choice()
+            text.append(f" — {what} automatically in {duration_text(left)}", style="bold")
+        text.append("   c shows the question")
+        return text, "-alarm" if left is not None else "-ask"
+    if model.rolling_back or model.pause_requested:
+        return status_text(model, None, now, replay=True)
+    if model.started is None:
+        return Text("watching: waiting for the session to write its log"), "-quiet"
+    return Text("watching the session as its log is written: no key here changes it"), "-quiet"
+
+
 class StatusBar(Static):
     """Hidden when there is nothing to say."""
 
@@ -94,9 +123,10 @@ class StatusBar(Static):
         now: datetime,
         replay: bool = False,
         where: str = "",
+        watch: bool = False,
     ) -> None:
         """Redraw for `now`."""
-        text, kind = status_text(model, pending, now, replay, where)
+        text, kind = status_text(model, pending, now, replay, where, watch)
         for name in ("-ask", "-alarm", "-ended", "-quiet"):
             self.set_class(name == kind, name)
         self.set_class(replay, "-replay")
