@@ -145,6 +145,10 @@ _DESCRIBE: dict[str, Callable[[dict[str, Any]], str]] = {
         f"rollback {p.get('outcome')}" + (f": {p['error']}" if p.get("error") else "")
     ),
     Event.NOTE: lambda p: f"note: {p.get('text')}",
+    Event.FAST_FORWARD: lambda p: (
+        f"{p.get('step')}: the rest of its {p.get('phase')} ({p.get('seconds_left')} s) "
+        "fast-forwarded (rehearsal)"
+    ),
     Event.AUDIT_SHIPPING: lambda p: (
         f"copy off the box {p.get('state')}: {p.get('copy')}: {p.get('detail')}"
     ),
