@@ -13,6 +13,7 @@ from tui.runbook.actions import CATALOGUE, CHECKS
 from tui.runbook.actions.checks import RESOURCE_REFS
 from tui.runbook.describe import condition_text, guardrail_text
 from tui.runbook.model import (
+    Approvals,
     Condition,
     ExprCondition,
     GroupCondition,
@@ -71,6 +72,8 @@ def plan_document(runbook: Runbook) -> dict[str, Any]:
                 for p in runbook.params.values()
             },
             "checklist": list(runbook.checklist),
+            # The runbook's four-eyes rule: irreversible steps and overrides.
+            "approvals": _approvals(runbook.approvals),
             "waves": [list(wave) for wave in runbook.waves],
             "steps": steps,
             "rollback": {
@@ -86,6 +89,17 @@ def plan_document(runbook: Runbook) -> dict[str, Any]:
             ],
         }
     )
+
+
+def _approvals(rule: Approvals | None) -> dict[str, Any] | None:
+    """Who must approve besides the operator (tui/engine/approvals.py), or None."""
+    if rule is None:
+        return None
+    return {
+        "required": rule.required,
+        "from": list(rule.approvers),
+        "timeout_seconds": rule.timeout,
+    }
 
 
 def _step(step: Step, order: int, runbook: Runbook, undone_by: list[str]) -> dict[str, Any]:
@@ -104,6 +118,9 @@ def _step(step: Step, order: int, runbook: Runbook, undone_by: list[str]) -> dic
         "summary": spec.summary,
         "risk": str(step.risk),
         "confirm": {"required": step.confirm, "phrase": step.confirm_phrase},
+        "approvals": _approvals(
+            step.approvals or (runbook.approvals if step.irreversible else None)
+        ),
         "arguments": step.arguments,
         "operations": list(spec.operations),
         "records": spec.records,

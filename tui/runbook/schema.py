@@ -12,6 +12,7 @@ from typing import Any
 
 from tui.runbook.actions import CATALOGUE, ActionSpec, ArgSpec
 from tui.runbook.actions.checks import BLUE_GREEN_STATUSES, RESOURCE_REFS
+from tui.runbook.audit_copies import AUDIT_SCHEMA
 from tui.runbook.loader import ACCOUNT, REGION, RUNBOOK_NAME
 from tui.runbook.model import MissingData, Severity
 from tui.runbook.notify import FORMATS, NOTIFY_EVENTS
@@ -96,6 +97,8 @@ def _step_schema(rollback: bool) -> dict[str, Any]:
         "guardrails": {"type": "array", "items": {"$ref": "#/$defs/guardrail"}},
         "bake": {"$ref": "#/$defs/duration"},
     }
+    if not rollback:
+        properties["approvals"] = {"$ref": "#/$defs/approvals"}
     if rollback:
         properties["undoes"] = {
             "type": "string",
@@ -180,6 +183,26 @@ def _defs() -> dict[str, Any]:
         "duration": {
             "anyOf": [{"type": "string", "pattern": _DURATION_PATTERN}, _SUB],
             "description": "A duration: 30s, 5m, 2h or 1h30m.",
+        },
+        "approvals": {
+            "type": "object",
+            "additionalProperties": False,
+            "required": ["required"],
+            "description": (
+                "Four-eyes: people other than the operator who must approve (turnout approve) "
+                "before the session goes on. On a step: that step. On the runbook: every "
+                "irreversible step and every override."
+            ),
+            "properties": {
+                "required": {"type": "integer", "minimum": 1, "maximum": 5},
+                "from": {
+                    "type": "array",
+                    "items": _STR,
+                    "description": "ARN patterns (* and ?) or names (OS user, IAM user, role "
+                    "session name); empty: anyone but the operator.",
+                },
+                "timeout": {"$ref": "#/$defs/duration", "default": "15m"},
+            },
         },
         "metric": {
             "type": "object",
@@ -333,7 +356,9 @@ def runbook_schema() -> dict[str, Any]:
             },
             "steps": {"type": "array", "minItems": 1, "items": {"$ref": "#/$defs/step"}},
             "rollback": {"type": "array", "items": {"$ref": "#/$defs/rollback_step"}},
+            "audit": AUDIT_SCHEMA,
             "notify": {"type": "array", "items": _notify_target()},
+            "approvals": {"$ref": "#/$defs/approvals"},
         },
         "$defs": _defs(),
     }
