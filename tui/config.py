@@ -7,9 +7,10 @@ environment variables, a flag beating both (flag > environment > file > default)
     poll = "10s"                            # TURNOUT_POLL        --poll
     lock_table = "turnout-leases"           # TURNOUT_LOCK_TABLE  --lock-table (real AWS only)
 
-    [[notify]]                              # notification targets, parsed and kept as written
-    kind = "slack"
-    url = "https://hooks.example/T000"
+    [[notify]]                              # webhooks told by every session (docs/notify.md)
+    url = "https://hooks.slack.com/services/T000/B000/XXXX"
+    events = ["guardrail.breach", "rollback.started", "rollback.finished", "session.end"]
+    format = "slack"
 
     [audit]                                 # audit shipping, parsed and kept as written
     ship_to = "s3://audit-bucket/turnout/"
@@ -17,7 +18,8 @@ environment variables, a flag beating both (flag > environment > file > default)
 `load_config` reads both and checks every value; a bad one is a `ConfigError` (exit 2) naming
 FILE:LINE and the key, or the variable. `Setting.source` says where each value came from, for
 `turnout config`. `notify` and `audit` are exposed as plain lists and dicts for the features
-that use them; this module only checks their shape.
+that use them; this module only checks their shape (`notify` is checked as the runbook's
+`notify:` is, by tui/runbook/notify.py's `config_targets`, when a session starts).
 """
 
 from __future__ import annotations

@@ -2,10 +2,11 @@
 real receiver on 127.0.0.1; and the webhook's URL, a secret, hunted in every file and stream.
 
 The runbook names two webhooks: one hears only the rollback and the end (Slack's format), the
-other everything (generic). The receiver gets the rollback started and finished and the
-session's end with its outcome; the log records each delivery before `session.end`, so the last
-hash the session prints is its last line's. Then validate, plan, plan --json, audit verify and
-report (Markdown and HTML) run on the same runbook and session: none may show the URL's path.
+other everything (generic); the user's config file names a third, for every runbook, hearing
+only the end. The receiver gets the rollback started and finished and the session's end with
+its outcome; the log records each delivery before `session.end`, so the anchor the session
+prints is its last line's. Then validate, plan, plan --json, audit verify and report (Markdown
+and HTML) and `turnout config` run on the same files: none may show the URL's path.
 """
 
 from __future__ import annotations
@@ -42,7 +43,20 @@ def _runbook(directory: Path, port: int) -> Path:
     return path
 
 
-def _turnout(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
+def _config(directory: Path, port: int) -> Path:
+    """The user's config file: a third webhook, for every runbook, hearing only the end."""
+    path = directory / "config.toml"
+    path.write_text(
+        "[[notify]]\n"
+        f'url = "http://127.0.0.1:{port}/config/{SECRET}"\n'
+        'events = ["session.end"]\n'
+        'format = "generic"\n',
+        encoding="utf-8",
+    )
+    return path
+
+
+def _turnout(cwd: Path, *args: str, config: Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "tui", *args],
         capture_output=True,
@@ -50,7 +64,7 @@ def _turnout(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
         timeout=300,
         cwd=cwd,
         stdin=subprocess.DEVNULL,
-        env={**os.environ, "PYTHONPATH": str(ROOT), "TERM": "xterm"},
+        env={**os.environ, "PYTHONPATH": str(ROOT), "TERM": "xterm", "TURNOUT_CONFIG": str(config)},
     )
 
 
@@ -60,13 +74,14 @@ def test_a_bad_ami_rehearsal_tells_the_channel_and_never_shows_the_url(tmp_path:
     texts: dict[str, str] = {}
 
     def run(name: str, *args: str, code: int = 0) -> str:
-        done = _turnout(work, *args)
+        done = _turnout(work, *args, config=config)
         texts[f"{name} stdout"], texts[f"{name} stderr"] = done.stdout, done.stderr
         assert done.returncode == code, f"{name}: {done.returncode}\n{done.stdout}\n{done.stderr}"
         return done.stdout + done.stderr
 
     with receiving() as rx:
         runbook = str(_runbook(tmp_path / "runbooks", rx.port))
+        config = _config(tmp_path / "runbooks", rx.port)
         out = run(
             "rehearse",
             "rehearse",
@@ -82,6 +97,8 @@ def test_a_bad_ami_rehearsal_tells_the_channel_and_never_shows_the_url(tmp_path:
         received = list(rx.received)
     slack = [r.body["text"] for r in received if r.path.startswith("/slack/")]
     generic = [r.body for r in received if r.path.startswith("/generic/")]
+    [from_config] = [r.body for r in received if r.path.startswith("/config/")]
+    assert from_config["event"] == "session.end" and from_config["runbook"] == "alb-canary"
     assert len(slack) == 3, slack
     assert re.match(
         r"\*turnout alb-canary\* \(rehearsal, session \S+-alb-canary\): "
@@ -104,7 +121,7 @@ def test_a_bad_ami_rehearsal_tells_the_channel_and_never_shows_the_url(tmp_path:
         f"http://127.0.0.1:{rx.port}/{MASK}",
         f"http://localhost:{rx.port}/{MASK}",
     }
-    assert f"last hash: {records[-1].hash}" in out
+    assert f"ends at sha256:{records[-1].hash}" in out  # the anchor is the last line
 
     run("validate", "validate", runbook)
     assert f"http://127.0.0.1:{rx.port}/{MASK} (slack)" in run("plan", "plan", runbook)
@@ -112,5 +129,6 @@ def test_a_bad_ami_rehearsal_tells_the_channel_and_never_shows_the_url(tmp_path:
     run("verify", "audit", "verify", str(session))
     assert "notified http://localhost" in run("report", "audit", "report", str(session))
     run("html", "audit", "report", str(session), "-o", str(session / "report.html"))
+    run("config", "config")  # names the config's webhook without its path
     secrets = {"path": SECRET, "query": "SECRETquery42", "slack": f"/slack/services/{SECRET}"}
     assert leaks(secrets, texts, work) == []

@@ -4,7 +4,6 @@ network: the sender is given targets that hear everything and a post that keeps 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -20,17 +19,6 @@ from tui.notify.operator import NotifyingOperator
 from tui.notify.sender import NotifyOptions, Sender
 from tui.runbook.model import NotifyTarget
 from tui.runbook.notify import NOTIFY_EVENTS
-
-
-@dataclass(frozen=True)
-class ApprovalWaiting:
-    """Shaped as the approvals' engine event (wip/approve): matched by name."""
-
-    step: str | None
-    required: int
-    approvers: tuple[str, ...]
-    deadline: datetime
-    command: str
 
 
 def sender_log(sender: Sender) -> Path:
@@ -59,7 +47,7 @@ def told(tmp_path: Path):
 def test_an_approval_waiting_is_told_as_approval_needed(told) -> None:
     operator, sender, bodies, inner = told
     deadline = datetime(2026, 1, 1, 9, 30, tzinfo=UTC)
-    event = ApprovalWaiting(
+    event = events.ApprovalWaiting(
         "switchover",
         1,
         ("bob", "arn:aws:iam::*:role/dba"),

@@ -119,3 +119,27 @@ def test_a_url_written_where_it_does_not_belong_is_not_echoed() -> None:
     )
     assert len(problems) == 5 and "SECRET" not in "\n".join(problems)
     assert f'notify[1].format: "{MASK}" is not allowed' in problems[1]
+
+
+def test_a_config_files_targets_are_checked_the_same_way(tmp_path) -> None:
+    from tui.runbook.notify import config_targets
+
+    path = tmp_path / "config.toml"
+    path.write_text(
+        'sessions_dir = "/x"\n\n[[notify]]\nurl = "https://hooks.slack.com/services/T/B/SECRETcfg1"\n'
+        'events = ["session.end"]\n\n[[notify]]\nurl = "ftp://h.example.com/SECRETcfg2"\n'
+        'format = "tems"\n'
+    )
+    items = [
+        {"url": "https://hooks.slack.com/services/T/B/SECRETcfg1", "events": ["session.end"]},
+        {"url": "ftp://h.example.com/SECRETcfg2", "format": "tems"},
+    ]
+    with pytest.raises(RunbookInvalid) as caught:
+        config_targets(items, path)
+    assert [str(p) for p in caught.value.problems] == [
+        f'{path}:7:1: notify[1].format: "tems" is not allowed (did you mean "teams"?)',
+        f'{path}:7:1: notify[1].url: the scheme "ftp" is not allowed; a webhook URL starts with '
+        "https:// (http:// only to this machine: 127.0.0.1 or localhost)",
+    ]
+    [target] = config_targets(items[:1], path)
+    assert target.events == ("session.end",) and target.format == "slack"

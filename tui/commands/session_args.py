@@ -139,6 +139,7 @@ def request_for(args: argparse.Namespace, runbook: Any, clock: Any, **fields: An
     resumed one's resume state and flags, a rehearsal's wrap_operator and debrief)."""
     from tui.commands.session_flow import SessionRequest
 
+    fields.setdefault("notify", config_notify(args))
     return SessionRequest(
         runbook=runbook,
         clock=clock,
@@ -148,3 +149,15 @@ def request_for(args: argparse.Namespace, runbook: Any, clock: Any, **fields: An
         json_lines=getattr(args, "json", False),
         **fields,
     )
+
+
+def config_notify(args: argparse.Namespace) -> Any:
+    """The config file's `[[notify]]` targets as the session's `NotifyOptions` (told beside the
+    runbook's: docs/notify.md), or None; a bad one is exit 2 at its FILE:LINE."""
+    config = getattr(args, "config", None)
+    if config is None or not config.notify:
+        return None
+    from tui.notify.sender import NotifyOptions
+    from tui.runbook.notify import config_targets
+
+    return NotifyOptions(extra=config_targets(config.notify, config.path))

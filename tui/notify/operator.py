@@ -8,6 +8,8 @@ Which engine event becomes which notification (docs/notify.md):
   guardrail, `guardrail.breach` for `pause` and `rollback` ones (once per trigger);
 - `RollbackChanged` started -> `rollback.started`; verified, or a failed verification ->
   `rollback.finished` (a rollback whose undo failed ends with the session: told then);
+- `ApprovalWaiting` (four-eyes approval) -> `approval.needed`, with who may approve, by when
+  and the command they run;
 - `SessionEnding` -> `session.end` with the outcome, then the sender's bounded `finish`, so the
   delivery records are in the log before `session.end`.
 """
@@ -25,12 +27,6 @@ from tui.notify.messages import Context, Message
 from tui.notify.sender import Sender
 from tui.runbook.describe import threshold_text, value_text
 from tui.runbook.model import Threshold
-
-APPROVAL_EVENT_NAMES = ("ApprovalWaiting",)
-"""The engine event that means the session waits for other people's approval (four-eyes
-approval, issue 18: `step`, `required`, `approvers`, `deadline`, `command`), told as
-`approval.needed`. Matched by name and read by attribute, so this works before and after the
-approvals land on main (then: an `isinstance` on `events.ApprovalWaiting`)."""
 
 
 def _utc(at: datetime | None) -> str:
@@ -93,7 +89,7 @@ class NotifyingOperator:
             return self._rollback(event)
         if isinstance(event, events.SessionEnding):
             return self._ending(event)
-        if type(event).__name__ in APPROVAL_EVENT_NAMES:
+        if isinstance(event, events.ApprovalWaiting):
             return [self._approval(event)]
         return []
 
@@ -184,22 +180,18 @@ class NotifyingOperator:
         )
         return out
 
-    def _approval(self, event: Any) -> Message:
-        step = getattr(event, "step", None)
-        required = getattr(event, "required", 1)
-        approvers = ", ".join(getattr(event, "approvers", ()) or ()) or "anyone but the operator"
-        deadline = getattr(event, "deadline", None)
-        command = getattr(event, "command", "") or "turnout approve SESSION"
-        where = f" for step {step}" if step else ""
+    def _approval(self, e: events.ApprovalWaiting) -> Message:
+        approvers = ", ".join(e.approvers) or "anyone but the operator"
+        where = f" for step {e.step}" if e.step else ""
         return self._message(
             "approval.needed",
-            f"an approval is needed{where}: {required} of ({approvers}), by {_utc(deadline)}; "
-            f"approve with `{command}` (chat cannot approve)",
-            step=step,
-            required=required,
-            approvers=list(getattr(event, "approvers", ()) or ()),
-            deadline=deadline.isoformat() if deadline else None,
-            command=command,
+            f"an approval is needed{where}: {e.required} of ({approvers}), by "
+            f"{_utc(e.deadline)}; approve with `{e.command}` (chat cannot approve)",
+            step=e.step,
+            required=e.required,
+            approvers=list(e.approvers),
+            deadline=e.deadline.isoformat() if e.deadline else None,
+            command=e.command,
         )
 
 

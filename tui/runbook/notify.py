@@ -15,12 +15,16 @@ the runbook's targets and, later, a config file's (issue 20) in one place.
 from __future__ import annotations
 
 import ipaddress
-from collections.abc import Iterable
+import re
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
 from urllib.parse import SplitResult, urlsplit
 
+from tui.errors import Location
 from tui.runbook.fields import Fields
 from tui.runbook.model import NotifyTarget, Runbook
-from tui.runbook.problems import Problems, did_you_mean
+from tui.runbook.problems import Problems, RunbookInvalid, did_you_mean
 from tui.runbook.secrets import MASK, MIN_SECRET_LENGTH, SECRETS
 from tui.runbook.source import INVALID, Node
 from tui.runbook.values import ValueType
@@ -190,3 +194,48 @@ def notify_targets(
         else:
             merged[key] = target
     return tuple(merged.values())
+
+
+def config_targets(items: Sequence[Any], file: str | Path) -> tuple[NotifyTarget, ...]:
+    """The config file's `[[notify]]` tables (tui/config.py keeps them as written), checked as
+    the runbook's targets are: every problem at its table's FILE:LINE, `RunbookInvalid` (exit 2)
+    if any; for `notify_targets(runbook, extra=...)`."""
+    lines = _table_lines(Path(file))
+    problems, targets = Problems(), []
+    for i, item in enumerate(items):
+        where = (str(file), lines[i] if i < len(lines) else 1, 1)
+        for text in _strings(item):
+            if "://" in text:
+                hide_url(text)
+        if not isinstance(item, dict):
+            problems.add(
+                Location(*where), f"notify[{i}]: a webhook is a table: [[notify]] with url = ..."
+            )
+            continue
+        target = _target(_node(item, where), f"notify[{i}]", problems)
+        if target is not None:
+            targets.append(target)
+    if problems:
+        raise RunbookInvalid(problems.sorted())
+    return tuple(targets)
+
+
+def _node(value: Any, where: tuple[str, int, int]) -> Node:
+    """Plain TOML data as the loader's nodes, all at one place (TOML keeps no positions)."""
+    if isinstance(value, dict):
+        return Node({str(k): _node(v, where) for k, v in value.items()}, where, {})
+    if isinstance(value, list):
+        return Node([_node(v, where) for v in value], where)
+    return Node(value, where, inline=True)
+
+
+_TABLE = re.compile(r"^\s*\[\[\s*notify\s*\]\]")
+
+
+def _table_lines(path: Path) -> list[int]:
+    """The line of each `[[notify]]` header, in order."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return []
+    return [n for n, line in enumerate(text.splitlines(), start=1) if _TABLE.match(line)]
