@@ -7,6 +7,7 @@ last."""
 from __future__ import annotations
 
 import io
+import threading
 import time
 from pathlib import Path
 
@@ -218,4 +219,45 @@ def test_a_session_refused_before_it_starts_is_told_of_too(tmp_path: Path) -> No
         f"*turnout test-canary* (LIVE AWS, session {outcome.session_dir.name}): session ended: "
         "refused (exit 5): the credentials are for account 999999999999"
     )
+    _tail(outcome)
+
+
+def test_an_approval_waiting_is_told_and_nobody_approves_from_chat(tmp_path: Path) -> None:
+    """Four-eyes approval: the channel hears who may approve, by when, with which command; the
+    approval times out (nobody approved: the step is refused), whatever the chat says."""
+    cloud = FakeCloud()
+    cloud.reads["healthy_targets"] = 3
+    cloud.metrics["ErrorRate"] = lambda t: 0.0
+    text = CANARY.replace(
+        "    confirm: true\n",
+        "    confirm: true\n    approvals: {required: 1, from: [bob], timeout: 2m}\n",
+        1,
+    )
+    assert "approvals:" in text
+    clock = ManualClock(START)
+    with receiving() as rx:
+        url = rx.url(f"/hooks/{SECRET}")
+
+        def nobody_approves() -> None:  # the channel was told: let the approval time out
+            rx.wait_for(1)
+            clock.advance(600)
+
+        threading.Thread(target=nobody_approves, daemon=True).start()
+        outcome = open_session(
+            SessionRequest(
+                load_text(text + f"notify:\n  - url: {url}\n    events: [approval.needed]\n"),
+                clock,
+                lambda recorder: cloud,
+                SessionOptions(poll=10, runbook_sha256="0" * 64),
+                front="headless",
+                sessions_dir=str(tmp_path),
+                operator=FakeOperator(),
+                console=Console(file=io.StringIO()),
+                notify=NotifyOptions(clock=ManualClock()),
+            )
+        )
+    [told] = [r.body["text"] for r in rx.received]
+    assert "an approval is needed for step shift: 1 of (bob), by 09:" in told
+    assert "approve with `turnout approve " in told and "(chat cannot approve)" in told
+    assert outcome.code != ExitCode.COMPLETED  # the timeout is a "no"
     _tail(outcome)
