@@ -125,6 +125,7 @@ def test_a_second_person_approves_from_another_process_and_the_chain_verifies(tm
         timeout=60,
     )
     assert verified.returncode == 0 and "hash chain verified" in verified.stdout
+    assert "approvals: go approved by bob (arn:aws:sts::" in verified.stdout
 
 
 @pytest.mark.slow

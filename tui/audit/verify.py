@@ -91,8 +91,22 @@ def summary_text(reading: LogReading) -> str:
     ]
     if extras:
         lines.append(f"  history:   {', '.join(extras)}")
+    lines += _approvals(records, counts)
     lines.append(f"  last hash: {reading.last_hash}")
     return "\n".join(lines)
+
+
+def _approvals(records: list[Record], counts: Counter[str]) -> list[str]:
+    """Who approved or denied what (four-eyes): only those few records are parsed."""
+    if not (counts[Event.APPROVAL_GIVEN] or counts[Event.APPROVAL_DENIED]):
+        return []
+    said = [
+        f"{r.payload.get('step')} {'approved' if r.type == Event.APPROVAL_GIVEN else 'DENIED'} "
+        f"by {r.actor}"
+        for r in records
+        if r.type in (Event.APPROVAL_GIVEN, Event.APPROVAL_DENIED)
+    ]
+    return [f"  approvals: {'; '.join(said)}"]
 
 
 def outcome_of(end: Record | None) -> str:

@@ -174,7 +174,9 @@ class ApprovalGate:
             else f"no approval within {rule.timeout}"
         )
         self.core.notice(f"{question.title}: {text}; taken as {meant!r}", "warn", question.step)
-        return Answer(meant, verdict.who, text=text, timed_out=verdict.outcome == "timeout")
+        return Answer(
+            meant, verdict.who, text=text, timed_out=verdict.outcome == "timeout", unapproved=text
+        )
 
     def wait(self, rule: Approvals, question: Question, answered: Record) -> Verdict:
         """Wait for `rule.required` approvals of what `question` showed (module docstring)."""
