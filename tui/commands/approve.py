@@ -68,8 +68,7 @@ def run_approve(args: argparse.Namespace) -> int:
     _running(session)
     start = next((r.payload for r in read_log(session).records if r.type == "session.start"), {})
     approver = _who(start, args.profile)
-    operator = request.record.payload.get("operator") or {}
-    _refuse_self(approver, operator)
+    _refuse(approver, request)
     print(_shown(request), file=sys.stdout)
     decision = DENY if args.deny else APPROVE if args.yes else _ask()
     reason = args.reason.strip()
@@ -149,15 +148,26 @@ def _who(start: dict[str, Any], profile: str | None) -> dict[str, Any]:
     return {**ident, "os_user": user, "host": socket.gethostname(), "pid": os.getpid()}
 
 
-def _refuse_self(approver: dict[str, Any], operator: dict[str, Any]) -> None:
-    from tui.engine.approvals import self_approval
+def _refuse(approver: dict[str, Any], request: Any) -> None:
+    """Refuse, before anything is delivered, what the session would not count: the operator
+    approving themselves, or someone the runbook's `from` does not name. The session checks
+    again (the file could be written by hand)."""
+    from tui.engine.approvals import allowed, approver_name, self_approval
 
+    payload = request.record.payload
+    operator = payload.get("operator") or {}
     why = self_approval(approver, operator)
     if why is not None:
         raise InputError(
             f"refused: {why}. The operator is {operator.get('arn')} ({operator.get('os_user')} "
             f"on {operator.get('host')}); another person must approve, with their own "
             "credentials. Nothing was delivered."
+        )
+    named = tuple(payload.get("from") or ())
+    if not allowed(approver, named):
+        raise InputError(
+            f"refused: the runbook names who may approve this ({', '.join(named)}), and "
+            f"{approver_name(approver)} is not one of them. Nothing was delivered."
         )
 
 
