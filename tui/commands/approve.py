@@ -83,11 +83,18 @@ def run_approve(args: argparse.Namespace) -> int:
 
 def _request(session: Path, step: str | None, wait: float) -> Any:
     from tui.audit.approval_inbox import waiting_requests
+    from tui.audit.errors import SessionDirError
 
     until = time.monotonic() + max(0.0, wait)
     pause = threading.Event()
     while True:
-        found = [r for r in waiting_requests(session) if step is None or r.step == step]
+        try:
+            waiting = waiting_requests(session)
+        except SessionDirError:
+            if time.monotonic() >= until:
+                raise
+            waiting = []  # the session is still starting: its log is not there yet
+        found = [r for r in waiting if step is None or r.step == step]
         if found and len({r.step for r in found}) == 1:
             # Two for one step: an override asked while the step's own approval waited; the
             # session reads the latest's decisions now, the earlier one's after.
