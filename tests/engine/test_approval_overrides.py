@@ -87,9 +87,9 @@ def test_hostile_decision_files_are_refused_and_recorded_and_the_wait_goes_on(
         (inbox / f"{prefix}a.json").write_text("{not json")
         (inbox / f"{prefix}b.json").write_text(" " * (MAX_BYTES + 1))
         (inbox / f"{prefix}c.json").write_text(json.dumps({"kind": "other"}))
-        forged = deliver(session, request, APPROVE, "", BOB)
-        body = json.loads(forged.read_text())
-        forged.unlink()
+        elsewhere = tmp_path / "elsewhere"  # made outside the inbox: the session never sees it
+        elsewhere.mkdir()
+        body = json.loads(deliver(elsewhere, request, APPROVE, "", BOB).read_text())
         body["request_hash"] = "0" * 64
         (inbox / f"{prefix}d.json").write_text(json.dumps(body))
         until_logged(session, "approval.refused", 4)
