@@ -185,6 +185,8 @@ class ApprovalGate:
         if question.deadline is not None:  # a breach's countdown is not stretched by asking
             deadline = min(deadline, question.deadline)
         operator = self.operator()
+        # Due from the moment of asking, before anyone can read the request and act on it.
+        next_poll = core.now() + timedelta(seconds=core.options.poll)
         request = core.log.approval_requested(
             question.step,
             kind=str(question.kind),
@@ -212,7 +214,6 @@ class ApprovalGate:
             events.ApprovalWaiting(question.step, rule.required, rule.approvers, deadline, command)
         )
         approvers: list[str] = []
-        next_poll = core.now() + timedelta(seconds=core.options.poll)
         idle = threading.Event()
         try:
             while True:
