@@ -23,6 +23,8 @@ from tui.engine.ports import Answer, Question, QuestionKind, StepState
 from tui.runbook.model import Runbook
 
 HEADLESS = "headless"
+JSON_LINES_SCHEMA_VERSION = 1
+"""The version of `--headless --json`'s lines (docs/machine-output.md)."""
 
 # A symbol for every state, so the stream reads the same without colour.
 SYMBOLS = {
@@ -215,3 +217,25 @@ class HeadlessOperator:
             f"({escape(answer.who)})",
             at,
         )
+
+
+class JsonLinesEcho:
+    """`--headless --json`: each audit record, as written, on one line of `out`, with
+    `"schema_version"` put first. Remove that member and the line is the log's own bytes, so its
+    hash verifies; every field is the audit record's (docs/audit.md), already redacted and
+    masked. A reader that goes away (a closed pipe) stops the echo, never the session."""
+
+    _PREFIX = f'{{"schema_version":{JSON_LINES_SCHEMA_VERSION},'
+
+    def __init__(self, out: Any) -> None:
+        self.out = out
+        self.broken = False
+
+    def __call__(self, line: bytes) -> None:
+        if self.broken:
+            return
+        try:
+            self.out.write(self._PREFIX + line[1:].decode("utf-8"))
+            self.out.flush()
+        except (OSError, ValueError):  # a closed pipe, or a closed file
+            self.broken = True

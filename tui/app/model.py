@@ -138,6 +138,16 @@ class SessionModel:
         """The step called `step_id`, if known."""
         return self.steps.get(step_id) if step_id else None
 
+    @property
+    def waiting_out(self) -> bool:
+        """A rehearsal's bake or `wait` is under way: what its `f` (fast-forward) applies to."""
+        view = self.step(self.current)
+        if not self.rehearsal or self.ended is not None or view is None:
+            return False
+        return view.state is StepState.BAKING or (
+            view.state is StepState.RUNNING and view.plan.get("action") == "wait"
+        )
+
     def counts(self) -> dict[StepState, int]:
         """How many steps are in each state."""
         counts: dict[StepState, int] = {}

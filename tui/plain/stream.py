@@ -204,5 +204,7 @@ def event_lines(event: Any, now: datetime) -> Iterator[Text]:
                 yield _line(now, None, text)
         else:
             yield _line(now, None, f"Session log: {event.session_dir}")
+    elif isinstance(event, ev.SessionEnding):
+        return  # SessionEnded, next, says it all
     else:  # an event added to the engine after this front end: still show something
         yield _line(now, getattr(event, "step", None), f"{type(event).__name__}: {event}")

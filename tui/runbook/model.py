@@ -12,6 +12,7 @@ from enum import StrEnum
 from typing import Any
 
 from tui.errors import Location
+from tui.runbook.audit_copies import NO_COPIES, AuditCopies
 from tui.runbook.durations import Duration
 from tui.runbook.expr import Expr
 from tui.runbook.values import ValueType
@@ -256,6 +257,22 @@ class Step:
 
 
 @dataclass(frozen=True)
+class NotifyTarget:
+    """A webhook told of the session's events (`notify:`; tui/runbook/notify.py reads it).
+
+    `url` is a secret (a Slack webhook's path is its credential): it is masked wherever it
+    could be printed or logged, and only the sender (tui/notify/) holds it whole. `events` are
+    the event names it hears (all of them when the runbook names none); `format` the payload's
+    shape: `slack` (`{"text": ...}`), `teams` (an Adaptive Card) or `generic` (the event as JSON).
+    """
+
+    url: str
+    events: tuple[str, ...]
+    format: str
+    location: Location
+
+
+@dataclass(frozen=True)
 class Runbook:
     """A loaded, checked runbook.
 
@@ -276,6 +293,8 @@ class Runbook:
     steps: tuple[Step, ...]
     order: tuple[Step, ...]
     rollback: tuple[Step, ...]
+    audit: AuditCopies = NO_COPIES  # where the log is shipped (audit_copies.py)
+    notify: tuple[NotifyTarget, ...] = ()
     # The runbook's four-eyes rule: every irreversible step and every override needs it.
     approvals: Approvals | None = None
 

@@ -28,6 +28,7 @@ from tui.runbook.model import (
     StatusCondition,
     Step,
 )
+from tui.runbook.notify import shown_url
 from tui.runbook.ordering import wave_of_step
 from tui.runbook.secrets import MASK, SECRETS
 
@@ -82,6 +83,10 @@ def plan_document(runbook: Runbook) -> dict[str, Any]:
                 "steps": rollback,
             },
             "operations": operations,
+            "notify": [
+                {"url": shown_url(t.url), "events": list(t.events), "format": t.format}
+                for t in runbook.notify
+            ],
         }
     )
 
