@@ -228,8 +228,10 @@ class ApprovalGate:
                     core.safe_point(question.step)  # Ctrl-C, a rollback request, a pause
                 if core.watching is not None and core.now() >= next_poll:
                     next_poll = core.now() + timedelta(seconds=core.options.poll)
-                    # As for a confirmation: a pause or rollback trigger asks its own question.
-                    trip = core.watching.poll_while_asking(QuestionKind.CONFIRM)
+                    # As while the question itself waits: for a confirmation a pause or
+                    # rollback trigger asks its own question; for a breach's override (the
+                    # guardrail not yet acknowledged) later polls only show and record.
+                    trip = core.watching.poll_while_asking(question.kind)
                     if trip is not None:
                         core.watching.act(trip)  # its own question; may roll back or stop
                 idle.wait(SLICE_S)
