@@ -106,7 +106,7 @@ def test_bad_ami_trips_the_canary_error_guardrail_and_rolls_back(run) -> None:
     assert "web-alb:80 forwards web-blue 100, web-green 0" in end.payload["aws_state"]
     assert "outcome: rolled back (exit 3)" in d.output
     assert "    web-alb:80 forwards web-blue 100, web-green 0" in d.output
-    assert f"last hash: {end.hash}" in d.output
+    assert f"ends at sha256:{end.hash}" in d.output
 
 
 @pytest.mark.parametrize("warp", [120, 1800], ids=["at-once", "half-an-hour-late"])

@@ -16,6 +16,7 @@ from tui.commands import rehearse
 from tui.commands.leases import add_lease_flags
 from tui.commands.session_args import (
     add_session_flags,
+    apply_config,
     choose_front_end,
     duration_flag,
     print_problems,
@@ -80,6 +81,7 @@ def run_command(args: argparse.Namespace) -> int:
     from tui.runbook.loader import load_runbook_with_set
     from tui.runbook.problems import RunbookInvalid
 
+    apply_config(args)
     choose_front_end(args)
     poll = duration_flag(args.poll, "--poll")
     try:
@@ -195,6 +197,7 @@ def resume_command(args: argparse.Namespace) -> int:
     from tui.runbook.params import parse_overrides
     from tui.runbook.problems import RunbookInvalid
 
+    apply_config(args)
     choose_front_end(args)
     poll = duration_flag(args.poll, "--poll")
     state = resume_state(args.session)

@@ -83,6 +83,11 @@ class Session:
         """Ctrl-C: ask the operator (roll back, pause, continue) at the next safe point."""
         self.core.controls.request_interrupt()
 
+    def request_fast_forward(self, who: str) -> None:
+        """Rehearsal only: run the bake or wait under way at the world's fastest speed
+        (recorded; anything else says there is nothing to fast-forward)."""
+        self.core.controls.request_fast_forward(who)
+
     def add_note(self, text: str, who: str | None = None) -> None:
         """A note from the operator, attached to the step under way, written at once."""
         self.core.log.note(text, step=self.core.current, who=who)
@@ -118,7 +123,10 @@ class Session:
                 body()
             except RollbackNeeded as needed:
                 plan = plan_rollback(self.core)
-                code, text = self.rollback.run(needed.trigger, needed.reason, needed.step, plan)
+                try:
+                    code, text = self.rollback.run(needed.trigger, needed.reason, needed.step, plan)
+                except Stop as stop:  # paused mid-rollback (AWS refused an undo): resumable
+                    return self._end(stop.exit_code, stop.reason)
                 return self._end(code, text)
             except Stop as stop:
                 return self._end(stop.exit_code, stop.reason)
@@ -274,6 +282,7 @@ class Session:
         try:
             with core.tag(None):
                 self.identity = core.cloud.identity()
+            core.identity = self.identity
         except CloudError as exc:
             return self._refuse(
                 None, ExitCode.INVALID_INPUT, f"cannot tell who the credentials are: {exc}", resumed
@@ -322,6 +331,7 @@ class Session:
             endpoint=options.endpoint_url,
             profile=options.profile,
             credentials=dict(ident.via) if ident else None,
+            audit_copies=options.audit_copies,
         )
 
     def _announce(self, *, resumed: bool, first_started: datetime | None = None) -> None:

@@ -132,6 +132,12 @@ class World:
                 # EndTime is exclusive. On any running clock the read comes later; so here too.
                 self.clock.advance(1.0)  # type: ignore[attr-defined]
 
+    def fast_forward(self, on: bool) -> None:
+        """A trainee's `f`: the world at its fastest while a bake or wait runs out (`on`),
+        then back at its own speed (see the simulator's `fast_forward`)."""
+        if self.simulator is not None:
+            self.simulator.fast_forward(on)
+
     def stop(self) -> None:
         """Stop the simulator and the server (or the mock); safe to call twice."""
         if self.simulator is not None:
