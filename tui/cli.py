@@ -31,6 +31,9 @@ COMMAND_MODULES: tuple[str, ...] = (
     "runbooks",
     "config",
     "completion",
+    "drill",
+    "policy",
+    "approve",
 )
 
 EXIT_CODES_HELP = """exit codes:
@@ -105,7 +108,7 @@ def _pick_and_go() -> int:
     choice = run_picker(directory)
     if choice is None:
         return ExitCode.COMPLETED
-    return main([choice.mode, str(choice.path)])
+    return main(choice.argv())
 
 
 EXIT_BROKEN_PIPE = 141

@@ -177,6 +177,10 @@ class HeadlessOperator:
             f"  [{style}]{'!' if e.level != 'info' else '·'} {where}{escape(e.text)}[/{style}]"
         )
 
+    def _on_ApprovalEnded(self, e: events.ApprovalEnded) -> None:
+        by = f" ({escape(e.who)})" if e.who and e.outcome != "timeout" else ""
+        self._line(f"  [bold]approval {escape(e.outcome)}[/bold]{by}")
+
     def _on_RollbackChanged(self, e: events.RollbackChanged) -> None:
         style = "bold red" if e.phase == "failed" else "yellow"
         self._line(f"[{style}]↩ rollback {e.phase}[/{style}]: {escape(e.text)}")

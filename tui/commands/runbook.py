@@ -159,7 +159,7 @@ def run_plan(args: argparse.Namespace) -> int:
         return ExitCode.INVALID_INPUT
     doc = plan_document(runbook)
     if args.json:
-        print(json.dumps(doc, indent=2, ensure_ascii=False))
+        print(plan_json(doc))
         return ExitCode.COMPLETED
     from rich.console import Console
 
@@ -167,6 +167,27 @@ def run_plan(args: argparse.Namespace) -> int:
 
     render_plan(doc, Console())
     return ExitCode.COMPLETED
+
+
+def plan_json(doc: dict[str, Any]) -> str:
+    """The plan document as JSON: a member per line, and each step (each list item) on one line.
+
+    Indented by hand two levels deep, because `json.dumps(indent=...)` leaves the C encoder for
+    the pure-Python one: 0.8 s for a plan of 2,000 steps, against a tenth of that (issue 20).
+    """
+    dumps = json.JSONEncoder(ensure_ascii=False, separators=(", ", ": ")).encode
+    members = []
+    for key, value in doc.items():
+        if isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
+            items = ",\n".join(f"    {dumps(item)}" for item in value)
+            text = f"[\n{items}\n  ]"
+        elif isinstance(value, dict) and value:
+            inner = ",\n".join(f"    {dumps(k)}: {dumps(v)}" for k, v in value.items())
+            text = f"{{\n{inner}\n  }}"
+        else:
+            text = dumps(value)
+        members.append(f"  {dumps(key)}: {text}")
+    return "{\n" + ",\n".join(members) + "\n}"
 
 
 def run_schema(args: argparse.Namespace) -> int:

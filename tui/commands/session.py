@@ -110,6 +110,7 @@ def run_command(args: argparse.Namespace) -> int:
         break_lease=args.break_lease,
         endpoint_url=os.environ.get("AWS_ENDPOINT_URL") or None,
         profile=args.profile or os.environ.get("AWS_PROFILE") or None,
+        preflight=True,
     )
     make_cloud = _aws_cloud_maker(args.profile, region, clock, http_hosts)
     request = request_for(
@@ -228,6 +229,7 @@ def resume_command(args: argparse.Namespace) -> int:
         break_lease=args.break_lease,
         endpoint_url=os.environ.get("AWS_ENDPOINT_URL") or None,
         profile=args.profile or os.environ.get("AWS_PROFILE") or None,
+        preflight=True,
     )
     request = request_for(
         args,
