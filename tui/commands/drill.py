@@ -13,6 +13,7 @@ import sys
 from tui.commands.leases import add_lease_flags
 from tui.commands.session_args import (
     add_session_flags,
+    apply_config,
     choose_front_end,
     duration_flag,
     print_problems,
@@ -134,6 +135,7 @@ def run_command(args: argparse.Namespace) -> int:
     from tui.runbook.loader import load_runbook_with_set
     from tui.runbook.problems import RunbookInvalid
 
+    apply_config(args, rehearsal=True)
     choose_front_end(args)
     if args.speed is None:
         args.speed = RECOMMENDED_SPEED if args.front == "headless" else PERSON_SPEED
