@@ -125,3 +125,10 @@ def test_a_blind_drill_names_its_scenario_only_in_the_debrief(tmp_path) -> None:
         assert told not in before + result.stderr
     assert "a blind draw" in result.stderr
     assert "score" in debrief and (tmp_path / "drills" / "ann.jsonl").is_file()
+
+
+def test_a_hand_edited_history_cannot_put_markup_in_the_page(turnout, tmp_path) -> None:
+    record_result(tmp_path, _result("<script>alert(1)</script>", 50, "2026-12-01T10:00:00+00:00"))
+    args = ["--trainee", "ann", "--sessions-dir", str(tmp_path), "--format", "html"]
+    result = turnout("drill", "history", *args)
+    assert "<script" not in result.out and "&lt;script&gt;" in result.out

@@ -135,8 +135,9 @@ def rehearse(
     from tui.engine.options import SessionOptions
 
     console = Console(soft_wrap=True)
-    shown = coaching.shown_as if coaching else spec.name
-    options = SessionOptions(poll=poll, mode="rehearsal", scenario=shown)
+    # The log records the scenario played (a blind drill's too: no front end shows it; the
+    # world's progress and the debrief's title say what `coaching` tells them).
+    options = SessionOptions(poll=poll, mode="rehearsal", scenario=spec.name)
     boot = WorldBoot(spec, options, speed, warp, args, coaching)
     request = request_for(
         args,
