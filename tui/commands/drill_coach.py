@@ -108,6 +108,6 @@ def result_of(coach: DrillCoach, debrief: Debrief, score: Score, session_dir: Pa
 
 def coaching(coach: DrillCoach) -> Any:
     """`coach` as the `Coaching` a rehearsal takes."""
-    from tui.commands.rehearse import Coaching
+    from tui.commands.debrief_view import Coaching
 
     return Coaching(coach.shown_as, coach.rows, coach.title, coach.finish)
