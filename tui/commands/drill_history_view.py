@@ -49,7 +49,8 @@ def print_history(history: History) -> None:
         )
         return
     table = Table(title=f"Drills of {history.trainee}", show_lines=True)
-    for column in ("drill", "plays", "best", "latest", "the latest missed"):
+    table.add_column("drill", no_wrap=True)
+    for column in ("plays", "best", "latest", "the latest missed"):
         table.add_column(column, overflow="fold")
     for row in summary_rows(history):
         table.add_row(*row)
