@@ -7,7 +7,6 @@ the command exits 2.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from typing import TYPE_CHECKING, Any
 
@@ -136,6 +135,8 @@ def plan_json(doc: dict[str, Any]) -> str:
     Indented by hand two levels deep, because `json.dumps(indent=...)` leaves the C encoder for
     the pure-Python one: 0.8 s for a plan of 2,000 steps, against a tenth of that (issue 20).
     """
+    import json
+
     dumps = json.JSONEncoder(ensure_ascii=False, separators=(", ", ": ")).encode
     members = []
     for key, value in doc.items():
@@ -161,4 +162,6 @@ def run_schema(args: argparse.Namespace) -> int:
 
 def schema_text(schema: dict[str, Any]) -> str:
     """The schema as `turnout schema` prints it (and docs/runbook.schema.json holds it)."""
+    import json
+
     return json.dumps(schema, indent=2, ensure_ascii=False)
