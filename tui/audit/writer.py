@@ -9,9 +9,10 @@ must then not be taken.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import threading
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +28,11 @@ from tui.runbook.secrets import SECRETS
 
 REPAIR_FLAG = "--repair-log"
 """The command-line flag front ends offer for truncating a torn final line (named in messages)."""
+
+
+Listener = Callable[[Record, bytes], None]
+"""Hears each line once it is durable, in log order, under the writer's lock: it must not
+block (the shipper only queues it: tui/audit/shipping.py)."""
 
 
 class AuditWriter:
@@ -51,6 +57,7 @@ class AuditWriter:
         self._last_hash = last_hash
         self._size = size
         self._mutex = threading.Lock()
+        self._listeners: list[Listener] = []
 
     @classmethod
     def create(
@@ -160,9 +167,25 @@ class AuditWriter:
         """The hash of the last durable record: worth quoting in a change ticket."""
         return self._last_hash
 
+    def listen(self, listener: Callable[[bytes], None]) -> None:
+        """Hear every line appended from now on, once it is durable, in log order (called with
+        the writer's lock held: keep it quick): `subscribe` for a listener that needs only the
+        line (headless `--json`'s echo, tui/headless.py). A listener's failure never costs a
+        record."""
+        self._listeners.append(lambda _record, line: listener(line))
+
     def now(self) -> str:
         """The current time as the log writes it."""
         return format_ts(self._clock.now())
+
+    def subscribe(self, listener: Listener) -> bytes:
+        """Have `listener` hear every line appended from now on; returns the lines already
+        durable, so the listener misses none and hears none twice."""
+        with self._mutex:
+            with open(self.path, "rb") as fh:
+                existing = fh.read(self._size)
+            self._listeners.append(listener)
+            return existing
 
     def append(self, event: str, payload: Mapping[str, Any], actor: str = ENGINE_ACTOR) -> Record:
         """Append one record and return it once it is on the disk.
@@ -194,7 +217,7 @@ class AuditWriter:
             self._last_hash = digest
             self._size += len(line)
             # The line number equals seq: a log never has anything but records in it.
-            return Record(
+            record = Record(
                 seq,
                 ts,
                 str(event),
@@ -204,6 +227,11 @@ class AuditWriter:
                 self._size,
                 data={"actor": actor, "payload": clean},
             )
+            for listener in self._listeners:
+                # A copy's trouble never fails a record that is durable already.
+                with contextlib.suppress(Exception):
+                    listener(record, line)
+            return record
 
     def _cut_back(self) -> None:
         """Remove a partly written line, so the log still ends on a whole record."""

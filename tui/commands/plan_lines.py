@@ -134,6 +134,12 @@ def rows(step: dict[str, Any]) -> list[tuple[str, str]]:
     out = [("does", step["summary"])]
     if asks:
         out.append(("asks", asks))
+    rule = step.get("approvals")
+    if rule:
+        who = f" from {', '.join(rule['from'])}" if rule["from"] else ""
+        within = seconds(int(rule["timeout_seconds"]))
+        approved = f"{rule['required']} other person(s){who}, within {within} (turnout approve)"
+        out.append(("approved by", approved))
     out.append(("with", "\n".join(f"{k}: {format_value(v)}" for k, v in shown.items()) or "-"))
     out.append(("calls", ", ".join(step["operations"]) or "no AWS call"))
     if step["records"]:

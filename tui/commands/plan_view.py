@@ -74,6 +74,11 @@ def render_plan(doc: dict[str, Any], console: Console) -> None:
     console.print(Rule("Rollback", align="left"))
     console.print(Padding(Text(f"{doc['rollback']['automatic'].capitalize()}."), (0, 0, 0, 2)))
     _print_steps(doc["rollback"]["steps"], out)
+    if doc.get("notify"):
+        console.print(Rule("Webhooks told as it runs (notify only)", align="left"))
+        for target in doc["notify"]:
+            heard = ", ".join(target["events"])
+            console.print(Text(f"  {target['url']} ({target['format']}): {heard}"))
     console.print(Rule("AWS operations this run may call (for an IAM policy)", align="left"))
     console.print(Padding(Text(", ".join(doc["operations"])), (0, 0, 0, 2)))
     console.print("\n[dim]No AWS call was made to draw this plan.[/dim]")
