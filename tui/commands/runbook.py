@@ -117,6 +117,7 @@ def run_validate(args: argparse.Namespace) -> int:
 
 def _validate_for_machines(args: argparse.Namespace) -> int:
     """`--format json|sarif`: one document on stdout, nothing else."""
+    import json
     from pathlib import Path
 
     from tui import __version__
