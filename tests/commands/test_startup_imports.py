@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 NEVER = {"textual", "boto3", "botocore", "moto", "questionary", "rich", "jsonschema"}
 NOT_AT_START = {"shutil", "tempfile", "json", "html", "re2", "bz2", "lzma", "tui.audit"}
 
