@@ -21,7 +21,21 @@ from tui.errors import TurnoutError
 from tui.exitcodes import ExitCode
 
 # The order here is the order of `turnout --help`.
-COMMAND_MODULES: tuple[str, ...] = ("session", "replay", "new", "runbook", "world", "audit")
+COMMAND_MODULES: tuple[str, ...] = (
+    "session",
+    "replay",
+    "watch",
+    "new",
+    "runbook",
+    "world",
+    "audit",
+    "runbooks",
+    "config",
+    "completion",
+    "drill",
+    "policy",
+    "approve",
+)
 
 EXIT_CODES_HELP = """exit codes:
   0    completed
@@ -45,10 +59,30 @@ def build_parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"turnout {__version__}")
+    parser.set_defaults(parser=parser)  # commands that read the whole parser (completion)
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in COMMAND_MODULES:
         importlib.import_module(f"tui.commands.{name}").register(subparsers)
+    _add_no_color(parser)
     return parser
+
+
+NO_COLOR_HELP = "no colour in any output, nor in the app (as NO_COLOR=1 does)"
+
+
+def _add_no_color(parser: argparse.ArgumentParser, *, top: bool = True) -> None:
+    """`--no-color` before the command or after it, on every command and sub-command (below
+    the top it defaults to SUPPRESS, so it never undoes one given before the command)."""
+    parser.add_argument(
+        "--no-color",
+        action="store_true",
+        default=False if top else argparse.SUPPRESS,
+        help=NO_COLOR_HELP,
+    )
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for sub in dict.fromkeys(action.choices.values()):  # aliases share a parser
+                _add_no_color(sub, top=False)
 
 
 def _report_internal_error(exc: BaseException) -> str:
@@ -62,13 +96,20 @@ def _report_internal_error(exc: BaseException) -> str:
 
 
 def _pick_and_go() -> int:
-    """`turnout` alone on a terminal: choose a runbook in ./runbooks, then rehearse or run it."""
+    """`turnout` alone on a terminal: choose a runbook in ./runbooks (else among the shipped
+    ones, for turnout installed as a tool), then rehearse or run it."""
     from tui.app.picker import run_picker
 
-    choice = run_picker("runbooks")
+    if os.path.isdir("runbooks"):
+        directory: str | os.PathLike[str] = "runbooks"
+    else:
+        from tui.runbook.shipped import shipped_runbooks_dir
+
+        directory = shipped_runbooks_dir()
+    choice = run_picker(directory)
     if choice is None:
         return ExitCode.COMPLETED
-    return main([choice.mode, str(choice.path)])
+    return main(choice.argv())
 
 
 EXIT_BROKEN_PIPE = 141
@@ -80,7 +121,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     handler = getattr(args, "handler", None)
     if handler is None:
-        if sys.stdin.isatty() and sys.stdout.isatty() and os.path.isdir("runbooks"):
+        if sys.stdin.isatty() and sys.stdout.isatty():
             return _pick_and_go()
         parser.print_help(sys.stderr)
         return ExitCode.INVALID_INPUT
@@ -89,10 +130,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     # Every secret value a command loads is masked in all it prints (tui/runbook/secrets.py).
     saved = sys.stdout, sys.stderr
     sys.stdout, sys.stderr = MaskedStream(sys.stdout), MaskedStream(sys.stderr)
+    # --no-color is NO_COLOR (no-color.org) for this command: rich's consoles, Textual's app
+    # (a monochrome filter) and prompt_toolkit's prompts all read it.
+    saved_no_color = os.environ.get("NO_COLOR")
+    if args.no_color:
+        os.environ["NO_COLOR"] = "1"
     try:
         return _run(handler, args)
     finally:
         sys.stdout, sys.stderr = saved
+        if args.no_color:
+            if saved_no_color is None:
+                os.environ.pop("NO_COLOR", None)
+            else:
+                os.environ["NO_COLOR"] = saved_no_color
 
 
 def _run(handler: Callable[[argparse.Namespace], int], args: argparse.Namespace) -> int:

@@ -31,6 +31,7 @@ class DriverScript:
     fail_on_poll: int | None = None  # this poll returns `failed`
     undo_polls: int = 1
     fail_undo: str | None = None
+    refuse_undo: CloudError | None = None  # raised by the first undo call (then cleared)
     found_started: bool = False
     found_undone: bool = False  # find_undone: AWS shows the undo done
 
@@ -78,6 +79,9 @@ class FakeDriver:
     def undo(self, captured: Mapping[str, Any]) -> Progress:
         self._log("undo")
         assert captured == {"before": f"{self.step.id}-old"}
+        if self.script.refuse_undo is not None:
+            error, self.script.refuse_undo = self.script.refuse_undo, None
+            raise error
         if self.script.fail_undo:
             return Progress("failed", reason=self.script.fail_undo)
         self.cloud.changed.discard(self.step.id)

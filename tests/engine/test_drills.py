@@ -49,11 +49,14 @@ def run(tmp_path: Path):
 
 @pytest.mark.parametrize("name", SHIPPED)
 def test_every_shipped_runbook_completes_on_the_healthy_world(run, name: str) -> None:
+    """...held to exactly the policy `turnout policy` prints for it, preflight first: the
+    policy's round trip (docs/real-aws.md). A call the policy misses is AccessDenied here."""
     missing = missing_drivers(load_runbook(RUNBOOKS / f"{name}.yaml"))
     if missing:
         pytest.skip(f"no adapter yet for {', '.join(missing)}")
-    d = run(name, sets=FAST.get(name), poll=60, interval=60)
+    d = run(name, sets=FAST.get(name), poll=60, interval=60, policy=True)
     assert d.code == 0, d.output[-2000:]
+    assert "preflight passed" in d.output
     end = records(d)[-1]
     assert end.type == "session.end" and end.payload["outcome"] == "completed"
 

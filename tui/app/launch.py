@@ -193,6 +193,9 @@ class _Watched:
     def add_note(self, text: str) -> None:
         self._session.add_note(text)
 
+    def request_fast_forward(self, who: str) -> None:
+        self._session.request_fast_forward(who)
+
 
 def run_replay_app(
     session_dir: str | Path, *, speed: float = 1.0, replay: Replay | None = None
@@ -202,19 +205,12 @@ def run_replay_app(
     Raises the audit module's errors (exit 2) for a log that does not verify.
     """
     from tui.app.replay import ReplayPlayer
-    from tui.runbook.loader import load_runbook
 
     replay = replay or Replay.load(session_dir)
     # The engine may call STS before it writes session.start: look for it, not at record 1.
     start = next((r.payload for r in replay.records if r.type == "session.start"), {})
     runbook_info = start.get("runbook") or {}
-    runbook: Runbook | None = None
-    path = runbook_info.get("path")
-    if path and Path(path).is_file():
-        try:
-            runbook = load_runbook(path)
-        except Exception:  # a changed or broken runbook: replay from the log alone
-            runbook = None
+    runbook = runbook_of(start)
     directory = Path(session_dir)
     if directory.is_file():
         directory = directory.parent
@@ -228,3 +224,17 @@ def run_replay_app(
     )
     app.run()
     return int(ExitCode.COMPLETED)
+
+
+def runbook_of(start: dict) -> Runbook | None:
+    """The runbook a `session.start` payload names, for the step list's plan; None when it is
+    gone, changed past loading or broken (the screen is then drawn from the log alone)."""
+    from tui.runbook.loader import load_runbook
+
+    path = (start.get("runbook") or {}).get("path")
+    if not path or not Path(path).is_file():
+        return None
+    try:
+        return load_runbook(path)
+    except Exception:  # a changed or broken runbook: replay from the log alone
+        return None

@@ -168,6 +168,13 @@ class AuditWriter:
         """The hash of the last durable record: worth quoting in a change ticket."""
         return self._last_hash
 
+    def listen(self, listener: Callable[[bytes], None]) -> None:
+        """Hear every line appended from now on, once it is durable, in log order (called with
+        the writer's lock held: keep it quick): `subscribe` for a listener that needs only the
+        line (headless `--json`'s echo, tui/headless.py). A listener's failure never costs a
+        record."""
+        self._listeners.append(lambda _record, line: listener(line))
+
     def now(self) -> str:
         """The current time as the log writes it."""
         return format_ts(self._clock.now())

@@ -31,6 +31,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     verify.add_argument("session", metavar="SESSION", help="a session directory or its audit.jsonl")
     verify.add_argument(
+        "--json",
+        action="store_true",
+        help="print the verdict as JSON on standard output, intact or not "
+        "(turnout.audit.verify: docs/machine-output.md); the exit code is the same",
+    )
+    verify.add_argument(
         "--expect",
         metavar="HASH",
         help="the hash the session ended with (`audit: … ends at sha256:HASH`, kept in the "
@@ -82,19 +88,29 @@ def run_verify(args: argparse.Namespace) -> int:
 
     expected = parse_expected(args.expect) if args.expect else None
     verdict = verify(args.session)
-    if not verdict.ok:
-        print(verdict.text, file=sys.stderr)
-        return ExitCode.INVALID_INPUT
-    texts, ok = [verdict.text], True
-    if expected is not None:
+    as_json = getattr(args, "json", False)
+    texts, checks, ok = [verdict.text], {}, verdict.ok
+    if verdict.ok and expected is not None:
         check = check_expected(verdict.reading, expected)
         texts.append(check.text)
+        checks["expect"] = {"ok": check.ok, "text": check.text}
         ok = ok and check.ok
-    if args.remote:
+    if verdict.ok and args.remote:
         remote_ok, remote_text = compare_remote(verdict.reading, args)
         texts.append(remote_text)
+        checks["remote"] = {"ok": remote_ok, "text": remote_text}
         ok = ok and remote_ok
-    print("\n".join(texts), file=sys.stdout if ok else sys.stderr)
+    if as_json:
+        import json
+
+        from tui.audit.verify_document import verify_document
+
+        document = {**verify_document(verdict), **checks}
+        if checks:
+            document["ok"] = ok  # intact, and ending where expected, and as shipped
+        print(json.dumps(document, indent=2, ensure_ascii=False))
+    else:
+        print("\n".join(texts), file=sys.stdout if ok else sys.stderr)
     return ExitCode.COMPLETED if ok else ExitCode.INVALID_INPUT
 
 

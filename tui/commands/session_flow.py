@@ -50,6 +50,7 @@ if TYPE_CHECKING:
     from tui.aws.protocol import Cloud
     from tui.engine.events import EndSummary
     from tui.engine.session import Session
+    from tui.notify.sender import NotifyOptions, Sender
 
 CloudMaker = Callable[[SessionCallRecorder], "Cloud"]
 """Builds the Cloud on the session's call recorder (the commands' `make_cloud`)."""
@@ -77,7 +78,9 @@ class SessionRequest:
     `debrief` when the session ends; `run_app` runs it in place of `App.run()` (the tests'
     seam, see `tui.app.launch.run_session_app`). `boot` runs before the Cloud is built (see
     `Boot`). A new session's directory is named for `named_at` (default: the clock's now; a
-    rehearsal's world clock stands in the past until its world has booted).
+    rehearsal's world clock stands in the past until its world has booted). `json_lines`
+    (headless `--json`) echoes each audit record to stdout as it is written, the stream then
+    going to stderr (tui/headless.py's `JsonLinesEcho`).
     """
 
     runbook: Runbook
@@ -99,6 +102,8 @@ class SessionRequest:
     run_app: AppRunner | None = None
     boot: Boot | None = None
     named_at: datetime | None = None
+    json_lines: bool = False
+    notify: NotifyOptions | None = None  # how webhooks are told (tests: a fast clock)
 
 
 @dataclass
@@ -115,10 +120,15 @@ class Outcome:
 def open_session(request: SessionRequest) -> Outcome:
     """Run (or resume) the session `request` describes to its end; its Outcome."""
     session_dir, log = _open_log(request)
+    if request.json_lines:
+        from tui.headless import JsonLinesEcho
+
+        log.writer.listen(JsonLinesEcho(sys.stdout))
     options = _options(request, session_dir)
     recorder = SessionCallRecorder(log)
     made: list[Session] = []
     shippers: list[Shipper | None] = []
+    sender = _sender(request, log)
 
     def make_session(front_operator: Operator) -> Session:
         from tui.engine.session import Session
@@ -129,7 +139,7 @@ def open_session(request: SessionRequest) -> Outcome:
             options = _options(replace(request, options=booted), session_dir) if booted else options
         cloud = request.make_cloud(recorder)
         shippers.append(start_shipping(request.runbook, cloud, log, request.clock, session_dir))
-        operator = _asking_through(request, front_operator)
+        operator = _asking_through(request, front_operator, sender)
         runbook, clock = request.runbook, request.clock
         session = Session(runbook, cloud, operator, clock, log, options, recorder=recorder)
         made.append(session)
@@ -143,6 +153,8 @@ def open_session(request: SessionRequest) -> Outcome:
             with ctrl_c_asks(session):
                 code = session.resume(request.resume) if request.resume else session.run()
     finally:
+        if sender is not None:
+            sender.close()  # nothing is written after session.end (it normally finished there)
         log.close()
         session = made[0] if made else None
         end = session.end_summary if session else None
@@ -202,15 +214,31 @@ def _options(request: SessionRequest, session_dir: Path) -> SessionOptions:
     )
 
 
-def _asking_through(request: SessionRequest, operator: Operator) -> Operator:
+def _sender(request: SessionRequest, log: SessionLog) -> Sender | None:
+    """The webhooks' sender (tui/notify/), when the runbook names any."""
+    if not request.runbook.notify and not (request.notify and request.notify.extra):
+        return None  # and tui.notify is never imported
+    from tui.notify import start_sender
+
+    return start_sender(request.runbook, log, request.notify)
+
+
+def _asking_through(
+    request: SessionRequest, operator: Operator, sender: Sender | None = None
+) -> Operator:
     """The front end's operator as the engine asks it, the same rule for every front end: its
     events through `hear_events`, a person's questions through `wrap_operator` (headless has no
-    person), then `AutoApproving` outside it when --auto-approve was given (an approved question
-    is never asked, so it never waits at real time)."""
+    person), what webhooks hear through `sender`, then `AutoApproving` outside it when
+    --auto-approve was given (an approved question is never asked, so it never waits at real
+    time, and no webhook hears of it)."""
     if request.hear_events is not None:
         operator = request.hear_events(operator)
     if request.wrap_operator is not None and request.front != "headless":
         operator = request.wrap_operator(operator)
+    if sender is not None:
+        from tui.notify.operator import notifying
+
+        operator = notifying(operator, sender, request.clock)
     if request.auto_approve:
         from tui.engine.auto_approve import AutoApproving
 
@@ -224,7 +252,7 @@ def _stream_operator(request: SessionRequest) -> Operator:
 
     from tui.headless import HeadlessOperator
 
-    console = request.console or Console(soft_wrap=True)
+    console = request.console or Console(soft_wrap=True, stderr=request.json_lines)
     if request.front == "plain":
         from tui.plain.front_end import make_plain_operator
 
@@ -271,6 +299,9 @@ class _AppSession:
 
     def add_note(self, text: str) -> None:
         self.session.add_note(text)
+
+    def request_fast_forward(self, who: str) -> None:
+        self.session.request_fast_forward(who)
 
 
 def require_answerable(runbook: Runbook, auto_approve: bool) -> None:

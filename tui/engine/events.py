@@ -42,6 +42,18 @@ class StepChanged:
 
 
 @dataclass(frozen=True)
+class FastForward:
+    """A rehearsal's bake or wait of `step` runs at the world's fastest speed (`on`), or no
+    longer (the wait ended); the world hears it before the front end (commands/world_steps.py)."""
+
+    step: str
+    on: bool
+    phase: str = ""  # run (a wait action) or bake
+    seconds_left: float = 0.0
+    who: str = ""
+
+
+@dataclass(frozen=True)
 class StepProgress:
     """An action's latest progress (instance refresh %, canary weights, rollout counts)."""
 
@@ -156,6 +168,19 @@ class EndSummary:
 
 
 @dataclass(frozen=True)
+class SessionEnding:
+    """The session's outcome is known and `session.end` is about to be written: the last
+    moment anything may still join the log before it (the webhooks' delivery records,
+    tui/notify/). Front ends need not show it: `SessionEnded` follows at once."""
+
+    exit_code: int
+    outcome: str
+    reason: str
+    session_dir: str
+    aws_state: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class SessionEnded:
     """The session is over: its exit code (docs/engine.md#exit-codes) and a one-line summary;
     `end_summary` the lines every front end shows last (tui/engine/summary.py; None when the log
@@ -175,3 +200,24 @@ class AutoApproved:
     question: Any  # the engine's Question
     answer: Any  # the Answer given on their behalf
     at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class ApprovalWaiting:
+    """The session waits for `required` other people to approve (tui/engine/approvals.py);
+    `command` is what one of them runs. A rehearsal's world runs at real time meanwhile."""
+
+    step: str | None
+    required: int
+    approvers: tuple[str, ...]
+    deadline: datetime
+    command: str
+
+
+@dataclass(frozen=True)
+class ApprovalEnded:
+    """The wait is over: `outcome` approved, denied, timeout or withdrawn."""
+
+    step: str | None
+    outcome: str
+    who: str = ""

@@ -36,6 +36,9 @@ class SessionOptions:
     endpoint_url: str | None = None  # AWS_ENDPOINT_URL of a real-mode session, if set
     profile: str | None = None  # --profile
     audit_copies: Mapping[str, Any] | None = None  # where the log is shipped, as session.start says
+    # Run the preflight (tui/aws/preflight.py) before the checklist: `run`, `resume` and a
+    # rehearsal under `--policy`; a world that allows every call has nothing to refuse.
+    preflight: bool = False
 
     @property
     def rehearsal(self) -> bool:

@@ -22,7 +22,9 @@ MODAL_KEYS = (
 """The keys of a question's modal, listed under the screen's own."""
 
 
-def keys_table(bindings: Iterable[Binding]) -> Table:
+def keys_table(
+    bindings: Iterable[Binding], question_keys: Iterable[tuple[str, str]] = MODAL_KEYS
+) -> Table:
     """Key and description, one row per binding, then the question keys."""
     table = Table.grid(padding=(0, 3))
     table.add_column(style="bold cyan", no_wrap=True)
@@ -31,7 +33,7 @@ def keys_table(bindings: Iterable[Binding]) -> Table:
         table.add_row(binding.key_display or binding.key, binding.description)
     table.add_row("", "")
     table.add_row("[b]In a question[/b]", "")
-    for key, what in MODAL_KEYS:
+    for key, what in question_keys:
         table.add_row(key, what)
     return table
 
@@ -41,12 +43,15 @@ class HelpScreen(ModalScreen[None]):
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,question_mark,q", "dismiss", "Close")]
 
-    def __init__(self, bindings: Iterable[Binding]) -> None:
+    def __init__(
+        self, bindings: Iterable[Binding], question_keys: Iterable[tuple[str, str]] = MODAL_KEYS
+    ) -> None:
         super().__init__()
         self.bindings = list(bindings)
+        self.question_keys = list(question_keys)
 
     def compose(self) -> ComposeResult:
         """The table of keys."""
         with Vertical(id="help"):
             yield Static("[b]Keys[/b]  (Escape closes)")
-            yield Static(keys_table(self.bindings))
+            yield Static(keys_table(self.bindings, self.question_keys))

@@ -67,6 +67,18 @@ def _answer(p: dict[str, Any]) -> str:
     return f"{_where(p)}: answered {answer}{typed} after {p.get('elapsed_s')}s ({verdict})"
 
 
+def _preflight(p: dict[str, Any]) -> str:
+    checks = list(p.get("checks") or [])
+    failed = [c for c in checks if c.get("result") == "fail"]
+    warned = [c for c in checks if c.get("result") == "warn"]
+    if not failed:
+        extra = f", {len(warned)} warning(s)" if warned else ""
+        return f"preflight passed: {len(checks)} checks{extra}"
+    missing = [m for c in failed for m in c.get("missing") or []]
+    named = f"; missing {', '.join(missing)}" if missing else ""
+    return f"preflight refused: {len(failed)} of {len(checks)} checks failed{named}"
+
+
 def _guardrail(p: dict[str, Any]) -> str:
     state = "BREACHED" if p.get("breached") else "ok"
     decision = f" → {p['decision']}" if p.get("decision") else ""
@@ -133,9 +145,14 @@ _DESCRIBE: dict[str, Callable[[dict[str, Any]], str]] = {
         f"rollback {p.get('outcome')}" + (f": {p['error']}" if p.get("error") else "")
     ),
     Event.NOTE: lambda p: f"note: {p.get('text')}",
+    Event.FAST_FORWARD: lambda p: (
+        f"{p.get('step')}: the rest of its {p.get('phase')} ({p.get('seconds_left')} s) "
+        "fast-forwarded (rehearsal)"
+    ),
     Event.AUDIT_SHIPPING: lambda p: (
         f"copy off the box {p.get('state')}: {p.get('copy')}: {p.get('detail')}"
     ),
+    Event.PREFLIGHT: _preflight,
     Event.LOG_REPAIR: lambda p: (
         f"log repaired: {p.get('truncated_bytes')} torn bytes cut at line {p.get('line')}"
     ),
@@ -155,7 +172,41 @@ _DESCRIBE: dict[str, Callable[[dict[str, Any]], str]] = {
         f"leases released ({p.get('store')}): {len(p.get('lease_keys') or [])}"
         + (f"; lost to --break-lease: {', '.join(p['lost'])}" if p.get("lost") else "")
     ),
+    Event.NOTIFY_SENT: lambda p: (
+        f"notified {p.get('target')} of {p.get('event')} (HTTP {p.get('status')}, "
+        f"try {p.get('attempt')})"
+    ),
+    Event.NOTIFY_FAILED: lambda p: (
+        f"could not notify {p.get('target')} of {p.get('event')} (try {p.get('attempt')}): "
+        f"{p.get('error')}"
+        + ("; gave up" if p.get("gave_up") else f"; again in {p.get('retry_in_s')}s")
+    ),
+    Event.NOTIFY_DROPPED: lambda p: (
+        f"{p.get('count')} notifications not sent ({p.get('reason')}): "
+        + ", ".join(str(e) for e in p.get("events") or [])
+    ),
+    Event.APPROVAL_REQUESTED: lambda p: (
+        f"{p.get('step') or 'session'}: waiting for {p.get('required')} approval(s) "
+        f"({p.get('kind')}), operator {(p.get('operator') or {}).get('arn')}"
+    ),
+    Event.APPROVAL_GIVEN: lambda p: (
+        f"{p.get('step') or 'session'}: APPROVED by {_approver(p.get('approver') or {})}"
+        + (f": {p['reason']}" if p.get("reason") else "")
+    ),
+    Event.APPROVAL_DENIED: lambda p: (
+        f"{p.get('step') or 'session'}: DENIED by {_approver(p.get('approver') or {})}: "
+        f"{p.get('reason')}"
+    ),
+    Event.APPROVAL_REFUSED: lambda p: f"approval not counted ({p.get('file')}): {p.get('why')}",
+    Event.APPROVAL_ENDED: lambda p: (
+        f"{p.get('step') or 'session'}: approval {p.get('outcome')}"
+        + (f" ({', '.join(p['approvers'])})" if p.get("approvers") else "")
+    ),
 }
+
+
+def _approver(a: Any) -> str:
+    return f"{a.get('arn')} ({a.get('os_user')} on {a.get('host')})"
 
 
 def _holder(h: Any) -> str:
