@@ -199,7 +199,7 @@ class ApprovalGate:
             deadline=format_ts(deadline),
             answer_seq=answered.seq,
         )
-        where = core.log.path.parent
+        where = core.log.path.parent.resolve()  # the approver is in another directory
         command = f"turnout approve {where}" + (f" --step {question.step}" if question.step else "")
         who = f" from {', '.join(rule.approvers)}" if rule.approvers else ""
         core.notice(
