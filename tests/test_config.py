@@ -139,3 +139,24 @@ def test_config_shows_each_value_and_where_it_came_from(config_file, monkeypatch
     assert "SECRETPART" not in result.out  # a webhook's path is its secret
     assert "https://hooks.example.com/…" in result.out
     assert turnout("config", "--path").out.strip() == str(config_file)
+
+
+@pytest.mark.parametrize(
+    ("make", "what"),
+    [
+        (lambda p: p.write_text("a = " + "[" * 50_000 + "]" * 50_000 + "\n"), "nested too deep"),
+        (lambda p: p.mkdir(), "a directory"),
+        (lambda p: p.write_bytes(b"\xff\xfe\x00garbage"), "not UTF-8"),
+        (lambda p: p.write_text('a = "' + "x" * 1_100_000 + '"\n'), "file too large"),
+    ],
+)
+def test_a_hostile_file_is_refused_plainly(config_file, turnout, make, what) -> None:
+    make(config_file)
+    result = turnout("config")
+    assert result.code == 2 and what in result.err and "internal error" not in result.err
+
+
+def test_a_device_is_refused_without_reading_it(monkeypatch, turnout) -> None:
+    monkeypatch.setenv("TURNOUT_CONFIG", "/dev/zero")
+    result = turnout("config")
+    assert result.code == 2 and "a character device" in result.err

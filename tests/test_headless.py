@@ -170,3 +170,44 @@ def test_json_lines_carry_no_secret(tmp_path, capsys) -> None:
     assert "••••••" in out  # the secrets were there, masked
     for value in values.values():
         assert value not in out and value not in err
+
+
+def test_a_resumed_sessions_json_lines_start_with_its_session_resume(tmp_path, capsys) -> None:
+    """The stream of a resumed session is the records this process writes, from the
+    `session.resume` it writes as it reopens the log to its `session.end`."""
+    import json
+
+    from tests.conftest import START
+    from tests.engine.fakes import FakeOperator
+    from tui.audit.resume import resume_state
+    from tui.clock import ManualClock
+    from tui.commands.session_flow import SessionRequest, open_session
+    from tui.engine.options import SessionOptions
+    from tui.engine.ports import QuestionKind
+
+    cloud = FakeCloud()
+    cloud.reads["healthy_targets"] = 2
+    cloud.metrics["ErrorRate"] = lambda t: 0.1
+
+    def request(**fields) -> SessionRequest:
+        return SessionRequest(
+            load_text(CANARY),
+            ManualClock(START),
+            lambda recorder: cloud,
+            SessionOptions(poll=10, runbook_sha256="0" * 64),
+            front="headless",
+            console=Console(file=io.StringIO()),
+            **fields,
+        )
+
+    stop = FakeOperator(answers={QuestionKind.CONFIRM: [questions.NO]})
+    first = open_session(request(sessions_dir=str(tmp_path), operator=stop))
+    capsys.readouterr()
+    log = first.session_dir / "audit.jsonl"
+    written = len(log.read_text().splitlines())
+    state = resume_state(log)
+    open_session(request(resume=state, operator=FakeOperator(), json_lines=True))
+    records = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert records[0]["type"] == "session.resume" and records[0]["seq"] == written + 1
+    assert records[-1]["type"] == "session.end"
+    assert [r["seq"] for r in records] == list(range(written + 1, written + 1 + len(records)))

@@ -12,8 +12,6 @@ import argparse
 import importlib
 import os
 import sys
-import tempfile
-import traceback
 from collections.abc import Callable, Sequence
 
 from tui import __version__
@@ -47,9 +45,30 @@ EXIT_CODES_HELP = """exit codes:
   130  interrupted: the session is saved and resumable"""
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse, sized to the terminal without `shutil`: argparse imports it (and with it bz2 and
+    lzma) for `get_terminal_size` at the first `add_argument`, a tenth of `turnout validate`'s
+    start-up. Sub-command parsers are of the same class (argparse makes them `type(self)`)."""
+
+    def _get_formatter(self) -> argparse.HelpFormatter:
+        return self.formatter_class(prog=self.prog, width=_columns() - 2)
+
+
+def _columns() -> int:
+    """What `shutil.get_terminal_size().columns` says: $COLUMNS, the terminal, or 80."""
+    try:
+        return int(os.environ["COLUMNS"])
+    except (KeyError, ValueError):
+        pass
+    try:
+        return os.get_terminal_size(sys.__stdout__.fileno()).columns or 80
+    except (AttributeError, ValueError, OSError):
+        return 80
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The whole command line, every sub-command registered."""
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="turnout",
         description=(
             "Walk through a zero-downtime AWS upgrade one confirmed step at a time, from a YAML "
@@ -87,8 +106,12 @@ def _add_no_color(parser: argparse.ArgumentParser, *, top: bool = True) -> None:
 
 def _report_internal_error(exc: BaseException) -> str:
     """Keep the traceback for a bug report without showing it on the operator's screen."""
-    fd, path = tempfile.mkstemp(prefix="turnout-error-", suffix=".txt")
+    import tempfile  # here, not at the top: start-up pays for nothing a crash alone needs
+    import traceback
+
     from tui.runbook.secrets import MaskedStream
+
+    fd, path = tempfile.mkstemp(prefix="turnout-error-", suffix=".txt")
 
     with os.fdopen(fd, "w") as fh:
         traceback.print_exception(exc, file=MaskedStream(fh))

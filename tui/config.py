@@ -36,6 +36,8 @@ from tui.errors import InputError, Location
 
 CONFIG_ENV = "TURNOUT_CONFIG"
 FILE_NAME = "config.toml"
+MAX_CONFIG_BYTES = 1_000_000
+"""A config file is a few hundred bytes; /dev/zero or a log named by mistake is refused."""
 
 
 class ConfigError(InputError):
@@ -148,18 +150,25 @@ def load_config(environ: Mapping[str, str] | None = None) -> Config:
 
 
 def _read(path: Path) -> tuple[dict[str, Any], list[str]]:
+    from tui.runbook.bounded_read import FileRefused, read_bounded_text
+
     try:
-        raw = path.read_bytes()
+        text = read_bounded_text(path, MAX_CONFIG_BYTES)
     except FileNotFoundError:
         return {}, []
+    except FileRefused as exc:
+        reason = exc.message.split(":")[0]
+        raise ConfigError(f"{path}: not a config file turnout reads ({reason})") from None
     except OSError as exc:
         raise ConfigError(f"{path}: cannot read the config file: {exc.strerror}") from None
-    try:
-        text = raw.decode("utf-8")
     except UnicodeDecodeError:
         raise ConfigError(f"{path}: the config file is not UTF-8 text") from None
     try:
         data = tomllib.loads(text)
+    except RecursionError:  # arrays nested thousands deep: tomllib recurses per level
+        raise ConfigError(
+            "not valid TOML for turnout: nested too deep", location=Location(str(path), 1, 1)
+        ) from None
     except tomllib.TOMLDecodeError as exc:
         found = re.search(r"\(at line (\d+), column (\d+)\)", str(exc))
         if found:

@@ -53,7 +53,16 @@ def _session(root: Path, mode: str = "rehearsal") -> Path:
         "shift", kind="breach", shown="roll back?", timeout_s=120, default_on_timeout="rollback"
     )
     log.confirm_answer(asked, "timeout", accepted=True, who="turnout")
-    log.writer.append("approval.granted", {"step": "shift", "by": "bob"}, actor="bob")
+    request = log.approval_requested(
+        "shift", kind="confirm", shown="shift?", evidence={}, required=1, approvers=["bob"],
+        operator={"arn": "arn:aws:iam::123456789012:user/alice"}, timeout_s=60,
+        deadline="2026-03-14T09:00:00Z", answer_seq=asked.seq,
+    )  # fmt: skip
+    bob = {"arn": "arn:aws:iam::123456789012:user/bob", "os_user": "bob"}
+    log.approval_decided(
+        request, approved=True, approver=bob, reason="looks right", file="a.json", who="bob"
+    )
+    log.approval_refused(request, file="b.json", approver=bob, why="already counted")
     log.session_end(3, reason="guardrail error rate", outcome="rolled_back")
     log.close()
     return session
@@ -61,11 +70,12 @@ def _session(root: Path, mode: str = "rehearsal") -> Path:
 
 def test_the_top_says_outcome_people_and_exceptions_before_the_timeline(tmp_path: Path) -> None:
     text = render(_session(tmp_path), "md")
-    order = ["**Outcome:", "## Who", "## Exceptions (4)", "## Timeline", "## Steps"]
+    order = ["**Outcome:", "## Who", "## Exceptions (5)", "## Timeline", "## Steps"]
     assert [text.index(h) for h in order] == sorted(text.index(h) for h in order)
     assert "- **Operated by:** alice (OS user alice on ops-laptop; AWS arn:aws:iam::" in text
     assert "- **Answered by:** alice" in text
-    assert re.search(r"- \*\*Approval:\*\* \+\d\d:\d\d approval.granted by bob", text)
+    assert re.search(r"- \*\*Approval:\*\* \+\d\d:\d\d shift: APPROVED by .*looks right", text)
+    assert "approval not counted (b.json): already counted" in text.split("## Timeline")[0]
     top = text.split("## Timeline")[0]
     assert "precondition green healthy failed: observed 1, required ≥ 2" in top
     assert "shift: alice overrode: “the second host is warming”" in top

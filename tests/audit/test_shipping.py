@@ -53,7 +53,9 @@ def _open(tmp_path: Path, *sinks) -> tuple[SessionLog, Shipper]:
     log = SessionLog.create(tmp_path, ManualClock())
     streams = [s for s in sinks if isinstance(s, Stream)]
     snaps = [s for s in sinks if isinstance(s, Snapshots)]
-    shipper = Shipper(log.path, streams, snaps, lambda kind, p: log.writer.append(kind, p))
+    shipper = Shipper(
+        log.path, streams, snaps, lambda kind, p: log.writer.append_before_end(kind, p)
+    )
     shipper.start(log.writer.subscribe(shipper.offer))
     return log, shipper
 
@@ -125,3 +127,19 @@ def test_a_resumed_log_ships_only_what_the_copy_lacks(tmp_path: Path) -> None:
     log.close()
     shipper.close()
     assert [seq for seq, _ in stream.lines] == [2, 3, 4]  # 3 is session.resume
+
+
+def test_nothing_is_recorded_after_session_end(tmp_path: Path) -> None:
+    """The session ends by printing session.end's hash: a copy failing after it is said in the
+    shipper's result, never appended behind the anchor."""
+    stream = Stream()
+    stream.gate.clear()
+    log, shipper = _open(tmp_path, stream)
+    end = log.session_end(0, outcome="completed")
+    stream.fail = ConnectionError("endpoint down")
+    stream.gate.set()
+    _until(lambda: shipper._copies[0].result.failures > 0)
+    assert read_log(log.path).last_hash == end.hash
+    log.close()
+    result = shipper.close(within=0.2)[0]
+    assert result.failures and "endpoint down" in result.last_error

@@ -77,3 +77,16 @@ def test_a_tampered_log_fails_before_the_anchor_is_looked_at(canary_session) -> 
     subprocess.run(["sed", "-i", "2s/alice/mallory/", str(canary_session.log)], check=True)
     bad = _turnout("audit", "verify", canary_session.dir, "--expect", anchor)
     assert bad.returncode == 2 and "NOT INTACT (edited)" in bad.stderr
+
+
+def test_an_anchor_from_before_a_resume_names_the_resume(canary_session) -> None:
+    from tui.audit.session_log import SessionLog
+    from tui.clock import ManualClock
+
+    before = read_log(canary_session.dir).last_hash
+    log = SessionLog.resume(canary_session.dir, ManualClock())
+    log.note("carried on")
+    log.close()
+    longer = _turnout("audit", "verify", canary_session.dir, "--expect", before)
+    assert longer.returncode == 2
+    assert "(longer)" in longer.stderr and "the session was resumed at line 44" in longer.stderr

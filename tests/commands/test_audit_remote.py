@@ -75,6 +75,8 @@ def test_every_record_reaches_the_stream_and_the_finished_log_is_locked_in_s3(dr
         s3.delete_object(Bucket=names.AUDIT_BUCKET, Key=key, VersionId=versions[-1]["VersionId"])
     start = next(r for r in read_log(d.log).records if r.type == "session.start")
     assert start.payload["audit_copies"]["cloudwatch_logs"]["stream"] == session_id
+    # The anchor the session ended by printing is the log's last hash: nothing shipped after.
+    assert f"ends at sha256:{read_log(d.log).last_hash}" in d.output
 
 
 def test_remote_passes_an_untouched_log(shipped, turnout) -> None:

@@ -125,3 +125,43 @@ def test_a_blind_drill_names_its_scenario_only_in_the_debrief(tmp_path) -> None:
         assert told not in before + result.stderr
     assert "a blind draw" in result.stderr
     assert "score" in debrief and (tmp_path / "drills" / "ann.jsonl").is_file()
+
+
+def test_a_hand_edited_history_cannot_put_markup_in_the_page(turnout, tmp_path) -> None:
+    record_result(tmp_path, _result("<script>alert(1)</script>", 50, "2026-12-01T10:00:00+00:00"))
+    args = ["--trainee", "ann", "--sessions-dir", str(tmp_path), "--format", "html"]
+    result = turnout("drill", "history", *args)
+    assert "<script" not in result.out and "&lt;script&gt;" in result.out
+
+
+def test_drill_alone_shows_its_commands_and_exits_2(turnout) -> None:
+    result = turnout("drill")
+    assert result.code == 2
+    assert "list" in result.err and "run" in result.err and "history" in result.err
+
+
+def test_a_history_that_cannot_be_written_is_said_not_a_crash(tmp_path) -> None:
+    import io
+    from datetime import UTC, datetime
+
+    from rich.console import Console
+
+    from tests.session_logs import started_log
+    from tui.clock import ManualClock
+    from tui.commands.drill_coach import DrillCoach
+    from tui.rehearsal.curriculum import find_drill
+    from tui.rehearsal.debrief import Ledger, build_debrief
+
+    clock = ManualClock(datetime(2026, 3, 14, 9, 0, tzinfo=UTC))
+    session = tmp_path / "s"
+    session.mkdir()
+    log = started_log(session, clock, "ann")
+    log.session_end(0)
+    log.close()
+    blocked = tmp_path / "not-a-directory"
+    blocked.write_text("")
+    drill = find_drill("first-canary")
+    coach = DrillCoach(drill, drill.variant, blind=False, trainee="ann", sessions=blocked)
+    out = io.StringIO()
+    coach.finish(build_debrief("healthy", Ledger(), session), session, Console(file=out))
+    assert "could not keep the drill result for ann" in out.getvalue()

@@ -49,3 +49,29 @@ def test_a_missing_policy_file_is_exit_2(turnout, tmp_path) -> None:
         "preflight", str(RUNBOOKS / "alb-canary.yaml"), "--policy", str(tmp_path / "none.json")
     )
     assert result.code == 2 and "cannot read the policy" in result.err
+
+
+@pytest.mark.parametrize(
+    ("statement", "said"),
+    [
+        ({"Effect": "Allow", "Action": "elasticloadbalancing:*", "Resource": "*"}, "wildcard"),
+        ({"Effect": "Allow", "NotAction": "iam:*", "Action": "ec2:X"}, "Allow statements"),
+        ({"Effect": "Deny", "Action": "ec2:X", "Resource": "*"}, "Allow statements"),
+    ],
+)
+def test_preflight_checks_only_named_allowed_actions(turnout, tmp_path, statement, said) -> None:
+    """Refused before any AWS call (the test's AWS is unreachable empty config)."""
+    policy = tmp_path / "p.json"
+    policy.write_text(json.dumps({"Version": "2012-10-17", "Statement": statement}))
+    result = turnout("preflight", str(RUNBOOKS / "alb-canary.yaml"), "--policy", str(policy))
+    assert result.code == 2 and said in result.err and str(policy) in result.err
+
+
+def test_a_huge_policy_file_is_refused_unread(turnout, tmp_path, monkeypatch) -> None:
+    from tui.commands import policy as module
+
+    monkeypatch.setattr(module, "MAX_POLICY_BYTES", 100)
+    big = tmp_path / "big.json"
+    big.write_text("{" + " " * 200 + "}")
+    result = turnout("rehearse", str(RUNBOOKS / "alb-canary.yaml"), "--policy", str(big))
+    assert result.code == 2 and "not a policy" in result.err

@@ -195,3 +195,33 @@ def test_a_statement_scoped_to_another_resource_is_found_missing(world) -> None:
     failed = [row for row in rows if row.result == "fail"]
     assert [m for row in failed for m in row.missing] == ["elasticloadbalancing:ModifyListener"]
     assert "web-alb" in failed[0].todo
+
+
+def test_a_refresh_above_desired_says_how_many_more_instances_the_quota_needs(world) -> None:
+    """MaxHealthyPercentage 150 on a group of desired D may launch ceil(D / 2) more: the row
+    names that number and the quota to look at, and does not refuse (it is not checked)."""
+    from dataclasses import replace
+
+    from tui.aws.preflight import _quotas
+
+    runbook = load_runbook(RUNBOOKS / "asg-instance-refresh.yaml")
+    order = tuple(
+        replace(s, arguments={**s.arguments, "max_healthy_percentage": 150})
+        if s.action == "autoscaling.instance_refresh"
+        else s
+        for s in runbook.order
+    )
+    _hold_to(world, least_privilege(runbook))
+    cloud = _cloud(world)
+    cloud.identity()
+    group = next(s for s in order if s.action == "autoscaling.instance_refresh").arguments["group"]
+    desired = world.clients.client("autoscaling").describe_auto_scaling_groups(  # type: ignore[attr-defined]
+        AutoScalingGroupNames=[group]
+    )["AutoScalingGroups"][0]["DesiredCapacity"]
+    try:
+        (row,) = _quotas(cloud.ctx, replace(runbook, order=order))
+    finally:
+        _hold_to(world, least_privilege(load_runbook(RUNBOOKS / f"{SHIPPED[0]}.yaml")))
+    assert row.result == "not checked"
+    assert f"{-(-desired // 2)} instance(s) above its desired {desired}" in row.detail
+    assert "L-1216C47A" in row.todo

@@ -113,6 +113,7 @@ class FakeCloud:
         self.calls: list[tuple[str, str]] = []
         self.changed: set[str] = set()
         self.fetches: list[tuple[datetime, int]] = []
+        self.preflight_rows: list[Any] = []
 
     def identity(self) -> Identity:
         return self.ident
@@ -143,6 +144,11 @@ class FakeCloud:
 
     def renew_credentials(self) -> None:
         self.calls.append(("renew_credentials", ""))
+
+    def preflight(self, runbook: Any, identity: Identity) -> list[Any]:
+        """The rows a test set in `preflight_rows` (none: nothing to report)."""
+        self.calls.append(("preflight", identity.account))
+        return list(self.preflight_rows)
 
 
 Script = Callable[[Question], Answer | str | None]

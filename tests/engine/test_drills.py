@@ -76,7 +76,9 @@ def listener_weights(d: Drill) -> dict[str, int]:
 
 
 def test_bad_ami_trips_the_canary_error_guardrail_and_rolls_back(run) -> None:
-    d = run("alb-canary", "bad-ami")  # the runbook's own 5 m bake per canary step
+    # The runbook's own 5 m bake per canary step; held to its `turnout policy`, so the
+    # rollback's calls (the listener's weights put back) are proven allowed by it too.
+    d = run("alb-canary", "bad-ami", policy=True)
     assert d.code == 3, d.output[-2000:]
     assert listener_weights(d) == {"web-blue": 100, "web-green": 0}
     log = records(d)

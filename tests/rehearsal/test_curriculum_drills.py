@@ -96,8 +96,8 @@ PLAYS = {
         {QuestionKind.BREACH: TIMEOUT},
         ("countdown rolled back by itself",),
     ),
-    # blind: the good play on its own draw; the bad one on the healthy draw, stopped
-    "blind-canary": ({}, {QuestionKind.CONFIRM: not_now}, ("ended interrupted",)),
+    # blind: the good play on its own draw; the bad one on the healthy draw, refused for fear
+    "blind-canary": ({}, {QuestionKind.CHECKLIST: "no"}, ("ended refused",)),
 }
 VARIANTS = {("blind-canary", "bad"): HEALTHY_DRAW}
 POLLS = {"release-train": 120.0}  # four services, hours of world time: fewer polls
@@ -145,14 +145,17 @@ def test_a_bad_session_is_told_what_it_missed(run, request, name: str) -> None:
     for judged in p.score.judgements:
         if judged.lost:  # each reason says what it meant in production and what to read
             assert judged.production and judged.read
+    if bad.get(QuestionKind.BREACH) is TIMEOUT:
+        _the_countdown_counts_until_traffic_was_back(p)
 
 
-def test_a_timeout_is_judged_and_the_rollback_measured_until_traffic_was_back(run) -> None:
-    p = run("dns-canary-bad-ami", {QuestionKind.BREACH: TIMEOUT})
+def _the_countdown_counts_until_traffic_was_back(p: Played) -> None:
+    """Nobody answered: the countdown's two minutes are part of the time to roll back, which
+    ends when traffic was back (the undo), not when the verification after it ended."""
     judged = next(j for j in p.score.judgements if "countdown" in j.what)
-    assert judged.verdict == "bad" and "2m00s" in judged.what
-    # The decision came at the breach; traffic was back once the record's weights were put
-    # back: the countdown counts, the verification after it does not.
-    assert p.debrief.time_to_roll_back is not None
-    ended = (p.debrief.ended_at - p.debrief.detected_at).total_seconds()
-    assert p.debrief.time_to_roll_back < ended
+    assert judged.verdict == "bad"
+    waited = int(judged.what.rsplit("after ", 1)[1].split("m")[0])
+    assert waited >= 2, judged.what  # the drills' countdowns are 2 and 5 minutes
+    took = p.debrief.time_to_roll_back
+    assert took is not None and took >= 120
+    assert took < (p.debrief.ended_at - p.debrief.detected_at).total_seconds()

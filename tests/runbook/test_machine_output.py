@@ -198,3 +198,11 @@ def test_a_missing_file_and_an_unknown_name_are_problems_in_the_document(
     results = json.loads(result.out)["runs"][0]["results"]
     assert [r["ruleId"] for r in results] == ["turnout/missing-file"] * 2
     assert 'did you mean "alb-canary"' in results[0]["message"]["text"]
+
+
+def test_a_file_name_with_a_space_is_a_percent_encoded_uri(turnout, monkeypatch, tmp_path) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "my runbook.yaml").write_text("runbook: x\nstpes: []\n")
+    log = json.loads(turnout("validate", "--format", "sarif", "my runbook.yaml").out)
+    location = log["runs"][0]["results"][0]["locations"][0]["physicalLocation"]
+    assert location["artifactLocation"]["uri"] == "my%20runbook.yaml"

@@ -68,7 +68,7 @@ def check_expected(reading: LogReading, expected: str) -> AnchorCheck:
             f"{reading.path}: DOES NOT END AT THE EXPECTED HASH (longer)\n"
             f"  sha256:{short}… is line {at.line} ({at.type}); the log goes on for {after} more "
             f"record{plural} to line {len(records)} ({last.type if last else '?'})"
-            ": records were added after the hash was taken",
+            f": records were added after the hash was taken{_resumed(records, at.line)}",
         )
     ended = last is not None and last.type == Event.SESSION_END
     why = (
@@ -82,4 +82,16 @@ def check_expected(reading: LogReading, expected: str) -> AnchorCheck:
         f"{reading.path}: DOES NOT END AT THE EXPECTED HASH (shorter or rewritten)\n"
         f"  sha256:{short}… is in none of its {len(records)} records; it ends at "
         f"sha256:{reading.last_hash[:12]}… ({last.type if last else 'no record'}): {why}",
+    )
+
+
+def _resumed(records: list, after: int) -> str:
+    """`(the session was resumed at line N)` when it was, after the anchor: a resume carries a
+    session on, and its end printed a new anchor, the one to check against."""
+    resume = next((r for r in records[after:] if r.type == Event.SESSION_RESUME), None)
+    if resume is None:
+        return ""
+    return (
+        f" (the session was resumed at line {resume.line}: check against the hash its "
+        "resumed run ended with)"
     )

@@ -13,9 +13,10 @@ cost ten times the hashing. `scan_log` checks the same rules over the whole file
 
 It is a fast path, not a second definition: it only ever says "intact" (returning the facts) or
 "not sure" (None). On None the caller reads the log the careful way, which names the first bad
-line and why. The grammar accepts only what the writer writes (compact JSON, nesting no deeper
-than `MAX_DEPTH` inside the payload, integers of at most 30 digits): anything else is checked
-the careful way too, so it can slow a verify down but never change its verdict.
+line and why. The pattern accepts only what the writer writes (compact JSON, nesting no deeper
+than `MAX_DEPTH` inside the payload, integers of at most 30 digits); a line past it is parsed on
+its own (`record.parse_record`, what `Record.payload` uses), so the pattern can slow a verify
+down but never change its verdict.
 """
 
 from __future__ import annotations

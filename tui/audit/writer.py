@@ -58,6 +58,7 @@ class AuditWriter:
         self._size = size
         self._mutex = threading.Lock()
         self._listeners: list[Listener] = []
+        self._ended = False
 
     @classmethod
     def create(
@@ -187,6 +188,14 @@ class AuditWriter:
             self._listeners.append(listener)
             return existing
 
+    def append_before_end(self, event: str, payload: Mapping[str, Any]) -> Record | None:
+        """`append`, unless `session.end` is written already (then None): what another thread
+        records on its own (a copy off the box failing) never follows the end, whose hash the
+        session ended by printing."""
+        clean = SECRETS.data(redact(to_jsonable(payload)))
+        with self._mutex:
+            return None if self._ended else self._write(str(event), clean, ENGINE_ACTOR)
+
     def append(self, event: str, payload: Mapping[str, Any], actor: str = ENGINE_ACTOR) -> Record:
         """Append one record and return it once it is on the disk.
 
@@ -198,40 +207,45 @@ class AuditWriter:
         """
         clean = SECRETS.data(redact(to_jsonable(payload)))
         with self._mutex:
-            if self._fd is None:
-                raise AuditWriteError(f"{self.path}: the session log is closed")
-            seq = self._seq + 1
-            ts = self.now()
-            prev = self._last_hash
-            line, digest = encode_line(seq, ts, str(event), actor, clean, prev)
-            try:
-                write_all(self._fd, line)
-                os.fdatasync(self._fd)
-            except OSError as exc:
-                self._cut_back()
-                raise AuditWriteError(
-                    f"{self.path}: could not record {event} (seq {seq}): {exc.strerror}. "
-                    "The action it announced was not taken; the log still verifies."
-                ) from exc
-            self._seq = seq
-            self._last_hash = digest
-            self._size += len(line)
-            # The line number equals seq: a log never has anything but records in it.
-            record = Record(
-                seq,
-                ts,
-                str(event),
-                prev,
-                digest,
-                seq,
-                self._size,
-                data={"actor": actor, "payload": clean},
-            )
-            for listener in self._listeners:
-                # A copy's trouble never fails a record that is durable already.
-                with contextlib.suppress(Exception):
-                    listener(record, line)
-            return record
+            return self._write(str(event), clean, actor)
+
+    def _write(self, event: str, clean: Any, actor: str) -> Record:
+        """Write one masked record; the caller holds the mutex."""
+        if self._fd is None:
+            raise AuditWriteError(f"{self.path}: the session log is closed")
+        seq = self._seq + 1
+        ts = self.now()
+        prev = self._last_hash
+        line, digest = encode_line(seq, ts, str(event), actor, clean, prev)
+        try:
+            write_all(self._fd, line)
+            os.fdatasync(self._fd)
+        except OSError as exc:
+            self._cut_back()
+            raise AuditWriteError(
+                f"{self.path}: could not record {event} (seq {seq}): {exc.strerror}. "
+                "The action it announced was not taken; the log still verifies."
+            ) from exc
+        self._seq = seq
+        self._last_hash = digest
+        self._ended = self._ended or event == Event.SESSION_END
+        self._size += len(line)
+        # The line number equals seq: a log never has anything but records in it.
+        record = Record(
+            seq,
+            ts,
+            str(event),
+            prev,
+            digest,
+            seq,
+            self._size,
+            data={"actor": actor, "payload": clean},
+        )
+        for listener in self._listeners:
+            # A copy's trouble never fails a record that is durable already.
+            with contextlib.suppress(Exception):
+                listener(record, line)
+        return record
 
     def _cut_back(self) -> None:
         """Remove a partly written line, so the log still ends on a whole record."""

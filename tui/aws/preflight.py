@@ -59,7 +59,7 @@ def run_preflight(
     rows += found
     rows += _metrics(ctx, runbook)
     rows.append(_credentials(ctx, runbook))
-    rows += _quotas(runbook)
+    rows += _quotas(ctx, runbook)
     return rows
 
 
@@ -266,24 +266,34 @@ def _duration(delta: timedelta) -> str:
     return f"{hours}h{rest // 60:02d}m" if hours else f"{rest // 60}m{rest % 60:02d}s"
 
 
-def _quotas(runbook: Runbook) -> list[PreflightCheck]:
-    surge = [
-        s
-        for s in runbook.order
-        if s.action == "autoscaling.instance_refresh"
-        and (s.arguments.get("max_healthy_percentage") or 100) > 100
-    ]
-    if not surge:
-        return []
-    return [
-        PreflightCheck(
-            "quota: running instances",
-            NOT_CHECKED,
-            f"step {surge[0].id} launches above desired capacity (MaxHealthyPercentage > 100)",
-            "check the EC2 quota 'Running On-Demand Standard instances' (L-1216C47A) in the "
-            "Service Quotas console has room for the extra instances",
+def _quotas(ctx: AwsContext, runbook: Runbook) -> list[PreflightCheck]:
+    """A refresh whose MaxHealthyPercentage is over 100 launches above the group's desired
+    capacity: up to desired x (max - 100) % more instances. The EC2 quota is in vCPUs and its
+    usage is not readable without Service Quotas and CloudWatch usage metrics, so the row says
+    how many more instances to make room for, and is `not checked`."""
+    rows = []
+    for step in runbook.order:
+        high = step.arguments.get("max_healthy_percentage") or 100
+        if step.action != "autoscaling.instance_refresh" or high <= 100:
+            continue
+        group = str(step.arguments.get("group"))
+        try:
+            desired = int(ctx.resolve.auto_scaling_group(group).get("DesiredCapacity") or 0)
+        except CloudError:  # the exists and permissions rows say why
+            more, seen = f"{high - 100} % of its desired capacity", "its desired capacity unread"
+        else:
+            extra = -(-desired * (high - 100) // 100)
+            more, seen = f"{extra} instance(s)", f"its desired {desired}"
+        rows.append(
+            PreflightCheck(
+                f"quota: running instances ({step.id})",
+                NOT_CHECKED,
+                f"the refresh of {group} may run {more} above {seen} (MaxHealthyPercentage {high})",
+                f"check the EC2 quota 'Running On-Demand Standard instances' (L-1216C47A, in "
+                f"vCPUs) has room for {more} more (Service Quotas console)",
+            )
         )
-    ]
+    return rows
 
 
 def blocking(rows: list[PreflightCheck]) -> list[PreflightCheck]:

@@ -9,10 +9,10 @@ auditor names them from the runbook under change control (`--group`, `--bucket`)
 from __future__ import annotations
 
 import argparse
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from tui.audit.chain import LogReading
-from tui.audit.events import Event
+if TYPE_CHECKING:  # the audit package is imported when a verify runs, not at start-up
+    from tui.audit.chain import LogReading
 
 
 def add_remote_flags(parser: argparse.ArgumentParser) -> None:
@@ -43,6 +43,7 @@ def check_copies(session_dir: Any) -> tuple[bool, str]:
 
 def compare_remote(reading: LogReading, args: argparse.Namespace) -> tuple[bool, str]:
     """(ok, what was found) comparing `reading` with its shipped copies."""
+    from tui.audit.events import Event
     from tui.audit.remote import compare_stream, compare_versions
 
     start = next((r.payload for r in reading.records if r.type == Event.SESSION_START), {})

@@ -41,7 +41,10 @@ def start_shipping(
         )
     writer = log.writer
     shipper = Shipper(
-        writer.path, streams, snapshots, lambda kind, payload: writer.append(Event(kind), payload)
+        writer.path,
+        streams,
+        snapshots,
+        lambda kind, payload: writer.append_before_end(Event(kind), payload),
     )
     shipper.start(writer.subscribe(shipper.offer))
     return shipper

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 from rich.console import Console
@@ -20,6 +21,7 @@ from rich.table import Table
 from tui.rehearsal.debrief import Debrief, build_debrief
 
 __all__ = [
+    "Coaching",
     "Debrief",
     "DebriefOnce",
     "build_debrief",
@@ -84,6 +86,19 @@ def print_debrief(debrief: Debrief, console: Console) -> None:
 
 
 Rows = list[tuple[str, str]]
+
+
+@dataclass(frozen=True)
+class Coaching:
+    """What a drill adds to a rehearsal's debrief (`turnout drill run`, given to
+    `tui.commands.rehearse.rehearse`): the scenario as the session names it (`a blind draw`
+    until the debrief), the score's rows after the debrief's (in the app and printed), the
+    debrief's title, and `finish`, once it is printed (the history)."""
+
+    shown_as: str
+    rows: Callable[[Debrief, Path], Rows]
+    title: Callable[[Debrief], str]
+    finish: Callable[[Debrief, Path, Console], None]
 
 
 class DebriefOnce:

@@ -13,12 +13,9 @@ import sys
 from tui.commands.leases import add_lease_flags
 from tui.commands.session_args import (
     add_session_flags,
-    choose_front_end,
-    duration_flag,
     print_problems,
     someone_answers,
 )
-from tui.errors import InputError
 from tui.exitcodes import ExitCode
 
 
@@ -125,7 +122,7 @@ def run_command(args: argparse.Namespace) -> int:
     from tui.audit.session_log import os_user
     from tui.audit.sessiondir import sessions_root
     from tui.commands.drill_coach import DrillCoach, coaching, trainee_name
-    from tui.commands.rehearse import MAX_SPEED, MIN_SPEED, PERSON_SPEED, RECOMMENDED_SPEED
+    from tui.commands.rehearse import rehearsal_flags
     from tui.commands.rehearse import rehearse as run_rehearsal
     from tui.commands.session_flow import require_answerable
     from tui.rehearsal.curriculum import find_drill, runbook_path, variant_spec
@@ -134,12 +131,7 @@ def run_command(args: argparse.Namespace) -> int:
     from tui.runbook.loader import load_runbook_with_set
     from tui.runbook.problems import RunbookInvalid
 
-    choose_front_end(args)
-    if args.speed is None:
-        args.speed = RECOMMENDED_SPEED if args.front == "headless" else PERSON_SPEED
-    if not MIN_SPEED <= args.speed <= MAX_SPEED:  # also refuses nan
-        raise InputError(f"--speed must be from {MIN_SPEED:g} to {MAX_SPEED:g}, not {args.speed:g}")
-    poll = duration_flag(args.poll, "--poll")
+    poll = rehearsal_flags(args)  # config, front end, speed: as `turnout rehearse`
     trainee = trainee_name(os_user()) if args.trainee is None else check_trainee(args.trainee)
     try:
         drill = find_drill(args.name, _curriculum())

@@ -66,7 +66,11 @@ class DrillCoach:
         """Record the result in the trainee's history and say where."""
         score = self.score(debrief, session_dir)
         result = result_of(self, debrief, score, session_dir)
-        self.recorded = record_result(self.sessions, result)
+        try:
+            self.recorded = record_result(self.sessions, result)
+        except OSError as exc:  # the drill happened and its log is kept: say so, do not crash
+            console.print(f"could not keep the drill result for {self.trainee}: {exc}")
+            return
         console.print(f"drill result kept for {self.trainee}: {self.recorded}")
         console.print("your history: turnout drill history" + _trainee_flag(self.trainee))
 
@@ -104,6 +108,6 @@ def result_of(coach: DrillCoach, debrief: Debrief, score: Score, session_dir: Pa
 
 def coaching(coach: DrillCoach) -> Any:
     """`coach` as the `Coaching` a rehearsal takes."""
-    from tui.commands.rehearse import Coaching
+    from tui.commands.debrief_view import Coaching
 
     return Coaching(coach.shown_as, coach.rows, coach.title, coach.finish)

@@ -49,7 +49,8 @@ def print_history(history: History) -> None:
         )
         return
     table = Table(title=f"Drills of {history.trainee}", show_lines=True)
-    for column in ("drill", "plays", "best", "latest", "the latest missed"):
+    table.add_column("drill", no_wrap=True)
+    for column in ("plays", "best", "latest", "the latest missed"):
         table.add_column(column, overflow="fold")
     for row in summary_rows(history):
         table.add_row(*row)
@@ -69,13 +70,15 @@ def score_chart(history: History) -> str:
         return ""
     inner_w, inner_h = _WIDTH - 2 * _PAD, _HEIGHT - 2 * _PAD
     step = inner_w / max(len(results) - 1, 1)
+    rows = (len(history.drills()) + 3) // 4  # the legend, four drills a row, under the plot
+    height = _HEIGHT + 14 * rows
 
     def y(points: int) -> float:
         return _PAD + inner_h * (1 - points / 100)
 
     parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{_WIDTH}" height="{_HEIGHT}" '
-        f'viewBox="0 0 {_WIDTH} {_HEIGHT}" role="img" aria-label="scores over time">',
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{_WIDTH}" height="{height}" '
+        f'viewBox="0 0 {_WIDTH} {height}" role="img" aria-label="scores over time">',
         f'<rect x="{_PAD}" y="{_PAD}" width="{inner_w}" height="{inner_h}" fill="#fafafa" '
         'stroke="#ccc"/>',
         f'<line x1="{_PAD}" x2="{_WIDTH - _PAD}" y1="{y(PASS_MARK):.1f}" y2="{y(PASS_MARK):.1f}" '
@@ -101,7 +104,7 @@ def score_chart(history: History) -> str:
                 "</circle>"
             )
         parts.append(
-            f'<text x="{_PAD + 4 + 150 * (n % 4)}" y="{_HEIGHT - 8 - 14 * (n // 4)}" '
+            f'<text x="{_PAD + 4 + 150 * (n % 4)}" y="{_HEIGHT - 8 + 14 * (n // 4)}" '
             f'font-size="11" fill="{colour}">● {escape(drill)}</text>'
         )
     parts.append("</svg>")

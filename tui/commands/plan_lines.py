@@ -43,6 +43,8 @@ class Lines:
         self.console = console
         self.width = console.width
         self._system = COLOR_SYSTEMS.get(console.color_system or "")
+        # NO_COLOR (and --no-color) leave rich a colour system but no colour: bold and dim stay.
+        self._no_color = console.no_color
         self._parts: list[str] = []
 
     def add(self, text: str, style: str = "") -> None:
@@ -50,7 +52,7 @@ class Lines:
         if not text.isprintable():  # checked first: stripping costs more than the check
             text = text.translate(_CONTROLS)
         if style and self._system is not None and text.strip():
-            before, after = _codes(style, self._system)
+            before, after = _codes(style, self._system, self._no_color)
             text = before + text + after
         self._parts.append(text)
 
@@ -62,8 +64,9 @@ class Lines:
 
 
 @cache
-def _codes(style: str, system: Any) -> tuple[str, str]:
-    marked = Style.parse(style).render("\0", color_system=system)
+def _codes(style: str, system: Any, no_color: bool = False) -> tuple[str, str]:
+    parsed = Style.parse(style)
+    marked = (parsed.without_color if no_color else parsed).render("\0", color_system=system)
     before, _, after = marked.partition("\0")
     return before, after
 

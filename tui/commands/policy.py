@@ -94,31 +94,73 @@ def policy_command(args: argparse.Namespace) -> int:
     return int(ExitCode.COMPLETED)
 
 
+# IAM's own limit on a role's inline policies is 10,240 characters; a policy file a thousand
+# times that is not one (and is not read whole).
+MAX_POLICY_BYTES = 10 * 1024 * 1024
+_WRITE_ONE = "give the file `turnout policy RUNBOOK -o FILE` writes"
+
+
 def read_policy_file(path: str) -> dict[str, Any]:
     """A policy document from `path` (`turnout rehearse --policy`, `turnout preflight
     --policy`); a file that is not one is bad input naming the file and what to do."""
     import json
 
     try:
-        text = Path(path).read_text(encoding="utf-8")
+        with Path(path).open("rb") as handle:
+            data = handle.read(MAX_POLICY_BYTES + 1)
     except OSError as exc:
         raise InputError(f"{path}: cannot read the policy: {exc.strerror}") from None
+    if len(data) > MAX_POLICY_BYTES:
+        raise InputError(
+            f"{path}: over {MAX_POLICY_BYTES // 2**20} MiB, not a policy: {_WRITE_ONE}"
+        )
     try:
-        document = json.loads(text)
+        document = json.loads(data.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise InputError(f"{path}: not UTF-8 text: {_WRITE_ONE}") from None
     except json.JSONDecodeError as exc:
         raise InputError(
-            f"{path}:{exc.lineno}:{exc.colno}: not JSON ({exc.msg}): give the file "
-            "`turnout policy RUNBOOK -o FILE` writes"
+            f"{path}:{exc.lineno}:{exc.colno}: not JSON ({exc.msg}): {_WRITE_ONE}"
         ) from None
     statements = document.get("Statement") if isinstance(document, dict) else None
+    if isinstance(statements, dict):
+        statements = [statements]
     if not isinstance(statements, list) or not all(
         isinstance(s, dict) and "Action" in s for s in statements
     ):
         raise InputError(
             f"{path}:1:1: not an IAM policy document (a `Statement` list, each with `Action`): "
-            "give the file `turnout policy RUNBOOK -o FILE` writes"
+            + _WRITE_ONE
         )
-    return document
+    return {**document, "Statement": statements}
+
+
+def named_actions(document: dict[str, Any], path: str) -> dict[str, Any]:
+    """`document` as the preflight checks it: Allow statements of named actions (a wildcard
+    cannot be simulated) over resources, each Action and Resource a list."""
+    listed = []
+    for s in document["Statement"]:
+        if s.get("Effect") != "Allow" or "NotResource" in s or "NotAction" in s:
+            raise InputError(
+                f"{path}: the preflight checks Allow statements of Action and Resource: "
+                + _WRITE_ONE
+            )
+        actions = [s["Action"]] if isinstance(s["Action"], str) else list(s["Action"])
+        resources = s.get("Resource", "*")
+        listed.append(
+            {
+                **s,
+                "Action": actions,
+                "Resource": [resources] if isinstance(resources, str) else list(resources),
+            }
+        )
+    wild = [a for s in listed for a in s["Action"] if "*" in a or "?" in a]
+    if wild:
+        raise InputError(
+            f"{path}: the preflight checks named actions, and {', '.join(wild)} is a "
+            f"wildcard: {_WRITE_ONE}"
+        )
+    return {**document, "Statement": listed}
 
 
 def preflight_command(args: argparse.Namespace) -> int:
@@ -139,7 +181,7 @@ def preflight_command(args: argparse.Namespace) -> int:
         runbook = _load(args)
     except RunbookInvalid as exc:
         return print_problems(exc)
-    policy = read_policy_file(args.policy) if args.policy else None
+    policy = named_actions(read_policy_file(args.policy), args.policy) if args.policy else None
     clock, _ = endpoint_clock_and_hosts(SystemClock())
     clients = ClientFactory(
         region=args.region or runbook.target.region,

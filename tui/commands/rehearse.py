@@ -9,9 +9,6 @@ The world and the engine are imported inside the handler so that `turnout --help
 from __future__ import annotations
 
 import argparse
-from collections.abc import Callable
-from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from tui.commands.leases import add_lease_flags
@@ -27,6 +24,9 @@ from tui.commands.session_args import (
 from tui.errors import InputError
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from tui.commands.debrief_view import Coaching
     from tui.engine.ports import Operator
 
 RECOMMENDED_SPEED = 60.0
@@ -92,19 +92,7 @@ def rehearse_command(args: argparse.Namespace) -> int:
     from tui.runbook.loader import load_runbook_with_set
     from tui.runbook.problems import RunbookInvalid
 
-    apply_config(args, rehearsal=True)
-    choose_front_end(args)
-    if args.speed is None:
-        args.speed = RECOMMENDED_SPEED if args.front == "headless" else PERSON_SPEED
-    if not MIN_SPEED <= args.speed <= MAX_SPEED:  # also refuses nan
-        source = args.config_sources.get("speed")
-        given = f"{source}: speed" if source else "--speed"
-        raise InputError(
-            f"{given} must be from {MIN_SPEED:g} to {MAX_SPEED:g}, not {args.speed:g}: faster, "
-            "a 10 s poll is shorter than a CloudWatch round trip and guardrails see no data; "
-            "slower than a tenth of real time, nothing moves"
-        )
-    poll, warp = duration_flag(args.poll, "--poll"), duration_flag(args.warp, "--warp")
+    poll, warp = rehearsal_flags(args), duration_flag(args.warp, "--warp")
     try:
         runbook = load_runbook_with_set(args.runbook, args.set)
     except RunbookInvalid as exc:
@@ -130,6 +118,25 @@ def rehearse_command(args: argparse.Namespace) -> int:
     return rehearse(runbook, spec, args.speed, warp, poll, args.sessions_dir, args)
 
 
+def rehearsal_flags(args: argparse.Namespace) -> float:
+    """What `rehearse` and `drill run` settle first: the config file's and environment's
+    values, the front end, the speed (its default for that front end, checked); the poll in
+    seconds."""
+    apply_config(args, rehearsal=True)
+    choose_front_end(args)
+    if args.speed is None:
+        args.speed = RECOMMENDED_SPEED if args.front == "headless" else PERSON_SPEED
+    if not MIN_SPEED <= args.speed <= MAX_SPEED:  # also refuses nan
+        source = args.config_sources.get("speed")
+        given = f"{source}: speed" if source else "--speed"
+        raise InputError(
+            f"{given} must be from {MIN_SPEED:g} to {MAX_SPEED:g}, not {args.speed:g}: faster, "
+            "a 10 s poll is shorter than a CloudWatch round trip and guardrails see no data; "
+            "slower than a tenth of real time, nothing moves"
+        )
+    return duration_flag(args.poll, "--poll")
+
+
 def rehearse(
     runbook: Any,
     spec: Any,
@@ -152,10 +159,11 @@ def rehearse(
 
     # With --json stdout carries the JSON Lines alone: the debrief goes where people read.
     console = Console(soft_wrap=True, stderr=getattr(args, "json", False))
-    shown = coaching.shown_as if coaching else spec.name
     policy = getattr(args, "policy_text", None)
+    # The log records the scenario played (a blind drill's too: no front end shows it; the
+    # world's progress and the debrief's title say what `coaching` tells them).
     options = SessionOptions(
-        poll=poll, mode="rehearsal", scenario=shown, preflight=policy is not None
+        poll=poll, mode="rehearsal", scenario=spec.name, preflight=policy is not None
     )
     boot = WorldBoot(spec, options, speed, warp, args, coaching)
     request = request_for(
@@ -350,18 +358,6 @@ def world_debriefs(world: Any, scenario: Any, coaching: Coaching | None = None) 
         extra=coaching.rows if coaching else None,
         title=coaching.title if coaching else None,
     )
-
-
-@dataclass(frozen=True)
-class Coaching:
-    """What a drill adds to a rehearsal (`turnout drill run`): the scenario as the session
-    names it (`a blind draw` until the debrief), the score's rows after the debrief's (in the
-    app and printed), the debrief's title, and `finish`, once it is printed (the history)."""
-
-    shown_as: str
-    rows: Callable[[Any, Path], list[tuple[str, str]]]
-    title: Callable[[Any], str]
-    finish: Callable[[Any, Path, Any], None]
 
 
 def world_questions_at_real_time(world: Any) -> Callable[[Operator], Operator]:

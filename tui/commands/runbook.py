@@ -7,7 +7,6 @@ the command exits 2.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from typing import TYPE_CHECKING, Any
 
@@ -118,6 +117,7 @@ def run_validate(args: argparse.Namespace) -> int:
 
 def _validate_for_machines(args: argparse.Namespace) -> int:
     """`--format json|sarif`: one document on stdout, nothing else."""
+    import json
     from pathlib import Path
 
     from tui import __version__
@@ -175,6 +175,8 @@ def plan_json(doc: dict[str, Any]) -> str:
     Indented by hand two levels deep, because `json.dumps(indent=...)` leaves the C encoder for
     the pure-Python one: 0.8 s for a plan of 2,000 steps, against a tenth of that (issue 20).
     """
+    import json
+
     dumps = json.JSONEncoder(ensure_ascii=False, separators=(", ", ": ")).encode
     members = []
     for key, value in doc.items():
@@ -200,4 +202,6 @@ def run_schema(args: argparse.Namespace) -> int:
 
 def schema_text(schema: dict[str, Any]) -> str:
     """The schema as `turnout schema` prints it (and docs/runbook.schema.json holds it)."""
+    import json
+
     return json.dumps(schema, indent=2, ensure_ascii=False)

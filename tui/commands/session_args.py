@@ -11,6 +11,7 @@ from typing import Any
 from tui.errors import InputError
 from tui.exitcodes import ExitCode
 
+DEFAULT_POLL = "10s"
 MIN_POLL = 1.0
 """Engine seconds between polls, at least: `--poll 0s` polled AWS in a busy loop."""
 
@@ -80,7 +81,7 @@ def apply_config(args: argparse.Namespace, *, rehearsal: bool = False) -> None:
             setattr(args, name, setting.value)
             args.config_sources[name] = setting.source
     if getattr(args, "poll", "") is None:
-        args.poll = "10s"
+        args.poll = DEFAULT_POLL
     args.config = config
 
 
@@ -113,8 +114,11 @@ def someone_answers(args: argparse.Namespace) -> bool:
     return args.auto_approve or args.front != "headless"
 
 
-def duration_flag(text: str, flag: str) -> float:
+def duration_flag(text: str | None, flag: str) -> float:
     from tui.runbook.durations import parse_duration
+
+    if text is None and flag == "--poll":  # a command that reads no config (apply_config)
+        text = DEFAULT_POLL
 
     try:
         seconds = float(parse_duration(text))

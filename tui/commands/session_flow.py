@@ -123,7 +123,10 @@ def open_session(request: SessionRequest) -> Outcome:
     if request.json_lines:
         from tui.headless import JsonLinesEcho
 
-        log.writer.listen(JsonLinesEcho(sys.stdout))
+        echo = JsonLinesEcho(sys.stdout)
+        earlier = log.writer.subscribe(lambda _record, line: echo(line))
+        if request.resume is not None and earlier:
+            echo(earlier.splitlines(keepends=True)[-1])  # the session.resume just written
     options = _options(request, session_dir)
     recorder = SessionCallRecorder(log)
     made: list[Session] = []

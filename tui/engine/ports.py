@@ -74,6 +74,9 @@ class Answer:
     text: str | None = None  # what was typed: the confirmation phrase or an override's reason
     timed_out: bool = False
     screenshot: str | None = None  # the SVG of the screen as it was answered, if saved
+    # Set when other people's approval turned a yes into this "no" (tui/engine/approvals.py):
+    # who denied it and why, or that nobody approved in time.
+    unapproved: str | None = None
 
 
 class StepState(StrEnum):

@@ -84,7 +84,7 @@ def _outcome(variant: Variant, debrief: Debrief, drill: Drill) -> Judgement:
         return Judgement(
             f"ended {said}, as a good session does on {variant.name}",
             "good",
-            f"in production: {drill.good}",
+            f"the good outcome: {drill.good}",
             drill.read,
         )
     return Judgement(

@@ -86,18 +86,21 @@ def read_audit(top: Fields, problems: Problems) -> AuditCopies:
     if fields.get_node("cloudwatch_logs") is not None:
         cw_node = fields.get_node("cloudwatch_logs")
         cw = Fields(cw_node, "audit.cloudwatch_logs", problems, ("group",), required=("group",))
-        group = _named(cw, "group", LOG_GROUP, "a log group name (letters, digits, . - _ / #)")
+        group = _named(
+            cw, "group", LOG_GROUP, "a log group name is 1-512 of letters, digits, . - _ / #"
+        )
         cloudwatch = CloudWatchCopy(group) if isinstance(group, str) else None
     if fields.get_node("s3") is not None:
         keys = ("bucket", "prefix", "retention_days")
         s3f = Fields(fields.get_node("s3"), "audit.s3", problems, keys, required=("bucket",))
-        bucket = _named(s3f, "bucket", BUCKET, "a bucket name (3-63 of a-z 0-9 . -)")
+        bucket = _named(s3f, "bucket", BUCKET, "a bucket name is 3-63 of a-z 0-9 . -")
         prefix = s3f.get("prefix", ValueType.STRING, DEFAULT_PREFIX)
         days = s3f.get("retention_days", ValueType.INTEGER, DEFAULT_RETENTION_DAYS)
         if isinstance(days, int) and not 1 <= days <= 36500:
+            side = "below the minimum, 1" if days < 1 else "above the maximum, 36500"
             problems.add(
                 s3f.value_location("retention_days"),
-                f"audit.s3.retention_days: {days} is not between 1 and 36500 days",
+                f"audit.s3.retention_days: {days} is {side} (days an object is locked)",
             )
             days = INVALID
         if isinstance(prefix, str) and prefix and not prefix.endswith("/"):
@@ -111,7 +114,7 @@ def _named(fields: Fields, key: str, pattern: re.Pattern[str], what: str) -> Any
     value = fields.get(key, ValueType.STRING)
     if isinstance(value, str) and not pattern.match(value):
         fields.problems.add(
-            fields.value_location(key), f'{fields.label(key)}: "{value}" is not {what}'
+            fields.value_location(key), f'{fields.label(key)}: "{value}" is not allowed: {what}'
         )
         return INVALID
     return value

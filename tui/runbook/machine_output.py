@@ -15,6 +15,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from tui.runbook.problems import Problem
 
@@ -175,7 +176,8 @@ def _uri(file: str, base: Path) -> tuple[str, bool]:
     path = Path(file)
     absolute = path if path.is_absolute() else (base / path)
     try:
-        return absolute.resolve().relative_to(base.resolve()).as_posix(), True
+        relative = absolute.resolve().relative_to(base.resolve()).as_posix()
+        return quote(relative), True  # a URI reference: `my runbook.yaml` is my%20runbook.yaml
     except ValueError:
         return absolute.resolve().as_uri(), False
 

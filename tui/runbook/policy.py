@@ -224,14 +224,8 @@ def operations(runbook: Runbook) -> dict[str, list[Mapping[str, Any]]]:
         for cond in _conditions(conditions):
             for op in _condition_operations(cond):
                 found.setdefault(op, []).append(_condition_args(cond))
-    if any(op.startswith("cloudwatch.") for op in found) or _has_guardrails(runbook):
-        # The preflight reads each guardrail's metric once before the session changes anything.
-        found.setdefault("cloudwatch.GetMetricData", []).append({})
+    # (The preflight reads the guardrails' metrics with the GetMetricData they declare.)
     return found
-
-
-def _has_guardrails(runbook: Runbook) -> bool:
-    return any(step.guardrails for step in (*runbook.order, *runbook.rollback))
 
 
 def _condition_args(cond: Condition) -> Mapping[str, Any]:

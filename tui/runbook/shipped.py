@@ -11,7 +11,6 @@ the README's paths keep working and there is one copy.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 
 from tui.errors import InputError
@@ -27,6 +26,8 @@ def shipped_runbooks_dir() -> Path:
     """The folder of the runbooks shipped inside the package."""
     # A real folder for every install turnout supports (a checkout, an editable install, a
     # wheel unpacked into site-packages): the loader reports FILE:LINE:COL against it.
+    from importlib import resources  # here: a path given as a path never needs it (start-up)
+
     return Path(str(resources.files("tui").joinpath("runbooks")))
 
 

@@ -8,7 +8,13 @@ from __future__ import annotations
 from html import escape
 
 from tui.audit.chain import Record
-from tui.audit.report.describe import answer_label, bound_text, compact, shown_value
+from tui.audit.report.describe import (
+    answer_label,
+    bound_text,
+    compact,
+    describe,
+    shown_value,
+)
 from tui.audit.report.model import Decision, Report, StepReport, clock_of
 from tui.audit.report.svg import chart
 
@@ -144,8 +150,7 @@ def _top(report: Report) -> list[str]:
         rows += [
             [
                 "Approval",
-                _e(f"{report.offsets[r.seq]} {r.type} by {r.actor}: ")
-                + f"<code>{_e(compact(r.payload))}</code>",
+                _e(f"{report.offsets[r.seq]} {describe(r)}"),
             ]
             for r in who.approvals
         ]

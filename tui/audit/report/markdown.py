@@ -3,7 +3,13 @@
 from __future__ import annotations
 
 from tui.audit.chain import Record
-from tui.audit.report.describe import answer_label, bound_text, compact, shown_value
+from tui.audit.report.describe import (
+    answer_label,
+    bound_text,
+    compact,
+    describe,
+    shown_value,
+)
 from tui.audit.report.model import Decision, Report, StepReport, clock_of
 
 
@@ -112,10 +118,7 @@ def _top(report: Report) -> list[str]:
     out += [f"- **Resumed by:** {r}" for r in who.resumed]
     out.append(f"- **Answered by:** {', '.join(who.answered) or 'nobody (no person answered)'}")
     if who.approvals:
-        out += [
-            f"- **Approval:** {report.offsets[r.seq]} {r.type} by {r.actor}: `{compact(r.payload)}`"
-            for r in who.approvals
-        ]
+        out += [f"- **Approval:** {report.offsets[r.seq]} {describe(r)}" for r in who.approvals]
     else:
         out.append("- **Approved by:** no approvals recorded")
     out += ["", f"## Exceptions ({len(report.exceptions)})", ""]

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from tui.audit.chain import Record
 from tui.audit.events import ENGINE_ACTOR, Event
-from tui.audit.report.describe import bound_text, shown_value
+from tui.audit.report.describe import bound_text, describe, shown_value
 from tui.audit.state import SessionFold
 
 APPROVAL_PREFIX = "approval."
@@ -61,7 +61,12 @@ def people(fold: SessionFold, records: list[Record]) -> People:
         and r.actor not in (ENGINE_ACTOR, "", "None")
     }
     who.answered = sorted(answered)
-    who.approvals = [r for r in records if r.type.startswith(APPROVAL_PREFIX)]
+    # The decisions (given, denied); requests and their ends are in the timeline. A kind of
+    # approval record this report does not know yet is listed too rather than left out.
+    quiet = (Event.APPROVAL_REQUESTED, Event.APPROVAL_ENDED, Event.APPROVAL_REFUSED)
+    who.approvals = [
+        r for r in records if r.type.startswith(APPROVAL_PREFIX) and r.type not in quiet
+    ]
     return who
 
 
@@ -109,6 +114,10 @@ def exceptions(records: list[Record]) -> list[Exception_]:
                     f"{p.get('consecutive')}/{p.get('needed')} → {p.get('decision')}",
                 )
             )
+        elif r.type in (Event.APPROVAL_DENIED, Event.APPROVAL_REFUSED) or (
+            r.type == Event.APPROVAL_ENDED and p.get("outcome") == "timeout"
+        ):
+            found.append(Exception_(r.seq, "approval", describe(r)))
         elif r.type in (Event.LOG_REPAIR, Event.LOCK_BROKEN, Event.LEASE_BROKEN) or (
             r.type == Event.AUDIT_SHIPPING and p.get("state") == "failing"
         ):
