@@ -58,8 +58,8 @@ def scenario_markdown(scenario: ScenarioEntry, count: int) -> str:
 
 def _shown(path: Path) -> str:
     """The path as the person would type it: relative to where they are, when it is below."""
-    try:
-        return str(path.resolve().relative_to(Path.cwd()))
+    try:  # absolute, not resolved: `runbooks/` is a link to the package's, and says so less
+        return str(path.absolute().relative_to(Path.cwd()))
     except ValueError:
         return str(path)
 
