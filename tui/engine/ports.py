@@ -104,3 +104,24 @@ class Operator(Protocol):
     def ask(self, question: Question) -> Answer:
         """Ask and wait for the answer, or take `question.default` at its deadline."""
         ...
+
+
+class PassingOn:
+    """An `Operator` around `inner` that passes on whatever it does not change: the base of the
+    wrappers that add to telling or asking (`--auto-approve`, the rehearsal's world hearing its
+    steps and holding real time, the webhooks). `withdraw` (tui/engine/asking.py) reaches
+    `inner` when it has one."""
+
+    def __init__(self, inner: Operator) -> None:
+        self.inner = inner
+
+    def notify(self, event: Any) -> None:
+        self.inner.notify(event)
+
+    def ask(self, question: Question) -> Answer:
+        return self.inner.ask(question)
+
+    def withdraw(self, question: Question) -> None:
+        withdraw = getattr(self.inner, "withdraw", None)
+        if withdraw is not None:
+            withdraw(question)
