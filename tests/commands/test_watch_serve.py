@@ -50,6 +50,20 @@ async def _serve(watched: Path) -> tuple[asyncio.subprocess.Process, str]:
             raise AssertionError(f"turnout watch --serve printed no address: {printed}")
 
 
+def _watchers(watched: Path) -> list[int]:
+    """The pids of the `turnout watch WATCHED` processes the server started for browsers."""
+    wanted = f"tui\0watch\0{watched}\0".encode()
+    found = []
+    for entry in Path("/proc").iterdir():
+        try:
+            line = (entry / "cmdline").read_bytes()
+        except OSError:
+            continue
+        if wanted in line and b"--serve" not in line:
+            found.append(int(entry.name))
+    return found
+
+
 async def _status(http: aiohttp.ClientSession, url: str) -> int:
     async with http.get(url, allow_redirects=False) as response:
         return response.status
@@ -87,6 +101,13 @@ def test_the_browser_follows_the_session_and_nobody_without_the_token_gets_in(
                     "READ-ONLY", "✓ drain-delay  done", "▶ canary  running"
                 )
                 assert "keep-blue" in shown  # the whole runbook's steps
+                print(
+                    [
+                        p.read_bytes()
+                        for p in Path("/proc").glob("*/cmdline")
+                        if b"tui" in p.read_bytes()
+                    ],
+                )
                 # Without the token, the page's own origin refuses it too.
                 status = await browser.evaluate("fetch(location.origin + '/').then(r => r.status)")
                 assert status == 403
@@ -94,9 +115,19 @@ def test_the_browser_follows_the_session_and_nobody_without_the_token_gets_in(
                 await browser.wait_for_screen(
                     "↩ canary  rolled back", "SESSION ENDED: rolled back (exit 3)", "READ-ONLY"
                 )
+                # The browser's own `turnout watch` is still there (a crash would leave the
+                # page showing its last frame; its traceback is in the server's output).
+                assert _watchers(watched)
         finally:
-            process.send_signal(signal.SIGTERM)
+            # The hardest way to go: killed, the server closes no websocket and tells its
+            # watchers nothing. Each sees its server gone and leaves.
+            process.send_signal(signal.SIGKILL)
             await asyncio.wait_for(process.wait(), 20)
+        for _ in range(200):
+            if not _watchers(watched):
+                break
+            await asyncio.sleep(0.05)
+        assert not _watchers(watched), "a browser's watcher outlived its server"
 
     asyncio.run(body())
     assert os.listdir(watched) == ["audit.jsonl"]  # the watcher wrote nothing beside the log

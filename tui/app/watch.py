@@ -10,6 +10,7 @@ all times.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
@@ -39,6 +40,8 @@ WATCHED_QUESTION_KEYS = (
     ("", "no choice can be made here: the operator answers on their own screen"),
 )
 """What the keys do in a question's modal, for an observer."""
+
+PARENT_CHECK_S = 1.0  # how often a browser's watcher looks whether its server is still there
 
 
 class WatchScreen(SessionScreen, inherit_bindings=False):
@@ -91,7 +94,10 @@ class WatchApp(TurnoutApp):
         runbook: Any = None,
         runbook_name: str = "",
         who: str | None = None,
+        parent_pid: int | None = None,
     ) -> None:
+        """`parent_pid`: leave when the process that started this one is gone (a browser's
+        watcher whose server was killed: nobody reads its screen any more)."""
         super().__init__(
             runbook,
             follower.clock,
@@ -104,6 +110,17 @@ class WatchApp(TurnoutApp):
         self.follower = follower
         self._session_screen = WatchScreen(self.model)
         self._catching_up = False
+        self._parent_pid = parent_pid
+
+    def on_mount(self) -> None:
+        """For a browser's watcher, a look every second at its server. (Textual calls the
+        app's own `on_mount` too, as it calls each class's: not again from here.)"""
+        if self._parent_pid is not None:
+            self.set_interval(PARENT_CHECK_S, self._check_parent)
+
+    def _check_parent(self) -> None:
+        if os.getppid() != self._parent_pid:
+            self.exit(int(ExitCode.COMPLETED))
 
     # -- following ---------------------------------------------------------------------------
 
@@ -198,15 +215,21 @@ class WatchApp(TurnoutApp):
         return False
 
 
-def run_watch_app(session_dir: str | Path, start: dict | None = None) -> int:
+def run_watch_app(
+    session_dir: str | Path, start: dict | None = None, *, in_browser: bool = False
+) -> int:
     """Watch a session until the viewer leaves; 0 then (the session's own code is its own).
-    `start`: its `session.start` payload, if the caller has read it (`session_start`)."""
+    `start`: its `session.start` payload, if the caller has read it (`session_start`).
+    `in_browser`: started by `--serve` for one browser; it ends when its server does."""
     directory = Path(session_dir)
     start = session_start(directory) if start is None else start
     runbook = runbook_of(start)
     follower = LogFollower(directory, title=runbook.title if runbook else "")
     app = WatchApp(
-        follower, runbook=runbook, runbook_name=str((start.get("runbook") or {}).get("name", ""))
+        follower,
+        runbook=runbook,
+        runbook_name=str((start.get("runbook") or {}).get("name", "")),
+        parent_pid=os.getppid() if in_browser else None,
     )
     app.run()
     return int(ExitCode.COMPLETED)
