@@ -116,11 +116,12 @@ class LogFollower:
         for record in records:
             self.clock.reached(record.time)
             items.extend(self._translator.events(record))
-        answered = {id(i.pending) for i in items if isinstance(i, AnsweredInReplay)}
+        asked = {id(i.pending) for i in items if isinstance(i, AskedInReplay)}
+        both = asked & {id(i.pending) for i in items if isinstance(i, AnsweredInReplay)}
         return [
             i
             for i in items
-            if not (isinstance(i, AskedInReplay | AnsweredInReplay) and id(i.pending) in answered)
+            if not (isinstance(i, AskedInReplay | AnsweredInReplay) and id(i.pending) in both)
         ]
 
     def run(self, emit: Emit) -> None:

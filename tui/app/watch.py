@@ -151,9 +151,10 @@ class WatchApp(TurnoutApp):
                 markup=False,
             )
 
-    def _followed(self, items: list[Any], catching_up: bool) -> None:
-        """Draw one batch: events folded in order, records to the audit tail in one go."""
-        from tui.app.replay import RecordPlayed
+    async def _followed(self, items: list[Any], catching_up: bool) -> None:
+        """Draw one batch: events folded in order, records to the audit tail in one go. The
+        follower's thread waits for it (`call_from_thread`), so batches never overlap."""
+        from tui.app.replay import AnsweredInReplay, RecordPlayed
 
         records = []
         self._catching_up = catching_up
@@ -163,6 +164,8 @@ class WatchApp(TurnoutApp):
                     records.append(item.record)
                     if item.record.type == "session.resume":
                         self._resumed()
+                elif isinstance(item, AnsweredInReplay):
+                    await self._answered(item.pending)
                 else:
                     self._replayed(item)
         finally:
@@ -170,6 +173,15 @@ class WatchApp(TurnoutApp):
         if records:
             self.session_screen.add_records(records)
         self.tick()
+
+    async def _answered(self, pending: PendingQuestion) -> None:
+        """The operator answered: its modal is taken down, and gone, before anything else in
+        the batch is drawn (a dismissal completes a moment later: a question asked again in
+        the same batch opens over the session screen, not over the old modal)."""
+        for screen in self.question_screens():
+            if screen.pending is pending and screen is self.screen:
+                await screen.dismiss()
+        self.question_settled(pending)  # the rest of what the app does with an answer
 
     def _resumed(self) -> None:
         """A paused session carried on (`turnout resume` writes on in the same log)."""
