@@ -8,7 +8,7 @@ STAMP  := $(VENV)/.installed
 RUNBOOK ?= runbooks/alb-canary.yaml
 SCENARIO ?= bad-ami
 
-.PHONY: test rehearse lint
+.PHONY: test rehearse lint man
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -33,3 +33,11 @@ rehearse: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check --fix tui tests bench
 	$(BIN)/ruff format tui tests bench
+
+# The man page, generated from the parser (argparse-manpage): `man -l docs/turnout.1`.
+man: $(STAMP)
+	$(BIN)/argparse-manpage --module tui.cli --function build_parser --prog turnout \
+		--project-name turnout --version "$$($(BIN)/turnout --version | cut -d' ' -f2)" \
+		--description "walk through a zero-downtime AWS upgrade one confirmed step at a time" \
+		--manual-title "turnout manual" --output docs/turnout.1
+	@echo "wrote docs/turnout.1: man -l docs/turnout.1"

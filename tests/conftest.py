@@ -51,6 +51,17 @@ def _no_real_aws(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempP
     monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
 
 
+@pytest.fixture(autouse=True)
+def _no_user_config(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory):
+    """No test reads the developer's turnout config file or TURNOUT_* settings (tui/config.py)."""
+    from tui.config import KEYS
+
+    for key in KEYS:
+        monkeypatch.delenv(key.env, raising=False)
+    missing = tmp_path_factory.mktemp("turnout-config") / "config.toml"
+    monkeypatch.setenv("TURNOUT_CONFIG", str(missing))
+
+
 # --- `turnout` in-process, and runbook files: tests/runbook and tests/commands
 
 

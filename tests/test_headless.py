@@ -82,3 +82,132 @@ def test_headless_prints_breaches_against_thresholds(drive, cloud: FakeCloud) ->
     assert "BREACH error rate 5 (≤ 1; 3/3)" in text
     assert "Guardrail breached during shift: roll back? → rollback (headless)" in text
     assert "session ended, exit 4" in text
+
+
+def test_json_lines_are_the_audit_records_as_written(tmp_path, capsys) -> None:
+    """`--headless --json`: one JSON object per line on stdout, each the audit record with
+    `schema_version` first; without it, the line is the log's own (its hash verifies). The
+    person's stream goes to stderr."""
+    import json
+
+    from tests.conftest import START
+    from tui.clock import ManualClock
+    from tui.commands.session_flow import SessionRequest, open_session
+    from tui.engine.options import SessionOptions
+
+    request = SessionRequest(
+        load_text(CANARY),
+        ManualClock(START),
+        lambda recorder: FakeCloud(),
+        SessionOptions(poll=10, runbook_sha256="0" * 64),
+        front="headless",
+        auto_approve=True,
+        sessions_dir=str(tmp_path),
+        json_lines=True,
+    )
+    outcome = open_session(request)
+    out, err = capsys.readouterr()
+    lines = out.splitlines(keepends=True)
+    assert len(lines) > 5
+    records = [json.loads(line) for line in lines]
+    assert all(
+        list(r)[:2] == ["schema_version", "seq"] and r["schema_version"] == 1 for r in records
+    )
+    assert [r["seq"] for r in records] == list(range(1, len(records) + 1))
+    assert {"session.start", "session.end"} <= {r["type"] for r in records}
+    log = (outcome.session_dir / "audit.jsonl").read_text()
+    assert "".join(line.replace('{"schema_version":1,', "{", 1) for line in lines) == log
+    assert "session ended" in err
+
+
+def test_json_without_headless_is_refused(capsys) -> None:
+    code = main(["rehearse", str(RUNBOOKS / "alb-canary.yaml"), "--json", "--plain"])
+    assert code == 2
+    assert "--json prints the headless stream as JSON Lines: give --headless" in (
+        capsys.readouterr().err
+    )
+
+
+def test_a_reader_that_goes_away_stops_the_echo_not_the_session() -> None:
+    from tui.headless import JsonLinesEcho
+
+    class Closed(io.StringIO):
+        def write(self, text: str) -> int:
+            raise BrokenPipeError(32, "Broken pipe")
+
+    echo = JsonLinesEcho(Closed())
+    echo(b'{"seq":1}\n')
+    echo(b'{"seq":2}\n')
+    assert echo.broken
+
+
+def test_json_lines_carry_no_secret(tmp_path, capsys) -> None:
+    """The JSON Lines are the log's records: masked before they were hashed, so the stream of
+    a session with secret params holds none of their values."""
+    from tests.attack_runbook import secrets, write_attack_runbook
+    from tests.conftest import START
+    from tui.clock import ManualClock
+    from tui.commands.session_flow import SessionRequest, open_session
+    from tui.engine.options import SessionOptions
+    from tui.runbook.loader import load_runbook_with_set
+
+    values = secrets()
+    pairs = [f"{name}={value}" for name, value in values.items()]
+    runbook = load_runbook_with_set(write_attack_runbook(tmp_path), pairs)
+    request = SessionRequest(
+        runbook,
+        ManualClock(START),
+        lambda recorder: FakeCloud(),
+        SessionOptions(poll=10, runbook_sha256="0" * 64),
+        front="headless",
+        auto_approve=True,
+        sessions_dir=str(tmp_path / "sessions"),
+        json_lines=True,
+    )
+    open_session(request)
+    out, err = capsys.readouterr()
+    assert out.count("\n") > 5 and "session.start" in out
+    assert "••••••" in out  # the secrets were there, masked
+    for value in values.values():
+        assert value not in out and value not in err
+
+
+def test_a_resumed_sessions_json_lines_start_with_its_session_resume(tmp_path, capsys) -> None:
+    """The stream of a resumed session is the records this process writes, from the
+    `session.resume` it writes as it reopens the log to its `session.end`."""
+    import json
+
+    from tests.conftest import START
+    from tests.engine.fakes import FakeOperator
+    from tui.audit.resume import resume_state
+    from tui.clock import ManualClock
+    from tui.commands.session_flow import SessionRequest, open_session
+    from tui.engine.options import SessionOptions
+    from tui.engine.ports import QuestionKind
+
+    cloud = FakeCloud()
+    cloud.reads["healthy_targets"] = 2
+    cloud.metrics["ErrorRate"] = lambda t: 0.1
+
+    def request(**fields) -> SessionRequest:
+        return SessionRequest(
+            load_text(CANARY),
+            ManualClock(START),
+            lambda recorder: cloud,
+            SessionOptions(poll=10, runbook_sha256="0" * 64),
+            front="headless",
+            console=Console(file=io.StringIO()),
+            **fields,
+        )
+
+    stop = FakeOperator(answers={QuestionKind.CONFIRM: [questions.NO]})
+    first = open_session(request(sessions_dir=str(tmp_path), operator=stop))
+    capsys.readouterr()
+    log = first.session_dir / "audit.jsonl"
+    written = len(log.read_text().splitlines())
+    state = resume_state(log)
+    open_session(request(resume=state, operator=FakeOperator(), json_lines=True))
+    records = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert records[0]["type"] == "session.resume" and records[0]["seq"] == written + 1
+    assert records[-1]["type"] == "session.end"
+    assert [r["seq"] for r in records] == list(range(written + 1, written + 1 + len(records)))

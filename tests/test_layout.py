@@ -22,6 +22,7 @@ CROSS_CUTTING = {
     "session_logs.py": "a begun session log: tests/app, tests/rehearsal and bench/",
     "keys.py": "the keys tests/plain and tests/wizard type into prompt_toolkit",
     "world_process.py": "`turnout world` in a child process: tests/rehearsal, tests/commands",
+    "test_install.py": "the wheel built, installed in a fresh venv, rehearsing by name elsewhere",
 }
 
 

@@ -23,6 +23,8 @@ from tui.engine.ports import Answer, Question, QuestionKind, StepState
 from tui.runbook.model import Runbook
 
 HEADLESS = "headless"
+JSON_LINES_SCHEMA_VERSION = 1
+"""The version of `--headless --json`'s lines (docs/machine-output.md)."""
 
 # A symbol for every state, so the stream reads the same without colour.
 SYMBOLS = {
@@ -175,6 +177,10 @@ class HeadlessOperator:
             f"  [{style}]{'!' if e.level != 'info' else '·'} {where}{escape(e.text)}[/{style}]"
         )
 
+    def _on_ApprovalEnded(self, e: events.ApprovalEnded) -> None:
+        by = f" ({escape(e.who)})" if e.who and e.outcome != "timeout" else ""
+        self._line(f"  [bold]approval {escape(e.outcome)}[/bold]{by}")
+
     def _on_RollbackChanged(self, e: events.RollbackChanged) -> None:
         style = "bold red" if e.phase == "failed" else "yellow"
         self._line(f"[{style}]↩ rollback {e.phase}[/{style}]: {escape(e.text)}")
@@ -211,3 +217,25 @@ class HeadlessOperator:
             f"({escape(answer.who)})",
             at,
         )
+
+
+class JsonLinesEcho:
+    """`--headless --json`: each audit record, as written, on one line of `out`, with
+    `"schema_version"` put first. Remove that member and the line is the log's own bytes, so its
+    hash verifies; every field is the audit record's (docs/audit.md), already redacted and
+    masked. A reader that goes away (a closed pipe) stops the echo, never the session."""
+
+    _PREFIX = f'{{"schema_version":{JSON_LINES_SCHEMA_VERSION},'
+
+    def __init__(self, out: Any) -> None:
+        self.out = out
+        self.broken = False
+
+    def __call__(self, line: bytes) -> None:
+        if self.broken:
+            return
+        try:
+            self.out.write(self._PREFIX + line[1:].decode("utf-8"))
+            self.out.flush()
+        except (OSError, ValueError):  # a closed pipe, or a closed file
+            self.broken = True

@@ -23,6 +23,7 @@ from tui.commands.rehearse import (
     world_cloud_maker,
     world_debriefs,
     world_questions_at_real_time,
+    world_step_events,
 )
 from tui.commands.session_flow import Outcome, SessionRequest, open_session
 from tui.engine.options import SessionOptions
@@ -70,7 +71,7 @@ def rehearse_in_app(
     drill = load_scenario(scenario)
     world = start_world(drill, speed)
     worlds.append(world)
-    _, debrief = world_debriefs(world, drill)
+    debrief = world_debriefs(world, drill).in_app
 
     async def run_test(app: TurnoutApp) -> int | None:
         async with app.run_test(size=size) as pilot:
@@ -86,6 +87,7 @@ def rehearse_in_app(
         auto_approve=auto_approve,
         sessions_dir=str(sessions),
         wrap_operator=world_questions_at_real_time(world),
+        hear_events=world_step_events(world),
         debrief=debrief,
         run_app=lambda app: asyncio.run(run_test(app)),
     )

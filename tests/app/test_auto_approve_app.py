@@ -75,7 +75,7 @@ def test_a_rehearsal_in_the_app_with_auto_approve_runs_to_the_end(
     async def nobody(pilot, app, world) -> None:
         await until(pilot, lambda: ended(app), 240, "the end of the session")
         # The end summary, on screen: what AWS shows now, read back, and the log's last hash.
-        await until(pilot, lambda: "last hash" in screen_text(app), 30, "the end summary")
+        await until(pilot, lambda: "sha256:" in screen_text(app), 30, "the end summary")
         seen["end"] = screen_text(app)
         await pilot.press("q")
 

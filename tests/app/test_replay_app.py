@@ -79,3 +79,30 @@ def test_replay_refuses_a_missing_or_edited_log(tmp_path, capsys) -> None:
     assert main(["replay", str(tmp_path)]) == 2
     err = capsys.readouterr().err
     assert "no session log here" in err and "edited" in err
+
+
+def test_replay_says_where_it_stands_its_speed_and_whether_it_plays(tmp_path) -> None:
+    """Issue 19: position of length, speed, playing or paused, on the status line."""
+    rb = _recorded(tmp_path)
+    replay = Replay.load(tmp_path)
+    length = replay.offset(replay.records[-1])
+    player = ReplayPlayer(replay, tmp_path, speed=1)
+    app = TurnoutApp(rb, player.clock, tmp_path, player=player)
+    seen: dict[str, str] = {}
+
+    def status() -> str:
+        return next((ln for ln in screen_text(app).splitlines() if "▷" in ln), "")
+
+    async def body() -> None:
+        async with app.run_test(size=(160, 48)) as pilot:
+            await until(pilot, lambda: "· 1× · playing" in status(), 30, "playing at 1x")
+            seen["playing"] = status()
+            await pilot.press("space", "plus", "plus")
+            await until(pilot, lambda: "4× · paused" in status(), 10, "paused at 4x")
+            seen["paused"] = status()
+            await pilot.press("q")
+
+    run(body)
+    minutes, seconds = divmod(int(length), 60)
+    assert f" of {minutes}:{seconds:02d} · 1× · playing" in seen["playing"]
+    assert f" of {minutes}:{seconds:02d} · 4× · paused (space plays)" in seen["paused"]

@@ -37,8 +37,8 @@ def test_markdown_report_tells_the_story(canary_session) -> None:
     assert "| **Waiting for people** | 11m30s over 5 answers (1 timed out) |" in text
     assert "answer: **yes** by alice, typed `shift 25` after 41.0s" in text
     assert (
-        "guardrails before: +07:53 error rate 1.4 BREACHED; +08:53 error rate 2.1 BREACHED; "
-        "+09:53 error rate 3.2 BREACHED" in text
+        "guardrails before: +07:53 error rate 1.40 BREACHED; +08:53 error rate 2.10 BREACHED; "
+        "+09:53 error rate 3.20 BREACHED" in text
     )
     mutations = text.split("## AWS mutations")[1].split("## Rollback")[0]
     assert mutations.count("| elbv2.ModifyListener (rollback) |") == 2

@@ -68,3 +68,23 @@ def test_report_refuses_a_tampered_log_and_a_missing_one(canary_session, tmp_pat
     assert refused.returncode == 2 and "line 5" in refused.stderr and refused.stdout == ""
     missing = _turnout("audit", "verify", tmp_path / "nowhere")
     assert missing.returncode == 2 and "no session log here" in missing.stderr
+
+
+def test_verify_json_intact_then_tampered(canary_session, turnout) -> None:
+    """`--json`: the same verdict as a document, on stdout either way; the exit code as text's."""
+    import json
+
+    ok = turnout("audit", "verify", "--json", str(canary_session.dir))
+    assert ok.code == 0, ok.err
+    doc = json.loads(ok.out)
+    assert doc["schema_version"] == 1 and doc["kind"] == "turnout.audit.verify"
+    assert doc["ok"] is True and doc["events"] == 43 and doc["problem"] is None
+    assert doc["session"]["outcome"] == "rolled_back" and doc["session"]["exit_code"] == 3
+    assert len(doc["last_hash"]) == 64
+
+    _sed("2s/alice/mallory/", canary_session.log)
+    bad = turnout("audit", "verify", "--json", str(canary_session.log))
+    assert bad.code == 2 and bad.err == ""
+    doc = json.loads(bad.out)
+    assert doc["ok"] is False and doc["events"] == 1
+    assert doc["problem"]["line"] == 2 and doc["problem"]["reason"] == "edited"

@@ -32,6 +32,7 @@ from tui.rehearsal import names
 from tui.rehearsal.server import FAKE_CREDENTIALS
 from tui.rehearsal.world import World
 from tui.runbook.loader import load_runbook
+from tui.runbook.policy import least_privilege, policy_json
 
 RUNBOOKS = Path(__file__).resolve().parents[2] / "runbooks"
 
@@ -81,6 +82,7 @@ class Drill:
     scenario: str = "healthy"
     poll: float = 30.0
     config: Any = None
+    preflight: bool = False  # the session runs the preflight (as under `rehearse --policy`)
 
     @property
     def code(self) -> int:
@@ -111,7 +113,12 @@ class Drill:
                 clock=clock,  # type: ignore[arg-type]
                 make_cloud=make_cloud,
                 sessions_dir=str(tmp),
-                options=SessionOptions(poll=self.poll, mode="rehearsal", scenario=self.scenario),
+                options=SessionOptions(
+                    poll=self.poll,
+                    mode="rehearsal",
+                    scenario=self.scenario,
+                    preflight=self.preflight,
+                ),
                 auto_approve=True,
                 console=Console(file=out, width=200, soft_wrap=True),
                 resume=resume,
@@ -138,17 +145,24 @@ def drill(
     config: Any = None,
     interval: float = 30.0,
     credentials: Callable[[World], dict[str, Any]] | None = None,
+    policy: bool = False,
 ) -> Drill:
     """Run shipped runbook `name` (or the runbook file `name`, a path ending .yaml) headless
     with --auto-approve against a fresh world. `credentials(world)` gives the session's
-    (default: the world's fake long-term keys), e.g. from the world's STS AssumeRole."""
+    (default: the world's fake long-term keys), e.g. from the world's STS AssumeRole. With
+    `policy`, the world holds the session to exactly what `turnout policy` prints for the
+    runbook, and the session runs the preflight first (`turnout rehearse --policy`)."""
     path = Path(name) if name.endswith(".yaml") else RUNBOOKS / f"{name}.yaml"
     runbook = load_runbook(path, sets or {})
-    world = start_world(scenario)
+    text = policy_json(least_privilege(runbook)) if policy else None
+    world = start_world(scenario, policy=text)
     clock = DrillClock(world, interval)
     clock.sleep(warp or WARM_UP)
-    creds = credentials(world) if credentials else dict(FAKE_CREDENTIALS)
-    d = Drill(world, None, "", clock, runbook, scenario, poll, config)  # type: ignore[arg-type]
+    if credentials:
+        creds = credentials(world)
+    else:
+        creds = world.session_credentials() if policy else dict(FAKE_CREDENTIALS)
+    d = Drill(world, None, "", clock, runbook, scenario, poll, config, policy)  # type: ignore[arg-type]
     return d.session(creds, tmp)
 
 

@@ -31,6 +31,7 @@ class DriverScript:
     fail_on_poll: int | None = None  # this poll returns `failed`
     undo_polls: int = 1
     fail_undo: str | None = None
+    refuse_undo: CloudError | None = None  # raised by the first undo call (then cleared)
     found_started: bool = False
     found_undone: bool = False  # find_undone: AWS shows the undo done
 
@@ -78,6 +79,9 @@ class FakeDriver:
     def undo(self, captured: Mapping[str, Any]) -> Progress:
         self._log("undo")
         assert captured == {"before": f"{self.step.id}-old"}
+        if self.script.refuse_undo is not None:
+            error, self.script.refuse_undo = self.script.refuse_undo, None
+            raise error
         if self.script.fail_undo:
             return Progress("failed", reason=self.script.fail_undo)
         self.cloud.changed.discard(self.step.id)
@@ -109,6 +113,7 @@ class FakeCloud:
         self.calls: list[tuple[str, str]] = []
         self.changed: set[str] = set()
         self.fetches: list[tuple[datetime, int]] = []
+        self.preflight_rows: list[Any] = []
 
     def identity(self) -> Identity:
         return self.ident
@@ -139,6 +144,11 @@ class FakeCloud:
 
     def renew_credentials(self) -> None:
         self.calls.append(("renew_credentials", ""))
+
+    def preflight(self, runbook: Any, identity: Identity) -> list[Any]:
+        """The rows a test set in `preflight_rows` (none: nothing to report)."""
+        self.calls.append(("preflight", identity.account))
+        return list(self.preflight_rows)
 
 
 Script = Callable[[Question], Answer | str | None]

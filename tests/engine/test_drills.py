@@ -49,11 +49,14 @@ def run(tmp_path: Path):
 
 @pytest.mark.parametrize("name", SHIPPED)
 def test_every_shipped_runbook_completes_on_the_healthy_world(run, name: str) -> None:
+    """...held to exactly the policy `turnout policy` prints for it, preflight first: the
+    policy's round trip (docs/real-aws.md). A call the policy misses is AccessDenied here."""
     missing = missing_drivers(load_runbook(RUNBOOKS / f"{name}.yaml"))
     if missing:
         pytest.skip(f"no adapter yet for {', '.join(missing)}")
-    d = run(name, sets=FAST.get(name), poll=60, interval=60)
+    d = run(name, sets=FAST.get(name), poll=60, interval=60, policy=True)
     assert d.code == 0, d.output[-2000:]
+    assert "preflight passed" in d.output
     end = records(d)[-1]
     assert end.type == "session.end" and end.payload["outcome"] == "completed"
 
@@ -73,7 +76,9 @@ def listener_weights(d: Drill) -> dict[str, int]:
 
 
 def test_bad_ami_trips_the_canary_error_guardrail_and_rolls_back(run) -> None:
-    d = run("alb-canary", "bad-ami")  # the runbook's own 5 m bake per canary step
+    # The runbook's own 5 m bake per canary step; held to its `turnout policy`, so the
+    # rollback's calls (the listener's weights put back) are proven allowed by it too.
+    d = run("alb-canary", "bad-ami", policy=True)
     assert d.code == 3, d.output[-2000:]
     assert listener_weights(d) == {"web-blue": 100, "web-green": 0}
     log = records(d)
@@ -101,7 +106,7 @@ def test_bad_ami_trips_the_canary_error_guardrail_and_rolls_back(run) -> None:
     assert "web-alb:80 forwards web-blue 100, web-green 0" in end.payload["aws_state"]
     assert "outcome: rolled back (exit 3)" in d.output
     assert "    web-alb:80 forwards web-blue 100, web-green 0" in d.output
-    assert f"last hash: {end.hash}" in d.output
+    assert f"ends at sha256:{end.hash}" in d.output
 
 
 @pytest.mark.parametrize("warp", [120, 1800], ids=["at-once", "half-an-hour-late"])

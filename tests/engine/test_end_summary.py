@@ -63,6 +63,6 @@ def test_the_summary_names_the_session_the_last_hash_and_how_to_carry_on(drive, 
     text = "\n".join(summary.lines())
     assert f"session: {d.dir}" in text
     assert f"next: turnout resume {d.dir}" in text
-    assert f"last hash: {summary.last_hash}" in text
+    assert f"audit: {d.dir}/audit.jsonl ends at sha256:{summary.last_hash}" in text
     end = d.of("session.end")[0]
     assert end["aws_state"] == list(summary.aws_state)

@@ -135,7 +135,7 @@ def test_a_whole_rds_switchover_rehearsal_confirmed_step_by_step(sessions: Path)
     assert "Session ended: exit 0 (completed)" in screen
     # The summary, read back from AWS: the Blue/Green deployment switched over.
     assert re.search(r"AWS now:\s+.*SWITCHOVER_COMPLETED", screen), screen[-2000:]
-    assert "last hash: " in screen
+    assert re.search(r"audit: \S+/audit.jsonl ends at sha256:[0-9a-f]{64}", screen)
     assert "\x1b" not in screen
     records = read_log(log)
     require_intact(records)

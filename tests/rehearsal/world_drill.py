@@ -11,10 +11,15 @@ from tui.rehearsal.scenario import load_scenario
 from tui.rehearsal.world import World
 
 
-def start_world(scenario: str = "healthy", serve: bool = False) -> World:
-    """A seeded, settled world with the simulator stepped by hand (see `run_for`)."""
+def start_world(scenario: str = "healthy", serve: bool = False, policy: str | None = None) -> World:
+    """A seeded, settled world with the simulator stepped by hand (see `run_for`); given a
+    `policy` (JSON text), its sessions are held to it (`world.session_credentials()`)."""
     return World(
-        clock=ManualClock(), faults=load_scenario(scenario), serve=serve, simulate=False
+        clock=ManualClock(),
+        faults=load_scenario(scenario),
+        serve=serve,
+        simulate=False,
+        policy=policy,
     ).start()
 
 

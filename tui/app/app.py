@@ -36,7 +36,7 @@ from tui.app.textual_compat import (
     run_collector_frozen,
 )
 from tui.clock import Clock
-from tui.engine.events import AutoApproved, Notice, SessionEnded
+from tui.engine.events import AutoApproved, FastForward, Notice, SessionEnded
 from tui.errors import TurnoutError
 from tui.exitcodes import ExitCode
 from tui.runbook.model import Runbook
@@ -196,6 +196,18 @@ class TurnoutApp(KeyActions):
                 timeout={"error": 10, "warn": 6}.get(event.level, 3),
                 markup=False,
             )
+        if isinstance(event, FastForward):
+            if event.on:
+                what = "bake" if event.phase == "bake" else "wait"
+                self.notify(
+                    f"{event.step}: the world runs the rest of this {what} "
+                    f"({event.seconds_left:.0f} s) at its fastest; guardrails still watched",
+                    title="fast-forward",
+                    timeout=5,
+                    markup=False,
+                )
+            else:
+                self.notify(f"{event.step}: back at the drill's speed", timeout=3)
         if isinstance(event, AutoApproved):  # no modal opens: say briefly what was approved
             self.notify(
                 f"{event.question.title}: {event.answer.choice}",

@@ -1,6 +1,7 @@
 """`KeyActions`, the base of `TurnoutApp`: what the operator's keys ask of the session
-(continue, pause, roll back, note, quit, and the replay's play/pause and speed), and the state of
-the app those keys read. `TurnoutApp` (app.py) adds how the session reaches the app.
+(continue, pause, roll back, note, quit, a rehearsal's fast-forward, and the replay's play/pause
+and speed), and the state of the app those keys read. `TurnoutApp` (app.py) adds how the session
+reaches the app.
 
 Every request to the engine runs in a thread worker: the engine's methods are thread-safe but
 may write the audit log (an fsync), which must not stall the event loop. The modals are imported
@@ -119,6 +120,17 @@ class KeyActions(App[int]):
             timeout=6,
         )
 
+    def fast_forward(self) -> None:
+        """`f` (rehearsals): run the bake or wait under way at the world's fastest speed; the
+        engine records it, or says there is nothing to fast-forward."""
+        if not self._live("fast-forward"):
+            return
+        if not self.model.rehearsal:
+            self.notify("Fast-forward is for rehearsals: real AWS runs at its own pace.", timeout=4)
+            return
+        assert self.control is not None
+        self._engine_call("fast-forwarding", partial(self.control.request_fast_forward, self.who))
+
     def ask_note(self, step: str | None) -> None:
         """`n`: type a note for the audit log."""
         if not self._live("note"):
@@ -182,9 +194,15 @@ class KeyActions(App[int]):
         if self.player is not None:
             playing = self.player.toggle()
             self.notify("Playing" if playing else "Paused", timeout=2)
+            self.tick()
+
+    def replay_where(self) -> str:
+        """Replay: where it stands, for the status bar."""
+        return self.player.where() if self.player is not None else ""
 
     def replay_speed(self, factor: float) -> None:
         """Replay: multiply the speed by `factor` (between 0.25× and 1000×)."""
         if self.player is not None:
             self.player.speed = min(1000.0, max(0.25, self.player.speed * factor))
             self.notify(f"Speed {self.player.speed:g}×", timeout=2)
+            self.tick()

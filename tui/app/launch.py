@@ -193,6 +193,9 @@ class _Watched:
     def add_note(self, text: str) -> None:
         self._session.add_note(text)
 
+    def request_fast_forward(self, who: str) -> None:
+        self._session.request_fast_forward(who)
+
 
 def run_replay_app(
     session_dir: str | Path, *, speed: float = 1.0, replay: Replay | None = None

@@ -14,6 +14,8 @@ from typing import Any
 
 from tui.aws.protocol import Progress
 from tui.engine.events import (
+    ApprovalEnded,
+    ApprovalWaiting,
     AutoApproved,
     ConditionResult,
     GuardrailReading,
@@ -91,6 +93,7 @@ class SessionModel:
         self.notices: deque[Notice] = deque(maxlen=50)
         self.rollback: list[RollbackChanged] = []
         self.pause_requested = False  # the operator asked; cleared when a step runs again
+        self.approval: ApprovalWaiting | None = None  # another person's approval awaited
         self.params = {}
         if runbook is not None:
             self._plan_steps(runbook)
@@ -134,6 +137,16 @@ class SessionModel:
     def step(self, step_id: str | None) -> StepView | None:
         """The step called `step_id`, if known."""
         return self.steps.get(step_id) if step_id else None
+
+    @property
+    def waiting_out(self) -> bool:
+        """A rehearsal's bake or `wait` is under way: what its `f` (fast-forward) applies to."""
+        view = self.step(self.current)
+        if not self.rehearsal or self.ended is not None or view is None:
+            return False
+        return view.state is StepState.BAKING or (
+            view.state is StepState.RUNNING and view.plan.get("action") == "wait"
+        )
 
     def counts(self) -> dict[StepState, int]:
         """How many steps are in each state."""
@@ -230,6 +243,16 @@ class SessionModel:
         return {CHECKLIST}
 
 
+def _on_approval_waiting(model: SessionModel, event: ApprovalWaiting) -> set[str]:
+    model.approval = event
+    return {HEADER}
+
+
+def _on_approval_ended(model: SessionModel, event: ApprovalEnded) -> set[str]:
+    model.approval = None
+    return {HEADER}
+
+
 _HANDLERS = {
     SessionStarted: SessionModel._on_started,
     StepChanged: SessionModel._on_step,
@@ -240,6 +263,8 @@ _HANDLERS = {
     RollbackChanged: SessionModel._on_rollback,
     SessionEnded: SessionModel._on_ended,
     AutoApproved: SessionModel._on_auto_approved,
+    ApprovalWaiting: _on_approval_waiting,
+    ApprovalEnded: _on_approval_ended,
 }
 
 

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from tui.app.question import PendingQuestion
+from tui.app.symbols import duration_text
 from tui.audit.chain import Record
 from tui.audit.events import Event
 from tui.audit.replay import Replay
@@ -303,6 +304,14 @@ class ReplayPlayer:
         self.clock = ReplayClock(replay.start or datetime.now().astimezone())
         self._translator = RecordTranslator(str(session_dir), title)
         self._stop = threading.Event()
+
+    def where(self) -> str:
+        """Where the replay stands, as the status bar says it: `3:05 of 12:48 · 4× · playing`."""
+        records = self.replay.records
+        total = self.replay.offset(records[-1]) if records else 0.0
+        state = "playing" if self.playing else "paused (space plays)"
+        position = duration_text(self.clock.position)
+        return f"{position} of {duration_text(total)} · {self.speed:g}× · {state}"
 
     def toggle(self) -> bool:
         """Pause or resume; returns whether it is now playing."""

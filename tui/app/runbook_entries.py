@@ -1,6 +1,7 @@
 """The runbooks of a directory as the picker lists them: each file's `RunbookEntry` (its
-runbook, or why it does not load), read by `find_runbooks` (pure: no screen), and the
-`PickerChoice` the operator makes. screens/picker.py shows them; picker.py runs the picker.
+runbook, or why it does not load), read by `find_runbooks` (pure: no screen), the scenarios a
+rehearsal of it can run (`scenarios_for`), and the `PickerChoice` the operator makes.
+screens/picker.py shows them; picker.py runs the picker.
 """
 
 from __future__ import annotations
@@ -35,11 +36,47 @@ class RunbookEntry:
 
 
 @dataclass(frozen=True)
+class ScenarioEntry:
+    """A fault scenario the picker offers for a rehearsal: its name and its title."""
+
+    name: str
+    title: str
+
+
+@dataclass(frozen=True)
 class PickerChoice:
-    """What the operator picked: a runbook file, and `rehearse` or `run`."""
+    """What the operator picked: a runbook file, `rehearse` or `run`, and (to rehearse) the
+    scenario."""
 
     path: Path
     mode: str
+    scenario: str | None = None
+
+    def argv(self) -> list[str]:
+        """The command line that does what was picked."""
+        scenario = (
+            ["--scenario", self.scenario] if self.mode == "rehearse" and self.scenario else []
+        )
+        return [self.mode, str(self.path), *scenario]
+
+
+def scenarios_for(runbook: Runbook) -> list[ScenarioEntry]:
+    """The scenarios `turnout rehearse --scenario` takes for `runbook`, healthy first: every one
+    that loads and whose faults timed from a step name steps this runbook has (another's would
+    never start: a drill without its fault)."""
+    from tui.errors import TurnoutError
+    from tui.rehearsal.scenario_loader import available_scenarios, check_steps, load_scenario_spec
+
+    step_ids = [step.id for step in runbook.steps]
+    found = []
+    for name in available_scenarios():
+        try:
+            spec = load_scenario_spec(name)
+            check_steps(spec, runbook.name, step_ids)
+        except TurnoutError:  # a scenario that does not load, or cannot run this runbook
+            continue
+        found.append(ScenarioEntry(spec.name, spec.title))
+    return sorted(found, key=lambda entry: (entry.name != "healthy", entry.name))
 
 
 def find_runbooks(directory: str | Path) -> list[RunbookEntry]:

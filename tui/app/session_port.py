@@ -34,6 +34,10 @@ class SessionControl(Protocol):
         """Write a note to the audit log (thread-safe)."""
         ...
 
+    def request_fast_forward(self, who: str) -> None:
+        """Rehearsals: run the bake or wait under way at the world's fastest (thread-safe)."""
+        ...
+
 
 SessionFactory = Callable[[Operator], SessionControl]
 """Builds the session once the app exists, given the app's operator (called on a thread)."""

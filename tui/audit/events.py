@@ -26,6 +26,7 @@ class Event(StrEnum):
     STEP_END = "step.end"
     PRECONDITION = "precondition.evaluated"
     GUARDRAIL = "guardrail.evaluated"
+    PREFLIGHT = "preflight.checked"
     CONFIRM_PROMPT = "confirm.prompt"
     CONFIRM_ANSWER = "confirm.answer"
     API_INTENT = "api.intent"
@@ -35,12 +36,22 @@ class Event(StrEnum):
     ROLLBACK_STEP = "rollback.step"
     ROLLBACK_END = "rollback.end"
     NOTE = "note"
+    FAST_FORWARD = "rehearsal.fast_forward"
     LOG_REPAIR = "log.repair"
     LOCK_BROKEN = "lock.broken"
     LEASE_TAKEN = "lease.taken"
     LEASE_REFUSED = "lease.refused"
     LEASE_BROKEN = "lease.broken"
     LEASE_RELEASED = "lease.released"
+    AUDIT_SHIPPING = "audit.shipping"  # a copy of the log off the box failing or recovered
+    NOTIFY_SENT = "notify.sent"
+    NOTIFY_FAILED = "notify.failed"
+    NOTIFY_DROPPED = "notify.dropped"
+    APPROVAL_REQUESTED = "approval.requested"
+    APPROVAL_GIVEN = "approval.given"
+    APPROVAL_DENIED = "approval.denied"
+    APPROVAL_REFUSED = "approval.refused"
+    APPROVAL_ENDED = "approval.ended"
 
 
 class StepStatus(StrEnum):

@@ -97,6 +97,25 @@ class SessionLock:
         self.release()
 
 
+def held_by(session_dir: str | Path) -> LockOwner | None:
+    """Who writes the session now (their flock is held), or None: no lock file, or a stale
+    one nobody holds. Only looks: a shared flock taken and given back at once, never kept."""
+    path = Path(session_dir) / LOCK_NAME
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:
+        return None
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return _read_owner(fd) or LockOwner(0, "?", "?")
+        fcntl.flock(fd, fcntl.LOCK_UN)
+        return None
+    finally:
+        os.close(fd)
+
+
 def _create(path: Path) -> int | None:
     """Create and flock a new lock file; None if one already exists."""
     try:

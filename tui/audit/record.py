@@ -23,6 +23,23 @@ HEAD = re.compile(
 FIELDS = ("seq", "ts", "type", "actor", "payload", "prev", "hash")
 
 
+def parse_record(raw: bytes) -> dict[str, Any] | None:
+    """A line's JSON if it is a usable record (the seven members in order, an actor string and a
+    payload object), else None."""
+    try:
+        data = json.loads(raw)
+    except ValueError:
+        return None
+    if (
+        not isinstance(data, dict)
+        or tuple(data) != FIELDS
+        or not isinstance(data["actor"], str)
+        or not isinstance(data["payload"], dict)
+    ):
+        return None
+    return data
+
+
 class Record:
     """One verified record. `line` is its 1-based line number, `end` the byte offset after it."""
 
@@ -54,16 +71,8 @@ class Record:
     def _parsed(self) -> dict[str, Any]:
         if self._data is None:
             assert self._raw is not None
-            try:
-                data = json.loads(self._raw)
-            except ValueError:
-                data = None
-            if (
-                not isinstance(data, dict)
-                or tuple(data) != FIELDS
-                or not isinstance(data["actor"], str)
-                or not isinstance(data["payload"], dict)
-            ):
+            data = parse_record(self._raw)
+            if data is None:
                 raise BrokenLogError(
                     f"line {self.line}: its hash chains, but it is not a valid record: it was "
                     "forged by someone who recomputed the chain, or written by a faulty tool",

@@ -3,7 +3,8 @@ same way (docs/audit.md lists each payload).
 
 Every method returns the durable `Record` it wrote. The AWS-facing methods (API calls, undo data,
 rollback) live in session_log_aws.py, the evidence (preconditions, guardrail polls) in
-session_log_evidence.py and the leases in session_log_lease.py; all are inherited.
+session_log_evidence.py, the leases in session_log_lease.py and the webhooks told in
+session_log_notify.py; all are inherited.
 Human answers (checklist, confirmations, notes) are written with the person as actor; everything
 else with actor `turnout`. Durations the caller does not give are measured on the session's clock
 from the record they answer (a prompt, an API intent), so tests on a `ManualClock` get exact
@@ -24,9 +25,11 @@ from typing import Any
 from tui import __version__
 from tui.audit.chain import Record
 from tui.audit.events import Event, Mode, StepStatus
+from tui.audit.session_log_approval import ApprovalRecords
 from tui.audit.session_log_aws import AwsRecords
 from tui.audit.session_log_evidence import EvidenceRecords
 from tui.audit.session_log_lease import LeaseRecords
+from tui.audit.session_log_notify import NotifyRecords
 from tui.audit.writer import AuditWriter
 from tui.clock import Clock
 from tui.exitcodes import outcome_name
@@ -49,7 +52,7 @@ def os_user() -> str:
         return f"uid {os.getuid()}"
 
 
-class SessionLog(AwsRecords, EvidenceRecords, LeaseRecords):
+class SessionLog(AwsRecords, EvidenceRecords, LeaseRecords, NotifyRecords, ApprovalRecords):
     """A session's audit log, open for writing by this process (it holds the lock)."""
 
     def __init__(self, writer: AuditWriter, clock: Clock, operator: str | None = None) -> None:
@@ -146,6 +149,7 @@ class SessionLog(AwsRecords, EvidenceRecords, LeaseRecords):
         endpoint: str | None = None,
         profile: str | None = None,
         credentials: Mapping[str, Any] | None = None,
+        audit_copies: Mapping[str, Any] | None = None,
     ) -> Record:
         """The first record: what runs, with which parameters, by whom, where, against what.
 
@@ -156,6 +160,8 @@ class SessionLog(AwsRecords, EvidenceRecords, LeaseRecords):
         the default one: a local endpoint is not production, and the record must say so.
         `credentials` (the Cloud's `Identity.via`) says how: profile, the credential source,
         temporary or not, endpoint, CA bundle, as `aws.via`; never a key or a token.
+        `audit_copies` (the runbook's `audit:`) says where the log is shipped, so
+        `verify --remote` finds the copies.
         """
         aws: dict[str, Any] = {"account": account, "arn": arn, "region": region}
         if endpoint:
@@ -165,9 +171,11 @@ class SessionLog(AwsRecords, EvidenceRecords, LeaseRecords):
         if credentials:
             # How the calls reached AWS: credential source, profile, temporary, endpoint, CA bundle.
             aws["via"] = dict(credentials)
+        extra = {"audit_copies": dict(audit_copies)} if audit_copies else {}
         return self._append(
             Event.SESSION_START,
             {
+                **extra,
                 "runbook": {
                     "name": runbook_name,
                     "path": str(runbook_path),
@@ -214,6 +222,12 @@ class SessionLog(AwsRecords, EvidenceRecords, LeaseRecords):
     def note(self, text: str, *, step: str | None = None, who: str | None = None) -> Record:
         """A free-text note from the operator, attached to a step or to the session."""
         return self._append(Event.NOTE, {"text": text, "step": step}, who or self.operator)
+
+    def fast_forward(self, step: str, phase: str, seconds_left: float, who: str) -> Record:
+        """A rehearsal's wait or bake fast-forwarded by a person (`f`): the world ran the rest
+        of it at its fastest speed, every period still simulated and watched."""
+        payload = {"step": step, "phase": phase, "seconds_left": round(seconds_left, 1)}
+        return self._append(Event.FAST_FORWARD, payload, who)
 
     def checklist_answer(
         self,

@@ -85,3 +85,8 @@ class EvidenceRecords:
                 "decision": decision,
             },
         )
+
+    def preflight(self, rows: list[Mapping[str, Any]], *, refused: bool) -> Record:
+        """The preflight's table before the checklist: each check, its result (`ok`, `warn`,
+        `fail`, `not checked`), what it saw, what to do, and the IAM actions found missing."""
+        return self._append(Event.PREFLIGHT, {"checks": list(rows), "refused": refused})

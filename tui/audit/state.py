@@ -98,6 +98,10 @@ class SessionFold:
         self.calls: list[ApiCall] = []
         self._prompts: dict[int, Confirmation] = {}
         self._intents: dict[int, ApiCall] = {}
+        self.approvals: list[Record] = []  # approval.* records, in order (four-eyes)
+        # Answers whose approval was denied or never came: they did not go ahead.
+        self.unapproved: set[int] = set()
+        self._approval_answer: dict[int, int] = {}  # request seq -> the answer it approves
 
     @classmethod
     def of(cls, records: list[Record]) -> SessionFold:
@@ -121,7 +125,9 @@ class SessionFold:
     def overrides(self) -> list[Record]:
         """Every answer that went on past a failed precondition or a guardrail."""
         return [
-            c.answer for c in self.confirmations if c.answer and c.answer.payload.get("override")
+            c.answer
+            for c in self.confirmations
+            if c.answer and c.answer.payload.get("override") and c.answer.seq not in self.unapproved
         ]
 
     @property
@@ -244,6 +250,16 @@ class SessionFold:
         if self.rollback is not None:
             self.rollback.end = record
 
+    def _on_approval(self, record: Record) -> None:
+        self.approvals.append(record)
+        payload = record.payload
+        if record.type == Event.APPROVAL_REQUESTED:
+            self._approval_answer[record.seq] = payload.get("answer_seq")  # type: ignore[assignment]
+        elif record.type == Event.APPROVAL_ENDED and payload.get("outcome") != "approved":
+            answer = self._approval_answer.get(payload.get("request_seq"))  # type: ignore[arg-type]
+            if answer is not None:
+                self.unapproved.add(answer)
+
 
 _HANDLERS = {
     Event.SESSION_START: SessionFold._on_start,
@@ -270,4 +286,9 @@ _HANDLERS = {
     Event.ROLLBACK_START: SessionFold._on_rollback_start,
     Event.ROLLBACK_STEP: SessionFold._on_rollback_step,
     Event.ROLLBACK_END: SessionFold._on_rollback_end,
+    Event.APPROVAL_REQUESTED: SessionFold._on_approval,
+    Event.APPROVAL_GIVEN: SessionFold._on_approval,
+    Event.APPROVAL_DENIED: SessionFold._on_approval,
+    Event.APPROVAL_REFUSED: SessionFold._on_approval,
+    Event.APPROVAL_ENDED: SessionFold._on_approval,
 }

@@ -7,32 +7,98 @@ records were not cut off the end or the whole log rewritten.
 
 from __future__ import annotations
 
-from collections import Counter
-from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 
-from tui.audit.chain import LogReading, read_log
+from tui.audit.chain import ChainBreak, LogReading, log_path, read_log
 from tui.audit.events import Event
 from tui.audit.record import Record
+from tui.audit.scan import LogScan, first_unusable_line, scan_log, worth_pattern
 from tui.audit.state import SessionFold
 
 
-@dataclass(frozen=True)
 class Verdict:
-    """The result of verifying one log: `ok`, and the text to print."""
+    """The result of verifying one log: `ok`, the text to print, and the last hash.
 
-    reading: LogReading
-    ok: bool
-    text: str
+    `last_hash` is the hash to quote (or to compare with one kept elsewhere); `events` the number
+    of records that verify. `reading`, the records themselves, is only read when first asked for:
+    an intact log is verified without building them.
+    """
+
+    def __init__(
+        self,
+        path: Path,
+        ok: bool,
+        text: str,
+        last_hash: str,
+        events: int,
+        reading: LogReading | None = None,
+    ) -> None:
+        self.path = path
+        self.ok = ok
+        self.text = text
+        self.last_hash = last_hash
+        self.events = events
+        self._reading = reading
+
+    @property
+    def reading(self) -> LogReading:
+        """The log read record by record (read now if the fast path verified it)."""
+        if self._reading is None:
+            self._reading = read_log(self.path)
+        return self._reading
+
+    @property
+    def problem(self) -> ChainBreak | None:
+        """The first line that does not verify, or None."""
+        return None if self.ok else self.reading.problem
 
 
 def verify(session: str | Path) -> Verdict:
-    """Verify a session directory or audit.jsonl. Raises SessionDirError if there is no log."""
-    reading = read_log(session)
+    """Verify a session directory or audit.jsonl. Raises SessionDirError if there is no log.
+
+    The fast path (`scan.scan_log`) checks an intact log in bulk; anything it is not sure of is
+    read line by line, which names the first bad line and why.
+    """
+    path = log_path(session)
+    scan = scan_log(path)
+    if scan is not None:
+        return Verdict(path, True, summary_text(scan), scan.last_hash, scan.count)
+    reading = read_log(path)
+    if reading.problem is None:
+        reading = check_records(reading)
     if reading.problem is not None:
-        return Verdict(reading, False, failure_text(reading))
-    return Verdict(reading, True, summary_text(reading))
+        return Verdict(
+            path, False, failure_text(reading), reading.last_hash, len(reading.records), reading
+        )
+    scan = LogScan.of_records(path, reading.records)
+    return Verdict(path, True, summary_text(scan), scan.last_hash, scan.count, reading)
+
+
+def check_records(reading: LogReading) -> LogReading:
+    """The reading, cut at the first line that chains but is not a valid record (issue 18).
+
+    A line whose hash chains can still be something no reader can use (not JSON, members out of
+    order, a payload that is not an object): `report` and `resume` refuse it, so verify must too.
+    Lines of the writer's own form pass a linear-time pattern; only others are parsed.
+    """
+    data = reading.path.read_bytes()[: reading.good_bytes]
+    bad = first_unusable_line(data, worth_pattern(len(data)))
+    if bad is not None:
+        good = reading.records[: bad - 1]
+        return LogReading(
+            reading.path,
+            records=good,
+            problem=ChainBreak(
+                bad,
+                "malformed",
+                "its hash chains, but it is not a valid record (not JSON, or not the record's "
+                "members in order): it was forged by someone who recomputed the chain, or "
+                "written by a faulty tool",
+            ),
+            good_bytes=good[-1].end if good else 0,
+        )
+    return reading
 
 
 def failure_text(reading: LogReading) -> str:
@@ -55,29 +121,26 @@ def failure_text(reading: LogReading) -> str:
     return "\n".join(lines)
 
 
-def summary_text(reading: LogReading) -> str:
+def summary_text(scan: LogScan) -> str:
     """Events, time span, operator, outcome and the last hash of an intact log.
 
-    Only the start and end records are parsed: verification stays at hashing speed.
+    Only the start and end records are parsed: verification stays near hashing speed.
     """
-    records = reading.records
-    start_record = next((r for r in records if r.type == Event.SESSION_START), None)
-    end_record = next((r for r in reversed(records) if r.type == Event.SESSION_END), None)
-    start = start_record.payload if start_record else {}
+    start = scan.start.payload if scan.start else {}
     runbook = start.get("runbook") or {}
     aws = start.get("aws") or {}
-    first, last = records[0], records[-1]
+    first, last = scan.first, scan.last
     lines = [
-        f"{reading.path}: intact: {len(records)} events, hash chain verified",
+        f"{scan.path}: intact: {scan.count} events, hash chain verified",
         f"  runbook:   {runbook.get('name', '?')} ({runbook.get('path', '?')}, "
         f"sha256 {str(runbook.get('sha256', '?'))[:12]}…)",
         f"  operator:  {start.get('operator', '?')} on {start.get('host', '?')}",
         f"  target:    {start.get('mode', '?')}, account {aws.get('account') or '?'}, "
         f"region {aws.get('region') or '?'}",
         f"  span:      {first.ts} → {last.ts} ({format_duration(last.time - first.time)})",
-        f"  outcome:   {outcome_of(end_record)}",
+        f"  outcome:   {outcome_of(scan.end)}",
     ]
-    counts = Counter(r.type for r in records)
+    counts = scan.counts
     extras = [
         f"{label} {counts[event]}×"
         for event, label in [
@@ -91,7 +154,7 @@ def summary_text(reading: LogReading) -> str:
     ]
     if extras:
         lines.append(f"  history:   {', '.join(extras)}")
-    lines.append(f"  last hash: {reading.last_hash}")
+    lines.append(f"  last hash: {scan.last_hash}")
     return "\n".join(lines)
 
 

@@ -9,9 +9,10 @@ must then not be taken.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import threading
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +28,11 @@ from tui.runbook.secrets import SECRETS
 
 REPAIR_FLAG = "--repair-log"
 """The command-line flag front ends offer for truncating a torn final line (named in messages)."""
+
+
+Listener = Callable[[Record, bytes], None]
+"""Hears each line once it is durable, in log order, under the writer's lock: it must not
+block (the shipper only queues it: tui/audit/shipping.py)."""
 
 
 class AuditWriter:
@@ -51,6 +57,8 @@ class AuditWriter:
         self._last_hash = last_hash
         self._size = size
         self._mutex = threading.Lock()
+        self._listeners: list[Listener] = []
+        self._ended = False
 
     @classmethod
     def create(
@@ -160,9 +168,33 @@ class AuditWriter:
         """The hash of the last durable record: worth quoting in a change ticket."""
         return self._last_hash
 
+    def listen(self, listener: Callable[[bytes], None]) -> None:
+        """Hear every line appended from now on, once it is durable, in log order (called with
+        the writer's lock held: keep it quick): `subscribe` for a listener that needs only the
+        line (headless `--json`'s echo, tui/headless.py). A listener's failure never costs a
+        record."""
+        self._listeners.append(lambda _record, line: listener(line))
+
     def now(self) -> str:
         """The current time as the log writes it."""
         return format_ts(self._clock.now())
+
+    def subscribe(self, listener: Listener) -> bytes:
+        """Have `listener` hear every line appended from now on; returns the lines already
+        durable, so the listener misses none and hears none twice."""
+        with self._mutex:
+            with open(self.path, "rb") as fh:
+                existing = fh.read(self._size)
+            self._listeners.append(listener)
+            return existing
+
+    def append_before_end(self, event: str, payload: Mapping[str, Any]) -> Record | None:
+        """`append`, unless `session.end` is written already (then None): what another thread
+        records on its own (a copy off the box failing) never follows the end, whose hash the
+        session ended by printing."""
+        clean = SECRETS.data(redact(to_jsonable(payload)))
+        with self._mutex:
+            return None if self._ended else self._write(str(event), clean, ENGINE_ACTOR)
 
     def append(self, event: str, payload: Mapping[str, Any], actor: str = ENGINE_ACTOR) -> Record:
         """Append one record and return it once it is on the disk.
@@ -175,35 +207,45 @@ class AuditWriter:
         """
         clean = SECRETS.data(redact(to_jsonable(payload)))
         with self._mutex:
-            if self._fd is None:
-                raise AuditWriteError(f"{self.path}: the session log is closed")
-            seq = self._seq + 1
-            ts = self.now()
-            prev = self._last_hash
-            line, digest = encode_line(seq, ts, str(event), actor, clean, prev)
-            try:
-                write_all(self._fd, line)
-                os.fdatasync(self._fd)
-            except OSError as exc:
-                self._cut_back()
-                raise AuditWriteError(
-                    f"{self.path}: could not record {event} (seq {seq}): {exc.strerror}. "
-                    "The action it announced was not taken; the log still verifies."
-                ) from exc
-            self._seq = seq
-            self._last_hash = digest
-            self._size += len(line)
-            # The line number equals seq: a log never has anything but records in it.
-            return Record(
-                seq,
-                ts,
-                str(event),
-                prev,
-                digest,
-                seq,
-                self._size,
-                data={"actor": actor, "payload": clean},
-            )
+            return self._write(str(event), clean, actor)
+
+    def _write(self, event: str, clean: Any, actor: str) -> Record:
+        """Write one masked record; the caller holds the mutex."""
+        if self._fd is None:
+            raise AuditWriteError(f"{self.path}: the session log is closed")
+        seq = self._seq + 1
+        ts = self.now()
+        prev = self._last_hash
+        line, digest = encode_line(seq, ts, str(event), actor, clean, prev)
+        try:
+            write_all(self._fd, line)
+            os.fdatasync(self._fd)
+        except OSError as exc:
+            self._cut_back()
+            raise AuditWriteError(
+                f"{self.path}: could not record {event} (seq {seq}): {exc.strerror}. "
+                "The action it announced was not taken; the log still verifies."
+            ) from exc
+        self._seq = seq
+        self._last_hash = digest
+        self._ended = self._ended or event == Event.SESSION_END
+        self._size += len(line)
+        # The line number equals seq: a log never has anything but records in it.
+        record = Record(
+            seq,
+            ts,
+            str(event),
+            prev,
+            digest,
+            seq,
+            self._size,
+            data={"actor": actor, "payload": clean},
+        )
+        for listener in self._listeners:
+            # A copy's trouble never fails a record that is durable already.
+            with contextlib.suppress(Exception):
+                listener(record, line)
+        return record
 
     def _cut_back(self) -> None:
         """Remove a partly written line, so the log still ends on a whole record."""

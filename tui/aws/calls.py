@@ -13,7 +13,7 @@ from tui.aws.protocol import CloudError
 # session on the credential, permission and throttling codes (CloudError.blocked) and says
 # there what to do; this is for the reader of a message anywhere else.
 _ADVICE = {
-    "AccessDenied": "the credentials lack this permission: see `turnout plan` for the policy",
+    "AccessDenied": "the credentials lack this permission: `turnout policy` prints the policy",
     "AccessDeniedException": "the credentials lack this permission",
     "UnauthorizedOperation": "the credentials lack this permission",
     "ExpiredToken": "the session's credentials expired: refresh them and `turnout resume`",

@@ -13,6 +13,7 @@ import os
 import threading
 import time
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 import boto3
@@ -179,6 +180,8 @@ class ClientFactory:
     credentials: dict[str, Any] | None = None
     config: Config = DEFAULT_CONFIG
     recorder: CallRecorder | None = None
+    # When `credentials` expire, if the caller knows (an AssumeRole session it made).
+    expires: datetime | None = None
     _session: boto3.session.Session | None = field(default=None, init=False, repr=False)
     _clients: dict[str, Any] = field(default_factory=dict, init=False, repr=False)
     # boto3 Sessions are not thread-safe to create clients from; the clients themselves are.
@@ -221,6 +224,24 @@ class ClientFactory:
             "ca_bundle": core.get_config_variable("ca_bundle"),
         }
         return {key: value for key, value in found.items() if value not in (None, "")}
+
+    def credentials_expire(self) -> datetime | None:
+        """When the credentials run out, if anyone can tell: botocore's refreshable ones (SSO,
+        assume-role profiles) know; `aws configure export-credentials --format env` sets
+        AWS_CREDENTIAL_EXPIRATION; long-lived keys never expire (None)."""
+        if self.expires is not None:
+            return self.expires
+        credentials = self.session.get_credentials()
+        found = getattr(credentials, "_expiry_time", None)
+        if isinstance(found, datetime):
+            return found
+        text = os.environ.get("AWS_CREDENTIAL_EXPIRATION")
+        if text:
+            try:
+                return datetime.fromisoformat(text.replace("Z", "+00:00"))
+            except ValueError:
+                return None
+        return None
 
     def renew(self) -> None:
         """Forget the Session and its clients: the next client reads the credential chain

@@ -17,9 +17,16 @@ from tui.aws import actions
 from tui.aws.calls import call
 from tui.aws.context import AwsContext
 from tui.aws.metrics import fetch_series
-from tui.aws.protocol import ActionDriver, Identity, Reading, Series, SeriesRequest
+from tui.aws.protocol import (
+    ActionDriver,
+    Identity,
+    PreflightCheck,
+    Reading,
+    Series,
+    SeriesRequest,
+)
 from tui.aws.readings import read_condition
-from tui.runbook.model import Condition, Step
+from tui.runbook.model import Condition, Runbook, Step
 
 _DRIVERS: dict[str, Any] | None = None
 
@@ -70,6 +77,12 @@ class AwsCloud:
         """The current value of a route53_ttl, blue_green_status, db_instance_status or
         healthy_targets condition (see readings.py)."""
         return read_condition(self.ctx.clients, self.ctx.resolve, condition)
+
+    def preflight(self, runbook: Runbook, identity: Identity) -> list[PreflightCheck]:
+        """Every preflight check for `identity` (see preflight.py)."""
+        from tui.aws.preflight import run_preflight
+
+        return run_preflight(self.ctx, runbook, identity)
 
     def renew_credentials(self) -> None:
         """The next call reads the credential chain afresh (see `ClientFactory.renew`)."""

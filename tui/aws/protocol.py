@@ -13,7 +13,7 @@ from typing import Any, Protocol
 
 from tui.errors import TurnoutError
 from tui.exitcodes import ExitCode
-from tui.runbook.model import Condition, Metric, Step
+from tui.runbook.model import Condition, Metric, Runbook, Step
 
 
 @dataclass(frozen=True)
@@ -223,6 +223,21 @@ class Reading:
     text: str  # for people: "TTL of app.shop.example.com. is 5 s"
 
 
+OK, WARN, FAIL, NOT_CHECKED = "ok", "warn", "fail", "not checked"
+
+
+@dataclass(frozen=True)
+class PreflightCheck:
+    """One row of the preflight table: what was checked, how it came out, what to do.
+    `missing` names the IAM actions a `fail` of the permissions check lacks."""
+
+    check: str
+    result: str  # OK, WARN, FAIL or NOT_CHECKED
+    detail: str
+    todo: str = ""
+    missing: tuple[str, ...] = ()
+
+
 class Cloud(Protocol):
     """AWS for one session: one account, one region, every call reported to a CallRecorder."""
 
@@ -243,6 +258,11 @@ class Cloud(Protocol):
     def read(self, condition: Condition) -> Reading:
         """The current value of a non-metric condition (route53_ttl, blue_green_status,
         db_instance_status, healthy_targets); the engine compares it with the threshold."""
+        ...
+
+    def preflight(self, runbook: Runbook, identity: Identity) -> list[PreflightCheck]:
+        """The preflight's rows (tui/aws/preflight.py): permissions, resources, metrics,
+        credentials, quotas, for this identity, before anything changes."""
         ...
 
     def renew_credentials(self) -> None:

@@ -6,6 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from tui.commands.audit_remote import add_remote_flags, compare_remote
 from tui.errors import InputError
 from tui.exitcodes import ExitCode
 
@@ -29,6 +30,26 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         ),
     )
     verify.add_argument("session", metavar="SESSION", help="a session directory or its audit.jsonl")
+    verify.add_argument(
+        "--json",
+        action="store_true",
+        help="print the verdict as JSON on standard output, intact or not "
+        "(turnout.audit.verify: docs/machine-output.md); the exit code is the same",
+    )
+    verify.add_argument(
+        "--expect",
+        metavar="HASH",
+        help="the hash the session ended with (`audit: … ends at sha256:HASH`, kept in the "
+        "change ticket): exit 2 unless the log ends exactly there (records cut off the end, "
+        "added, or the log rewritten)",
+    )
+    verify.add_argument(
+        "--remote",
+        action="store_true",
+        help="compare the log with the copy shipped to CloudWatch Logs and S3 (the runbook's "
+        "`audit:`): exit 2 on truncation, a rewrite or missing records",
+    )
+    add_remote_flags(verify)
     verify.set_defaults(handler=run_verify)
 
     report = commands.add_parser(
@@ -60,12 +81,37 @@ def _usage(parser: argparse.ArgumentParser) -> int:
 
 
 def run_verify(args: argparse.Namespace) -> int:
-    """Print the verdict; 0 when intact, 2 when not."""
+    """Print the verdict; 0 when intact (and, with --expect, ending at HASH; with --remote,
+    the same as its shipped copy), 2 when not."""
+    from tui.audit.anchor import check_expected, parse_expected
     from tui.audit.verify import verify
 
+    expected = parse_expected(args.expect) if args.expect else None
     verdict = verify(args.session)
-    print(verdict.text, file=sys.stdout if verdict.ok else sys.stderr)
-    return ExitCode.COMPLETED if verdict.ok else ExitCode.INVALID_INPUT
+    as_json = getattr(args, "json", False)
+    texts, checks, ok = [verdict.text], {}, verdict.ok
+    if verdict.ok and expected is not None:
+        check = check_expected(verdict.reading, expected)
+        texts.append(check.text)
+        checks["expect"] = {"ok": check.ok, "text": check.text}
+        ok = ok and check.ok
+    if verdict.ok and args.remote:
+        remote_ok, remote_text = compare_remote(verdict.reading, args)
+        texts.append(remote_text)
+        checks["remote"] = {"ok": remote_ok, "text": remote_text}
+        ok = ok and remote_ok
+    if as_json:
+        import json
+
+        from tui.audit.verify_document import verify_document
+
+        document = {**verify_document(verdict), **checks}
+        if checks:
+            document["ok"] = ok  # intact, and ending where expected, and as shipped
+        print(json.dumps(document, indent=2, ensure_ascii=False))
+    else:
+        print("\n".join(texts), file=sys.stdout if ok else sys.stderr)
+    return ExitCode.COMPLETED if ok else ExitCode.INVALID_INPUT
 
 
 def run_report(args: argparse.Namespace) -> int:

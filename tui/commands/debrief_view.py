@@ -1,83 +1,34 @@
-"""The drill's debrief, printed after `turnout rehearse`: what users lived through (the world's
-ledger) against what the session saw and did (its audit log).
+"""The drill's debrief for people, printed after `turnout rehearse` and shown in the app: what
+users lived through (the world's ledger) against what the session saw and did (its audit log).
+The numbers are one `Debrief` (tui/rehearsal/debrief.py), read once:
 
 - time to detect: from the fault's first user errors to the first guardrail decision;
-- time to roll back: from that decision to the end of the verified rollback;
+- time to roll back: from that decision until traffic was restored (the last undo that changed
+  AWS), not until the verification after it ended;
 - errors served to users during the session, and the error rate.
 """
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
 
 from rich.console import Console
 from rich.table import Table
 
-from tui.audit.chain import read_log
-from tui.rehearsal.debrief import Ledger
+from tui.rehearsal.debrief import Debrief, build_debrief
 
-
-@dataclass(frozen=True)
-class Debrief:
-    """The drill in numbers (None: it did not happen)."""
-
-    scenario: str
-    faults_planned: bool  # the scenario has faults (they may not have begun yet)
-    fault_at: datetime | None
-    first_errors_at: datetime | None
-    detected_at: datetime | None
-    rollback_started_at: datetime | None
-    ended_at: datetime | None
-    outcome: str
-    requests: int
-    errors: int
-
-    @property
-    def time_to_detect(self) -> float | None:
-        """Seconds from users' first errors to the first guardrail decision."""
-        if self.first_errors_at and self.detected_at:
-            return max(0.0, (self.detected_at - self.first_errors_at).total_seconds())
-        return None
-
-    @property
-    def time_to_roll_back(self) -> float | None:
-        """Seconds from the decision (or the rollback's start) to the verified end."""
-        begun = self.detected_at or self.rollback_started_at
-        if begun and self.rollback_started_at and self.ended_at:
-            return (self.ended_at - begun).total_seconds()
-        return None
-
-
-def build_debrief(
-    scenario: str, ledger: Ledger, session_dir: Path, *, faults_planned: bool = True
-) -> Debrief:
-    """Read the session's log and the world's ledger."""
-    records = read_log(session_dir).records
-    start = next((r.time for r in records if r.type == "session.start"), None)
-    detected = next(
-        (r.time for r in records if r.type == "guardrail.evaluated" and r.payload.get("decision")),
-        None,
-    )
-    rollback = next((r.time for r in records if r.type == "rollback.start"), None)
-    end = next((r for r in records if r.type == "session.end"), None)
-    fault_at = min(ledger.fault_started.values(), default=None)
-    first_errors = ledger.first_errors_after(fault_at) if fault_at else None
-    # During the session only: the world goes on serving until it stops, after the debrief.
-    requests, errors = ledger.totals(since=start, until=end.time if end else None)
-    return Debrief(
-        scenario=scenario,
-        faults_planned=faults_planned,
-        fault_at=fault_at,
-        first_errors_at=first_errors,
-        detected_at=detected,
-        rollback_started_at=rollback,
-        ended_at=end.time if end else None,
-        outcome=str(end.payload.get("outcome")) if end else "unfinished",
-        requests=requests,
-        errors=errors,
-    )
+__all__ = [
+    "Coaching",
+    "Debrief",
+    "DebriefOnce",
+    "build_debrief",
+    "debrief_rows",
+    "debrief_title",
+    "print_debrief",
+]
 
 
 def _seconds(value: float | None, missing: str) -> str:
@@ -107,7 +58,13 @@ def debrief_rows(debrief: Debrief) -> list[tuple[str, str]]:
                 debrief.time_to_detect, "no guardrail fired" if not debrief.detected_at else "—"
             ),
         ),
-        ("time to roll back", _seconds(debrief.time_to_roll_back, "no rollback")),
+        (
+            "time to roll back",
+            _seconds(
+                debrief.time_to_roll_back,
+                "nothing in AWS to put back" if debrief.rollback_started_at else "no rollback",
+            ),
+        ),
         # "of N requests" would wrap in the app at 80×24: the label says what is counted.
         ("errors served to users", f"{debrief.errors} of {debrief.requests} ({rate:.2f} %)"),
     ]
@@ -126,3 +83,74 @@ def print_debrief(debrief: Debrief, console: Console) -> None:
     for what, value in debrief_rows(debrief):
         table.add_row(what, value)
     console.print(table)
+
+
+Rows = list[tuple[str, str]]
+
+
+@dataclass(frozen=True)
+class Coaching:
+    """What a drill adds to a rehearsal's debrief (`turnout drill run`, given to
+    `tui.commands.rehearse.rehearse`): the scenario as the session names it (`a blind draw`
+    until the debrief), the score's rows after the debrief's (in the app and printed), the
+    debrief's title, and `finish`, once it is printed (the history)."""
+
+    shown_as: str
+    rows: Callable[[Debrief, Path], Rows]
+    title: Callable[[Debrief], str]
+    finish: Callable[[Debrief, Path, Console], None]
+
+
+class DebriefOnce:
+    """One session's debrief, read once and shown everywhere: the app when the session ends,
+    the table printed after it, a drill's score and the trainee's history all get this one.
+    Read twice (the app's, then the printed one, a second later) the world's ledger had
+    gained samples in between and the app said "9 of 12097", the table "9 of 12149".
+
+    `caught_up` returns once the world has stepped past now (its turn under way, stamped
+    before the session's end, is then in the ledger); `build` reads the debrief; `extra` adds
+    rows (a drill's score) and `title` names it."""
+
+    def __init__(
+        self,
+        build: Callable[[Path], Debrief],
+        caught_up: Callable[[], None],
+        extra: Callable[[Debrief, Path], Rows] | None = None,
+        title: Callable[[Debrief], str] | None = None,
+    ) -> None:
+        self._build, self._caught_up, self._extra = build, caught_up, extra
+        self._title = title or debrief_title
+        self._lock = threading.Lock()
+        self._made: dict[Path, tuple[Debrief, Rows]] = {}
+
+    def _read(self, session_dir: Path) -> tuple[Debrief, Rows]:
+        key = Path(session_dir)
+        with self._lock:
+            if key not in self._made:
+                self._caught_up()
+                made = self._build(key)
+                rows = debrief_rows(made) + (self._extra(made, key) if self._extra else [])
+                self._made[key] = (made, rows)
+            return self._made[key]
+
+    def debrief(self, session_dir: Path) -> Debrief:
+        return self._read(session_dir)[0]
+
+    def rows(self, session_dir: Path) -> Rows:
+        return self._read(session_dir)[1]
+
+    def title(self, session_dir: Path) -> str:
+        return self._title(self._read(session_dir)[0])
+
+    def in_app(self, session_dir: Path) -> tuple[str, Rows]:
+        """The app's `DebriefMaker`: the title and the rows."""
+        return self.title(session_dir), self.rows(session_dir)
+
+    def print(self, session_dir: Path, console: Console) -> None:
+        """The table after the session: the rows the app showed."""
+        table = Table(title=self.title(session_dir), show_header=False)
+        table.add_column("what", style="bold", no_wrap=True)
+        table.add_column("value", overflow="fold")
+        for what, value in self.rows(session_dir):
+            table.add_row(what, value)
+        console.print(table)

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from tui.commands.leases import add_lease_flags
 from tui.commands.session_args import (
     add_session_flags,
+    apply_config,
     choose_front_end,
     duration_flag,
     print_problems,
@@ -25,6 +26,7 @@ from tui.errors import InputError
 if TYPE_CHECKING:
     from collections.abc import Callable
 
+    from tui.commands.debrief_view import Coaching
     from tui.engine.ports import Operator
 
 RECOMMENDED_SPEED = 60.0
@@ -74,6 +76,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="let the world run this long before the session starts, e.g. 2m30s to begin "
         "inside a scenario's fault (default 0s)",
     )
+    rehearse.add_argument(
+        "--policy",
+        metavar="FILE",
+        help="hold the session to this IAM policy (`turnout policy RUNBOOK -o FILE`): the "
+        "world refuses every call it does not allow, and the preflight checks it first",
+    )
     add_session_flags(rehearse)
     add_lease_flags(rehearse, rehearsal=True)
     rehearse.set_defaults(handler=rehearse_command)
@@ -84,16 +92,7 @@ def rehearse_command(args: argparse.Namespace) -> int:
     from tui.runbook.loader import load_runbook_with_set
     from tui.runbook.problems import RunbookInvalid
 
-    choose_front_end(args)
-    if args.speed is None:
-        args.speed = RECOMMENDED_SPEED if args.front == "headless" else PERSON_SPEED
-    if not MIN_SPEED <= args.speed <= MAX_SPEED:  # also refuses nan
-        raise InputError(
-            f"--speed must be from {MIN_SPEED:g} to {MAX_SPEED:g}, not {args.speed:g}: faster, "
-            "a 10 s poll is shorter than a CloudWatch round trip and guardrails see no data; "
-            "slower than a tenth of real time, nothing moves"
-        )
-    poll, warp = duration_flag(args.poll, "--poll"), duration_flag(args.warp, "--warp")
+    poll, warp = rehearsal_flags(args), duration_flag(args.warp, "--warp")
     try:
         runbook = load_runbook_with_set(args.runbook, args.set)
     except RunbookInvalid as exc:
@@ -107,10 +106,35 @@ def rehearse_command(args: argparse.Namespace) -> int:
     try:
         spec = load_scenario_spec(args.scenario)
         steps = (s.id for s in (*runbook.order, *runbook.rollback))
-        check_steps(spec, args.runbook, steps)
+        check_steps(spec, runbook.file, steps)
     except RunbookInvalid as exc:
         return print_problems(exc)
+    if getattr(args, "policy", None):
+        import json
+
+        from tui.commands.policy import read_policy_file
+
+        args.policy_text = json.dumps(read_policy_file(args.policy))
     return rehearse(runbook, spec, args.speed, warp, poll, args.sessions_dir, args)
+
+
+def rehearsal_flags(args: argparse.Namespace) -> float:
+    """What `rehearse` and `drill run` settle first: the config file's and environment's
+    values, the front end, the speed (its default for that front end, checked); the poll in
+    seconds."""
+    apply_config(args, rehearsal=True)
+    choose_front_end(args)
+    if args.speed is None:
+        args.speed = RECOMMENDED_SPEED if args.front == "headless" else PERSON_SPEED
+    if not MIN_SPEED <= args.speed <= MAX_SPEED:  # also refuses nan
+        source = args.config_sources.get("speed")
+        given = f"{source}: speed" if source else "--speed"
+        raise InputError(
+            f"{given} must be from {MIN_SPEED:g} to {MAX_SPEED:g}, not {args.speed:g}: faster, "
+            "a 10 s poll is shorter than a CloudWatch round trip and guardrails see no data; "
+            "slower than a tenth of real time, nothing moves"
+        )
+    return duration_flag(args.poll, "--poll")
 
 
 def rehearse(
@@ -121,21 +145,27 @@ def rehearse(
     poll: float,
     sessions_dir: str | None,
     args: argparse.Namespace,
+    coaching: Coaching | None = None,
 ) -> int:
     """Open the session at once, start the world as its first act (the app is painted by then,
     and shows the world's progress), run the session on the world's clock, print the debrief,
-    stop the world."""
+    stop the world. `coaching`: what a drill adds (`turnout drill run`)."""
     from datetime import UTC, datetime
 
     from rich.console import Console
 
-    from tui.commands.debrief_view import print_debrief
     from tui.commands.session_flow import open_session
     from tui.engine.options import SessionOptions
 
-    console = Console(soft_wrap=True)
-    options = SessionOptions(poll=poll, mode="rehearsal", scenario=spec.name)
-    boot = WorldBoot(spec, options, speed, warp, args)
+    # With --json stdout carries the JSON Lines alone: the debrief goes where people read.
+    console = Console(soft_wrap=True, stderr=getattr(args, "json", False))
+    policy = getattr(args, "policy_text", None)
+    # The log records the scenario played (a blind drill's too: no front end shows it; the
+    # world's progress and the debrief's title say what `coaching` tells them).
+    options = SessionOptions(
+        poll=poll, mode="rehearsal", scenario=spec.name, preflight=policy is not None
+    )
+    boot = WorldBoot(spec, options, speed, warp, args, coaching)
     request = request_for(
         args,
         runbook,
@@ -153,7 +183,13 @@ def rehearse(
     try:
         outcome = open_session(request)
         if boot.world is not None:
-            print_debrief(boot.debrief(outcome.session_dir), console)
+            boot.debriefs().print(outcome.session_dir, console)
+            if coaching is not None:
+                coaching.finish(boot.debrief(outcome.session_dir), outcome.session_dir, console)
+            if runbook.audit:  # the copies live in the world: compare them before it stops
+                from tui.commands.audit_remote import check_copies
+
+                console.print(check_copies(outcome.session_dir)[1], markup=False, highlight=False)
         console.print(f"audit log: {outcome.session_dir}/audit.jsonl")
         return outcome.code
     finally:
@@ -167,14 +203,22 @@ class WorldBoot:
     so the session's log and the app run on it while the world boots."""
 
     def __init__(
-        self, spec: Any, options: Any, speed: float, warp: float, args: argparse.Namespace
+        self,
+        spec: Any,
+        options: Any,
+        speed: float,
+        warp: float,
+        args: argparse.Namespace,
+        coaching: Coaching | None = None,
     ) -> None:
         from tui.rehearsal.world_clock import new_world_clock
 
         self.spec, self.options, self.speed, self.warp, self.args = spec, options, speed, warp, args
+        self.coaching = coaching
         self.clock = new_world_clock(speed)
         self.world: Any = None
         self.scenario: Any = None
+        self._debriefs: Any = None
 
     def start(self, front: str, operator: Operator) -> Any:
         """Start the world, showing its progress where the front end shows things: the app's
@@ -186,7 +230,8 @@ class WorldBoot:
         from tui.commands.leases import world_lease_store
         from tui.engine.events import Notice
 
-        what = f"scenario {self.spec.name}, {self.speed:g}x"
+        shown = self.coaching.shown_as if self.coaching else self.spec.name
+        what = f"scenario {shown}, {self.speed:g}x"
         began = time.monotonic()
         if front == "app":
             operator.notify(Notice(f"starting the rehearsal world ({what})…", "info"))
@@ -207,7 +252,10 @@ class WorldBoot:
         from tui.rehearsal.scenario import Scenario  # its faults drive moto's backends
 
         self.scenario = Scenario(self.spec)
-        self.world = start_world(self.scenario, self.speed, self.warp, tell, clock=self.clock)
+        policy = getattr(self.args, "policy_text", None)
+        self.world = start_world(
+            self.scenario, self.speed, self.warp, tell, clock=self.clock, policy=policy
+        )
 
     def _start_on_stderr(self, what: str, began: float) -> None:
         import sys
@@ -235,15 +283,25 @@ class WorldBoot:
         return world_questions_at_real_time(self.world)(operator)
 
     def steps_to_world(self, operator: Operator) -> Operator:
-        """`world_step_events` of the booted world (wrapped after `start`, as above)."""
+        """`world_step_events` of the booted world (wrapped after `start`, as above), and the
+        world at real time while an approval waits (every front end: the approver is a person)."""
+        from tui.commands.real_time_questions import ApprovalsAtRealTime
+
         assert self.world is not None, "wrapped before the world booted"
-        return world_step_events(self.world)(operator)
+        stepped = world_step_events(self.world)(operator)
+        return ApprovalsAtRealTime(stepped, self.world.simulator.at_real_time)
+
+    def debriefs(self) -> Any:
+        """The session's `DebriefOnce` (the booted world's): read once, shown everywhere."""
+        if self._debriefs is None:
+            self._debriefs = world_debriefs(self.world, self.scenario, self.coaching)
+        return self._debriefs
 
     def debrief(self, session_dir: Any) -> Any:
-        return world_debriefs(self.world, self.scenario)[0](session_dir)
+        return self.debriefs().debrief(session_dir)
 
     def debrief_in_app(self, session_dir: Any) -> tuple[str, list[tuple[str, str]]]:
-        return world_debriefs(self.world, self.scenario)[1](session_dir)
+        return self.debriefs().in_app(session_dir)
 
     def stop(self) -> None:
         if self.world is not None:
@@ -257,6 +315,7 @@ def start_world(
     on_phase: Callable[[str], None] | None = None,
     *,
     clock: Any = None,
+    policy: str | None = None,
 ) -> Any:
     """The world `rehearse` runs on: started with `scenario` at `speed` (on `clock`, a
     `new_world_clock`, when given), its first metrics published, then `warp` world seconds
@@ -265,7 +324,7 @@ def start_world(
     tell("loading moto")
     from tui.rehearsal.world import World
 
-    world = World(speed=speed, faults=scenario, clock=clock)
+    world = World(speed=speed, faults=scenario, clock=clock, policy=policy)
     tell("building VPC, ALB, ASGs, ECS, RDS")
     world.start()
     try:
@@ -279,12 +338,13 @@ def start_world(
     return world
 
 
-def world_debriefs(world: Any, scenario: Any) -> tuple[Any, Any]:
-    """The drill's debrief from a session directory: as a `Debrief` (printed after the app),
-    and as the app's `DebriefMaker` (title and rows, shown in the app when the session ends)."""
-    from tui.commands.debrief_view import build_debrief, debrief_rows, debrief_title
+def world_debriefs(world: Any, scenario: Any, coaching: Coaching | None = None) -> Any:
+    """The drill's debrief from a session directory, as a `DebriefOnce`: read once the world
+    has stepped past the session's end, then the same numbers in the app, in the table
+    printed after it, and in a drill's score (`coaching`)."""
+    from tui.commands.debrief_view import DebriefOnce, build_debrief
 
-    def debrief(session_dir: Any) -> Any:
+    def build(session_dir: Any) -> Any:
         return build_debrief(
             scenario.name,
             world.simulator.ledger,
@@ -292,11 +352,12 @@ def world_debriefs(world: Any, scenario: Any) -> tuple[Any, Any]:
             faults_planned=bool(scenario.spec.faults),
         )
 
-    def in_app(session_dir: Any) -> tuple[str, list[tuple[str, str]]]:
-        made = debrief(session_dir)
-        return debrief_title(made), debrief_rows(made)
-
-    return debrief, in_app
+    return DebriefOnce(
+        build,
+        caught_up=world.simulator.step_now,
+        extra=coaching.rows if coaching else None,
+        title=coaching.title if coaching else None,
+    )
 
 
 def world_questions_at_real_time(world: Any) -> Callable[[Operator], Operator]:
@@ -309,10 +370,11 @@ def world_questions_at_real_time(world: Any) -> Callable[[Operator], Operator]:
 
 def world_step_events(world: Any) -> Callable[[Operator], Operator]:
     """`hear_events` for a session on `world`: the world hears when each step starts and ends,
-    on the session's thread, so a fault timed from a step is in it before the step reads it."""
+    on the session's thread, so a fault timed from a step is in it before the step reads it,
+    and when a bake or wait is fast-forwarded."""
     from tui.commands.world_steps import StepsToWorld
 
-    return lambda operator: StepsToWorld(operator, world.step_reached)
+    return lambda operator: StepsToWorld(operator, world.step_reached, world.fast_forward)
 
 
 def world_cloud_maker(world: Any) -> Any:
@@ -321,14 +383,14 @@ def world_cloud_maker(world: Any) -> Any:
     from tui.aws.cloud import AwsCloud
     from tui.aws.context import AwsContext
     from tui.rehearsal import names
-    from tui.rehearsal.server import FAKE_CREDENTIALS
 
     def make_cloud(recorder: Any) -> Any:
         clients = ClientFactory(
             region=names.REGION,
             endpoint_url=world.endpoint_url,
-            credentials=FAKE_CREDENTIALS,
+            credentials=world.session_credentials(),
             recorder=recorder,
+            expires=world.operator.expires if world.operator else None,
         )
         return AwsCloud(AwsContext(clients, world.clock, world.http_hosts))
 

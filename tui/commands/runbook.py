@@ -7,7 +7,6 @@ the command exits 2.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from typing import TYPE_CHECKING, Any
 
@@ -28,6 +27,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     validate.add_argument("runbooks", nargs="+", metavar="RUNBOOK")
     _add_set(validate)
+    validate.add_argument(
+        "--format",
+        choices=("text", "json", "sarif"),
+        default="text",
+        help="text (default); json (turnout.validate) or sarif (SARIF 2.1.0, for code "
+        "scanning) on standard output, one result per problem: docs/machine-output.md",
+    )
     validate.set_defaults(handler=run_validate)
 
     plan = subparsers.add_parser(
@@ -88,10 +94,12 @@ def summary_line(runbook: Runbook) -> str:
 
 
 def run_validate(args: argparse.Namespace) -> int:
-    """Validate each file; exit 2 if any has a problem."""
+    """Validate each file; exit 2 if any has a problem (in every format)."""
     from tui.runbook.loader import load_runbook_with_set
     from tui.runbook.problems import RunbookInvalid
 
+    if args.format != "text":
+        return _validate_for_machines(args)
     failed = 0
     for path in args.runbooks:
         try:
@@ -107,6 +115,37 @@ def run_validate(args: argparse.Namespace) -> int:
     return ExitCode.COMPLETED
 
 
+def _validate_for_machines(args: argparse.Namespace) -> int:
+    """`--format json|sarif`: one document on stdout, nothing else."""
+    import json
+    from pathlib import Path
+
+    from tui import __version__
+    from tui.errors import Location
+    from tui.runbook.loader import load_runbook_with_set
+    from tui.runbook.machine_output import Checked, validate_json, validate_sarif
+    from tui.runbook.problems import Problem, RunbookInvalid
+    from tui.runbook.shipped import UnknownRunbook
+
+    checked = []
+    for path in args.runbooks:
+        try:
+            runbook = load_runbook_with_set(path, args.set)
+        except RunbookInvalid as exc:
+            checked.append(Checked(str(path), exc.problems))
+        except UnknownRunbook as exc:  # a problem of this argument, in the document like any
+            checked.append(Checked(str(path), [Problem(Location.of_file(path), exc.message)]))
+        else:
+            checked.append(Checked(runbook.file, (), runbook.name, summary_line(runbook)))
+    doc = (
+        validate_json(checked)
+        if args.format == "json"
+        else validate_sarif(checked, __version__, Path.cwd())
+    )
+    print(json.dumps(doc, indent=2, ensure_ascii=False))
+    return ExitCode.INVALID_INPUT if any(c.problems for c in checked) else ExitCode.COMPLETED
+
+
 def run_plan(args: argparse.Namespace) -> int:
     """Print the plan (rich, or the JSON document)."""
     from tui.runbook.loader import load_runbook_with_set
@@ -120,7 +159,7 @@ def run_plan(args: argparse.Namespace) -> int:
         return ExitCode.INVALID_INPUT
     doc = plan_document(runbook)
     if args.json:
-        print(json.dumps(doc, indent=2, ensure_ascii=False))
+        print(plan_json(doc))
         return ExitCode.COMPLETED
     from rich.console import Console
 
@@ -128,6 +167,29 @@ def run_plan(args: argparse.Namespace) -> int:
 
     render_plan(doc, Console())
     return ExitCode.COMPLETED
+
+
+def plan_json(doc: dict[str, Any]) -> str:
+    """The plan document as JSON: a member per line, and each step (each list item) on one line.
+
+    Indented by hand two levels deep, because `json.dumps(indent=...)` leaves the C encoder for
+    the pure-Python one: 0.8 s for a plan of 2,000 steps, against a tenth of that (issue 20).
+    """
+    import json
+
+    dumps = json.JSONEncoder(ensure_ascii=False, separators=(", ", ": ")).encode
+    members = []
+    for key, value in doc.items():
+        if isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
+            items = ",\n".join(f"    {dumps(item)}" for item in value)
+            text = f"[\n{items}\n  ]"
+        elif isinstance(value, dict) and value:
+            inner = ",\n".join(f"    {dumps(k)}: {dumps(v)}" for k, v in value.items())
+            text = f"{{\n{inner}\n  }}"
+        else:
+            text = dumps(value)
+        members.append(f"  {dumps(key)}: {text}")
+    return "{\n" + ",\n".join(members) + "\n}"
 
 
 def run_schema(args: argparse.Namespace) -> int:
@@ -140,4 +202,6 @@ def run_schema(args: argparse.Namespace) -> int:
 
 def schema_text(schema: dict[str, Any]) -> str:
     """The schema as `turnout schema` prints it (and docs/runbook.schema.json holds it)."""
+    import json
+
     return json.dumps(schema, indent=2, ensure_ascii=False)

@@ -16,6 +16,7 @@ from tui.commands import rehearse
 from tui.commands.leases import add_lease_flags
 from tui.commands.session_args import (
     add_session_flags,
+    apply_config,
     choose_front_end,
     duration_flag,
     print_problems,
@@ -80,6 +81,7 @@ def run_command(args: argparse.Namespace) -> int:
     from tui.runbook.loader import load_runbook_with_set
     from tui.runbook.problems import RunbookInvalid
 
+    apply_config(args)
     choose_front_end(args)
     poll = duration_flag(args.poll, "--poll")
     try:
@@ -108,6 +110,7 @@ def run_command(args: argparse.Namespace) -> int:
         break_lease=args.break_lease,
         endpoint_url=os.environ.get("AWS_ENDPOINT_URL") or None,
         profile=args.profile or os.environ.get("AWS_PROFILE") or None,
+        preflight=True,
     )
     make_cloud = _aws_cloud_maker(args.profile, region, clock, http_hosts)
     request = request_for(
@@ -194,6 +197,7 @@ def resume_command(args: argparse.Namespace) -> int:
     from tui.runbook.params import parse_overrides
     from tui.runbook.problems import RunbookInvalid
 
+    apply_config(args)
     choose_front_end(args)
     poll = duration_flag(args.poll, "--poll")
     state = resume_state(args.session)
@@ -225,6 +229,7 @@ def resume_command(args: argparse.Namespace) -> int:
         break_lease=args.break_lease,
         endpoint_url=os.environ.get("AWS_ENDPOINT_URL") or None,
         profile=args.profile or os.environ.get("AWS_PROFILE") or None,
+        preflight=True,
     )
     request = request_for(
         args,

@@ -11,6 +11,7 @@ from typing import Any
 from tui.errors import InputError
 from tui.exitcodes import ExitCode
 
+DEFAULT_POLL = "10s"
 MIN_POLL = 1.0
 """Engine seconds between polls, at least: `--poll 0s` polled AWS in a busy loop."""
 
@@ -29,6 +30,13 @@ def add_session_flags(parser: argparse.ArgumentParser, *, with_sessions_dir: boo
         help="no UI: a timestamped progress stream; questions need --auto-approve",
     )
     parser.add_argument(
+        "--json",
+        action="store_true",
+        help="with --headless: every audit record as it is written, one JSON object per line "
+        "(JSON Lines, docs/machine-output.md) on standard output; what a person reads goes to "
+        "standard error",
+    )
+    parser.add_argument(
         "--plain",
         action="store_true",
         help="plain-terminal prompts and a line-by-line stream (chosen by itself when stdout is "
@@ -41,13 +49,40 @@ def add_session_flags(parser: argparse.ArgumentParser, *, with_sessions_dir: boo
         "plain mode and headless (recorded as 'turnout --auto-approve (<user>)'); never "
         "overrides a failed precondition or a guardrail",
     )
-    parser.add_argument("--poll", default="10s", metavar="DURATION", help="poll interval (10s)")
+    parser.add_argument(
+        "--poll",
+        default=None,
+        metavar="DURATION",
+        help="poll interval (default 10s, or $TURNOUT_POLL, or poll in the config file)",
+    )
     if with_sessions_dir:
         parser.add_argument(
             "--sessions-dir",
             metavar="D",
-            help="where session directories go (default ./sessions or $TURNOUT_SESSIONS)",
+            help="where session directories go (default ./sessions, or $TURNOUT_SESSIONS, or "
+            "sessions_dir in the config file: `turnout config`)",
         )
+
+
+def apply_config(args: argparse.Namespace, *, rehearsal: bool = False) -> None:
+    """Fill the flags not given from `TURNOUT_*` and the config file (tui/config.py): flag >
+    environment > file > default. `args.config_sources` says where each value came from (for
+    messages about it). A rehearsal takes no lock table from either: a table named for
+    production does not exist in its world (tui/commands/leases.py)."""
+    from tui.config import load_config
+
+    config = load_config()
+    args.config_sources = {}
+    for name in ("sessions_dir", "speed", "poll", "lock_table"):
+        if not hasattr(args, name) or (rehearsal and name == "lock_table"):
+            continue
+        setting = config.settings[name]
+        if getattr(args, name) is None and setting.source != "default":
+            setattr(args, name, setting.value)
+            args.config_sources[name] = setting.source
+    if getattr(args, "poll", "") is None:
+        args.poll = DEFAULT_POLL
+    args.config = config
 
 
 def choose_front_end(args: argparse.Namespace) -> None:
@@ -59,6 +94,11 @@ def choose_front_end(args: argparse.Namespace) -> None:
     from tui.plain import should_use_plain
 
     args.plain_reason = None
+    if getattr(args, "json", False) and not args.headless:
+        raise InputError(
+            "--json prints the headless stream as JSON Lines: give --headless with it (and "
+            "--auto-approve if the runbook asks anything)"
+        )
     if args.headless:
         args.front = "headless"
         return
@@ -74,8 +114,11 @@ def someone_answers(args: argparse.Namespace) -> bool:
     return args.auto_approve or args.front != "headless"
 
 
-def duration_flag(text: str, flag: str) -> float:
+def duration_flag(text: str | None, flag: str) -> float:
     from tui.runbook.durations import parse_duration
+
+    if text is None and flag == "--poll":  # a command that reads no config (apply_config)
+        text = DEFAULT_POLL
 
     try:
         seconds = float(parse_duration(text))
@@ -106,5 +149,6 @@ def request_for(args: argparse.Namespace, runbook: Any, clock: Any, **fields: An
         front=args.front,
         plain_reason=args.plain_reason,
         auto_approve=args.auto_approve,
+        json_lines=getattr(args, "json", False),
         **fields,
     )

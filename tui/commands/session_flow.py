@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Literal
 from tui.audit.session_log import SessionLog, file_sha256
 from tui.audit.sessiondir import create_session_dir
 from tui.clock import Clock
+from tui.commands.audit_shipping import finish_shipping, start_shipping
 from tui.engine.control import STOP_SIGNALS
 from tui.engine.options import SessionOptions
 from tui.engine.ports import Operator
@@ -45,9 +46,11 @@ if TYPE_CHECKING:
     from tui.app.launch import AppRunner
     from tui.app.session_port import DebriefMaker
     from tui.audit.resume import ResumeState
+    from tui.audit.shipping import Shipper
     from tui.aws.protocol import Cloud
     from tui.engine.events import EndSummary
     from tui.engine.session import Session
+    from tui.notify.sender import NotifyOptions, Sender
 
 CloudMaker = Callable[[SessionCallRecorder], "Cloud"]
 """Builds the Cloud on the session's call recorder (the commands' `make_cloud`)."""
@@ -75,7 +78,9 @@ class SessionRequest:
     `debrief` when the session ends; `run_app` runs it in place of `App.run()` (the tests'
     seam, see `tui.app.launch.run_session_app`). `boot` runs before the Cloud is built (see
     `Boot`). A new session's directory is named for `named_at` (default: the clock's now; a
-    rehearsal's world clock stands in the past until its world has booted).
+    rehearsal's world clock stands in the past until its world has booted). `json_lines`
+    (headless `--json`) echoes each audit record to stdout as it is written, the stream then
+    going to stderr (tui/headless.py's `JsonLinesEcho`).
     """
 
     runbook: Runbook
@@ -97,6 +102,8 @@ class SessionRequest:
     run_app: AppRunner | None = None
     boot: Boot | None = None
     named_at: datetime | None = None
+    json_lines: bool = False
+    notify: NotifyOptions | None = None  # how webhooks are told (tests: a fast clock)
 
 
 @dataclass
@@ -113,9 +120,18 @@ class Outcome:
 def open_session(request: SessionRequest) -> Outcome:
     """Run (or resume) the session `request` describes to its end; its Outcome."""
     session_dir, log = _open_log(request)
+    if request.json_lines:
+        from tui.headless import JsonLinesEcho
+
+        echo = JsonLinesEcho(sys.stdout)
+        earlier = log.writer.subscribe(lambda _record, line: echo(line))
+        if request.resume is not None and earlier:
+            echo(earlier.splitlines(keepends=True)[-1])  # the session.resume just written
     options = _options(request, session_dir)
     recorder = SessionCallRecorder(log)
     made: list[Session] = []
+    shippers: list[Shipper | None] = []
+    sender = _sender(request, log)
 
     def make_session(front_operator: Operator) -> Session:
         from tui.engine.session import Session
@@ -125,7 +141,8 @@ def open_session(request: SessionRequest) -> Outcome:
             booted = request.boot(request.front, front_operator)
             options = _options(replace(request, options=booted), session_dir) if booted else options
         cloud = request.make_cloud(recorder)
-        operator = _asking_through(request, front_operator)
+        shippers.append(start_shipping(request.runbook, cloud, log, request.clock, session_dir))
+        operator = _asking_through(request, front_operator, sender)
         runbook, clock = request.runbook, request.clock
         session = Session(runbook, cloud, operator, clock, log, options, recorder=recorder)
         made.append(session)
@@ -139,14 +156,30 @@ def open_session(request: SessionRequest) -> Outcome:
             with ctrl_c_asks(session):
                 code = session.resume(request.resume) if request.resume else session.run()
     finally:
+        if sender is not None:
+            sender.close()  # nothing is written after session.end (it normally finished there)
         log.close()
-    session = made[0] if made else None
-    end = session.end_summary if session else None
-    if request.front == "app" and end is not None:
-        from tui.app.launch import say
+        session = made[0] if made else None
+        end = session.end_summary if session else None
+        if end is None:  # no summary to end with (it failed, or never ran): still the anchor
+            _print_anchor(log)
+        elif request.front == "app":
+            from tui.app.launch import say
 
-        say("\n".join(end.lines()), sys.stdout)  # the app's screen is gone: the terminal keeps it
+            say(
+                "\n".join(end.lines()), sys.stdout
+            )  # the app's screen is gone: the terminal keeps it
+        finish_shipping(shippers[0] if shippers else None, log.writer.last_seq)
     return Outcome(ExitCode(code), session_dir, session.summary if session else "", recorder, end)
+
+
+def _print_anchor(log: SessionLog) -> None:
+    """`audit: LOG ends at sha256:HASH` on stderr, for a session that has no end summary to
+    carry it (every session ends by naming its log's last hash: docs/audit.md)."""
+    from tui.audit.anchor import anchor_line
+
+    if log.writer.last_seq:
+        print(anchor_line(log.path, log.writer.last_hash), file=sys.stderr, flush=True)
 
 
 def _open_log(request: SessionRequest) -> tuple[Path, SessionLog]:
@@ -179,19 +212,36 @@ def _options(request: SessionRequest, session_dir: Path) -> SessionOptions:
         session_dir=str(session_dir),
         runbook_path=options.runbook_path or runbook.file,
         runbook_sha256=options.runbook_sha256 or file_sha256(runbook.file),
+        audit_copies=runbook.audit.described(session_dir.name) or None,
         argv=tuple(options.argv) or tuple(sys.argv),
     )
 
 
-def _asking_through(request: SessionRequest, operator: Operator) -> Operator:
+def _sender(request: SessionRequest, log: SessionLog) -> Sender | None:
+    """The webhooks' sender (tui/notify/), when the runbook names any."""
+    if not request.runbook.notify and not (request.notify and request.notify.extra):
+        return None  # and tui.notify is never imported
+    from tui.notify import start_sender
+
+    return start_sender(request.runbook, log, request.notify)
+
+
+def _asking_through(
+    request: SessionRequest, operator: Operator, sender: Sender | None = None
+) -> Operator:
     """The front end's operator as the engine asks it, the same rule for every front end: its
     events through `hear_events`, a person's questions through `wrap_operator` (headless has no
-    person), then `AutoApproving` outside it when --auto-approve was given (an approved question
-    is never asked, so it never waits at real time)."""
+    person), what webhooks hear through `sender`, then `AutoApproving` outside it when
+    --auto-approve was given (an approved question is never asked, so it never waits at real
+    time, and no webhook hears of it)."""
     if request.hear_events is not None:
         operator = request.hear_events(operator)
     if request.wrap_operator is not None and request.front != "headless":
         operator = request.wrap_operator(operator)
+    if sender is not None:
+        from tui.notify.operator import notifying
+
+        operator = notifying(operator, sender, request.clock)
     if request.auto_approve:
         from tui.engine.auto_approve import AutoApproving
 
@@ -205,7 +255,7 @@ def _stream_operator(request: SessionRequest) -> Operator:
 
     from tui.headless import HeadlessOperator
 
-    console = request.console or Console(soft_wrap=True)
+    console = request.console or Console(soft_wrap=True, stderr=request.json_lines)
     if request.front == "plain":
         from tui.plain.front_end import make_plain_operator
 
@@ -252,6 +302,9 @@ class _AppSession:
 
     def add_note(self, text: str) -> None:
         self.session.add_note(text)
+
+    def request_fast_forward(self, who: str) -> None:
+        self.session.request_fast_forward(who)
 
 
 def require_answerable(runbook: Runbook, auto_approve: bool) -> None:

@@ -4,6 +4,8 @@ the SDK's retries.
 
 Rolling back would meet the same refusal (the undo's calls are signed by the same credentials),
 and ending the session left a canary at 75/25 for a person to untangle: exit 4, not resumable.
+The same holds for a refusal of the rollback's own calls: it pauses mid-rollback (resumable, and
+the resumed session finishes the rollback) instead of ending 4 with the traffic half back.
 So the engine asks a BLOCKED question instead, naming the missing action and what to do: retry
 the same call once the person has acted (the credentials are read again first), pause resumable
 (exit 130: `turnout resume` later, with fresh credentials), or roll back. Headless answers pause.
@@ -52,11 +54,20 @@ _TITLES = {
 }
 
 
-def settle(core: Core, step: str | None, error: CloudError, *, blind: bool = False) -> None:
+def settle(
+    core: Core,
+    step: str | None,
+    error: CloudError,
+    *,
+    blind: bool = False,
+    rolling_back: bool = False,
+) -> None:
     """Ask what to do about `error`; returns when the person chose to retry (the credentials
     are read again first), raises Stop (pause, exit 130) or RollbackNeeded. `blind`: the
     refusal came from reading the guardrails, so none can be watched while the question waits
-    (they would age into missing data and trip a rollback doomed by the same refusal)."""
+    (they would age into missing data and trip a rollback doomed by the same refusal).
+    `rolling_back`: the refused call is an undo; retry or pause (a resumed session finishes
+    the rollback, looking in AWS for what was already undone)."""
     kind = error.blocked or THROTTLED
     todo = what_to_do(core, error)
     needs = f"; it needs {error.action}" if kind == DENIED and error.action else ""
@@ -67,7 +78,7 @@ def settle(core: Core, step: str | None, error: CloudError, *, blind: bool = Fal
         body += " The guardrails cannot be read until this is fixed."
     watching, core.watching = core.watching, (None if blind else core.watching)
     try:
-        answer = core.ask(questions.blocked(step, _TITLES[kind], body))
+        answer = core.ask(questions.blocked(step, _TITLES[kind], body, rolling_back=rolling_back))
     finally:
         core.watching = watching
     if answer.choice == questions.RETRY:

@@ -1,4 +1,5 @@
-"""What front ends ask of a running session from other threads: roll back, pause, interrupt.
+"""What front ends ask of a running session from other threads: roll back, pause, interrupt,
+and (in a rehearsal) fast-forward the wait under way.
 
 The engine's thread picks requests up at safe points (between steps, at every poll and every
 second of a wait), never in the middle of an AWS call or a log write.
@@ -32,6 +33,7 @@ class Controls:
         self._rollback: RollbackRequest | None = None
         self._pause = False
         self._interrupt = False
+        self._fast_forward: str | None = None  # who asked
         self._reason_given = False
         self.pause_reason = "paused at the operator's request"
 
@@ -54,11 +56,22 @@ class Controls:
         with self._lock:
             self._interrupt = True
 
+    def request_fast_forward(self, who: str) -> None:
+        """A rehearsal's `f`: run the bake or wait under way at the world's fastest speed."""
+        with self._lock:
+            self._fast_forward = who
+
     @property
     def pending(self) -> bool:
         """Whether any request waits."""
         with self._lock:
-            return bool(self._rollback or self._pause or self._interrupt)
+            return bool(self._rollback or self._pause or self._interrupt or self._fast_forward)
+
+    def take_fast_forward(self) -> str | None:
+        """Who asked to fast-forward, if anyone (cleared)."""
+        with self._lock:
+            who, self._fast_forward = self._fast_forward, None
+            return who
 
     def take_rollback(self) -> RollbackRequest | None:
         """The rollback request, if any, cleared."""

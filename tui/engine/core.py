@@ -5,6 +5,7 @@ front-end requests are picked up."""
 from __future__ import annotations
 
 import contextlib
+import socket
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -12,9 +13,10 @@ from typing import Any
 
 from tui.audit.events import ENGINE_ACTOR
 from tui.audit.session_log import SessionLog
-from tui.aws.protocol import ActionDriver, Cloud
+from tui.aws.protocol import ActionDriver, Cloud, Identity
 from tui.clock import Clock
 from tui.engine import events, questions
+from tui.engine.approvals import ApprovalGate
 from tui.engine.asking import PausedWhileAsking, Watching, Withdrawn, answer_watching
 from tui.engine.control import Controls
 from tui.engine.masked import masked
@@ -59,6 +61,16 @@ class Progressed:
     covered: list[Step] = field(default_factory=list)
 
 
+@dataclass
+class Waiting:
+    """The bake or `wait` under way: what a rehearsal's fast-forward applies to."""
+
+    step: str
+    phase: str  # run (a wait action) or bake
+    end: datetime
+    fast: bool = False  # fast-forwarded since it began
+
+
 class PausedStop(Stop):
     """A pause taken while a question waited: the question was taken down unanswered."""
 
@@ -87,6 +99,10 @@ class Core:
         # The guardrails kept watched while a question waits: the step in flight's, or the
         # step just completed's until the next step's action begins; none during a rollback.
         self.watching: Watching | None = None
+        self.waiting: Waiting | None = None  # set by Steps.watch_for
+        self.identity: Identity | None = None  # the operator's, from STS (set by the Session)
+        self.host = socket.gethostname()
+        self.approvals = ApprovalGate(self)
 
     # -- time --------------------------------------------------------------------------------
 
@@ -174,7 +190,7 @@ class Core:
                 withdrawn.watching.act(withdrawn.trip)  # RollbackNeeded or Stop end it here
                 continue
             chosen = question.choice(answer.choice)
-            self.log.confirm_answer(
+            answered = self.log.confirm_answer(
                 prompt,
                 "timeout" if answer.timed_out else answer.choice,
                 accepted=answer.choice == _ACCEPTING.get(question.kind),
@@ -183,7 +199,9 @@ class Core:
                 screenshot=answer.screenshot,
                 override=bool(chosen and chosen.needs_reason and not answer.timed_out),
             )
-            return answer
+            # Four-eyes: a yes or an override that needs other people's approval waits for it
+            # here (tui/engine/approvals.py); refused, it becomes the question's "no".
+            return self.approvals.after(question, answer, answered)
 
     def answer(self, question: Question) -> Answer:
         """The operator's answer, unlogged (`ask` logs; the checklist writes its own record),
@@ -259,6 +277,23 @@ class Core:
                 raise RollbackNeeded("operator", reason, step)
         if self.controls.take_pause():
             raise Stop(ExitCode.INTERRUPTED, self.controls.pause_reason)
+        who = self.controls.take_fast_forward()
+        if who is not None:
+            self._fast_forward(who, step)
+
+    def _fast_forward(self, who: str, step: str | None) -> None:
+        """A rehearsal's `f`: the bake or wait under way runs at the world's fastest speed
+        until it ends (recorded, then told to the world through the operator's events)."""
+        wait = self.waiting
+        if not self.options.rehearsal:
+            self.notice("fast-forward is for rehearsals: real AWS runs at its own pace", "warn")
+        elif wait is None:
+            self.notice("nothing to fast-forward: no bake or wait is under way", step=step)
+        elif not wait.fast:
+            wait.fast = True
+            left = max(0.0, (wait.end - self.now()).total_seconds())
+            self.log.fast_forward(wait.step, wait.phase, left, who)
+            self.notify(events.FastForward(wait.step, True, wait.phase, left, who))
 
     def _check_window(self) -> None:
         if self.window_ends_at and not self.warned_window and self.now() > self.window_ends_at:

@@ -5,8 +5,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
+from tui.audit.anchor import anchor_text
+from tui.audit.chain import LOG_NAME
 from tui.aws.protocol import Identity, Progress
 from tui.engine.ports import StepState
 from tui.exitcodes import ExitCode, outcome_words
@@ -36,6 +39,18 @@ class StepChanged:
     state: StepState
     message: str = ""
     at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class FastForward:
+    """A rehearsal's bake or wait of `step` runs at the world's fastest speed (`on`), or no
+    longer (the wait ended); the world hears it before the front end (commands/world_steps.py)."""
+
+    step: str
+    on: bool
+    phase: str = ""  # run (a wait action) or bake
+    seconds_left: float = 0.0
+    who: str = ""
 
 
 @dataclass(frozen=True)
@@ -134,8 +149,8 @@ class EndSummary:
         rows.append(("session", self.session_dir))
         if self.carry_on:
             rows.append(("next", self.carry_on))
-        if self.last_hash:
-            rows.append(("last hash", f"{self.last_hash}  (quote it in the change ticket)"))
+        if self.last_hash:  # the anchor: quote it in the change ticket (docs/audit.md)
+            rows.append(("audit", anchor_text(Path(self.session_dir) / LOG_NAME, self.last_hash)))
         return rows
 
     def lines(self) -> list[str]:
@@ -150,6 +165,19 @@ class EndSummary:
             else:
                 out.append(f"{what}: {value}")
         return out
+
+
+@dataclass(frozen=True)
+class SessionEnding:
+    """The session's outcome is known and `session.end` is about to be written: the last
+    moment anything may still join the log before it (the webhooks' delivery records,
+    tui/notify/). Front ends need not show it: `SessionEnded` follows at once."""
+
+    exit_code: int
+    outcome: str
+    reason: str
+    session_dir: str
+    aws_state: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -172,3 +200,24 @@ class AutoApproved:
     question: Any  # the engine's Question
     answer: Any  # the Answer given on their behalf
     at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class ApprovalWaiting:
+    """The session waits for `required` other people to approve (tui/engine/approvals.py);
+    `command` is what one of them runs. A rehearsal's world runs at real time meanwhile."""
+
+    step: str | None
+    required: int
+    approvers: tuple[str, ...]
+    deadline: datetime
+    command: str
+
+
+@dataclass(frozen=True)
+class ApprovalEnded:
+    """The wait is over: `outcome` approved, denied, timeout or withdrawn."""
+
+    step: str | None
+    outcome: str
+    who: str = ""

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from tui.audit.leases import LeaseStore
 
@@ -34,6 +35,10 @@ class SessionOptions:
     break_lease: bool = False
     endpoint_url: str | None = None  # AWS_ENDPOINT_URL of a real-mode session, if set
     profile: str | None = None  # --profile
+    audit_copies: Mapping[str, Any] | None = None  # where the log is shipped, as session.start says
+    # Run the preflight (tui/aws/preflight.py) before the checklist: `run`, `resume` and a
+    # rehearsal under `--policy`; a world that allows every call has nothing to refuse.
+    preflight: bool = False
 
     @property
     def rehearsal(self) -> bool:

@@ -4,7 +4,10 @@
 Metric and metric-math conditions read the newest datapoint within the last five periods (at
 least five minutes), all of a step's metrics in one `cloud.fetch`; no datapoint fails the
 check ("no data"), never passes it. Other conditions are read with `cloud.read` and compared
-here. A `CloudError` while reading fails the check with AWS's message as the value seen.
+here. A `CloudError` while reading fails the check with AWS's message as the value seen, unless
+AWS refused the session itself (`CloudError.blocked`: credentials, a permission, throttling):
+that is raised, for the step to ask BLOCKED (a refused read proves nothing about the world, and
+failing the check on it refused the step, exit 5, for want of a permission).
 """
 
 from __future__ import annotations
@@ -87,6 +90,8 @@ def check_all(cloud: Cloud, conditions: Sequence[Condition], now: datetime) -> l
         try:
             series = cloud.fetch(series_requests(metrics, max(5 * longest, 300)), now)
         except CloudError as exc:
+            if exc.blocked:
+                raise
             fetch_error = str(exc)
     return [_check(cloud, c, series, now, fetch_error) for c in conditions]
 
@@ -115,6 +120,8 @@ def _check(
     try:
         reading = cloud.read(condition)
     except CloudError as exc:
+        if exc.blocked:
+            raise
         return Check(label, False, None, f"could not read: {exc}", expected, condition)
     return Check(
         label, _holds(condition, reading.value), reading.value, reading.text, expected, condition

@@ -159,19 +159,17 @@ def step_failed(step: str, error: str) -> Question:
     )
 
 
-def blocked(step: str | None, title: str, body: str) -> Question:
+def blocked(step: str | None, title: str, body: str, *, rolling_back: bool = False) -> Question:
     """AWS refused the session itself (expired credentials, a missing permission, throttling
     past the SDK's retries): try the same call again once a person has acted, pause resumable
-    (the default: nothing waits on a clock), or roll back."""
+    (the default: nothing waits on a clock), or roll back (not offered when the refused call
+    is the rollback's own: `rolling_back`)."""
+    retry = Choice(RETRY, "Try the same call again (once you have acted)")
     return Question(
         QuestionKind.BLOCKED,
         title,
         body,
-        choices=(
-            Choice(RETRY, "Try the same call again (once you have acted)"),
-            _PAUSE,
-            _ROLL_BACK,
-        ),
+        choices=(retry, _PAUSE) if rolling_back else (retry, _PAUSE, _ROLL_BACK),
         step=step,
         default=PAUSE,
     )

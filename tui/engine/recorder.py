@@ -17,7 +17,18 @@ from tui.audit.session_log import SessionLog
 
 # An operation is read-only when its name says so; everything else may change AWS and is
 # therefore what a resumed session must look at before sending again.
-READ_PREFIXES = ("Describe", "Get", "List", "Search", "Lookup", "Head", "Check", "Test")
+# (iam:SimulatePrincipalPolicy, the preflight's, evaluates policies and changes nothing.)
+READ_PREFIXES = (
+    "Describe",
+    "Get",
+    "List",
+    "Search",
+    "Lookup",
+    "Head",
+    "Check",
+    "Test",
+    "Simulate",
+)
 
 
 def is_mutating(operation: str) -> bool:

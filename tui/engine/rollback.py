@@ -21,6 +21,7 @@ from datetime import timedelta
 
 from tui.aws.protocol import ActionDriver, CloudError, Progress
 from tui.engine import events, questions
+from tui.engine.blocked import settle
 from tui.engine.core import Core
 from tui.engine.guardrails import Watch, condition_period
 from tui.engine.ports import StepState
@@ -155,24 +156,37 @@ class Rollback:
         if item.kind == "explicit" and item.step.action == "wait":
             core.sleep(float(item.step.arguments["duration"]), interruptible=False)
             return None
-        try:
-            with core.tag(item.step.id, rollback=True):
-                if item.kind == "explicit":
-                    driver = core.cloud.driver(item.step)
-                    return self._follow(target, driver.start(), driver.poll)
-                driver = self._driver_for(item.step)
-                captured = core.progress.captured[item.step.id]
-                if resumed:
-                    found = driver.find_undone(captured)
-                    if found is not None:
-                        state = "done" if found.done else "under way"
-                        core.notice(f"{target}: AWS shows its undo {state}; not sending it again")
-                        return self._follow(target, found, driver.poll_undo)
-                return self._follow(target, driver.undo(captured), driver.poll_undo)
-        except (CloudError, KeyError, NotImplementedError) as exc:
-            return str(exc)
-        except Exception as exc:  # a driver's bug: report it, keep undoing the rest
-            return f"internal error in the {item.step.action} driver: {exc!r}"
+        while True:
+            try:
+                return self._undo_calls(item, target, resumed)
+            except CloudError as exc:
+                if not exc.blocked:
+                    return str(exc)
+                # AWS refused the session itself (credentials, a permission, throttling): the
+                # rest of the rollback would meet the same refusal. Retry once a person has
+                # acted, or pause resumable (Stop): never end 4 with the traffic half back.
+                settle(core, target, exc, rolling_back=True)
+                resumed = True  # an earlier call of this undo may have gone through: look
+            except (KeyError, NotImplementedError) as exc:
+                return str(exc)
+            except Exception as exc:  # a driver's bug: report it, keep undoing the rest
+                return f"internal error in the {item.step.action} driver: {exc!r}"
+
+    def _undo_calls(self, item: PlanItem, target: str, resumed: bool) -> str | None:
+        core = self.core
+        with core.tag(item.step.id, rollback=True):
+            if item.kind == "explicit":
+                driver = core.cloud.driver(item.step)
+                return self._follow(target, driver.start(), driver.poll)
+            driver = self._driver_for(item.step)
+            captured = core.progress.captured[item.step.id]
+            if resumed:
+                found = driver.find_undone(captured)
+                if found is not None:
+                    state = "done" if found.done else "under way"
+                    core.notice(f"{target}: AWS shows its undo {state}; not sending it again")
+                    return self._follow(target, found, driver.poll_undo)
+            return self._follow(target, driver.undo(captured), driver.poll_undo)
 
     def _driver_for(self, step: Step) -> ActionDriver:
         progress = self.core.progress

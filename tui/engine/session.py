@@ -4,9 +4,10 @@
     code = session.run()            # or session.resume(resume_state(session_dir))
 
 Order (docs/engine.md): STS identity against `runbook.target` (a mismatch refuses, exit 5,
-before anything changes) → `session.start` → a lease on every resource the runbook changes
-(tui/engine/leasing.py; one held by another session refuses, exit 5) → the checklist, item by
-item → `runbook.order`, each step through `StepRunner` → `session.end` (the leases released).
+before anything changes) → `session.start` → the preflight when asked (preflight.py) → a
+lease on every resource the runbook changes (tui/engine/leasing.py; one held by another
+session refuses, exit 5) → the checklist, item by item → `runbook.order`, each step through
+`StepRunner` → `session.end` (the leases released).
 A `Stop` ends the session with its code; a `RollbackNeeded` rolls back (exit 3, or 4 when the
 rollback or its verification fails).
 Front ends call `request_rollback`, `request_pause`, `request_interrupt` and `add_note` from
@@ -33,6 +34,7 @@ from tui.engine.leasing import Leasing
 from tui.engine.options import SessionOptions
 from tui.engine.outcome import RollbackNeeded, Stop
 from tui.engine.ports import Operator, StepState
+from tui.engine.preflight import preflight
 from tui.engine.recorder import SessionCallRecorder
 from tui.engine.resuming import first_start
 from tui.engine.rollback import Rollback, plan_item, plan_rollback
@@ -81,6 +83,11 @@ class Session:
         """Ctrl-C: ask the operator (roll back, pause, continue) at the next safe point."""
         self.core.controls.request_interrupt()
 
+    def request_fast_forward(self, who: str) -> None:
+        """Rehearsal only: run the bake or wait under way at the world's fastest speed
+        (recorded; anything else says there is nothing to fast-forward)."""
+        self.core.controls.request_fast_forward(who)
+
     def add_note(self, text: str, who: str | None = None) -> None:
         """A note from the operator, attached to the step under way, written at once."""
         self.core.log.note(text, step=self.core.current, who=who)
@@ -89,7 +96,7 @@ class Session:
 
     def run(self) -> ExitCode:
         """Run the runbook from the start; return its exit code (docs/engine.md#exit-codes)."""
-        refusal = self._identity_and_start() or self._lease()
+        refusal = self._identity_and_start() or self._preflight() or self._lease()
         if refusal is not None:
             return refusal
         self._announce(resumed=False)
@@ -101,7 +108,7 @@ class Session:
         steps are skipped, the step in flight is looked for in AWS (`find_started`) before
         anything is sent again, an unfinished rollback is finished. The log must already be
         reopened with `SessionLog.resume` (which writes `session.resume`)."""
-        refusal = self._identity(resumed=True) or self._lease()
+        refusal = self._identity(resumed=True) or self._preflight() or self._lease()
         if refusal is not None:
             return refusal
         self._announce(resumed=True, first_started=first_start(state))
@@ -116,7 +123,10 @@ class Session:
                 body()
             except RollbackNeeded as needed:
                 plan = plan_rollback(self.core)
-                code, text = self.rollback.run(needed.trigger, needed.reason, needed.step, plan)
+                try:
+                    code, text = self.rollback.run(needed.trigger, needed.reason, needed.step, plan)
+                except Stop as stop:  # paused mid-rollback (AWS refused an undo): resumable
+                    return self._end(stop.exit_code, stop.reason)
                 return self._end(code, text)
             except Stop as stop:
                 return self._end(stop.exit_code, stop.reason)
@@ -272,6 +282,7 @@ class Session:
         try:
             with core.tag(None):
                 self.identity = core.cloud.identity()
+            core.identity = self.identity
         except CloudError as exc:
             return self._refuse(
                 None, ExitCode.INVALID_INPUT, f"cannot tell who the credentials are: {exc}", resumed
@@ -320,6 +331,7 @@ class Session:
             endpoint=options.endpoint_url,
             profile=options.profile,
             credentials=dict(ident.via) if ident else None,
+            audit_copies=options.audit_copies,
         )
 
     def _announce(self, *, resumed: bool, first_started: datetime | None = None) -> None:
@@ -347,6 +359,12 @@ class Session:
                 profile=self.options.profile,
             )
         )
+
+    def _preflight(self) -> ExitCode | None:
+        """tui/engine/preflight.py, when the options ask for it; its refusal's exit code."""
+        asked = self.options.preflight
+        refused = preflight(self.core, self.runbook, self.identity) if asked else None
+        return None if refused is None else self._end(*refused)
 
     def _lease(self) -> ExitCode | None:
         """Lease what the runbook changes (options.leases); the refusal's exit code if another

@@ -18,8 +18,9 @@ from typing import TypeVar
 
 from tui.aws.protocol import ActionDriver, CloudError, Progress
 from tui.engine import events, questions
+from tui.engine.approvals import confirmation_rule, told_before
 from tui.engine.blocked import settle
-from tui.engine.core import Core
+from tui.engine.core import Core, Waiting
 from tui.engine.guardrails import Watch
 from tui.engine.outcome import RollbackNeeded, Stop
 from tui.engine.ports import Answer, Question, StepState
@@ -94,8 +95,12 @@ class StepRunner:
     def _preconditions(self, step: Step) -> None:
         core = self.core
         while step.preconditions:
-            with core.tag(step.id):
-                checks = check_all(core.cloud, step.preconditions, core.now())
+            try:
+                with core.tag(step.id):
+                    checks = check_all(core.cloud, step.preconditions, core.now())
+            except CloudError as exc:  # AWS refused the session's read (check_all raises no other)
+                settle(core, step.id, exc)  # retry returns; pause and roll back raise
+                continue
             for check in checks:
                 core.log.precondition(
                     step.id,
@@ -132,10 +137,11 @@ class StepRunner:
 
     def _confirm(self, step: Step) -> None:
         core = self.core
+        body = step_body(step) + told_before(confirmation_rule(core.runbook, step))
         if step.confirm_phrase:
-            question = questions.typed(step, step_body(step), step.confirm_phrase)
+            question = questions.typed(step, body, step.confirm_phrase)
         elif step.confirm:
-            question = questions.confirm(step, step_body(step))
+            question = questions.confirm(step, body)
         else:
             return
         answer = self._ask_before_change(step, question)
@@ -267,10 +273,16 @@ class StepRunner:
         """Wait `seconds` polling the guardrails (a `wait` action, or a bake)."""
         core = self.core
         end = core.now() + timedelta(seconds=seconds)
-        while core.now() < end:
-            core.sleep_until(min(end, core.now() + timedelta(seconds=core.options.poll)))
-            core.safe_point(step.id)
-            poller.poll(phase)
+        core.waiting = waiting = Waiting(step.id, phase, end)
+        try:
+            while core.now() < end:
+                core.sleep_until(min(end, core.now() + timedelta(seconds=core.options.poll)))
+                core.safe_point(step.id)
+                poller.poll(phase)
+        finally:
+            core.waiting = None
+            if waiting.fast:  # the world back at the drill's own speed
+                core.notify(events.FastForward(step.id, False, phase))
 
 
 def _describe(step: Step, exc: Exception) -> str:

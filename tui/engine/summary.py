@@ -16,6 +16,7 @@ from tui.audit.chain import read_log
 from tui.audit.events import StepStatus
 from tui.audit.state import SessionFold
 from tui.aws.protocol import Cloud
+from tui.engine import events
 from tui.engine.events import EndSummary
 from tui.engine.steps import ENGINE_ACTIONS
 from tui.exitcodes import ExitCode, outcome_name
@@ -74,6 +75,7 @@ def end_summary(
     ran = touched(fold)
     state = aws_state(runbook, core.cloud, ran)
     outcome = outcome_name(exit_code, overrides)
+    core.notify(events.SessionEnding(exit_code, outcome, reason, session_dir, state))
     record = core.log.session_end(
         exit_code, reason=reason, outcome=outcome, aws_state=list(state), overrides=overrides
     )

@@ -180,6 +180,17 @@ def event_lines(event: Any, now: datetime) -> Iterator[Text]:
             f"AUTO-APPROVED ({q.kind.value}): {q.title} - {answer.choice}{typed}, by {answer.who}",
             "bold",
         )
+    elif isinstance(event, ev.ApprovalWaiting):
+        yield _line(
+            now,
+            event.step,
+            f"WAITING FOR APPROVAL by {event.required} other person(s) until "
+            f"{clock_time(event.deadline)} UTC: {event.command}",
+            "bold",
+        )
+    elif isinstance(event, ev.ApprovalEnded):
+        by = f" ({event.who})" if event.who and event.outcome != "timeout" else ""
+        yield _line(now, event.step, f"APPROVAL {event.outcome.upper()}{by}", "bold")
     elif isinstance(event, ev.SessionEnded):
         outcome = outcome_words(outcome_name(event.exit_code))
         if event.end_summary:
@@ -193,5 +204,7 @@ def event_lines(event: Any, now: datetime) -> Iterator[Text]:
                 yield _line(now, None, text)
         else:
             yield _line(now, None, f"Session log: {event.session_dir}")
+    elif isinstance(event, ev.SessionEnding):
+        return  # SessionEnded, next, says it all
     else:  # an event added to the engine after this front end: still show something
         yield _line(now, getattr(event, "step", None), f"{type(event).__name__}: {event}")

@@ -58,7 +58,12 @@ class FrontDoor:
                 return None  # the operator's terminal is not a web server log
 
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        threading.Thread(target=self._server.serve_forever, name="front-door", daemon=True).start()
+        # shutdown() waits for the loop to notice, up to one poll interval: the default half
+        # second was half a second of every world's stop (a test suite starts hundreds).
+        server = self._server
+        threading.Thread(
+            target=lambda: server.serve_forever(poll_interval=0.05), name="front-door", daemon=True
+        ).start()
         host, port = self._server.server_address[:2]
         self.address = f"{host}:{port}"
         return self.address

@@ -29,4 +29,6 @@ WORKER_SERVICE, WORKER_FAMILY = "worker", "worker"
 REPORTS_INSTANCE = "reports-1"
 ONCALL_TOPIC = "turnout-oncall"
 LEASE_TABLE = "turnout-leases"  # the DynamoDB lock table rehearsals lease their targets in
+AUDIT_LOG_GROUP = "turnout-audit"  # CloudWatch Logs: a runbook's `audit: {cloudwatch_logs: ...}`
+AUDIT_BUCKET = "turnout-audit"  # S3, Object Lock on: a runbook's `audit: {s3: ...}`
 APP_HOST = "app.shop.example.com"

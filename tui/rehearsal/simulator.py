@@ -44,6 +44,11 @@ MAX_WORLD_GAP = 30.0
 # two-minute rollback countdown lasts two minutes. At 10× a trainee's ten seconds of reading let
 # a bad canary serve errors for a hundred, and its countdown ran out in twelve.
 REAL_TIME = 1.0
+# A trainee's `f` (fast-forward) runs a bake or a wait nobody needs to watch at this speed: the
+# fastest `rehearse` allows (its MAX_SPEED, measured to keep every guardrail's periods full).
+# Raising the speed rather than jumping the clock keeps every minute of the skipped wait
+# simulated and published, so the guardrails still read it as they would have.
+FAST_FORWARD_SPEED = 100.0
 
 
 class Faults(Protocol):
@@ -130,10 +135,12 @@ class Simulator:
         self._stepping = threading.Lock()
         self._turns = threading.Condition()
         self._turns_begun = self._turns_done = 0  # the loop's turns, for `step_now` to wait on
-        # The clock's speed is `at_real_time`'s to change, one person deciding at a time.
+        # The clock's speed is `at_real_time`'s and `fast_forward`'s to change: real time while
+        # anyone decides, else FAST_FORWARD_SPEED while fast-forwarding, else the drill's own.
         self._speed_lock = threading.Lock()
         self._deciding = 0  # people deciding now (the engine asks one question at a time)
-        self._speed_before: float | None = None  # the speed to go back to once they have
+        self._fast = False
+        self._base_speed: float | None = None  # the drill's own speed, while changed
 
     def step(self) -> None:
         """Advance the world to the clock's now: one interval of traffic and metrics."""
@@ -293,20 +300,41 @@ class Simulator:
             return
         with self._speed_lock:
             self._deciding += 1
-            if self._deciding == 1:
-                self._speed_before = self.clock.speed
-                self.clock.speed = min(self._speed_before, REAL_TIME)
+            self._apply_speed()
         try:
             yield
         finally:
             with self._speed_lock:
                 self._deciding -= 1
-                if self._deciding == 0 and self._speed_before is not None:
-                    self.clock.speed = self._speed_before
-                    self._speed_before = None
+                self._apply_speed()
             # The loop may be in a wait timed at real time; at full speed again, that wait
             # would be a hole of minutes in the world's metrics.
             self._wake.set()
+
+    def fast_forward(self, on: bool) -> None:
+        """Run the world at FAST_FORWARD_SPEED (`on`) until told to stop (a trainee's `f`
+        during a bake or a wait); a question asked meanwhile still waits at real time."""
+        if not hasattr(self.clock, "speed"):
+            return
+        with self._speed_lock:
+            self._fast = on
+            self._apply_speed()
+        self._wake.set()
+
+    def _apply_speed(self) -> None:
+        """Set the clock's speed from who is deciding and whether it fast-forwards (under
+        `_speed_lock`); the drill's own speed is kept aside while another one applies."""
+        if self._base_speed is None:
+            self._base_speed = self.clock.speed
+        base = self._base_speed
+        if self._deciding:
+            speed = min(base, REAL_TIME)
+        elif self._fast:
+            speed = max(base, FAST_FORWARD_SPEED)
+        else:
+            speed, self._base_speed = base, None
+        if self.clock.speed != speed:
+            self.clock.speed = speed
 
     def start(self) -> None:
         """Run `step` every interval of world time (at least `min_real_interval` apart)."""

@@ -49,12 +49,17 @@ class World:
         clock: Clock | None = None,
         serve: bool = True,
         simulate: bool = True,
+        policy: str | None = None,
     ) -> None:
         self.clock: Clock = clock or new_world_clock(speed)
         # The extensions' view of that clock, handed to them when they are installed.
         self.time = WorldTime(self.clock)
         self.faults = faults
         self.serve, self.simulate = serve, simulate
+        # A policy document (JSON text) the session's credentials are held to, or None: every
+        # call allowed (tui/rehearsal/operator_role.py).
+        self.policy = policy
+        self.operator: Any = None  # the OperatorSession, when there is a policy
         self.endpoint_url: str | None = None
         self.seeded: SeededWorld | None = None
         self.simulator: Simulator | None = None
@@ -62,6 +67,11 @@ class World:
         self.http_hosts: dict[str, str] = {}  # host name -> 127.0.0.1:port serving it
         self._server: MotoServer | None = None
         self._mock: Any = None
+
+    def session_credentials(self) -> dict[str, Any]:
+        """What a session in this world signs with: the operator's role session under a
+        policy, else the world's fake credentials (every call allowed)."""
+        return dict(self.operator.credentials) if self.operator else dict(FAKE_CREDENTIALS)
 
     def clients_for(self, user_agent: str | None = None) -> ClientFactory:
         """A client factory pointed at this world with the fake credentials."""
@@ -90,6 +100,10 @@ class World:
             self._mock.start()
         self.clients = self.clients_for()
         self.seeded = seed_world(self.clients)
+        if self.policy is not None:
+            from tui.rehearsal.operator_role import grant
+
+            self.operator = grant(self.clients, self.policy)
         self.clock.advance(SETTLE_SECONDS)  # type: ignore[attr-defined]
         fidelity.tick(self.time)
         self.simulator = Simulator(
@@ -118,6 +132,12 @@ class World:
                 # EndTime is exclusive. On any running clock the read comes later; so here too.
                 self.clock.advance(1.0)  # type: ignore[attr-defined]
 
+    def fast_forward(self, on: bool) -> None:
+        """A trainee's `f`: the world at its fastest while a bake or wait runs out (`on`),
+        then back at its own speed (see the simulator's `fast_forward`)."""
+        if self.simulator is not None:
+            self.simulator.fast_forward(on)
+
     def stop(self) -> None:
         """Stop the simulator and the server (or the mock); safe to call twice."""
         if self.simulator is not None:
@@ -127,6 +147,11 @@ class World:
         # Throttling lives in moto's process-wide response classes: a stopped world's fault
         # must not throttle the next world (or anything else) in this process.
         throttling.clear()
+        if self.operator is not None:
+            from tui.rehearsal.operator_role import revoke
+
+            revoke()  # access control is process-wide: the next world starts allowing all
+            self.operator = None
         if self._server is not None:
             self._server.stop()
             self._server = None

@@ -14,8 +14,11 @@ from pathlib import Path
 from typing import Any
 
 from tui.errors import InputError
+from tui.runbook.approvals import read_approvals
+from tui.runbook.audit_copies import read_audit
 from tui.runbook.fields import Fields
 from tui.runbook.model import Runbook, Service, Step, Target
+from tui.runbook.notify import read_notify
 from tui.runbook.ordering import execution_order, waves
 from tui.runbook.params import load_params, parse_overrides, substitute
 from tui.runbook.problems import Problems, RunbookInvalid, did_you_mean
@@ -34,6 +37,9 @@ TOP_KEYS = (
     "services",
     "steps",
     "rollback",
+    "audit",
+    "notify",
+    "approvals",
 )
 SERVICE_KEYS = ("depends_on", "description")
 RUNBOOK_NAME = re.compile(r"^[a-z0-9][a-z0-9-]*$")
@@ -65,14 +71,17 @@ def load_runbook(path: str | Path, overrides: Mapping[str, str] | None = None) -
 
 
 def load_runbook_with_set(path: str | Path, pairs: list[str]) -> Runbook:
-    """`load_runbook` with the command line's `--set NAME=VALUE` pairs applied.
+    """`load_runbook` with the command line's `--set NAME=VALUE` pairs applied; `path` may
+    also be a runbook's name (`alb-canary`: tui/runbook/shipped.py).
 
     A malformed pair is a usage problem, not the runbook's (it has no file location): it is an
     `InputError` naming the pair."""
+    from tui.runbook.shipped import resolve_runbook
+
     overrides, bad = parse_overrides(pairs)
     if bad:
         raise InputError("; ".join(bad))
-    return load_runbook(path, overrides)
+    return load_runbook(resolve_runbook(str(path)), overrides)
 
 
 def load_text(
@@ -119,6 +128,9 @@ def _build(
     if "steps" in top and not top.sequence("steps") and top.get_node("steps").is_sequence:
         problems.add(top.value_location("steps"), "steps: list at least one step")
     _check_undoes(steps, rollback, problems)
+    audit = read_audit(top, problems)
+    notify = read_notify(top, problems)
+    approvals = read_approvals(top.get_node("approvals"), "runbook", problems)
     plan = waves(services, problems)
     if problems:
         raise RunbookInvalid(problems.sorted())
@@ -136,6 +148,9 @@ def _build(
         steps=tuple(steps),
         order=execution_order(steps, plan),
         rollback=tuple(rollback),
+        audit=audit,
+        notify=notify,
+        approvals=approvals,
     )
 
 

@@ -12,6 +12,7 @@ from enum import StrEnum
 from typing import Any
 
 from tui.errors import Location
+from tui.runbook.audit_copies import NO_COPIES, AuditCopies
 from tui.runbook.durations import Duration
 from tui.runbook.expr import Expr
 from tui.runbook.values import ValueType
@@ -215,6 +216,20 @@ class Guardrail:
 
 
 @dataclass(frozen=True)
+class Approvals:
+    """Four-eyes: `required` people other than the operator must approve before the session
+    goes on (tui/engine/approvals.py). `approvers` are who may: ARN patterns (`arn:...`, with
+    `*` and `?`) or names (an OS user, or the last part of an ARN: a user name or a role
+    session's name); empty means anyone but the operator. `timeout`: how long the session
+    waits for them (engine clock) before taking it as a "no"."""
+
+    required: int
+    approvers: tuple[str, ...]
+    timeout: Duration
+    location: Location
+
+
+@dataclass(frozen=True)
 class Step:
     """One action of the runbook, as the engine will perform it.
 
@@ -237,6 +252,23 @@ class Step:
     guardrails: tuple[Guardrail, ...]
     bake: Duration | None
     undoes: str | None
+    location: Location
+    approvals: Approvals | None = None  # its own four-eyes rule (the step is then confirmed)
+
+
+@dataclass(frozen=True)
+class NotifyTarget:
+    """A webhook told of the session's events (`notify:`; tui/runbook/notify.py reads it).
+
+    `url` is a secret (a Slack webhook's path is its credential): it is masked wherever it
+    could be printed or logged, and only the sender (tui/notify/) holds it whole. `events` are
+    the event names it hears (all of them when the runbook names none); `format` the payload's
+    shape: `slack` (`{"text": ...}`), `teams` (an Adaptive Card) or `generic` (the event as JSON).
+    """
+
+    url: str
+    events: tuple[str, ...]
+    format: str
     location: Location
 
 
@@ -261,6 +293,10 @@ class Runbook:
     steps: tuple[Step, ...]
     order: tuple[Step, ...]
     rollback: tuple[Step, ...]
+    audit: AuditCopies = NO_COPIES  # where the log is shipped (audit_copies.py)
+    notify: tuple[NotifyTarget, ...] = ()
+    # The runbook's four-eyes rule: every irreversible step and every override needs it.
+    approvals: Approvals | None = None
 
     def step(self, step_id: str) -> Step:
         """The forward or rollback step with this id (KeyError if none)."""

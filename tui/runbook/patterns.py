@@ -12,12 +12,6 @@ import functools
 import re
 from typing import Any
 
-import re2
-
-# RE2 would otherwise print every pattern it cannot compile to stderr, next to our message.
-_OPTIONS = re2.Options()
-_OPTIONS.log_errors = False
-
 _LOOKAROUND = ("(?=", "(?!", "(?<=", "(?<!")
 _BACKREFERENCE = re.compile(r"invalid escape sequence: \\[1-9]|\(\?P=")
 
@@ -37,11 +31,22 @@ def _reason(exc: Exception, pattern: str) -> str:
     return f"not a regular expression RE2 can compile: {reason}"
 
 
+@functools.cache
+def _re2() -> tuple[Any, Any]:
+    """RE2 and its options, imported at the first pattern (a runbook without one never pays)."""
+    import re2
+
+    options = re2.Options()
+    options.log_errors = False  # RE2 would print each pattern it cannot compile, beside ours
+    return re2, options
+
+
 @functools.lru_cache(maxsize=512)
 def compile_pattern(pattern: str) -> Any:
     """`pattern` compiled by RE2; raise PatternError saying what it cannot take."""
+    re2, options = _re2()
     try:
-        return re2.compile(pattern, _OPTIONS)
+        return re2.compile(pattern, options)
     except re2.error as exc:
         raise PatternError(_reason(exc, pattern)) from None
 

@@ -13,6 +13,7 @@ from tui.runbook.actions import CATALOGUE, CHECKS
 from tui.runbook.actions.checks import RESOURCE_REFS
 from tui.runbook.describe import condition_text, guardrail_text
 from tui.runbook.model import (
+    Approvals,
     Condition,
     ExprCondition,
     GroupCondition,
@@ -27,6 +28,7 @@ from tui.runbook.model import (
     StatusCondition,
     Step,
 )
+from tui.runbook.notify import shown_url
 from tui.runbook.ordering import wave_of_step
 from tui.runbook.secrets import MASK, SECRETS
 
@@ -70,6 +72,8 @@ def plan_document(runbook: Runbook) -> dict[str, Any]:
                 for p in runbook.params.values()
             },
             "checklist": list(runbook.checklist),
+            # The runbook's four-eyes rule: irreversible steps and overrides.
+            "approvals": _approvals(runbook.approvals),
             "waves": [list(wave) for wave in runbook.waves],
             "steps": steps,
             "rollback": {
@@ -79,8 +83,23 @@ def plan_document(runbook: Runbook) -> dict[str, Any]:
                 "steps": rollback,
             },
             "operations": operations,
+            "notify": [
+                {"url": shown_url(t.url), "events": list(t.events), "format": t.format}
+                for t in runbook.notify
+            ],
         }
     )
+
+
+def _approvals(rule: Approvals | None) -> dict[str, Any] | None:
+    """Who must approve besides the operator (tui/engine/approvals.py), or None."""
+    if rule is None:
+        return None
+    return {
+        "required": rule.required,
+        "from": list(rule.approvers),
+        "timeout_seconds": rule.timeout,
+    }
 
 
 def _step(step: Step, order: int, runbook: Runbook, undone_by: list[str]) -> dict[str, Any]:
@@ -99,6 +118,9 @@ def _step(step: Step, order: int, runbook: Runbook, undone_by: list[str]) -> dic
         "summary": spec.summary,
         "risk": str(step.risk),
         "confirm": {"required": step.confirm, "phrase": step.confirm_phrase},
+        "approvals": _approvals(
+            step.approvals or (runbook.approvals if step.irreversible else None)
+        ),
         "arguments": step.arguments,
         "operations": list(spec.operations),
         "records": spec.records,

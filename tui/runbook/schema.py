@@ -12,8 +12,10 @@ from typing import Any
 
 from tui.runbook.actions import CATALOGUE, ActionSpec, ArgSpec
 from tui.runbook.actions.checks import BLUE_GREEN_STATUSES, RESOURCE_REFS
+from tui.runbook.audit_copies import AUDIT_SCHEMA
 from tui.runbook.loader import ACCOUNT, REGION, RUNBOOK_NAME
 from tui.runbook.model import MissingData, Severity
+from tui.runbook.notify import FORMATS, NOTIFY_EVENTS
 from tui.runbook.params import NAME
 from tui.runbook.steps import STEP_ID
 from tui.runbook.values import ValueType
@@ -95,6 +97,8 @@ def _step_schema(rollback: bool) -> dict[str, Any]:
         "guardrails": {"type": "array", "items": {"$ref": "#/$defs/guardrail"}},
         "bake": {"$ref": "#/$defs/duration"},
     }
+    if not rollback:
+        properties["approvals"] = {"$ref": "#/$defs/approvals"}
     if rollback:
         properties["undoes"] = {
             "type": "string",
@@ -180,6 +184,26 @@ def _defs() -> dict[str, Any]:
             "anyOf": [{"type": "string", "pattern": _DURATION_PATTERN}, _SUB],
             "description": "A duration: 30s, 5m, 2h or 1h30m.",
         },
+        "approvals": {
+            "type": "object",
+            "additionalProperties": False,
+            "required": ["required"],
+            "description": (
+                "Four-eyes: people other than the operator who must approve (turnout approve) "
+                "before the session goes on. On a step: that step. On the runbook: every "
+                "irreversible step and every override."
+            ),
+            "properties": {
+                "required": {"type": "integer", "minimum": 1, "maximum": 5},
+                "from": {
+                    "type": "array",
+                    "items": _STR,
+                    "description": "ARN patterns (* and ?) or names (OS user, IAM user, role "
+                    "session name); empty: anyone but the operator.",
+                },
+                "timeout": {"$ref": "#/$defs/duration", "default": "15m"},
+            },
+        },
         "metric": {
             "type": "object",
             "additionalProperties": False,
@@ -261,6 +285,29 @@ def _defs() -> dict[str, Any]:
     }
 
 
+def _notify_target() -> dict[str, Any]:
+    return {
+        "type": "object",
+        "description": "A webhook told of the session's events (docs/notify.md).",
+        "additionalProperties": False,
+        "required": ["url"],
+        "properties": {
+            "url": {
+                "type": "string",
+                "description": "https:// (http:// only to 127.0.0.1 or localhost); a secret",
+                "pattern": "^(https?://|\\$\\{)",
+            },
+            "events": {
+                "type": "array",
+                "minItems": 1,
+                "description": "the events it hears; all of them when left out",
+                "items": {"enum": list(NOTIFY_EVENTS)},
+            },
+            "format": {"enum": list(FORMATS), "default": "slack"},
+        },
+    }
+
+
 def runbook_schema() -> dict[str, Any]:
     """The JSON Schema of a runbook file."""
     return {
@@ -309,6 +356,9 @@ def runbook_schema() -> dict[str, Any]:
             },
             "steps": {"type": "array", "minItems": 1, "items": {"$ref": "#/$defs/step"}},
             "rollback": {"type": "array", "items": {"$ref": "#/$defs/rollback_step"}},
+            "audit": AUDIT_SCHEMA,
+            "notify": {"type": "array", "items": _notify_target()},
+            "approvals": {"$ref": "#/$defs/approvals"},
         },
         "$defs": _defs(),
     }

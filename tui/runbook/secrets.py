@@ -18,8 +18,6 @@ from __future__ import annotations
 
 import dataclasses
 import functools
-import html
-import json
 import re
 import threading
 from collections.abc import Iterable, Mapping
@@ -70,6 +68,9 @@ def _is_secret_text(key: str) -> bool:
 def spellings(value: str) -> set[str]:
     """`value` and the forms it takes once escaped for JSON, HTML or a Python repr, so that a
     value written inside `plan --json`, a report or a quoted message is still found."""
+    import html  # here: `turnout validate` of a runbook without secrets never needs them
+    import json
+
     forms = {value, html.escape(value), html.escape(value, quote=False), repr(value)[1:-1]}
     forms.add(json.dumps(value)[1:-1])
     forms.add(json.dumps(value, ensure_ascii=False)[1:-1])

@@ -9,6 +9,7 @@ from typing import Any
 
 from tui.errors import Location
 from tui.runbook.actions import CATALOGUE, ActionSpec
+from tui.runbook.approvals import read_approvals
 from tui.runbook.conditions import PRECONDITION_KINDS, read_condition, read_guardrail
 from tui.runbook.fields import Fields
 from tui.runbook.model import Risk, Step
@@ -28,6 +29,7 @@ STEP_KEYS = (
     "preconditions",
     "guardrails",
     "bake",
+    "approvals",
 )
 ROLLBACK_STEP_KEYS = (*STEP_KEYS, "undoes")
 STEP_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
@@ -107,6 +109,14 @@ def read_step(
     title = fields.get("title", ValueType.STRING, "")
     description = fields.get("description", ValueType.STRING, "")
     undoes = fields.get("undoes", ValueType.STRING) if rollback else None
+    approvals = read_approvals(fields.get_node("approvals"), what, problems)
+    if approvals is not None and rollback and approvals is not INVALID:
+        problems.add(
+            fields.key_location("approvals"),
+            f"{what}: a rollback step cannot wait for approvals (a rollback never waits on "
+            "people who are not there); put them on the forward step",
+        )
+        approvals = INVALID
     values = (
         step_id,
         action_name,
@@ -118,6 +128,7 @@ def read_step(
         title,
         description,
         undoes,
+        approvals,
         *preconditions,
         *guardrails,
     )
@@ -139,7 +150,8 @@ def read_step(
         service=service,
         title=title,
         description=description,
-        confirm=bool(confirm_value) or irreversible,
+        # Approvals are asked for once the operator has said yes: the step is confirmed.
+        confirm=bool(confirm_value) or irreversible or approvals is not None,
         confirm_phrase=phrase,
         irreversible=irreversible,
         preconditions=tuple(preconditions),
@@ -147,6 +159,7 @@ def read_step(
         bake=bake,
         undoes=undoes,
         location=node.location,
+        approvals=approvals,
     )
 
 

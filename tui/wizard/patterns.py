@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
 from typing import Any
 
 
@@ -105,6 +104,8 @@ SERVICE_KINDS: dict[str, Pattern] = {
 
 def template_text(name: str) -> str:
     """The text of a template file in tui/wizard/templates/."""
+    from importlib import resources  # here: `turnout --help` lists patterns, reads no template
+
     return resources.files("tui.wizard").joinpath("templates", name).read_text(encoding="utf-8")
 
 

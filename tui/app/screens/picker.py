@@ -1,5 +1,6 @@
 """The runbook picker: the runbooks on the left with their risk in words, the highlighted one's
-title, description, window and steps on the right. Enter rehearses it; `x` runs it for real."""
+title, description, window and steps on the right, and the scenario a rehearsal would run (`s`
+chooses another). Enter rehearses it; `x` runs it for real."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Markdown, OptionList, Static
 from textual.widgets.option_list import Option
 
-from tui.app.runbook_entries import PickerChoice, RunbookEntry
+from tui.app.runbook_entries import PickerChoice, RunbookEntry, ScenarioEntry, scenarios_for
 
 RISK_LABELS = {
     "read-only": ("read-only", "green"),
@@ -49,6 +50,12 @@ def entry_markdown(entry: RunbookEntry) -> str:
     )
 
 
+def scenario_markdown(scenario: ScenarioEntry, count: int) -> str:
+    """The line under the description: what Enter would rehearse against."""
+    more = f" · `s`: another of {count}" if count > 1 else ""
+    return f"\n\n---\n\n**Enter rehearses with scenario `{scenario.name}`**: {scenario.title}{more}"
+
+
 def _shown(path: Path) -> str:
     """The path as the person would type it: relative to where they are, when it is below."""
     try:
@@ -62,6 +69,7 @@ class PickerScreen(Screen[PickerChoice | None]):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "choose('rehearse')", "Rehearse (simulated AWS)", priority=True),
+        Binding("s", "next_scenario", "Scenario"),
         Binding("x", "choose('run')", "Run against real AWS"),
         Binding("q,escape", "leave", "Quit"),
     ]
@@ -70,6 +78,8 @@ class PickerScreen(Screen[PickerChoice | None]):
         super().__init__()
         self.entries = entries
         self.directory = directory
+        self._scenarios: dict[int, list[ScenarioEntry]] = {}  # per entry, read when highlighted
+        self._chosen: dict[int, int] = {}  # per entry, the index of the scenario chosen
 
     def compose(self) -> ComposeResult:
         """The list and the description."""
@@ -98,7 +108,32 @@ class PickerScreen(Screen[PickerChoice | None]):
 
     @on(OptionList.OptionHighlighted)
     def _show(self, event: OptionList.OptionHighlighted) -> None:
-        self.query_one(Markdown).update(entry_markdown(self.entries[int(event.option.id or 0)]))
+        self._describe(int(event.option.id or 0))
+
+    def _describe(self, index: int) -> None:
+        text = entry_markdown(self.entries[index])
+        scenario = self.scenario(index)
+        if scenario is not None:
+            text += scenario_markdown(scenario, len(self._scenarios[index]))
+        self.query_one(Markdown).update(text)
+
+    def scenario(self, index: int) -> ScenarioEntry | None:
+        """The scenario a rehearsal of entry `index` would run (healthy unless `s` chose)."""
+        entry = self.entries[index]
+        if entry.runbook is None:
+            return None
+        if index not in self._scenarios:
+            self._scenarios[index] = scenarios_for(entry.runbook)
+        offered = self._scenarios[index]
+        return offered[self._chosen.get(index, 0)] if offered else None
+
+    def action_next_scenario(self) -> None:
+        """`s`: rehearse the highlighted runbook with the next scenario it can run."""
+        index = self.query_one(OptionList).highlighted
+        if index is None or not self.entries or self.scenario(index) is None:
+            return
+        self._chosen[index] = (self._chosen.get(index, 0) + 1) % len(self._scenarios[index])
+        self._describe(index)
 
     def action_choose(self, mode: str) -> None:
         """Pick the highlighted runbook (one that loads)."""
@@ -109,7 +144,8 @@ class PickerScreen(Screen[PickerChoice | None]):
         if entry.runbook is None:
             self.notify(f"{entry.path} does not load: {entry.problem}", severity="error")
             return
-        self.dismiss(PickerChoice(entry.path, mode))
+        scenario = self.scenario(index) if mode == "rehearse" else None
+        self.dismiss(PickerChoice(entry.path, mode, scenario.name if scenario else None))
 
     def action_leave(self) -> None:
         """Leave without choosing."""

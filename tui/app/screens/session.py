@@ -59,12 +59,20 @@ class SessionHost(Protocol):
         """Leave, or ask how while the session runs."""
         ...
 
+    def fast_forward(self) -> None:
+        """Rehearsals: run the bake or wait under way at the world's fastest speed."""
+        ...
+
     def replay_toggle(self) -> None:
         """Replay: pause or resume playback."""
         ...
 
     def replay_speed(self, factor: float) -> None:
         """Replay: multiply the speed by `factor`."""
+        ...
+
+    def replay_where(self) -> str:
+        """Replay: where it stands (position of length, speed, playing or paused)."""
         ...
 
     def tick(self) -> None:
@@ -80,6 +88,7 @@ LIVE_KEYS = [
     Binding("p", "pause", "Pause", tooltip="Stop at the next safe point, keep resumable"),
     Binding("r", "rollback", "Roll back now", tooltip="Undo what was done (asks first)"),
     Binding("n", "note", "Note", tooltip="Add a note to the audit log"),
+    Binding("f", "fast_forward", "Fast-forward", tooltip="Rehearsal: run this bake or wait fast"),
     Binding("t", "toggle_panels", "Panels", tooltip="Step and panels / panels / step"),
     Binding("q", "quit_session", "Quit", tooltip="Pause and keep resumable, or roll back"),
     Binding("question_mark", "help", "Keys", key_display="?"),
@@ -205,6 +214,7 @@ class SessionScreen(Screen[None]):
         detail = self.query_one(StepDetail)
         if changed & {parts.STEPS, parts.CHECKLIST}:
             steps.refresh_states()
+            self.refresh_bindings()  # `f` comes and goes with a bake or a wait
             if parts.STEPS in changed:
                 steps.follow(model.current)
         if changed & {parts.DETAIL, parts.STEPS, parts.CHECKLIST, parts.NOTICES}:
@@ -228,8 +238,9 @@ class SessionScreen(Screen[None]):
             return
         try:
             self.query_one(SessionHeader).show_session(self.model, now)
+            where = self.host.replay_where() if self.replay else ""
             self.query_one(StatusBar).show_status(
-                self.model, pending, now, self.replay, self.watching
+                self.model, pending, now, self.replay, where, self.watching
             )
             self.query_one(TrafficPanel).tick(now)
         except NoMatches:  # the app is closing
@@ -290,6 +301,17 @@ class SessionScreen(Screen[None]):
     def action_rollback(self) -> None:
         """Roll back now, after a confirmation."""
         self.host.confirm_rollback()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """`f` is shown (and works) only while a rehearsal's bake or wait is under way: the
+        footer offers it when there is something to fast-forward (refreshed as steps move)."""
+        if action == "fast_forward":
+            return self.model.waiting_out and not self.replay
+        return True
+
+    def action_fast_forward(self) -> None:
+        """Rehearsal: run the bake or wait under way at the world's fastest speed."""
+        self.host.fast_forward()
 
     def action_note(self) -> None:
         """Add a note to the audit log."""

@@ -55,6 +55,9 @@ _DESCRIBE: dict[str, Callable[[dict[str, Any]], str]] = {
         + (" BREACH" if p.get("breached") else "")
         + (f" → {p['decision']}" if p.get("decision") else "")
     ),
+    "rehearsal.fast_forward": lambda p: (
+        f"fast-forwarded{_step(p)} ({p.get('phase')}, {p.get('seconds_left')} s left)"
+    ),
     "confirm.prompt": lambda p: f"asked{_step(p)} ({p.get('kind')})",
     "confirm.answer": lambda p: f"answered{_step(p)}: {p.get('answer')}",
     "api.intent": lambda p: f"call {p.get('service')}.{p.get('operation')}",

@@ -1,5 +1,6 @@
 """The line under the header that says what needs the operator now: a question waiting (with its
-countdown), a pause requested, a rollback under way, or how the session ended."""
+countdown), another person's approval awaited, a pause requested, a rollback under way, or how
+the session ended."""
 
 from __future__ import annotations
 
@@ -25,13 +26,24 @@ def status_text(
     pending: PendingQuestion | None,
     now: datetime,
     replay: bool,
+    where: str = "",
     watch: bool = False,
 ) -> tuple[Text, str]:
     """What to say, and the CSS class for its urgency (`-ended`, `-alarm`, `-ask`, `-quiet`).
+    A replay's line begins with `where` it stands (position, speed, playing or paused);
     `watch` (`turnout watch`): the same, said to an observer, always headed READ-ONLY."""
     if watch:
         text, kind = _watch_status(model, pending, now)
         return Text(" READ-ONLY ", style="bold reverse") + Text(" ") + text, kind
+    text, kind = _status_text(model, pending, now, replay)
+    if replay and where:
+        text = Text.assemble(Text(f"▷ {where}  ", style="bold"), text)
+    return text, kind
+
+
+def _status_text(
+    model: SessionModel, pending: PendingQuestion | None, now: datetime, replay: bool
+) -> tuple[Text, str]:
     if model.ended is not None:
         end = model.ended
         word = (
@@ -53,12 +65,19 @@ def status_text(
             text.append(f" — {what} automatically in {duration_text(left)}", style="bold")
         text.append("" if replay else "   press c to answer")
         return text, "-alarm" if left is not None else "-ask"
+    if model.approval is not None and not replay:
+        wait = model.approval
+        left = max(0.0, (wait.deadline - now).total_seconds())
+        text = Text(f"◆ WAITING FOR ANOTHER PERSON'S APPROVAL ({wait.required} needed)")
+        text.append(f" — taken as no in {duration_text(left)}", style="bold")
+        text.append(f"   they run: {wait.command}")
+        return text, "-ask"
     if model.rolling_back:
         return Text(f"↺ ROLLING BACK: {model.rollback[-1].text}"), "-alarm"
     if model.pause_requested:
         return Text("‖ PAUSE REQUESTED: the session stops at the next safe point"), "-ask"
     if replay:
-        return Text("▷ REPLAY of a recorded session: nothing here touches AWS"), "-quiet"
+        return Text("REPLAY of a recorded session: nothing here touches AWS"), "-quiet"
     return Text(""), "-quiet"
 
 
@@ -106,10 +125,11 @@ class StatusBar(Static):
         pending: PendingQuestion | None,
         now: datetime,
         replay: bool = False,
+        where: str = "",
         watch: bool = False,
     ) -> None:
         """Redraw for `now`."""
-        text, kind = status_text(model, pending, now, replay, watch)
+        text, kind = status_text(model, pending, now, replay, where, watch)
         for name in ("-ask", "-alarm", "-ended", "-quiet"):
             self.set_class(name == kind, name)
         self.set_class(replay, "-replay")

@@ -8,7 +8,13 @@ from __future__ import annotations
 from html import escape
 
 from tui.audit.chain import Record
-from tui.audit.report.describe import bound_text, compact
+from tui.audit.report.describe import (
+    answer_label,
+    bound_text,
+    compact,
+    describe,
+    shown_value,
+)
 from tui.audit.report.model import Decision, Report, StepReport, clock_of
 from tui.audit.report.svg import chart
 
@@ -27,7 +33,7 @@ display:inline-block;background:#eef6ee}
 padding:.5em .8em}
 .alert td{background:#fdecea}.decision{border-left:3px solid #5b7db1;padding-left:.8em;
 margin:.6em 0}
-svg{display:block;margin:.3em 0 1em}
+svg{display:block;margin:.3em 0 1em}img.screen{max-width:100%;border:1px solid #ccd;margin:.3em 0}
 """
 
 
@@ -48,7 +54,7 @@ def _polls(report: Report, polls: list[Record]) -> str:
     if not polls:
         return "none"
     return "; ".join(
-        _e(f"{report.offsets[p.seq]} {p.payload.get('name')} {p.payload.get('value')}")
+        _e(f"{report.offsets[p.seq]} {p.payload.get('name')} {shown_value(p.payload.get('value'))}")
         + (" <strong>breached</strong>" if p.payload.get("breached") else "")
         for p in polls
     )
@@ -72,12 +78,11 @@ def _decision(report: Report, d: Decision) -> str:
         typed = f", typed <code>{_e(a['typed'])}</code>" if a.get("typed") is not None else ""
         went = "went ahead" if a.get("accepted") else "stopped"
         items.append(
-            f"<li>answer <strong>{_e(a.get('answer'))}</strong> by {_e(answer.actor)}"
+            f"<li>answer <strong>{_e(answer_label(a.get('answer')))}</strong> by {_e(answer.actor)}"
             f"{typed} after {_e(a.get('elapsed_s'))}s: {went}</li>"
         )
         if a.get("screenshot"):
-            shot = _e(a["screenshot"])
-            items.append(f'<li>screen as answered: <a href="{shot}">{shot}</a></li>')
+            items.append(_screen(report, str(a["screenshot"])))
     items.append(f"<li>guardrails before: {_polls(report, d.before)}</li>")
     items.append(f"<li>guardrails after: {_polls(report, d.after)}</li>")
     return (
@@ -103,7 +108,7 @@ def _step(report: Report, s: StepReport) -> str:
                 [
                     [
                         _e(p.payload.get("name")),
-                        _e(p.payload.get("observed")),
+                        _e(shown_value(p.payload.get("observed"))),
                         _e(bound_text(p.payload.get("expected") or {})),
                         "passed" if p.payload.get("passed") else "<strong>FAILED</strong>",
                     ]
@@ -124,6 +129,56 @@ def _step(report: Report, s: StepReport) -> str:
     return "".join(parts)
 
 
+def _screen(report: Report, shot: str) -> str:
+    """The screen the answer was given on, embedded (the file stands alone: no relative link)."""
+    uri = report.screens.get(shot)
+    if uri is None:
+        return f"<li>screen as answered: <code>{_e(shot)}</code> (file not found)</li>"
+    return (
+        f"<li>screen as answered (<code>{_e(shot)}</code>):<br>"
+        f'<img class="screen" alt="the screen as answered" src="{_e(uri)}"></li>'
+    )
+
+
+def _top(report: Report) -> list[str]:
+    """Who operated, answered and approved; every exception; before anything else."""
+    who = report.people
+    rows = [["Operated by", _e(who.operated)]]
+    rows += [["Resumed by", _e(r)] for r in who.resumed]
+    rows.append(["Answered by", _e(", ".join(who.answered) or "nobody (no person answered)")])
+    if who.approvals:
+        rows += [
+            [
+                "Approval",
+                _e(f"{report.offsets[r.seq]} {describe(r)}"),
+            ]
+            for r in who.approvals
+        ]
+    else:
+        rows.append(["Approved by", "no approvals recorded"])
+    out = ["<h2>Who</h2>", _table(["", ""], [[f"<strong>{k}</strong>", v] for k, v in rows])]
+    out.append(f"<h2>Exceptions ({len(report.exceptions)})</h2>")
+    if not report.exceptions:
+        out.append("<p>None: no override, timed-out answer, failed precondition or breach.</p>")
+    else:
+        out.append(
+            _table(
+                ["time", report.clock_label, "kind", "what"],
+                [
+                    [
+                        _e(report.offsets[x.seq]),
+                        _e(report.clocks.get(x.seq, "")),
+                        _e(x.kind),
+                        _e(x.text),
+                    ]
+                    for x in report.exceptions
+                ],
+                [True] * len(report.exceptions),
+            )
+        )
+    return out
+
+
 def render_html(report: Report) -> str:
     """The whole report as one HTML document."""
     bad = not report.outcome.startswith("completed")
@@ -132,7 +187,16 @@ def render_html(report: Report) -> str:
         f'<p class="outcome{" bad" if bad else ""}">Outcome: {_e(report.outcome)}</p>',
     ]
     body += [f'<p class="warn">{_e(w)}</p>' for w in report.warnings]
+    body += _top(report)
     body.append(_table(["", ""], [[f"<strong>{_e(k)}</strong>", _e(v)] for k, v in report.facts]))
+    body.append("<h2>Timeline</h2>")
+    body.append(
+        _table(
+            ["time", report.clock_label, "who", "what"],
+            [[_e(e.offset), _e(e.clock), _e(e.actor), _e(e.text)] for e in report.timeline],
+            [e.alert for e in report.timeline],
+        )
+    )
     if report.params:
         body.append("<h2>Parameters</h2>")
         body.append(
@@ -232,14 +296,6 @@ def render_html(report: Report) -> str:
             for n in report.fold.notes
         ]
         body.append("</ul>")
-    body.append("<h2>Timeline</h2>")
-    body.append(
-        _table(
-            ["time", "clock", "who", "what"],
-            [[_e(e.offset), _e(e.clock), _e(e.actor), _e(e.text)] for e in report.timeline],
-            [e.alert for e in report.timeline],
-        )
-    )
     return (
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
         f"<title>{_e(report.title)}</title><style>{CSS}</style></head>\n<body>\n"

@@ -3,7 +3,13 @@
 from __future__ import annotations
 
 from tui.audit.chain import Record
-from tui.audit.report.describe import bound_text, compact
+from tui.audit.report.describe import (
+    answer_label,
+    bound_text,
+    compact,
+    describe,
+    shown_value,
+)
 from tui.audit.report.model import Decision, Report, StepReport, clock_of
 
 
@@ -21,7 +27,7 @@ def _table(header: list[str], rows: list[list[object]]) -> list[str]:
 def _polls(report: Report, polls: list[Record]) -> str:
     return (
         "; ".join(
-            f"{report.offsets[p.seq]} {p.payload.get('name')} {p.payload.get('value')}"
+            f"{report.offsets[p.seq]} {p.payload.get('name')} {shown_value(p.payload.get('value'))}"
             + (" BREACHED" if p.payload.get("breached") else "")
             for p in polls
         )
@@ -48,7 +54,7 @@ def _decision(report: Report, d: Decision) -> list[str]:
         a = answer.payload
         typed = f", typed `{a['typed']}`" if a.get("typed") is not None else ""
         lines.append(
-            f"  - answer: **{a.get('answer')}** by {answer.actor}{typed} after "
+            f"  - answer: **{answer_label(a.get('answer'))}** by {answer.actor}{typed} after "
             f"{a.get('elapsed_s')}s: {'went ahead' if a.get('accepted') else 'stopped'}"
         )
         if a.get("screenshot"):
@@ -76,7 +82,7 @@ def _step(report: Report, s: StepReport) -> list[str]:
             [
                 [
                     p.payload.get("name"),
-                    p.payload.get("observed"),
+                    shown_value(p.payload.get("observed")),
                     bound_text(p.payload.get("expected") or {}),
                     "passed" if p.payload.get("passed") else "FAILED",
                 ]
@@ -91,7 +97,8 @@ def _step(report: Report, s: StepReport) -> list[str]:
         out.append("")
     for series in s.series:
         values = ", ".join(
-            "—" if v is None else (f"**{v:g}**" if b else f"{v:g}") for _, v, b in series.points
+            "—" if v is None else (f"**{shown_value(v)}**" if b else shown_value(v))
+            for _, v, b in series.points
         )
         out.append(
             f"Guardrail {series.name} ({bound_text(series.threshold)}), "
@@ -104,13 +111,46 @@ def _step(report: Report, s: StepReport) -> list[str]:
     return out
 
 
+def _top(report: Report) -> list[str]:
+    """Who operated, answered and approved; every exception; before anything else."""
+    who = report.people
+    out = ["## Who", "", f"- **Operated by:** {who.operated}"]
+    out += [f"- **Resumed by:** {r}" for r in who.resumed]
+    out.append(f"- **Answered by:** {', '.join(who.answered) or 'nobody (no person answered)'}")
+    if who.approvals:
+        out += [f"- **Approval:** {report.offsets[r.seq]} {describe(r)}" for r in who.approvals]
+    else:
+        out.append("- **Approved by:** no approvals recorded")
+    out += ["", f"## Exceptions ({len(report.exceptions)})", ""]
+    if not report.exceptions:
+        out += ["None: no override, timed-out answer, failed precondition or breach.", ""]
+    else:
+        out += _table(
+            ["time", report.clock_label, "kind", "what"],
+            [
+                [report.offsets[x.seq], report.clocks.get(x.seq, ""), x.kind, x.text]
+                for x in report.exceptions
+            ],
+        )
+    return [*out, ""] if out[-1] else out
+
+
 def render_markdown(report: Report) -> str:
     """The whole report as one Markdown document."""
     out = [f"# {report.title}", "", f"**Outcome: {report.outcome}**", ""]
     out += [f"> **Warning:** {w}" for w in report.warnings]
     if report.warnings:
         out.append("")
+    out += _top(report)
     out += _table(["", ""], [[f"**{k}**", v] for k, v in report.facts])
+    out += ["## Timeline", ""]
+    out += _table(
+        ["time", report.clock_label, "who", "what"],
+        [
+            [e.offset, e.clock, e.actor, ("**" + e.text + "**") if e.alert else e.text]
+            for e in report.timeline
+        ],
+    )
     if report.params:
         out += ["## Parameters", ""]
         out += _table(["name", "value"], [[k, compact(v)] for k, v in report.params.items()])
@@ -197,14 +237,6 @@ def render_markdown(report: Report) -> str:
             for n in report.fold.notes
         ]
         out.append("")
-    out += ["## Timeline", ""]
-    out += _table(
-        ["time", "clock", "who", "what"],
-        [
-            [e.offset, e.clock, e.actor, ("**" + e.text + "**") if e.alert else e.text]
-            for e in report.timeline
-        ],
-    )
     return "\n".join(out).rstrip("\n") + "\n"
 
 

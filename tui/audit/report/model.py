@@ -8,13 +8,16 @@ could not shorten.
 
 from __future__ import annotations
 
+from base64 import b64encode
 from dataclasses import dataclass, field
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 from tui.audit.chain import LogReading, Record
 from tui.audit.events import Event
 from tui.audit.report.describe import describe
+from tui.audit.report.summary import Exception_, People, exceptions, people, real_start
 from tui.audit.state import ApiCall, Confirmation, SessionFold, StepState
 from tui.audit.verify import format_duration, outcome_text
 
@@ -91,6 +94,14 @@ class Report:
     warnings: list[str]
     offsets: dict[int, str]
     """seq → `+mm:ss`"""
+    people: People = field(default_factory=People)
+    exceptions: list[Exception_] = field(default_factory=list)
+    clock_label: str = "UTC"
+    """What the log's times are: `UTC`, or `world time` in a rehearsal."""
+    clocks: dict[int, str] = field(default_factory=dict)
+    """seq → `09:03:15Z` (the log's clock: see `clock_label`)"""
+    screens: dict[str, str] = field(default_factory=dict)
+    """screenshot path (as logged) → a data: URI of its SVG, for an HTML file that stands alone"""
 
 
 def clock_of(record: Record) -> str:
@@ -135,7 +146,36 @@ def build_report(reading: LogReading) -> Report:
         session_decisions=loose,
         warnings=warnings,
         offsets=offsets,
+        people=people(fold, reading.records),
+        exceptions=exceptions(reading.records),
+        clock_label="world time" if _rehearsal(fold) else "UTC",
+        clocks={r.seq: clock_of(r) for r in reading.records},
+        screens=_screens(reading.path.parent, fold),
     )
+
+
+def _rehearsal(fold: SessionFold) -> bool:
+    return bool(fold.start and fold.start.payload.get("mode") == "rehearsal")
+
+
+def _screens(session_dir: Path, fold: SessionFold) -> dict[str, str]:
+    """Each confirmed screen's SVG (paths in the log are relative to the session directory),
+    as a data: URI: an `<img>` of it shows it and runs nothing in it. Only files inside the
+    session directory are read."""
+    found: dict[str, str] = {}
+    root = session_dir.resolve()
+    for c in fold.confirmations:
+        shot = c.answer.payload.get("screenshot") if c.answer else None
+        if not isinstance(shot, str) or shot in found:
+            continue
+        path = (session_dir / shot).resolve()
+        if not path.is_relative_to(root) or not path.is_file():
+            continue
+        try:
+            found[shot] = "data:image/svg+xml;base64," + b64encode(path.read_bytes()).decode()
+        except OSError:
+            continue
+    return found
 
 
 def _title(fold: SessionFold) -> str:
@@ -166,6 +206,9 @@ def _facts(
     )
     answers = len(fold.checklist) + sum(1 for d in decisions if d.confirmation.answer)
     scenario = f" (scenario {start['scenario']})" if start.get("scenario") else ""
+    # A rehearsal logs the world's clock (faster than real time, real time while a question
+    # waits): say so, and give the real time it began (its directory's name).
+    world = " (world time)" if start.get("mode") == "rehearsal" else ""
     facts = [
         ("Runbook", f"{runbook.get('name')}: {runbook.get('path')}"),
         ("Runbook SHA-256", str(runbook.get("sha256"))),
@@ -177,8 +220,8 @@ def _facts(
             f"{start.get('host')}, pid {start.get('pid')}",
         ),
         ("Tool", f"turnout {start.get('tool_version')}"),
-        ("Started", start_time.strftime("%Y-%m-%d %H:%M:%SZ")),
-        ("Last record", end_time.strftime("%Y-%m-%d %H:%M:%SZ")),
+        ("Started" + world, start_time.strftime("%Y-%m-%d %H:%M:%SZ")),
+        ("Last record" + world, end_time.strftime("%Y-%m-%d %H:%M:%SZ")),
         ("Total time", format_duration(end_time - start_time)),
         (
             "Waiting for people",
@@ -190,6 +233,9 @@ def _facts(
             f"{len(reading.records)} events, hash chain verified; last hash {reading.last_hash}",
         ),
     ]
+    began = real_start(reading.path.parent) if world else None
+    if began is not None:
+        facts.insert(6, ("Started (real time)", began.strftime("%Y-%m-%d %H:%M:%SZ")))
     if fold.resumes:
         facts.append(
             (

@@ -1,7 +1,7 @@
 """moto made to tell the truth about what our runbooks touch.
 
 Each module in this package, grouped by AWS service in subpackages (`autoscaling/`,
-`cloudwatch/`, `ec2/`, `ecs/`, `elbv2/`, `rds/`, `route53/`; cross-cutting ones at the top),
+`cloudwatch/`, `ec2/`, `ecs/`, `elbv2/`, `iam/`, `rds/`, `route53/`; cross-cutting ones at the top),
 adds one thing moto lacks or gets wrong (instance refresh, metric math, ...) by patching moto's
 backend and response classes, so the boto3 call stays a real round trip, in-process under
 `mock_aws` and over `ThreadedMotoServer` alike. A module is an extension when it defines:

@@ -31,6 +31,8 @@ NAMES = (
     "ecs.rollout",
     "elbv2.forward_weights",
     "elbv2.target_health",
+    "iam.access_control",
+    "iam.simulate_principal",
     "rds.blue_green",
     "route53.change_status",
     "route53.record_weights",

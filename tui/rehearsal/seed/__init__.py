@@ -11,9 +11,9 @@ from typing import Any
 
 from tui.rehearsal.seed.containers import seed_containers
 from tui.rehearsal.seed.data import seed_data
-from tui.rehearsal.seed.leases import seed_lease_table
 from tui.rehearsal.seed.network import seed_network
 from tui.rehearsal.seed.operations import seed_operations
+from tui.rehearsal.seed.turnout_own import seed_audit_copies, seed_lease_table
 from tui.rehearsal.seed.web import seed_web
 
 
@@ -36,4 +36,5 @@ def seed_world(clients: Any) -> SeededWorld:
     world.ids.update(seed_containers(clients, world.ids))
     world.ids.update(seed_operations(clients, world.ids))
     world.ids.update(seed_lease_table(clients))
+    world.ids.update(seed_audit_copies(clients))
     return world
