@@ -91,6 +91,10 @@ class LogFollower:
         """A live session cannot be paused from here: always playing."""
         return True
 
+    def where(self) -> str:
+        """A replay's position for the status bar; a live session is always at its end."""
+        return ""
+
     def stop(self) -> None:
         """Stop following (the app is leaving)."""
         self._stop.set()
