@@ -11,7 +11,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 
-def role_session_env(env: dict[str, str], seconds: int = 900) -> dict[str, str]:
+def role_session_env(
+    env: dict[str, str], seconds: int = 900, name: str = "operator"
+) -> dict[str, str]:
     """`env` with a fresh AssumeRole session from the world's STS in place of its long-term
     keys (what a role profile, or `aws sso login`, gives): temporary, expiring in `seconds`
     on the world's clock (tui/rehearsal/fidelity/role_sessions.py)."""
@@ -24,7 +26,7 @@ def role_session_env(env: dict[str, str], seconds: int = 900) -> dict[str, str]:
     ).client("sts", endpoint_url=env["AWS_ENDPOINT_URL"])
     got = sts.assume_role(
         RoleArn="arn:aws:iam::123456789012:role/turnout-operator",
-        RoleSessionName="operator",
+        RoleSessionName=name,
         DurationSeconds=seconds,
     )["Credentials"]
     return {

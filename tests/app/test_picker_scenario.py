@@ -64,3 +64,37 @@ def test_s_chooses_the_scenario_and_enter_rehearses_with_it() -> None:
     assert choice is not None and choice.scenario == offered[1].name
     assert choice.argv() == ["rehearse", str(entries[canary].path), "--scenario", offered[1].name]
     assert PickerChoice(Path("x.yaml"), "run", "bad-ami").argv() == ["run", "x.yaml"]
+
+
+def test_the_drills_are_offered_under_the_runbooks_and_enter_starts_one() -> None:
+    from tui.app.runbook_entries import find_drills
+
+    entries, drills = find_runbooks(RUNBOOKS), find_drills()
+    first = next(n for n, d in enumerate(drills) if d.name == "first-canary")
+    chosen: list[PickerChoice | None] = []
+    shown: list[str] = []
+
+    class Picker(App):
+        CSS_PATH = str(ROOT / "tui" / "app" / "app.tcss")
+
+        def on_mount(self) -> None:
+            self.push_screen(PickerScreen(entries, RUNBOOKS, drills), callback=chosen.append)
+
+    app = Picker()
+
+    async def body() -> None:
+        async with app.run_test(size=(120, 30)) as pilot:
+            for _ in range(len(entries) + first):  # the separator is not an option
+                await pilot.press("down")
+            await until(pilot, lambda: "# Drill" in app.screen.query_one(Markdown).source, 10)
+            shown.append(app.screen.query_one(Markdown).source)
+            await pilot.press("x")  # a drill is a rehearsal: nothing is chosen
+            await pilot.press("enter")
+            await until(pilot, lambda: bool(chosen), 10, "the choice")
+
+    run(body)
+    assert (
+        drills[first].lesson.split()[0] in shown[0] and "turnout drill run first-canary" in shown[0]
+    )
+    (choice,) = chosen
+    assert choice is not None and choice.argv() == ["drill", "run", "first-canary"]

@@ -36,12 +36,12 @@ def test_decisions_are_whole_read_once_and_kept_for_their_own_request(tmp_path) 
     log = _asking(tmp_path)
     try:
         first, second = waiting_requests(tmp_path)
-        (tmp_path / INBOX).mkdir()
-        (tmp_path / INBOX / f".{first.seq:06d}-x.json.tmp").write_text("{half")  # being written
         deliver(tmp_path, second, APPROVE, "", {"arn": "arn:aws:iam::1:user/bob"})
+        (tmp_path / INBOX / f".{first.seq:06d}-x.json.tmp").write_text("{half")  # being written
         inbox = Inbox(tmp_path)
         assert inbox.new(first.seq) == []  # the temporary file, and another request's, unseen
         [got] = inbox.new(second.seq)
+        assert (tmp_path / INBOX).stat().st_mode & 0o7777 == 0o3775  # the window's group's
         assert (got.decision, got.request_hash, got.problem) == (
             "approve",
             second.record.hash,

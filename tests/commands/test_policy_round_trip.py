@@ -197,12 +197,15 @@ def test_a_statement_scoped_to_another_resource_is_found_missing(world) -> None:
     assert "web-alb" in failed[0].todo
 
 
-def test_a_refresh_above_desired_says_how_many_more_instances_the_quota_needs(world) -> None:
+def test_a_refresh_above_desired_is_checked_against_the_ec2_vcpu_quota(world) -> None:
     """MaxHealthyPercentage 150 on a group of desired D may launch ceil(D / 2) more: the row
-    names that number and the quota to look at, and does not refuse (it is not checked)."""
+    adds what runs now and what the refresh adds, in vCPUs, against L-1216C47A (read from the
+    world's Service Quotas); with the quota lowered below that it refuses, naming the quota
+    and by how much. Old code: the row was `not checked` whatever the quota."""
     from dataclasses import replace
 
-    from tui.aws.preflight import _quotas
+    from tui.aws.preflight_quotas import quota_rows
+    from tui.rehearsal.fidelity.servicequotas import ec2_quotas
 
     runbook = load_runbook(RUNBOOKS / "asg-instance-refresh.yaml")
     order = tuple(
@@ -211,7 +214,12 @@ def test_a_refresh_above_desired_says_how_many_more_instances_the_quota_needs(wo
         else s
         for s in runbook.order
     )
-    _hold_to(world, least_privilege(runbook))
+    above = replace(runbook, order=order)
+    policy = least_privilege(above)
+    assert "servicequotas:GetServiceQuota" in {
+        a for st in policy["Statement"] for a in st["Action"]
+    }
+    _hold_to(world, policy)
     cloud = _cloud(world)
     cloud.identity()
     group = next(s for s in order if s.action == "autoscaling.instance_refresh").arguments["group"]
@@ -219,9 +227,40 @@ def test_a_refresh_above_desired_says_how_many_more_instances_the_quota_needs(wo
         AutoScalingGroupNames=[group]
     )["AutoScalingGroups"][0]["DesiredCapacity"]
     try:
-        (row,) = _quotas(cloud.ctx, replace(runbook, order=order))
+        (roomy,) = quota_rows(cloud.ctx, above)
+        ec2_quotas.set_value("L-1216C47A", 4)
+        (tight,) = quota_rows(cloud.ctx, above)
+    finally:
+        ec2_quotas.reset()
+        _hold_to(world, least_privilege(load_runbook(RUNBOOKS / f"{SHIPPED[0]}.yaml")))
+    assert roomy.result == "ok", roomy.detail
+    assert f"may add {-(-desired // 2)} instance(s) above its desired {desired}" in roomy.detail
+    assert "the quota L-1216C47A is 256 vCPUs" in roomy.detail
+    assert (
+        tight.result == "fail" and "L-1216C47A" in tight.todo and "raised by at least" in tight.todo
+    )
+
+
+def test_a_quota_that_cannot_be_read_is_not_checked_and_says_what_to_look_at(world) -> None:
+    """Held to a policy without servicequotas:GetServiceQuota (a runbook's policy from before),
+    the row is `not checked`, never a refusal or a crash."""
+    from dataclasses import replace
+
+    from tui.aws.preflight_quotas import quota_rows
+
+    runbook = load_runbook(RUNBOOKS / "asg-instance-refresh.yaml")
+    order = tuple(
+        replace(s, arguments={**s.arguments, "max_healthy_percentage": 150})
+        if s.action == "autoscaling.instance_refresh"
+        else s
+        for s in runbook.order
+    )
+    _hold_to(
+        world,
+        _without(least_privilege(replace(runbook, order=order)), "servicequotas:GetServiceQuota"),
+    )
+    try:
+        (row,) = quota_rows(_cloud(world).ctx, replace(runbook, order=order))
     finally:
         _hold_to(world, least_privilege(load_runbook(RUNBOOKS / f"{SHIPPED[0]}.yaml")))
-    assert row.result == "not checked"
-    assert f"{-(-desired // 2)} instance(s) above its desired {desired}" in row.detail
-    assert "L-1216C47A" in row.todo
+    assert row.result == "not checked" and "L-1216C47A" in row.todo

@@ -30,7 +30,12 @@ def approver(session_parent: Path, *, each: Callable[[Any], None]) -> threading.
                 for request in waiting_requests(dirs[-1]):
                     if request.seq not in seen:
                         seen.add(request.seq)
-                        each((dirs[-1], request))
+                        try:
+                            each((dirs[-1], request))
+                        except Exception as exc:  # never leave the session waiting forever
+                            deliver(
+                                dirs[-1], request, "deny", f"test approver failed: {exc!r}", BOB
+                            )
                 if (dirs[-1] / ".done").exists():
                     return
             pause.wait(SLICE)

@@ -87,9 +87,9 @@ def test_hostile_decision_files_are_refused_and_recorded_and_the_wait_goes_on(
         (inbox / f"{prefix}a.json").write_text("{not json")
         (inbox / f"{prefix}b.json").write_text(" " * (MAX_BYTES + 1))
         (inbox / f"{prefix}c.json").write_text(json.dumps({"kind": "other"}))
-        forged = deliver(session, request, APPROVE, "", BOB)
-        body = json.loads(forged.read_text())
-        forged.unlink()
+        elsewhere = tmp_path / "elsewhere"  # made outside the inbox: the session never sees it
+        elsewhere.mkdir()
+        body = json.loads(deliver(elsewhere, request, APPROVE, "", BOB).read_text())
         body["request_hash"] = "0" * 64
         (inbox / f"{prefix}d.json").write_text(json.dumps(body))
         until_logged(session, "approval.refused", 4)
@@ -191,3 +191,45 @@ def test_a_session_paused_while_waiting_asks_again_on_resume(drive, cloud, clock
     assert code == 0, session.summary
     ended = [r.payload["outcome"] for r in read_log(d.dir).records if r.type == "approval.ended"]
     assert ended == ["withdrawn", "approved"] and len(calls) == 2
+
+
+def test_while_a_breach_override_waits_for_approval_the_breach_is_not_asked_again(
+    drive, cloud, clock, tmp_path
+) -> None:
+    """The guardrail keeps breaching while Bob reads the override: its polls are recorded and
+    shown, but no second breach question opens on top of the one whose override waits."""
+    import threading
+
+    from tui.engine import events
+
+    cloud.metrics["ErrorRate"] = lambda t: 5.0
+    polls = threading.Semaphore(0)
+
+    class Counting(FakeOperator):
+        def notify(self, event: Any) -> None:
+            super().notify(event)
+            if isinstance(event, events.GuardrailsPolled):
+                polls.release()
+
+    person = Counting(answers={QuestionKind.BREACH: _override("known noise")})
+
+    def each(found: Any) -> None:
+        while polls.acquire(blocking=False):
+            pass
+        for _ in range(4):  # four polls of a breaching guardrail while the approval waits
+            clock.advance(10)
+            for _ in range(300):
+                if polls.acquire(timeout=0.1):
+                    break
+        cloud.metrics["ErrorRate"] = lambda t: 0.1
+        deliver(found[0], found[1], APPROVE, "", BOB)
+
+    thread = approver(tmp_path, each=each)
+    d = drive(RULED, before=lambda s: setattr(s.core, "operator", person))
+    finish(d)
+    thread.join(5)
+    assert d.code == 0, d.session.summary
+    assert person.kinds().count(QuestionKind.BREACH) == 1
+    order = [r.type for r in d.records]
+    start, end = order.index("approval.requested"), order.index("approval.ended")
+    assert order[start:end].count("guardrail.evaluated") >= 4

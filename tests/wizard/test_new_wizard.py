@@ -47,7 +47,7 @@ def test_enter_throughout_writes_a_runbook_that_validates(pattern: str, tmp_path
     runbook = load_runbook(target)
     assert runbook.name == pattern
     assert runbook.target.account == "123456789012"
-    assert run_validate(argparse.Namespace(runbooks=[str(target)], set=[])) == 0
+    assert run_validate(argparse.Namespace(runbooks=[str(target)], set=[], format="text")) == 0
     # the guardrails ticked by default are in the runbook
     assert any(step.guardrails or step.preconditions for step in runbook.steps)
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tui.app.runbook_entries import PickerChoice, find_runbooks
+from tui.app.runbook_entries import PickerChoice, find_drills, find_runbooks
 
 __all__ = ["PickerChoice", "run_picker"]
 # PickerChoice is named here too: it is what run_picker returns.
@@ -22,6 +22,7 @@ def run_picker(directory: str | Path = "runbooks") -> PickerChoice | None:
     from tui.app.screens.picker import PickerScreen
 
     entries = find_runbooks(directory)
+    drills = find_drills()
 
     class PickerApp(App[PickerChoice | None]):
         """Just the picker."""
@@ -31,6 +32,6 @@ def run_picker(directory: str | Path = "runbooks") -> PickerChoice | None:
         ENABLE_COMMAND_PALETTE = False
 
         def on_mount(self) -> None:
-            self.push_screen(PickerScreen(entries, Path(directory)), callback=self.exit)
+            self.push_screen(PickerScreen(entries, Path(directory), drills), callback=self.exit)
 
     return PickerApp().run()

@@ -24,6 +24,8 @@ from tui.audit.events import Event
 from tui.audit.replay import Replay
 from tui.aws.protocol import Identity, Progress
 from tui.engine.events import (
+    ApprovalEnded,
+    ApprovalWaiting,
     ConditionResult,
     GuardrailReading,
     GuardrailsPolled,
@@ -185,6 +187,8 @@ class RecordTranslator:
                     "rollback completed" if ok else str(p.get("error")),
                 )
             )
+        elif r.type.startswith("approval."):
+            out.extend(self._approval(r, step))
         elif r.type == Event.NOTE:
             out.append(Notice(f"note by {r.actor}: {p.get('text')}", "info", step))
         elif r.type == Event.SESSION_END:
@@ -197,6 +201,32 @@ class RecordTranslator:
             )
         out.append(RecordPlayed(r))
         return out
+
+    def _approval(self, r: Record, step: str | None) -> list[Any]:
+        """Four-eyes records as the live session showed them (tui/engine/approvals.py)."""
+        p = r.payload
+        if r.type == Event.APPROVAL_REQUESTED:
+            try:
+                deadline = datetime.fromisoformat(str(p.get("deadline")))
+            except ValueError:
+                deadline = r.time
+            where = f" --step {step}" if step else ""
+            command = f"turnout approve {self.session_dir}{where}"
+            waiting = ApprovalWaiting(
+                step, int(p.get("required") or 1), tuple(p.get("from") or ()), deadline, command
+            )
+            return [waiting] + (
+                [StepChanged(step, StepState.WAITING, "waiting for approval")] if step else []
+            )
+        if r.type == Event.APPROVAL_ENDED:
+            return [ApprovalEnded(step, str(p.get("outcome")), ", ".join(p.get("approvers") or ()))]
+        if r.type == Event.APPROVAL_REFUSED:
+            return [Notice(f"an approval was not counted: {p.get('why')}", "warn", step)]
+        verb = "approved" if r.type == Event.APPROVAL_GIVEN else "DENIED"
+        reason = f": {p['reason']}" if p.get("reason") else ""
+        return [
+            Notice(f"{verb} by {r.actor}{reason}", "info" if verb == "approved" else "warn", step)
+        ]
 
     def _guardrail(self, r: Record, step: str) -> GuardrailsPolled:
         p = r.payload

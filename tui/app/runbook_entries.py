@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from tui.runbook.model import Risk, Runbook
 
@@ -46,18 +47,33 @@ class ScenarioEntry:
 @dataclass(frozen=True)
 class PickerChoice:
     """What the operator picked: a runbook file, `rehearse` or `run`, and (to rehearse) the
-    scenario."""
+    scenario; or a drill of the curriculum (`mode` "drill", `drill` its name)."""
 
     path: Path
     mode: str
     scenario: str | None = None
+    drill: str | None = None
 
     def argv(self) -> list[str]:
         """The command line that does what was picked."""
+        if self.mode == "drill" and self.drill:
+            return ["drill", "run", self.drill]
         scenario = (
             ["--scenario", self.scenario] if self.mode == "rehearse" and self.scenario else []
         )
         return [self.mode, str(self.path), *scenario]
+
+
+def find_drills() -> list[Any]:
+    """The curriculum's drills (tui/rehearsal/curriculum.py; read without moto), or none when
+    it does not load (the picker still offers the runbooks)."""
+    from tui.errors import TurnoutError
+    from tui.rehearsal.curriculum import load_curriculum
+
+    try:
+        return load_curriculum()
+    except TurnoutError:
+        return []
 
 
 def scenarios_for(runbook: Runbook) -> list[ScenarioEntry]:

@@ -46,6 +46,8 @@ KIND = "turnout-approval/1"
 APPROVE, DENY = "approve", "deny"
 MAX_BYTES = 64 * 1024
 """A decision file is a few hundred bytes; anything larger is refused unread."""
+INBOX_MODE = 0o3775
+"""`approvals/`: group-writable, setgid and sticky (see `deliver`)."""
 MAX_FILES = 200
 """More decision files than this for one session is an attack or a loop: the rest are ignored."""
 
@@ -89,7 +91,12 @@ def deliver(
     """Write one decision for `request` into the session's inbox, atomically; its path."""
     inbox = Path(session_dir) / INBOX
     try:
-        inbox.mkdir(mode=0o755, exist_ok=True)
+        inbox.mkdir(exist_ok=False)
+        # A second approver is often another OS user of the window's group: the inbox is the
+        # group's to write in (setgid: files keep the group; sticky: nobody removes another's).
+        inbox.chmod(INBOX_MODE)
+    except FileExistsError:
+        pass
     except OSError as exc:
         raise SessionDirError(f"{inbox}: cannot deliver the decision: {exc.strerror}") from exc
     body = {

@@ -154,8 +154,24 @@ def summary_text(scan: LogScan) -> str:
     ]
     if extras:
         lines.append(f"  history:   {', '.join(extras)}")
+    lines += _approvals(scan)
     lines.append(f"  last hash: {scan.last_hash}")
     return "\n".join(lines)
+
+
+def _approvals(scan: LogScan) -> list[str]:
+    """Who approved or denied what (four-eyes). A log without approvals costs nothing more; one
+    with them is read again for those few records (the fast scan keeps no records)."""
+    if not (scan.counts[Event.APPROVAL_GIVEN] or scan.counts[Event.APPROVAL_DENIED]):
+        return []
+    records = read_log(scan.path).records
+    said = [
+        f"{r.payload.get('step')} {'approved' if r.type == Event.APPROVAL_GIVEN else 'DENIED'} "
+        f"by {r.actor}"
+        for r in records
+        if r.type in (Event.APPROVAL_GIVEN, Event.APPROVAL_DENIED)
+    ]
+    return [f"  approvals: {'; '.join(said)}"]
 
 
 def outcome_of(end: Record | None) -> str:

@@ -9,7 +9,8 @@ and before any change, is this identity able to do the whole runbook, here, now?
 - metrics: each guardrail's metric has datapoints in the last 15 minutes (a guardrail that
   reads nothing watches nothing);
 - credentials: they outlive the maintenance window, or the row says when they expire;
-- quotas: not checked (a line says what to look at by hand).
+- quotas: room under the EC2 vCPU quota for what a refresh above desired launches
+  (tui/aws/preflight_quotas.py).
 
 Only `fail` rows refuse (exit 5); `warn` and `not checked` rows are shown and recorded.
 """
@@ -25,6 +26,7 @@ from typing import Any
 from tui.aws.calls import call
 from tui.aws.context import AwsContext
 from tui.aws.metrics import fetch_series
+from tui.aws.preflight_quotas import quota_rows
 from tui.aws.preflight_resources import resources_named
 from tui.aws.protocol import FAIL, NOT_CHECKED, OK, WARN, CloudError, Identity, PreflightCheck
 from tui.runbook.model import Runbook
@@ -59,7 +61,7 @@ def run_preflight(
     rows += found
     rows += _metrics(ctx, runbook)
     rows.append(_credentials(ctx, runbook))
-    rows += _quotas(ctx, runbook)
+    rows += quota_rows(ctx, runbook)
     return rows
 
 
@@ -264,36 +266,6 @@ def _duration(delta: timedelta) -> str:
     seconds = max(int(delta.total_seconds()), 0)
     hours, rest = divmod(seconds, 3600)
     return f"{hours}h{rest // 60:02d}m" if hours else f"{rest // 60}m{rest % 60:02d}s"
-
-
-def _quotas(ctx: AwsContext, runbook: Runbook) -> list[PreflightCheck]:
-    """A refresh whose MaxHealthyPercentage is over 100 launches above the group's desired
-    capacity: up to desired x (max - 100) % more instances. The EC2 quota is in vCPUs and its
-    usage is not readable without Service Quotas and CloudWatch usage metrics, so the row says
-    how many more instances to make room for, and is `not checked`."""
-    rows = []
-    for step in runbook.order:
-        high = step.arguments.get("max_healthy_percentage") or 100
-        if step.action != "autoscaling.instance_refresh" or high <= 100:
-            continue
-        group = str(step.arguments.get("group"))
-        try:
-            desired = int(ctx.resolve.auto_scaling_group(group).get("DesiredCapacity") or 0)
-        except CloudError:  # the exists and permissions rows say why
-            more, seen = f"{high - 100} % of its desired capacity", "its desired capacity unread"
-        else:
-            extra = -(-desired * (high - 100) // 100)
-            more, seen = f"{extra} instance(s)", f"its desired {desired}"
-        rows.append(
-            PreflightCheck(
-                f"quota: running instances ({step.id})",
-                NOT_CHECKED,
-                f"the refresh of {group} may run {more} above {seen} (MaxHealthyPercentage {high})",
-                f"check the EC2 quota 'Running On-Demand Standard instances' (L-1216C47A, in "
-                f"vCPUs) has room for {more} more (Service Quotas console)",
-            )
-        )
-    return rows
 
 
 def blocking(rows: list[PreflightCheck]) -> list[PreflightCheck]:

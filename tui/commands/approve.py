@@ -68,8 +68,7 @@ def run_approve(args: argparse.Namespace) -> int:
     _running(session)
     start = next((r.payload for r in read_log(session).records if r.type == "session.start"), {})
     approver = _who(start, args.profile)
-    operator = request.record.payload.get("operator") or {}
-    _refuse_self(approver, operator)
+    _refuse(approver, request)
     print(_shown(request), file=sys.stdout)
     decision = DENY if args.deny else APPROVE if args.yes else _ask()
     reason = args.reason.strip()
@@ -84,11 +83,18 @@ def run_approve(args: argparse.Namespace) -> int:
 
 def _request(session: Path, step: str | None, wait: float) -> Any:
     from tui.audit.approval_inbox import waiting_requests
+    from tui.audit.errors import SessionDirError
 
     until = time.monotonic() + max(0.0, wait)
     pause = threading.Event()
     while True:
-        found = [r for r in waiting_requests(session) if step is None or r.step == step]
+        try:
+            waiting = waiting_requests(session)
+        except SessionDirError:
+            if time.monotonic() >= until:
+                raise
+            waiting = []  # the session is still starting: its log is not there yet
+        found = [r for r in waiting if step is None or r.step == step]
         if found and len({r.step for r in found}) == 1:
             # Two for one step: an override asked while the step's own approval waited; the
             # session reads the latest's decisions now, the earlier one's after.
@@ -149,15 +155,26 @@ def _who(start: dict[str, Any], profile: str | None) -> dict[str, Any]:
     return {**ident, "os_user": user, "host": socket.gethostname(), "pid": os.getpid()}
 
 
-def _refuse_self(approver: dict[str, Any], operator: dict[str, Any]) -> None:
-    from tui.engine.approvals import self_approval
+def _refuse(approver: dict[str, Any], request: Any) -> None:
+    """Refuse, before anything is delivered, what the session would not count: the operator
+    approving themselves, or someone the runbook's `from` does not name. The session checks
+    again (the file could be written by hand)."""
+    from tui.engine.approvals import allowed, approver_name, self_approval
 
+    payload = request.record.payload
+    operator = payload.get("operator") or {}
     why = self_approval(approver, operator)
     if why is not None:
         raise InputError(
             f"refused: {why}. The operator is {operator.get('arn')} ({operator.get('os_user')} "
             f"on {operator.get('host')}); another person must approve, with their own "
             "credentials. Nothing was delivered."
+        )
+    named = tuple(payload.get("from") or ())
+    if not allowed(approver, named):
+        raise InputError(
+            f"refused: the runbook names who may approve this ({', '.join(named)}), and "
+            f"{approver_name(approver)} is not one of them. Nothing was delivered."
         )
 
 

@@ -10,68 +10,41 @@ from contextlib import AbstractContextManager
 from typing import Any
 
 from tui.engine.events import ApprovalEnded, ApprovalWaiting
-from tui.engine.ports import Answer, Operator, Question
+from tui.engine.ports import Answer, Operator, PassingOn, Question
 
 
-class AskedAtRealTime:
-    """`operator`, each of whose questions waits inside `real_time()`."""
+class AskedAtRealTime(PassingOn):
+    """`inner`, each of whose questions waits inside `real_time()` (a person's front end)."""
 
     def __init__(
-        self, operator: Operator, real_time: Callable[[], AbstractContextManager[None]]
+        self, inner: Operator, real_time: Callable[[], AbstractContextManager[None]]
     ) -> None:
-        self.operator = operator
+        super().__init__(inner)
         self.real_time = real_time
-        self._approval: AbstractContextManager[None] | None = None
-
-    def notify(self, event: Any) -> None:
-        if isinstance(event, ApprovalWaiting) and self._approval is None:
-            self._approval = self.real_time()
-            self._approval.__enter__()
-        elif isinstance(event, ApprovalEnded) and self._approval is not None:
-            approval, self._approval = self._approval, None
-            approval.__exit__(None, None, None)
-        self.operator.notify(event)
 
     def ask(self, question: Question) -> Answer:
         with self.real_time():
-            return self.operator.ask(question)
-
-    def withdraw(self, question: Question) -> None:
-        """Pass the engine's withdrawal on (tui/engine/asking.py)."""
-        withdraw = getattr(self.operator, "withdraw", None)
-        if withdraw is not None:
-            withdraw(question)
+            return self.inner.ask(question)
 
 
-class ApprovalsAtRealTime:
-    """`operator`, with the world at real time from `ApprovalWaiting` to `ApprovalEnded`
+class ApprovalsAtRealTime(PassingOn):
+    """`inner`, with the world at real time from `ApprovalWaiting` to `ApprovalEnded`
     (tui/engine/approvals.py): another person reading the request in their own terminal takes
     what it would take on the night, and the approval's timeout lasts as long as it says. For
     every front end, headless too: the approver is a person even when the operator is not."""
 
     def __init__(
-        self, operator: Operator, real_time: Callable[[], AbstractContextManager[None]]
+        self, inner: Operator, real_time: Callable[[], AbstractContextManager[None]]
     ) -> None:
-        self.operator = operator
+        super().__init__(inner)
         self.real_time = real_time
         self._held: AbstractContextManager[None] | None = None
 
     def notify(self, event: Any) -> None:
-        from tui.engine.events import ApprovalEnded, ApprovalWaiting
-
         if isinstance(event, ApprovalWaiting) and self._held is None:
             self._held = self.real_time()
             self._held.__enter__()
         elif isinstance(event, ApprovalEnded) and self._held is not None:
             held, self._held = self._held, None
             held.__exit__(None, None, None)
-        self.operator.notify(event)
-
-    def ask(self, question: Question) -> Answer:
-        return self.operator.ask(question)
-
-    def withdraw(self, question: Question) -> None:
-        """Pass the engine's withdrawal on (tui/engine/asking.py)."""
-        withdraw = getattr(self.operator, "withdraw", None)
-        if withdraw is not None:
-            withdraw(question)
+        self.inner.notify(event)

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 from tui.engine.events import FastForward, StepChanged
-from tui.engine.ports import Answer, Operator, Question, StepState
+from tui.engine.ports import Operator, PassingOn, StepState
 
 # The states a step shows as it begins (its preconditions first, a question about it, or its
 # action at once) and once it is done. Only the first of each counts (tui/rehearsal/scenario.py).
@@ -20,18 +20,18 @@ MOMENTS = {
 }
 
 
-class StepsToWorld:
-    """`operator`, whose step events the world hears before the front end does, on the
+class StepsToWorld(PassingOn):
+    """`inner`, whose step events the world hears before the front end does, on the
     session's thread: the fault is in the world before the engine reads the step's
     preconditions (`World.step_reached` waits for the simulator to publish it)."""
 
     def __init__(
         self,
-        operator: Operator,
+        inner: Operator,
         reached: Callable[[str, str], None],
         fast_forward: Callable[[bool], None] | None = None,
     ) -> None:
-        self.operator = operator
+        super().__init__(inner)
         self.reached = reached
         self.fast_forward = fast_forward
 
@@ -40,13 +40,4 @@ class StepsToWorld:
             self.reached(event.step, MOMENTS[event.state])
         elif isinstance(event, FastForward) and self.fast_forward is not None:
             self.fast_forward(event.on)  # the world at its fastest, or back at its own speed
-        self.operator.notify(event)
-
-    def ask(self, question: Question) -> Answer:
-        return self.operator.ask(question)
-
-    def withdraw(self, question: Question) -> None:
-        """Pass the engine's withdrawal on (tui/engine/asking.py)."""
-        withdraw = getattr(self.operator, "withdraw", None)
-        if withdraw is not None:
-            withdraw(question)
+        self.inner.notify(event)

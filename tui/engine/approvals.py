@@ -174,7 +174,9 @@ class ApprovalGate:
             else f"no approval within {rule.timeout}"
         )
         self.core.notice(f"{question.title}: {text}; taken as {meant!r}", "warn", question.step)
-        return Answer(meant, verdict.who, text=text, timed_out=verdict.outcome == "timeout")
+        return Answer(
+            meant, verdict.who, text=text, timed_out=verdict.outcome == "timeout", unapproved=text
+        )
 
     def wait(self, rule: Approvals, question: Question, answered: Record) -> Verdict:
         """Wait for `rule.required` approvals of what `question` showed (module docstring)."""
@@ -183,6 +185,8 @@ class ApprovalGate:
         if question.deadline is not None:  # a breach's countdown is not stretched by asking
             deadline = min(deadline, question.deadline)
         operator = self.operator()
+        # Due from the moment of asking, before anyone can read the request and act on it.
+        next_poll = core.now() + timedelta(seconds=core.options.poll)
         request = core.log.approval_requested(
             question.step,
             kind=str(question.kind),
@@ -195,7 +199,7 @@ class ApprovalGate:
             deadline=format_ts(deadline),
             answer_seq=answered.seq,
         )
-        where = core.log.path.parent
+        where = core.log.path.parent.resolve()  # the approver is in another directory
         command = f"turnout approve {where}" + (f" --step {question.step}" if question.step else "")
         who = f" from {', '.join(rule.approvers)}" if rule.approvers else ""
         core.notice(
@@ -210,7 +214,6 @@ class ApprovalGate:
             events.ApprovalWaiting(question.step, rule.required, rule.approvers, deadline, command)
         )
         approvers: list[str] = []
-        next_poll = core.now() + timedelta(seconds=core.options.poll)
         idle = threading.Event()
         try:
             while True:
@@ -225,8 +228,10 @@ class ApprovalGate:
                     core.safe_point(question.step)  # Ctrl-C, a rollback request, a pause
                 if core.watching is not None and core.now() >= next_poll:
                     next_poll = core.now() + timedelta(seconds=core.options.poll)
-                    # As for a confirmation: a pause or rollback trigger asks its own question.
-                    trip = core.watching.poll_while_asking(QuestionKind.CONFIRM)
+                    # As while the question itself waits: for a confirmation a pause or
+                    # rollback trigger asks its own question; for a breach's override (the
+                    # guardrail not yet acknowledged) later polls only show and record.
+                    trip = core.watching.poll_while_asking(question.kind)
                     if trip is not None:
                         core.watching.act(trip)  # its own question; may roll back or stop
                 idle.wait(SLICE_S)

@@ -15,11 +15,10 @@ from __future__ import annotations
 
 import getpass
 import os
-from typing import Any
 
 from tui.clock import Clock
 from tui.engine import events, questions
-from tui.engine.ports import Answer, Operator, Question, QuestionKind
+from tui.engine.ports import Answer, Operator, PassingOn, Question, QuestionKind
 
 APPROVED_KINDS = frozenset(
     {QuestionKind.CHECKLIST, QuestionKind.CONFIRM, QuestionKind.TYPED, QuestionKind.MANUAL}
@@ -37,16 +36,14 @@ def auto_approver(user: str | None = None) -> str:
     return f"turnout --auto-approve ({user})"
 
 
-class AutoApproving:
-    """`inner`, with the questions of `APPROVED_KINDS` answered yes without asking it."""
+class AutoApproving(PassingOn):
+    """`inner`, with the questions of `APPROVED_KINDS` answered yes without asking it (only
+    questions the wrapped operator was asked can be withdrawn: `PassingOn.withdraw`)."""
 
     def __init__(self, inner: Operator, *, clock: Clock | None = None, who: str | None = None):
-        self.inner = inner
+        super().__init__(inner)
         self.clock = clock
         self.who = who or auto_approver()
-
-    def notify(self, event: Any) -> None:
-        self.inner.notify(event)
 
     def ask(self, question: Question) -> Answer:
         if question.kind not in APPROVED_KINDS or question.choice(questions.YES) is None:
@@ -55,10 +52,3 @@ class AutoApproving:
         at = self.clock.now() if self.clock is not None else None
         self.inner.notify(events.AutoApproved(question, answer, at))
         return answer
-
-    def withdraw(self, question: Question) -> None:
-        """Pass the engine's withdrawal on (tui/engine/asking.py): only questions the wrapped
-        operator was asked can be waiting."""
-        withdraw = getattr(self.inner, "withdraw", None)
-        if withdraw is not None:
-            withdraw(question)

@@ -74,6 +74,9 @@ class Answer:
     text: str | None = None  # what was typed: the confirmation phrase or an override's reason
     timed_out: bool = False
     screenshot: str | None = None  # the SVG of the screen as it was answered, if saved
+    # Set when other people's approval turned a yes into this "no" (tui/engine/approvals.py):
+    # who denied it and why, or that nobody approved in time.
+    unapproved: str | None = None
 
 
 class StepState(StrEnum):
@@ -101,3 +104,24 @@ class Operator(Protocol):
     def ask(self, question: Question) -> Answer:
         """Ask and wait for the answer, or take `question.default` at its deadline."""
         ...
+
+
+class PassingOn:
+    """An `Operator` around `inner` that passes on whatever it does not change: the base of the
+    wrappers that add to telling or asking (`--auto-approve`, the rehearsal's world hearing its
+    steps and holding real time, the webhooks). `withdraw` (tui/engine/asking.py) reaches
+    `inner` when it has one."""
+
+    def __init__(self, inner: Operator) -> None:
+        self.inner = inner
+
+    def notify(self, event: Any) -> None:
+        self.inner.notify(event)
+
+    def ask(self, question: Question) -> Answer:
+        return self.inner.ask(question)
+
+    def withdraw(self, question: Question) -> None:
+        withdraw = getattr(self.inner, "withdraw", None)
+        if withdraw is not None:
+            withdraw(question)

@@ -150,6 +150,10 @@ class StepRunner:
         if answer.choice == questions.ROLLBACK:
             core.log.step_end(step.id, "cancelled", error=f"{answer.who} chose to roll back")
             raise RollbackNeeded("operator", f"{answer.who} chose to roll back at {step.id}")
+        if answer.unapproved:
+            core.log.step_end(step.id, "cancelled", error=f"not approved: {answer.unapproved}")
+            core.state(step.id, StepState.PENDING, "not approved")
+            raise Stop(ExitCode.INTERRUPTED, f"step {step.id} not approved: {answer.unapproved}")
         core.log.step_end(step.id, "cancelled", error=f"{answer.who} said not now")
         core.state(step.id, StepState.PENDING, "not confirmed")
         raise Stop(ExitCode.INTERRUPTED, f"{answer.who} did not confirm step {step.id}")

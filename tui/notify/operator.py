@@ -19,7 +19,7 @@ from typing import Any
 
 from tui.clock import Clock
 from tui.engine import events
-from tui.engine.ports import Answer, Operator, Question
+from tui.engine.ports import Answer, Operator, PassingOn, Question
 from tui.exitcodes import outcome_words
 from tui.notify.messages import Context, Message
 from tui.notify.sender import Sender
@@ -37,12 +37,13 @@ def _utc(at: datetime | None) -> str:
     return at.strftime("%H:%M:%S UTC") if at is not None else "no deadline"
 
 
-class NotifyingOperator:
-    """`inner`, with what webhooks hear handed to `sender` first. Other attributes (the
-    engine's `withdraw`) are the inner operator's."""
+class NotifyingOperator(PassingOn):
+    """`inner`, with what webhooks hear handed to `sender` first (the engine's `withdraw` is
+    passed on: `PassingOn`)."""
 
     def __init__(self, inner: Operator, sender: Sender, clock: Clock) -> None:
-        self.inner, self.sender, self.clock = inner, sender, clock
+        super().__init__(inner)
+        self.sender, self.clock = sender, clock
         self.context = Context()
         self._triggered: set[tuple[str, str]] = set()
         self._rolling_back = False
@@ -64,9 +65,6 @@ class NotifyingOperator:
         except Exception as exc:  # as in `notify`
             self.sender.unmade(str(question.kind), exc)
         return self.inner.ask(question)
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self.inner, name)
 
     # -- engine events -> messages -----------------------------------------------------------
 

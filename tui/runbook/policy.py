@@ -24,10 +24,17 @@ from tui.runbook.model import Condition, Runbook
 VERSION = "2012-10-17"
 
 # boto3's client name -> IAM's service prefix, where they differ.
-_PREFIX = {"elbv2": "elasticloadbalancing"}
+_PREFIX = {"elbv2": "elasticloadbalancing", "service-quotas": "servicequotas"}
 # The calls every session makes whatever its steps: who am I (the identity check), and the
 # preflight's permission check.
 _ALWAYS = ("sts.GetCallerIdentity", "iam.SimulatePrincipalPolicy")
+# The preflight's quota row for a refresh launching above desired (aws/preflight_quotas.py):
+# the EC2 vCPU quota's value, what runs now, and each type's vCPUs.
+_QUOTA_READS = (
+    "service-quotas.GetServiceQuota",
+    "ec2.DescribeInstances",
+    "ec2.DescribeInstanceTypes",
+)
 
 
 def iam_action(operation: str) -> str:
@@ -190,6 +197,7 @@ _STAR_WHY = {
     "ecs": "EcsDescribeTaskDefinitionSupportsNoResourceLevelPermissions",
     "route53": "Route53ListHostedZonesByNameSupportsNoResourceLevelPermissions",
     "rds": "RdsCallsWithoutResourceLevelPermissions",
+    "servicequotas": "ServiceQuotasGetServiceQuotaSupportsNoResourceLevelPermissions",
 }
 
 
@@ -224,6 +232,12 @@ def operations(runbook: Runbook) -> dict[str, list[Mapping[str, Any]]]:
         for cond in _conditions(conditions):
             for op in _condition_operations(cond):
                 found.setdefault(op, []).append(_condition_args(cond))
+        if (
+            step.action == "autoscaling.instance_refresh"
+            and (step.arguments.get("max_healthy_percentage") or 100) > 100
+        ):
+            for op in _QUOTA_READS:
+                found.setdefault(op, []).append({})
     # (The preflight reads the guardrails' metrics with the GetMetricData they declare.)
     return found
 

@@ -1,11 +1,13 @@
 """The runbook picker: the runbooks on the left with their risk in words, the highlighted one's
 title, description, window and steps on the right, and the scenario a rehearsal would run (`s`
-chooses another). Enter rehearses it; `x` runs it for real."""
+chooses another). Enter rehearses it; `x` runs it for real. Under the runbooks, the drills of
+the curriculum: Enter starts one (`turnout drill run NAME`), scored at the end."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from rich.text import Text
 from textual import on
@@ -56,10 +58,31 @@ def scenario_markdown(scenario: ScenarioEntry, count: int) -> str:
     return f"\n\n---\n\n**Enter rehearses with scenario `{scenario.name}`**: {scenario.title}{more}"
 
 
+def drill_prompt(drill: Any) -> Text:
+    """`drill first-canary  alb-canary`."""
+    text = Text(no_wrap=True, overflow="ellipsis")
+    text.append("drill ", style="dim")
+    text.append(drill.name, style="bold")
+    text.append(f"  {drill.runbook}", style="dim")
+    return text
+
+
+def drill_markdown(drill: Any) -> str:
+    """A drill's title, lesson, good outcome, what it plays, and how to start it."""
+    blind = ", ".join(v.name for v in drill.draws)
+    return (
+        f"# Drill: {drill.title or drill.name}\n\n**Lesson.** {drill.lesson}\n\n"
+        f"**A good outcome:** {drill.good} (errors within {drill.budget:.1%} of requests).\n\n"
+        f"Runbook `{drill.runbook}` · scenario `{drill.variant.name}` · `--blind` draws from "
+        f"{blind} · read {drill.read}\n\n---\n\n**Enter starts the drill** (`turnout drill "
+        f"run {drill.name}`): a rehearsal scored on your decisions, kept in your history."
+    )
+
+
 def _shown(path: Path) -> str:
     """The path as the person would type it: relative to where they are, when it is below."""
-    try:
-        return str(path.resolve().relative_to(Path.cwd()))
+    try:  # absolute, not resolved: `runbooks/` is a link to the package's, and says so less
+        return str(path.absolute().relative_to(Path.cwd()))
     except ValueError:
         return str(path)
 
@@ -74,10 +97,13 @@ class PickerScreen(Screen[PickerChoice | None]):
         Binding("q,escape", "leave", "Quit"),
     ]
 
-    def __init__(self, entries: list[RunbookEntry], directory: Path) -> None:
+    def __init__(
+        self, entries: list[RunbookEntry], directory: Path, drills: Sequence[Any] = ()
+    ) -> None:
         super().__init__()
         self.entries = entries
         self.directory = directory
+        self.drills = list(drills)
         self._scenarios: dict[int, list[ScenarioEntry]] = {}  # per entry, read when highlighted
         self._chosen: dict[int, int] = {}  # per entry, the index of the scenario chosen
 
@@ -88,8 +114,11 @@ class PickerScreen(Screen[PickerChoice | None]):
             id="picker-title",
         )
         with Horizontal(id="picker-body"):
+            drills: list[Option | None] = [None] if self.drills and self.entries else []
+            drills += [Option(drill_prompt(d), id=f"d{n}") for n, d in enumerate(self.drills)]
             yield OptionList(
                 *(Option(entry_prompt(e), id=str(n)) for n, e in enumerate(self.entries)),
+                *drills,
                 id="picker-list",
             )
             with VerticalScroll(id="picker-detail"):
@@ -108,7 +137,20 @@ class PickerScreen(Screen[PickerChoice | None]):
 
     @on(OptionList.OptionHighlighted)
     def _show(self, event: OptionList.OptionHighlighted) -> None:
-        self._describe(int(event.option.id or 0))
+        option_id = event.option.id or "0"
+        if option_id.startswith("d"):
+            self.query_one(Markdown).update(drill_markdown(self.drills[int(option_id[1:])]))
+            return
+        self._describe(int(option_id))
+
+    def _highlighted(self) -> tuple[str, int] | None:
+        """("runbook", index) or ("drill", index) of the highlighted option."""
+        option = self.query_one(OptionList).highlighted_option
+        if option is None or option.id is None:
+            return None
+        if option.id.startswith("d"):
+            return "drill", int(option.id[1:])
+        return "runbook", int(option.id)
 
     def _describe(self, index: int) -> None:
         text = entry_markdown(self.entries[index])
@@ -129,16 +171,25 @@ class PickerScreen(Screen[PickerChoice | None]):
 
     def action_next_scenario(self) -> None:
         """`s`: rehearse the highlighted runbook with the next scenario it can run."""
-        index = self.query_one(OptionList).highlighted
-        if index is None or not self.entries or self.scenario(index) is None:
+        chosen = self._highlighted()
+        if chosen is None or chosen[0] != "runbook" or self.scenario(chosen[1]) is None:
             return
+        index = chosen[1]
         self._chosen[index] = (self._chosen.get(index, 0) + 1) % len(self._scenarios[index])
         self._describe(index)
 
     def action_choose(self, mode: str) -> None:
-        """Pick the highlighted runbook (one that loads)."""
-        index = self.query_one(OptionList).highlighted
-        if index is None or not self.entries:
+        """Pick the highlighted runbook (one that loads), or drill."""
+        chosen = self._highlighted()
+        if chosen is None:
+            return
+        kind, index = chosen
+        if kind == "drill":
+            drill = self.drills[index]
+            if mode == "run":
+                self.notify("A drill is a rehearsal: Enter starts it.", timeout=4)
+                return
+            self.dismiss(PickerChoice(Path(drill.runbook), "drill", drill=drill.name))
             return
         entry = self.entries[index]
         if entry.runbook is None:

@@ -65,7 +65,7 @@ def _status_text(
             text.append(f" — {what} automatically in {duration_text(left)}", style="bold")
         text.append("" if replay else "   press c to answer")
         return text, "-alarm" if left is not None else "-ask"
-    if model.approval is not None and not replay:
+    if model.approval is not None:
         wait = model.approval
         left = max(0.0, (wait.deadline - now).total_seconds())
         text = Text(f"◆ WAITING FOR ANOTHER PERSON'S APPROVAL ({wait.required} needed)")

@@ -36,6 +36,7 @@ NAMES = (
     "rds.blue_green",
     "route53.change_status",
     "route53.record_weights",
+    "servicequotas.ec2_quotas",
     "role_sessions",
     "throttling",
     "world_timestamps",

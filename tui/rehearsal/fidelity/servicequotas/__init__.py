@@ -1,0 +1,1 @@
+"""Service Quotas extensions: EC2's On-Demand vCPU quota, which moto lacks."""
