@@ -128,10 +128,12 @@ class LogFollower:
             if not (isinstance(i, AskedInReplay | AnsweredInReplay) and id(i.pending) in both)
         ]
 
-    def run(self, emit: Emit) -> None:
-        """Until `stop()`: emit the events of every record as it is written."""
+    def run(self, emit: Emit, alive: Callable[[], bool] = lambda: True) -> None:
+        """Until `stop()`, or until `alive()` is false (the app has gone without stopping it:
+        its event loop, closing, waits for this thread): emit the events of every record as
+        it is written."""
         catching_up = True
-        while not self._stop.is_set():
+        while not self._stop.is_set() and alive():
             records = self.poll()
             if records:
                 emit(self.events(records), catching_up)

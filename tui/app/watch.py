@@ -120,6 +120,7 @@ class WatchApp(TurnoutApp):
 
     def _check_parent(self) -> None:
         if os.getppid() != self._parent_pid:
+            self.follower.stop()  # first: the closing loop waits for the follower's thread
             self.exit(int(ExitCode.COMPLETED))
 
     # -- following ---------------------------------------------------------------------------
@@ -138,7 +139,10 @@ class WatchApp(TurnoutApp):
 
         try:
             self.follower.run(
-                lambda items, catching_up: self.call_from_thread(self._followed, items, catching_up)
+                lambda items, catching_up: self.call_from_thread(
+                    self._followed, items, catching_up
+                ),
+                alive=lambda: self.is_running,
             )
         except ChainBreak as exc:
             self.call_from_thread(
