@@ -59,11 +59,11 @@ def test_a_record_that_does_not_verify_stops_the_follower(growing) -> None:
         session_start(growing.path.parent, wait_s=0)
 
 
-def test_catching_up_opens_only_the_question_still_waiting(growing) -> None:
+def test_a_batch_opens_only_the_question_still_waiting(growing) -> None:
     breach = growing.index("confirm.prompt", kind="breach")
     growing.through(breach)
     follower = LogFollower(growing.path.parent)
-    items = follower.events(follower.poll(), catching_up=True)
+    items = follower.events(follower.poll())
     asked = [i.pending.question.kind for i in items if isinstance(i, AskedInReplay)]
     assert asked == ["breach"]
     assert not [i for i in items if isinstance(i, AnsweredInReplay)]

@@ -157,3 +157,25 @@ def test_a_record_that_does_not_verify_stops_the_watch_and_says_so(tmp_path) -> 
             await pilot.press("q")
 
     run(body)
+
+
+def test_an_answer_and_the_next_question_read_together_leave_one_modal(tmp_path) -> None:
+    """The operator answers and the engine asks again between two polls: the answered
+    question's modal is gone before the next one opens (a dismissal takes a moment: pushed
+    meanwhile, the next modal was stacked over the old one and the screen stopped moving)."""
+    app, log, _ = _watching(tmp_path)
+    log.through(log.index("confirm.prompt", kind="confirm"))
+
+    async def body() -> None:
+        async with app.run_test(size=(120, 40)) as pilot:
+            await until(pilot, lambda: "Confirm the next step" in screen_text(app))
+            log.through(log.index("confirm.prompt", kind="breach"))  # its answer, then a breach
+            await until(pilot, lambda: "GUARDRAIL BREACHED" in screen_text(app))
+            await pilot.pause(0.3)
+            assert [str(s.pending.question.kind) for s in app.question_screens()] == ["breach"]
+            log.rest()
+            await until(pilot, lambda: "SESSION ENDED: rolled back" in screen_text(app))
+            assert not app.question_screens()
+            await pilot.press("q")
+
+    run(body)

@@ -74,12 +74,13 @@ class Browser:
         self._ws: Any = None
 
     async def __aenter__(self) -> Browser:
+        port_file = self.profile / "DevToolsActivePort"
+        port_file.unlink(missing_ok=True)  # a profile used before holds the old port
         self._process = subprocess.Popen(
             [self.executable, *FLAGS, f"--user-data-dir={self.profile}", "about:blank"],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
-        port_file = self.profile / "DevToolsActivePort"
         for _ in range(300):  # Chromium writes its port once it listens (about a second)
             if port_file.is_file() and port_file.read_text().strip():
                 break

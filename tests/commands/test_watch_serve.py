@@ -24,8 +24,12 @@ ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.slow
 
 
-async def _serve(watched: Path) -> tuple[asyncio.subprocess.Process, str]:
-    """`turnout watch WATCHED --serve` started; the address it printed."""
+BOUND_S = 90.0  # ends a broken test only: the suite shares two busy cores
+
+
+async def _serve(watched: Path, printed: list[str]) -> tuple[asyncio.subprocess.Process, str]:
+    """`turnout watch WATCHED --serve` started; the address it printed. Everything it prints
+    goes on into `printed` (a failing test shows it: a watcher's traceback lands there)."""
     process = await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",
@@ -39,15 +43,35 @@ async def _serve(watched: Path) -> tuple[asyncio.subprocess.Process, str]:
         cwd=watched.parent,
     )
     assert process.stdout is not None
-    printed = []
     while True:
-        line = (await asyncio.wait_for(process.stdout.readline(), 20)).decode()
+        line = (await asyncio.wait_for(process.stdout.readline(), BOUND_S)).decode()
         printed.append(line)
         found = re.search(r"open\s+(http://127\.0\.0\.1:\d+/\S+/)", line)
         if found:
+            asyncio.get_running_loop().create_task(_drain(process, printed))
             return process, found[1]
         if not line:
             raise AssertionError(f"turnout watch --serve printed no address: {printed}")
+
+
+async def _drain(process: asyncio.subprocess.Process, printed: list[str]) -> None:
+    assert process.stdout is not None
+    while line := await process.stdout.readline():
+        printed.append(line.decode(errors="replace"))
+
+
+def _watchers(watched: Path) -> list[int]:
+    """The pids of the `turnout watch WATCHED` processes the server started for browsers."""
+    wanted = f"tui\0watch\0{watched}\0".encode()
+    found = []
+    for entry in Path("/proc").iterdir():
+        try:
+            line = (entry / "cmdline").read_bytes()
+        except OSError:
+            continue
+        if wanted in line and b"--serve" not in line:
+            found.append(int(entry.name))
+    return found
 
 
 async def _status(http: aiohttp.ClientSession, url: str) -> int:
@@ -69,7 +93,8 @@ def test_the_browser_follows_the_session_and_nobody_without_the_token_gets_in(
     log.through(log.index("step.start", step="canary"))
 
     async def body() -> None:
-        process, url = await _serve(watched)
+        printed: list[str] = []
+        process, url = await _serve(watched, printed)
         base = url.split("/", 3)
         origin, token = "/".join(base[:3]), base[3].strip("/")
         try:
@@ -84,7 +109,7 @@ def test_the_browser_follows_the_session_and_nobody_without_the_token_gets_in(
             async with Browser(executable, profile) as browser:
                 await browser.open(url)
                 shown = await browser.wait_for_screen(
-                    "READ-ONLY", "✓ drain-delay  done", "▶ canary  running"
+                    "READ-ONLY", "✓ drain-delay  done", "▶ canary  running", timeout=BOUND_S
                 )
                 assert "keep-blue" in shown  # the whole runbook's steps
                 # Without the token, the page's own origin refuses it too.
@@ -92,11 +117,28 @@ def test_the_browser_follows_the_session_and_nobody_without_the_token_gets_in(
                 assert status == 403
                 log.rest()  # the session moves on: breach, rollback, the end
                 await browser.wait_for_screen(
-                    "↩ canary  rolled back", "SESSION ENDED: rolled back (exit 3)", "READ-ONLY"
+                    "↩ canary  rolled back",
+                    "SESSION ENDED: rolled back (exit 3)",
+                    "READ-ONLY",
+                    timeout=BOUND_S,
                 )
+                # The browser's own `turnout watch` is still there (a crash would leave the
+                # page showing its last frame; its traceback is in the server's output).
+                assert _watchers(watched)
+        except AssertionError as failed:
+            raise AssertionError(
+                f"{failed}\nturnout watch --serve printed:\n{''.join(printed)}"
+            ) from failed
         finally:
-            process.send_signal(signal.SIGTERM)
+            # The hardest way to go: killed, the server closes no websocket and tells its
+            # watchers nothing. Each sees its server gone and leaves.
+            process.send_signal(signal.SIGKILL)
             await asyncio.wait_for(process.wait(), 20)
+        loop = asyncio.get_running_loop()
+        end = loop.time() + BOUND_S
+        while _watchers(watched) and loop.time() < end:
+            await asyncio.sleep(0.05)
+        assert not _watchers(watched), "a browser's watcher outlived its server"
 
     asyncio.run(body())
     assert os.listdir(watched) == ["audit.jsonl"]  # the watcher wrote nothing beside the log

@@ -91,6 +91,10 @@ class LogFollower:
         """A live session cannot be paused from here: always playing."""
         return True
 
+    def where(self) -> str:
+        """A replay's position for the status bar; a live session is always at its end."""
+        return ""
+
     def stop(self) -> None:
         """Stop following (the app is leaving)."""
         self._stop.set()
@@ -106,32 +110,33 @@ class LogFollower:
         self.records_read += len(records)
         return records
 
-    def events(self, records: list[Record], catching_up: bool) -> list[Any]:
-        """Each record's events, then the record itself (for the audit tail). Catching up, a
-        question that was asked and answered before the watcher came is not opened and
-        closed again: only one still waiting is shown."""
+    def events(self, records: list[Record]) -> list[Any]:
+        """Each record's events, then the record itself (for the audit tail). A question asked
+        and answered within one batch (before the watcher came, or between two polls) is not
+        opened and closed again in the same moment: only one still waiting is shown, and the
+        answer is told like every other. (A modal taken down before it has mounted has no
+        widgets to draw on: the app would stop.)"""
         items: list[Any] = []
         for record in records:
             self.clock.reached(record.time)
             items.extend(self._translator.events(record))
-        if catching_up:
-            answered = {id(i.pending) for i in items if isinstance(i, AnsweredInReplay)}
-            items = [
-                i
-                for i in items
-                if not (
-                    isinstance(i, AskedInReplay | AnsweredInReplay) and id(i.pending) in answered
-                )
-            ]
-        return items
+        asked = {id(i.pending) for i in items if isinstance(i, AskedInReplay)}
+        both = asked & {id(i.pending) for i in items if isinstance(i, AnsweredInReplay)}
+        return [
+            i
+            for i in items
+            if not (isinstance(i, AskedInReplay | AnsweredInReplay) and id(i.pending) in both)
+        ]
 
-    def run(self, emit: Emit) -> None:
-        """Until `stop()`: emit the events of every record as it is written."""
+    def run(self, emit: Emit, alive: Callable[[], bool] = lambda: True) -> None:
+        """Until `stop()`, or until `alive()` is false (the app has gone without stopping it:
+        its event loop, closing, waits for this thread): emit the events of every record as
+        it is written."""
         catching_up = True
-        while not self._stop.is_set():
+        while not self._stop.is_set() and alive():
             records = self.poll()
             if records:
-                emit(self.events(records, catching_up), catching_up)
+                emit(self.events(records), catching_up)
             catching_up = False
             if self._stop.wait(self.poll_s):
                 return

@@ -10,6 +10,7 @@ all times.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
@@ -39,6 +40,8 @@ WATCHED_QUESTION_KEYS = (
     ("", "no choice can be made here: the operator answers on their own screen"),
 )
 """What the keys do in a question's modal, for an observer."""
+
+PARENT_CHECK_S = 1.0  # how often a browser's watcher looks whether its server is still there
 
 
 class WatchScreen(SessionScreen, inherit_bindings=False):
@@ -91,7 +94,10 @@ class WatchApp(TurnoutApp):
         runbook: Any = None,
         runbook_name: str = "",
         who: str | None = None,
+        parent_pid: int | None = None,
     ) -> None:
+        """`parent_pid`: leave when the process that started this one is gone (a browser's
+        watcher whose server was killed: nobody reads its screen any more)."""
         super().__init__(
             runbook,
             follower.clock,
@@ -104,6 +110,18 @@ class WatchApp(TurnoutApp):
         self.follower = follower
         self._session_screen = WatchScreen(self.model)
         self._catching_up = False
+        self._parent_pid = parent_pid
+
+    def on_mount(self) -> None:
+        """For a browser's watcher, a look every second at its server. (Textual calls the
+        app's own `on_mount` too, as it calls each class's: not again from here.)"""
+        if self._parent_pid is not None:
+            self.set_interval(PARENT_CHECK_S, self._check_parent)
+
+    def _check_parent(self) -> None:
+        if os.getppid() != self._parent_pid:
+            self.follower.stop()  # first: the closing loop waits for the follower's thread
+            self.exit(int(ExitCode.COMPLETED))
 
     # -- following ---------------------------------------------------------------------------
 
@@ -121,7 +139,10 @@ class WatchApp(TurnoutApp):
 
         try:
             self.follower.run(
-                lambda items, catching_up: self.call_from_thread(self._followed, items, catching_up)
+                lambda items, catching_up: self.call_from_thread(
+                    self._followed, items, catching_up
+                ),
+                alive=lambda: self.is_running,
             )
         except ChainBreak as exc:
             self.call_from_thread(
@@ -134,9 +155,10 @@ class WatchApp(TurnoutApp):
                 markup=False,
             )
 
-    def _followed(self, items: list[Any], catching_up: bool) -> None:
-        """Draw one batch: events folded in order, records to the audit tail in one go."""
-        from tui.app.replay import RecordPlayed
+    async def _followed(self, items: list[Any], catching_up: bool) -> None:
+        """Draw one batch: events folded in order, records to the audit tail in one go. The
+        follower's thread waits for it (`call_from_thread`), so batches never overlap."""
+        from tui.app.replay import AnsweredInReplay, RecordPlayed
 
         records = []
         self._catching_up = catching_up
@@ -146,6 +168,8 @@ class WatchApp(TurnoutApp):
                     records.append(item.record)
                     if item.record.type == "session.resume":
                         self._resumed()
+                elif isinstance(item, AnsweredInReplay):
+                    await self._answered(item.pending)
                 else:
                     self._replayed(item)
         finally:
@@ -153,6 +177,15 @@ class WatchApp(TurnoutApp):
         if records:
             self.session_screen.add_records(records)
         self.tick()
+
+    async def _answered(self, pending: PendingQuestion) -> None:
+        """The operator answered: its modal is taken down, and gone, before anything else in
+        the batch is drawn (a dismissal completes a moment later: a question asked again in
+        the same batch opens over the session screen, not over the old modal)."""
+        for screen in self.question_screens():
+            if screen.pending is pending and screen is self.screen:
+                await screen.dismiss()
+        self.question_settled(pending)  # the rest of what the app does with an answer
 
     def _resumed(self) -> None:
         """A paused session carried on (`turnout resume` writes on in the same log)."""
@@ -198,15 +231,21 @@ class WatchApp(TurnoutApp):
         return False
 
 
-def run_watch_app(session_dir: str | Path, start: dict | None = None) -> int:
+def run_watch_app(
+    session_dir: str | Path, start: dict | None = None, *, in_browser: bool = False
+) -> int:
     """Watch a session until the viewer leaves; 0 then (the session's own code is its own).
-    `start`: its `session.start` payload, if the caller has read it (`session_start`)."""
+    `start`: its `session.start` payload, if the caller has read it (`session_start`).
+    `in_browser`: started by `--serve` for one browser; it ends when its server does."""
     directory = Path(session_dir)
     start = session_start(directory) if start is None else start
     runbook = runbook_of(start)
     follower = LogFollower(directory, title=runbook.title if runbook else "")
     app = WatchApp(
-        follower, runbook=runbook, runbook_name=str((start.get("runbook") or {}).get("name", ""))
+        follower,
+        runbook=runbook,
+        runbook_name=str((start.get("runbook") or {}).get("name", "")),
+        parent_pid=os.getppid() if in_browser else None,
     )
     app.run()
     return int(ExitCode.COMPLETED)

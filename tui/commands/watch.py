@@ -89,7 +89,7 @@ def run_watch(args: argparse.Namespace) -> int:
             )
         from tui.app.watch import run_watch_app
 
-        return run_watch_app(directory, start)
+        return run_watch_app(directory, start, in_browser=web)
     if args.port is not None and not 0 <= args.port <= 65535:
         raise InputError(f"--port {args.port}: a port is 1 to 65535 (0 or none: a free one)")
     from tui.commands.watch_serve import serve

@@ -90,7 +90,11 @@ def serve(
     sock = listening_socket(bind, port)
     host, real_port = sock.getsockname()[:2]
     shown_host = f"[{host}]" if ":" in host else host
-    command = shlex.join([sys.executable, "-m", "tui", "watch", str(session_dir.resolve())])
+    # `exec`: the watcher is the server's own child, so it can tell when the server is gone
+    # (a kill -9 closes no websocket) and leave (tui/app/watch.py, `parent_pid`).
+    command = "exec " + shlex.join(
+        [sys.executable, "-m", "tui", "watch", str(session_dir.resolve())]
+    )
     server = TokenServer(
         command,
         secrets.token_urlsafe(24),
@@ -104,5 +108,9 @@ def serve(
     if host not in ("127.0.0.1", "::1"):
         print(f"  note: listening on {host}, not only this machine", file=out)
     out.flush()
-    web.run_app(server.make_site(), sock=sock, print=None, handle_signals=True)
+    # A browser still connected would hold a graceful shutdown for a minute: its handler is
+    # cancelled after a second instead, which closes its websocket and ends its watcher.
+    web.run_app(
+        server.make_site(), sock=sock, print=None, handle_signals=True, shutdown_timeout=1.0
+    )
     return int(ExitCode.COMPLETED)

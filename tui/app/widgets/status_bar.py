@@ -12,7 +12,7 @@ from textual.widgets import Static
 from tui.app.model import SessionModel
 from tui.app.question import PendingQuestion
 from tui.app.symbols import duration_text
-from tui.exitcodes import outcome_name, outcome_words
+from tui.exitcodes import ExitCode, outcome_name, outcome_words
 
 
 def outcome_word(code: int) -> str:
@@ -87,7 +87,10 @@ def _watch_status(
     """What an observer is told: nothing here asks them anything."""
     if model.ended is not None:
         text, kind = status_text(model, None, now, replay=True)
-        return text + Text("   still watching: a resume shows here · q leaves"), kind
+        paused = model.ended.exit_code == ExitCode.INTERRUPTED  # resumable: it may go on
+        return text + Text(
+            "   still watching: a resume shows here" if paused else "   q leaves"
+        ), kind
     if pending is not None:
         q = pending.question
         text = Text(f"◆ WAITING FOR THE OPERATOR: {q.title}")
