@@ -143,3 +143,39 @@ def test_nothing_is_recorded_after_session_end(tmp_path: Path) -> None:
     log.close()
     result = shipper.close(within=0.2)[0]
     assert result.failures and "endpoint down" in result.last_error
+
+
+class _Refused(Exception):
+    """What botocore raises for AWS's answer: its `response` carries the error code."""
+
+    def __init__(self, code: str) -> None:
+        super().__init__(code)
+        self.response = {"Error": {"Code": code, "Message": "no"}}
+
+
+def test_at_the_end_a_copy_aws_refused_for_good_is_given_up_at_once(tmp_path: Path) -> None:
+    """A log group that is not there (ResourceNotFoundException) will not be there within the
+    end's drain: close() gives it up rather than hold the session's end for its whole deadline
+    (the old code waited it out: 20 s at the end of every session with a misnamed group). A
+    throttled copy is still retried until the deadline."""
+    gone, throttled = Stream(), Stream()
+    gone.fail = _Refused("ResourceNotFoundException")
+    log, shipper = _open(tmp_path, gone)
+    log.note("one")
+    _until(lambda: gone.fail is not None and shipper._copies[0].result.failures > 0)
+    began = time.monotonic()
+    results = shipper.close(within=120)
+    assert time.monotonic() - began < 60  # a bound far under the deadline, not a speed claim
+    assert results[0].failures >= 1 and results[0].shipped_seq == 0
+    log.close()
+
+    throttled.fail = _Refused("ThrottlingException")
+    (tmp_path / "two").mkdir()
+    log2, shipper2 = _open(tmp_path / "two", throttled)
+    log2.note("one")
+    _until(lambda: shipper2._copies[0].result.failures > 0)
+    assert not shipper2._copies[0].permanent  # retried until the deadline, as before
+    throttled.fail = None  # it recovers within the drain
+    results2 = shipper2.close(within=60)
+    assert results2[0].shipped_seq >= 2
+    log2.close()

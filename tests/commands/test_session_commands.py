@@ -155,7 +155,7 @@ def test_a_role_session_expiring_mid_run_pauses_130_and_resumes_with_a_fresh_one
     credentials expire, any calls that you make with those credentials will fail") with
     6-minute bakes: it pauses, exit 130, saying how to re-authenticate and resume; `turnout
     resume` with a fresh session finishes, exit 0. Old code: exit 4, not resumable."""
-    with turnout_world(speed=20) as env:
+    with turnout_world(speed=60) as env:
         paused = _turnout(
             role_session_env(env),
             "run",

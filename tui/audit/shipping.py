@@ -41,6 +41,19 @@ CHECKPOINTS = frozenset(
 QUEUE_LIMIT = 100_000
 BATCH = 500
 BACKOFF_S = (0.5, 1.0, 2.0, 5.0, 10.0)
+# AWS's answers that no retry within the end's drain can change: the group or the bucket is not
+# there, or the session may not write to it. Mid-session such a copy is still retried (someone
+# may create the group or grant the permission); at the end it is given up at once rather than
+# holding the session's last line for the whole drain.
+PERMANENT = frozenset(
+    {
+        "ResourceNotFoundException",
+        "NoSuchBucket",
+        "AccessDenied",
+        "AccessDeniedException",
+        "UnrecognizedClientException",
+    }
+)
 
 
 class StreamSink(Protocol):
@@ -93,6 +106,7 @@ class _Copy:
     pending: list[tuple[int, bytes]] = field(default_factory=list)  # a stream's lines
     snapshot_seq: int = 0  # a snapshot's: the checkpoint to put (0: none)
     final: bool = False
+    permanent: bool = False  # its last failure was one of PERMANENT
 
 
 class Shipper:
@@ -152,12 +166,13 @@ class Shipper:
         done = False
         while True:
             done = self._take(done)
-            for copy in self._copies:
+            live = [c for c in self._copies if not (self._closing and c.permanent)]
+            for copy in live:
                 if copy.ready and not self._late(copy):
                     self._try(copy, lambda c=copy: self._ship(c))
                 elif not copy.ready and not self._late(copy):
                     self._try(copy, lambda c=copy: self._ready(c))
-            busy = any(c.pending or c.snapshot_seq or not c.ready for c in self._copies)
+            busy = any(c.pending or c.snapshot_seq or not c.ready for c in live)
             if done and (not busy or self._monotonic() >= self._deadline):
                 return
             if busy:
@@ -218,12 +233,14 @@ class Shipper:
         except Exception as exc:  # any failure of a copy: recorded once, retried, never fatal
             copy.result.failures += 1
             copy.result.last_error = f"{type(exc).__name__}: {exc}"
+            copy.permanent = _error_code(exc) in PERMANENT
             tries = copy.result.failures
             copy.retry_at = self._monotonic() + BACKOFF_S[min(tries - 1, len(BACKOFF_S) - 1)]
             if not copy.failing:
                 copy.failing = True
                 self._note(copy, "failing", copy.result.last_error)
             return
+        copy.permanent = False
         if copy.failing:
             copy.failing = False
             self._note(copy, "recovered", f"after {copy.result.failures} failed attempts")
@@ -235,6 +252,15 @@ class Shipper:
         # The log closed or failing: close()'s result still says it.
         with contextlib.suppress(Exception):
             self._record(Event.AUDIT_SHIPPING, {**payload, "shipped_seq": copy.result.shipped_seq})
+
+
+def _error_code(exc: Exception) -> str:
+    """AWS's error code of a sink's failure (botocore's ClientError, read without importing
+    botocore here: the audit layer imports none of it), or "" for anything else."""
+    response = getattr(exc, "response", None)
+    if isinstance(response, dict):
+        return str(response.get("Error", {}).get("Code", ""))
+    return str(getattr(exc, "code", "") or "")
 
 
 def _type_of(line: bytes) -> str:
