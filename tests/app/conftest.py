@@ -108,3 +108,13 @@ def in_app(
         **fields,
     )
     return open_session(request)
+
+
+@pytest.fixture
+def worlds() -> Any:
+    """Rehearsal worlds a test started (tests/app/rehearsal_pilot.py appends them); stopped
+    after it, whatever happened."""
+    started: list[Any] = []
+    yield started
+    for world in started:
+        world.stop()

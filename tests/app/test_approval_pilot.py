@@ -4,7 +4,6 @@ person's decision (delivered as `turnout approve` delivers it) lets the step go 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -31,14 +30,6 @@ steps:
     with: {duration: 10s}
     approvals: {required: 1, timeout: 30m}
 """
-
-
-@pytest.fixture
-def worlds() -> Iterator[list[World]]:
-    started: list[World] = []
-    yield started
-    for world in started:
-        world.stop()
 
 
 def test_the_app_waits_for_another_persons_approval_then_goes_on(

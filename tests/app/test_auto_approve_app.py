@@ -56,14 +56,6 @@ def test_the_app_reaches_the_end_without_a_key_and_shows_what_was_approved(
     assert f"auto-approved: Run canary? ({WHO})" in notes
 
 
-@pytest.fixture
-def worlds():
-    started: list[World] = []
-    yield started
-    for world in started:
-        world.stop()
-
-
 @pytest.mark.slow
 def test_a_rehearsal_in_the_app_with_auto_approve_runs_to_the_end(
     tmp_path: Path, worlds: list[World]

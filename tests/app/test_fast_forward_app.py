@@ -19,14 +19,6 @@ from tui.rehearsal.world import World
 SPEED = 60.0
 
 
-@pytest.fixture
-def worlds():
-    started: list[World] = []
-    yield started
-    for world in started:
-        world.stop()
-
-
 @pytest.mark.slow
 def test_f_fast_forwards_the_full_traffic_bake_and_the_log_says_so(
     tmp_path: Path, worlds: list[World]
@@ -42,7 +34,7 @@ def test_f_fast_forwards_the_full_traffic_bake_and_the_log_says_so(
                 and "f Fast-forward" in screen_text(app)
             )
 
-        await until(pilot, in_the_long_wait, PATIENCE, "the 10-minute wait, with f offered")
+        await until(pilot, in_the_long_wait, PATIENCE, "the 5-minute wait, with f offered")
         seen["before"] = world.clock.speed
         await pilot.press("f")
         await until(
@@ -61,7 +53,7 @@ def test_f_fast_forwards_the_full_traffic_bake_and_the_log_says_so(
         trainee,
         worlds,
         auto_approve=True,
-        overrides={"bake": "30s", "full_bake": "10m"},
+        overrides={"bake": "30s", "full_bake": "5m"},
     )
     assert result.outcome.code == ExitCode.COMPLETED
     assert seen["before"] == SPEED and seen["after"] == SPEED
@@ -71,4 +63,4 @@ def test_f_fast_forwards_the_full_traffic_bake_and_the_log_says_so(
     assert verified.ok
     skipped = [r for r in verified.reading.records if r.type == "rehearsal.fast_forward"]
     assert len(skipped) == 1 and skipped[0].payload["step"] == "full-traffic-bake"
-    assert 0 < skipped[0].payload["seconds_left"] <= 600
+    assert 0 < skipped[0].payload["seconds_left"] <= 300

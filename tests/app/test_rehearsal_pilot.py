@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -56,15 +55,6 @@ def countdown(text: str) -> int:
     """Seconds left on the breach question's countdown ("… automatically in 1:58")."""
     minutes, seconds = re.search(r"automatically in (\d+):(\d\d)", text).groups()  # type: ignore[union-attr]
     return 60 * int(minutes) + int(seconds)
-
-
-@pytest.fixture
-def worlds() -> Iterator[list[World]]:
-    """Worlds a test started; stopped after it, whatever happened."""
-    started: list[World] = []
-    yield started
-    for world in started:
-        world.stop()
 
 
 def test_bad_ami_canary_breaches_and_one_key_rolls_back_to_blue(

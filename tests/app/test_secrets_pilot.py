@@ -4,8 +4,6 @@ screenshots show `••••••` where the secrets were; the alarm still re
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 
 from tests.app.conftest import until
@@ -14,18 +12,9 @@ from tests.app.screen_text import screen_text
 from tests.attack_runbook import leaks, secrets, write_attack_runbook
 from tui.engine.ports import QuestionKind
 from tui.exitcodes import ExitCode
-from tui.rehearsal.world import World
 from tui.runbook.secrets import MASK
 
 pytestmark = pytest.mark.slow
-
-
-@pytest.fixture
-def worlds() -> Iterator[list[World]]:
-    started: list[World] = []
-    yield started
-    for world in started:
-        world.stop()
 
 
 def test_the_app_shows_secrets_masked_and_still_sends_them(tmp_path, worlds) -> None:
