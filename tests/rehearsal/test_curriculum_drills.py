@@ -84,8 +84,8 @@ PLAYS = {
     ),
     "switchover-long-write": (
         {QuestionKind.STEP_FAILED: WaitThen(11 * 60, "retry")},  # the write lasts ten minutes
-        {},  # rolls back at once: a switchover cannot be undone
-        ("ended left for operator",),
+        {},  # rolls back at once: RDS refused it, so nothing to undo, but the upgrade is given up
+        ("ended rolled back",),
     ),
     "ecs-bad-task": ({}, {QuestionKind.STEP_FAILED: "leave"}, ("left the failed roll-out",)),
     "spot-throttling": ({}, {QuestionKind.CONFIRM: not_now}, ("ended interrupted",)),

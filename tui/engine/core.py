@@ -56,6 +56,7 @@ class Progressed:
     started_at: dict[str, datetime] = field(default_factory=dict)  # step -> first start
     in_flight: Step | None = None  # the step whose action was started and has not ended
     driver: ActionDriver | None = None  # the in-flight step's driver
+    launched: set[str] = field(default_factory=set)  # steps whose start AWS accepted
     # Steps a resumed rollback covers beyond `done` and `in_flight`: those the rollback had
     # cancelled before the crash. Verification reads their guardrails too.
     covered: list[Step] = field(default_factory=list)

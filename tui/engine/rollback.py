@@ -103,6 +103,17 @@ class Rollback:
         self._cancel_in_flight(reason)
         problems = [f"{label}: its undo failed before the interruption" for label in failed_before]
         for item in plan:
+            if item.kind == "irreversible" and self._refused_before_it_began(item.step):
+                # AWS refused the start (RDS refusing a switchover for a long write): there is
+                # nothing to undo, and "restore by hand" would send a person after nothing.
+                core.log.rollback_step(item.label, ok=True, error=None)
+                core.notice(
+                    f"{item.label}: AWS refused it before it began and shows no change: "
+                    "nothing to undo",
+                    "info",
+                    item.label,
+                )
+                continue
             error = self.undo(item, resumed=resumed)
             core.log.rollback_step(item.label, ok=error is None, error=error)
             target = item.undoes or item.label
@@ -187,6 +198,20 @@ class Rollback:
                     core.notice(f"{target}: AWS shows its undo {state}; not sending it again")
                     return self._follow(target, found, driver.poll_undo)
             return self._follow(target, driver.undo(captured), driver.poll_undo)
+
+    def _refused_before_it_began(self, step: Step) -> bool:
+        """The in-flight step's start never went through, and AWS shows no change of it
+        (`find_started` asked; a step that was accepted, or whose driver cannot tell, is not)."""
+        progress = self.core.progress
+        if progress.in_flight is not step or step.id in progress.launched:
+            return False
+        if progress.driver is None:
+            return False
+        try:
+            with self.core.tag(step.id, rollback=True):
+                return not progress.driver.find_started(progress.captured.get(step.id, {}))
+        except (CloudError, KeyError, NotImplementedError):
+            return False
 
     def _driver_for(self, step: Step) -> ActionDriver:
         progress = self.core.progress

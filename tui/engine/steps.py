@@ -197,6 +197,8 @@ class StepRunner:
             core.state(step.id, StepState.RUNNING, "following the change already under way")
             progress = self.attempt(step, driver.poll)
         while True:
+            if not progress.failed:  # AWS took the change (a refused start reports failed)
+                core.progress.launched.add(step.id)
             self._report(step, progress, progress_seen)
             if progress.done:
                 return
