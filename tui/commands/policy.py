@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from tui.commands.session_args import add_set_flag
 from tui.errors import InputError
 from tui.exitcodes import ExitCode
 
@@ -28,7 +29,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "scoped to the target account, region and named resources where AWS allows it.",
     )
     policy.add_argument("runbook", metavar="RUNBOOK")
-    _set_flag(policy)
+    add_set_flag(policy)
     policy.add_argument("-o", "--output", metavar="FILE", help="write it to FILE, not stdout")
     policy.add_argument(
         "--lock-table", metavar="TABLE", help="also allow the DynamoDB lease table TABLE"
@@ -45,7 +46,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "action and the statement to add; 0 when nothing refuses.",
     )
     preflight.add_argument("runbook", metavar="RUNBOOK")
-    _set_flag(preflight)
+    add_set_flag(preflight)
     preflight.add_argument("--profile", metavar="P", help="AWS profile (default: the chain)")
     preflight.add_argument("--region", metavar="R", help="AWS region (default: the target)")
     preflight.add_argument(
@@ -54,16 +55,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="check the actions of this policy (default: what `turnout policy` prints)",
     )
     preflight.set_defaults(handler=preflight_command)
-
-
-def _set_flag(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--set",
-        action="append",
-        default=[],
-        metavar="NAME=VALUE",
-        help="set a runbook parameter (repeatable)",
-    )
 
 
 def _load(args: argparse.Namespace) -> Any:

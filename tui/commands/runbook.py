@@ -10,11 +10,11 @@ import argparse
 import sys
 from typing import TYPE_CHECKING, Any
 
+from tui.commands.session_args import add_set_flag, print_problems
 from tui.exitcodes import ExitCode
 
 if TYPE_CHECKING:  # the runbook package is imported by the handlers, not by `turnout --help`
     from tui.runbook.model import Runbook
-    from tui.runbook.problems import RunbookInvalid
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -26,7 +26,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "listing every problem as FILE:LINE:COL: message. No AWS call is made.",
     )
     validate.add_argument("runbooks", nargs="+", metavar="RUNBOOK")
-    _add_set(validate)
+    add_set_flag(validate)
     validate.add_argument(
         "--format",
         choices=("text", "json", "sarif"),
@@ -43,7 +43,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "operations it calls, its preconditions and guardrails, and its rollback. No AWS call.",
     )
     plan.add_argument("runbook", metavar="RUNBOOK")
-    _add_set(plan)
+    add_set_flag(plan)
     plan.add_argument(
         "--json", action="store_true", help="print the plan document (turnout.plan/1)"
     )
@@ -56,21 +56,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "line `# yaml-language-server: $schema=PATH-OR-URL`.",
     )
     schema.set_defaults(handler=run_schema)
-
-
-def _add_set(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--set",
-        action="append",
-        default=[],
-        metavar="NAME=VALUE",
-        help="give a param a value (repeatable); lists are a,b,c and maps k:v,k:v",
-    )
-
-
-def _print_problems(exc: RunbookInvalid) -> None:
-    for problem in exc.problems:
-        print(problem, file=sys.stderr)
 
 
 def _count(n: int, thing: str) -> str:
@@ -105,7 +90,7 @@ def run_validate(args: argparse.Namespace) -> int:
         try:
             runbook = load_runbook_with_set(path, args.set)
         except RunbookInvalid as exc:
-            _print_problems(exc)
+            print_problems(exc)
             failed += 1
         else:
             print(summary_line(runbook))
@@ -155,7 +140,7 @@ def run_plan(args: argparse.Namespace) -> int:
     try:
         runbook = load_runbook_with_set(args.runbook, args.set)
     except RunbookInvalid as exc:
-        _print_problems(exc)
+        print_problems(exc)
         return ExitCode.INVALID_INPUT
     doc = plan_document(runbook)
     if args.json:

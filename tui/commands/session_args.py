@@ -16,14 +16,19 @@ MIN_POLL = 1.0
 """Engine seconds between polls, at least: `--poll 0s` polled AWS in a busy loop."""
 
 
-def add_session_flags(parser: argparse.ArgumentParser, *, with_sessions_dir: bool = True) -> None:
+def add_set_flag(parser: argparse.ArgumentParser) -> None:
+    """`--set NAME=VALUE`, the runbook's params, for every command that loads a runbook."""
     parser.add_argument(
         "--set",
         action="append",
         default=[],
         metavar="NAME=VALUE",
-        help="give a param a value (repeatable)",
+        help="give a param a value (repeatable); lists are a,b,c and maps k:v,k:v",
     )
+
+
+def add_session_flags(parser: argparse.ArgumentParser, *, with_sessions_dir: bool = True) -> None:
+    add_set_flag(parser)
     parser.add_argument(
         "--headless",
         action="store_true",
