@@ -95,6 +95,21 @@ def test_history_html_is_one_self_contained_page_with_a_chart(turnout, tmp_path)
     assert not re.search(r"https?://(?!www\.w3\.org/2000/svg)", html)  # nothing fetched
 
 
+def test_history_reads_the_sessions_directory_the_config_file_names(
+    turnout, tmp_path, monkeypatch
+) -> None:
+    """`drill run` keeps results under the config file's sessions_dir (flag > env > file), so
+    `drill history` reads them there too. Old code: history took only the flag and
+    $TURNOUT_SESSIONS, and said "no drills yet" beside a history the config pointed at."""
+    sessions = _history(tmp_path)
+    config = tmp_path / "config.toml"
+    config.write_text(f'sessions_dir = "{sessions}"\n', encoding="utf-8")
+    monkeypatch.setenv("TURNOUT_CONFIG", str(config))
+    result = turnout("drill", "history", "--trainee", "ann")
+    assert result.code == 0, result.err
+    assert "canary-bad-ami" in result.out and "55 (not passed" in result.out
+
+
 def test_an_empty_history_says_how_to_start(turnout, tmp_path) -> None:
     result = turnout("drill", "history", "--trainee", "bob", "--sessions-dir", str(tmp_path))
     assert result.code == 0

@@ -13,6 +13,8 @@ import sys
 from tui.commands.leases import add_lease_flags
 from tui.commands.session_args import (
     add_session_flags,
+    add_sessions_dir_flag,
+    apply_config,
     print_problems,
     someone_answers,
 )
@@ -68,11 +70,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     history.add_argument("--trainee", metavar="NAME", help="whose history (the OS user)")
     history.add_argument("--format", choices=("table", "html"), default="table")
     history.add_argument("-o", "--output", metavar="FILE", help="write the page to FILE")
-    history.add_argument(
-        "--sessions-dir",
-        metavar="D",
-        help="where session directories go (default ./sessions or $TURNOUT_SESSIONS)",
-    )
+    add_sessions_dir_flag(history)  # where `drill run` keeps results: config and env alike
     history.set_defaults(handler=history_command)
 
 
@@ -162,6 +160,7 @@ def history_command(args: argparse.Namespace) -> int:
     from tui.commands.drill_history_view import history_html, print_history
     from tui.rehearsal.drill_history import check_trainee, read_history
 
+    apply_config(args)  # the sessions directory `drill run` wrote to (flag > env > file)
     trainee = trainee_name(os_user()) if args.trainee is None else check_trainee(args.trainee)
     history = read_history(sessions_root(args.sessions_dir), trainee)
     if args.format == "html":

@@ -61,12 +61,17 @@ def add_session_flags(parser: argparse.ArgumentParser, *, with_sessions_dir: boo
         help="poll interval (default 10s, or $TURNOUT_POLL, or poll in the config file)",
     )
     if with_sessions_dir:
-        parser.add_argument(
-            "--sessions-dir",
-            metavar="D",
-            help="where session directories go (default ./sessions, or $TURNOUT_SESSIONS, or "
-            "sessions_dir in the config file: `turnout config`)",
-        )
+        add_sessions_dir_flag(parser)
+
+
+def add_sessions_dir_flag(parser: argparse.ArgumentParser) -> None:
+    """`--sessions-dir D`; `apply_config` fills it from the environment or the config file."""
+    parser.add_argument(
+        "--sessions-dir",
+        metavar="D",
+        help="where session directories go (default ./sessions, or $TURNOUT_SESSIONS, or "
+        "sessions_dir in the config file: `turnout config`)",
+    )
 
 
 def apply_config(args: argparse.Namespace, *, rehearsal: bool = False) -> None:
