@@ -21,17 +21,12 @@ from typing import Any
 from tui.aws.calls import call
 from tui.aws.context import AwsContext
 from tui.aws.protocol import FAIL, NOT_CHECKED, OK, CloudError, PreflightCheck
+from tui.runbook.actions.autoscaling import launches_above_desired
 from tui.runbook.model import Runbook, Step
 
 SERVICE, QUOTA = "ec2", "L-1216C47A"
 QUOTA_NAME = "Running On-Demand Standard (A, C, D, H, I, M, R, T, Z) instances"
 STANDARD_FAMILIES = frozenset("acdhimrtz")
-_REFRESH = "autoscaling.instance_refresh"
-
-
-def launches_above_desired(step: Step) -> bool:
-    """A refresh that may run above its group's desired capacity (MaxHealthyPercentage > 100)."""
-    return step.action == _REFRESH and (step.arguments.get("max_healthy_percentage") or 100) > 100
 
 
 def standard(instance_type: str) -> bool:

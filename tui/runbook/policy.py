@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from tui.runbook.actions import CATALOGUE, CHECKS
+from tui.runbook.actions.autoscaling import launches_above_desired
 from tui.runbook.actions.checks import RESOURCE_REFS
 from tui.runbook.model import Condition, Runbook
 
@@ -232,10 +233,7 @@ def operations(runbook: Runbook) -> dict[str, list[Mapping[str, Any]]]:
         for cond in _conditions(conditions):
             for op in _condition_operations(cond):
                 found.setdefault(op, []).append(_condition_args(cond))
-        if (
-            step.action == "autoscaling.instance_refresh"
-            and (step.arguments.get("max_healthy_percentage") or 100) > 100
-        ):
+        if launches_above_desired(step):
             for op in _QUOTA_READS:
                 found.setdefault(op, []).append({})
     # (The preflight reads the guardrails' metrics with the GetMetricData they declare.)

@@ -19,6 +19,14 @@ SPOT_STRATEGIES = (
 )
 
 
+def launches_above_desired(step: Any) -> bool:
+    """An instance refresh that may run above its group's desired capacity (its
+    MaxHealthyPercentage over 100): the preflight checks the EC2 quota for it, and its policy
+    grants the reads that check makes."""
+    high = step.arguments.get("max_healthy_percentage") or 100
+    return step.action == "autoscaling.instance_refresh" and high > 100
+
+
 def _ascending_checkpoints(args: dict[str, Any]) -> list[tuple[str | None, str]]:
     found: list[tuple[str | None, str]] = []
     points = args.get("checkpoints") or []
