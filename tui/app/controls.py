@@ -197,10 +197,9 @@ class KeyActions(App[int]):
             self.tick()
 
     def replay_where(self) -> str:
-        """Replay: where it stands, for the status bar (a watch's follower has no position:
-        it is always at the end of the log)."""
-        where = getattr(self.player, "where", None)
-        return where() if where is not None else ""
+        """Replay: where it stands, for the status bar (a watch's follower says nothing: it is
+        always at the end of the log)."""
+        return self.player.where() if self.player is not None else ""
 
     def replay_speed(self, factor: float) -> None:
         """Replay: multiply the speed by `factor` (between 0.25× and 1000×)."""
